@@ -1,0 +1,204 @@
+//! Command-line arguments (clap derive). Parsing only validates: no file,
+//! environment or terminal access happens here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "baton",
+    version,
+    about = "A local, encrypted password vault for small firms and their IT contractors",
+    long_about = "A local, encrypted password vault for small firms and their IT contractors.\n\n\
+        The vault is found at --vault, else $BATON_VAULT, else ~/.local/share/baton/vault.baton.\n\
+        The passphrase is asked at the terminal, or read from --passphrase-file or $BATON_PASSPHRASE.\n\n\
+        Exit codes: 0 ok, 1 other error, 2 usage, 3 wrong passphrase or unknown member,\n\
+        4 damaged or altered file, 5 vault locked by another process, 6 access denied."
+)]
+pub struct Cli {
+    /// The vault file.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub vault: Option<PathBuf>,
+    /// Unlock as this member (default: $BATON_MEMBER, else the owner created at init).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub member: Option<String>,
+    /// Read the passphrase from this file (first line).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Unlock with the recovery code printed at init instead of a passphrase.
+    #[arg(long, global = true)]
+    pub recovery: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create a new vault (refuses to overwrite one); prints the recovery code once.
+    Init(InitArgs),
+    /// Add an entry.
+    Add(AddArgs),
+    /// List the entries you can read (no secrets).
+    List {
+        #[arg(long)]
+        group: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fuzzy search titles, usernames, URLs, tags and groups (no secrets).
+    Search {
+        query: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show an entry with concealed fields masked (not a reveal).
+    Show {
+        entry: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reveal one field of an entry (a reveal).
+    Get {
+        entry: String,
+        /// password, username, totp, notes, url, or the name of a custom field.
+        #[arg(long, default_value = "password")]
+        field: String,
+        /// Copy to the clipboard instead of printing; cleared after 20 seconds.
+        #[arg(long)]
+        copy: bool,
+    },
+    /// The current TOTP code and the seconds it stays valid (a reveal).
+    Totp {
+        entry: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reveal the unused backup codes (a reveal), or mark one used.
+    Codes {
+        entry: String,
+        /// Mark backup code number N (as listed) used.
+        #[arg(long = "use", value_name = "N")]
+        use_code: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change an entry's fields; a changed password is kept in history.
+    Edit(EditArgs),
+    /// Remove an entry (kept in the vault's history for the owner).
+    Rm { entry: String },
+    /// Generate a password or a passphrase.
+    Gen(GenArgs),
+    /// Change your own passphrase.
+    Passwd,
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// The owner's member name.
+    #[arg(long, default_value = "owner")]
+    pub owner: String,
+    /// The firm's e-mail domain (accounts registered elsewhere are flagged).
+    #[arg(long, value_name = "DOMAIN")]
+    pub firm_domain: Option<String>,
+    /// Argon2id memory in MiB (default: calibrated to about 1 s).
+    #[arg(long, value_name = "MIB")]
+    pub kdf_memory: Option<u32>,
+    /// Argon2id passes.
+    #[arg(long, value_name = "N")]
+    pub kdf_time: Option<u32>,
+    /// Argon2id lanes.
+    #[arg(long, value_name = "N")]
+    pub kdf_parallelism: Option<u32>,
+    /// Allow key derivation below the safe floor (tests and demos only; recorded and warned about).
+    #[arg(long)]
+    pub weak_kdf: bool,
+}
+
+/// Fields shared by `add` and `edit`.
+#[derive(Args, Debug, Default)]
+pub struct EntryFields {
+    #[arg(long, value_name = "PATH")]
+    pub group: Option<String>,
+    #[arg(long)]
+    pub username: Option<String>,
+    /// A URL (repeat for several).
+    #[arg(long = "url", value_name = "URL")]
+    pub urls: Vec<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// A tag (repeat for several).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// The e-mail address the account is registered under.
+    #[arg(long, value_name = "EMAIL")]
+    pub identity: Option<String>,
+    /// Generate the password.
+    #[arg(long)]
+    pub generate: bool,
+    /// Length of the generated password.
+    #[arg(long, value_name = "N", requires = "generate")]
+    pub length: Option<usize>,
+    /// Read the password from standard input (first line).
+    #[arg(long, conflicts_with = "generate")]
+    pub password_stdin: bool,
+    /// An otpauth:// URI or a base32 TOTP secret.
+    #[arg(long, value_name = "URI_OR_BASE32")]
+    pub totp: Option<String>,
+    /// A file with one backup code per line.
+    #[arg(long, value_name = "FILE")]
+    pub backup_codes_file: Option<PathBuf>,
+    /// Rotate the password every N days.
+    #[arg(long, value_name = "N")]
+    pub rotate_days: Option<u32>,
+    /// When the account expires (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub expires: Option<String>,
+    /// A custom field NAME=VALUE (repeat for several).
+    #[arg(long = "field", value_name = "NAME=VALUE")]
+    pub fields: Vec<String>,
+    /// A concealed custom field NAME=VALUE (masked; revealing it is logged).
+    #[arg(long = "secret-field", value_name = "NAME=VALUE")]
+    pub secret_fields: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct AddArgs {
+    pub title: String,
+    #[command(flatten)]
+    pub fields: EntryFields,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct EditArgs {
+    pub entry: String,
+    /// A new title.
+    #[arg(long)]
+    pub title: Option<String>,
+    #[command(flatten)]
+    pub fields: EntryFields,
+    /// Remove the TOTP secret.
+    #[arg(long, conflicts_with = "totp")]
+    pub clear_totp: bool,
+    /// Remove a custom field by name (repeat for several).
+    #[arg(long = "remove-field", value_name = "NAME")]
+    pub remove_fields: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct GenArgs {
+    /// Characters in a password (default 24).
+    #[arg(long, value_name = "N", conflicts_with = "words")]
+    pub length: Option<usize>,
+    /// Generate a passphrase of N words from the EFF large list instead.
+    #[arg(long, value_name = "N")]
+    pub words: Option<usize>,
+    /// Letters and digits only.
+    #[arg(long)]
+    pub no_symbols: bool,
+    /// Also print the entropy in bits (to standard error).
+    #[arg(long)]
+    pub entropy: bool,
+}

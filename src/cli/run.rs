@@ -1,0 +1,894 @@
+//! Performs commands: resolves the vault path, member and passphrase from
+//! flags and the environment, opens and saves through `store`, and prints.
+//!
+//! Every reveal goes through [`reveal`], the one place where a secret leaves
+//! the vault for the screen, the clipboard or a file.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::args::{AddArgs, Cli, Command, EditArgs, EntryFields, GenArgs, InitArgs};
+use super::output::{self, EntryDetail, EntrySummary};
+use super::{CliError, Exit};
+use crate::crypto::kdf::{self, KdfParams};
+use crate::format::read;
+use crate::generate::{self, CharsetOptions};
+use crate::secret::{Concealed, Passphrase};
+use crate::totp::Totp;
+use crate::vault::{
+    self, BackupCode, CreateOptions, Credential, CustomField, Entry, EntryId, EntryRef, Vault,
+};
+use crate::{dates, os, search, store};
+
+/// The group used when `add` names none.
+pub const DEFAULT_GROUP: &str = "General";
+/// How long clipboard contents stay before they are cleared.
+pub const CLIPBOARD_SECONDS: u64 = 20;
+
+type Result<T> = std::result::Result<T, CliError>;
+
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Context::from_env(&cli)?;
+    let Some(command) = cli.command else {
+        return Err(CliError::usage("no command given; see `baton --help`"));
+    };
+    match command {
+        Command::Init(a) => init(&ctx, a),
+        Command::Add(a) => add(&ctx, a),
+        Command::List { group, json } => list(&ctx, group.as_deref(), json),
+        Command::Search { query, json } => search_cmd(&ctx, &query, json),
+        Command::Show { entry, json } => show(&ctx, &entry, json),
+        Command::Get { entry, field, copy } => get(&ctx, &entry, &field, copy),
+        Command::Totp { entry, json } => totp_cmd(&ctx, &entry, json),
+        Command::Codes {
+            entry,
+            use_code,
+            json,
+        } => codes(&ctx, &entry, use_code, json),
+        Command::Edit(a) => edit(&ctx, a),
+        Command::Rm { entry } => rm(&ctx, &entry),
+        Command::Gen(a) => gen_cmd(a),
+        Command::Passwd => passwd(&ctx),
+    }
+}
+
+/// What the environment and global flags decide.
+struct Context {
+    vault: PathBuf,
+    member: Option<String>,
+    passphrase_file: Option<PathBuf>,
+    recovery: bool,
+    lock_wait: Duration,
+}
+
+impl Context {
+    fn from_env(cli: &Cli) -> Result<Self> {
+        let vault = match cli
+            .vault
+            .clone()
+            .or_else(|| std::env::var_os("BATON_VAULT").map(PathBuf::from))
+        {
+            Some(p) => p,
+            None => store::default_vault_path(
+                std::env::var_os("XDG_DATA_HOME").map(PathBuf::from),
+                std::env::var_os("HOME").map(PathBuf::from),
+            )
+            .ok_or_else(|| {
+                CliError::usage("cannot find a place for the vault: set --vault or BATON_VAULT")
+            })?,
+        };
+        let member = cli
+            .member
+            .clone()
+            .or_else(|| std::env::var("BATON_MEMBER").ok().filter(|s| !s.is_empty()));
+        let lock_wait = std::env::var("BATON_LOCK_WAIT_MS")
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+            .map_or(Duration::from_secs(5), Duration::from_millis);
+        Ok(Context {
+            vault,
+            member,
+            passphrase_file: cli.passphrase_file.clone(),
+            recovery: cli.recovery,
+            lock_wait,
+        })
+    }
+
+    fn holder(&self, what: &str) -> String {
+        format!(
+            "pid {}, {}: baton {what}",
+            std::process::id(),
+            self.member.as_deref().unwrap_or("owner")
+        )
+    }
+}
+
+/// Reads a passphrase from a file: its first line, without the line end.
+fn passphrase_from_file(path: &Path) -> Result<Passphrase> {
+    let bytes = zeroize::Zeroizing::new(
+        std::fs::read(path)
+            .map_err(|e| CliError::other(format!("cannot read {}: {e}", path.display())))?,
+    );
+    let end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(bytes.len());
+    let line = &bytes[..end];
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    Ok(Passphrase::from_slice(line))
+}
+
+fn env_passphrase(var: &str) -> Option<Passphrase> {
+    std::env::var_os(var).map(|v| {
+        let s = zeroize::Zeroizing::new(v.into_encoded_bytes());
+        Passphrase::from_slice(&s)
+    })
+}
+
+/// The passphrase that unlocks: --passphrase-file, BATON_PASSPHRASE, or asked.
+fn current_passphrase(ctx: &Context, prompt: &str) -> Result<Passphrase> {
+    if let Some(p) = &ctx.passphrase_file {
+        return passphrase_from_file(p);
+    }
+    if let Some(p) = env_passphrase("BATON_PASSPHRASE") {
+        return Ok(p);
+    }
+    os::prompt_passphrase(prompt).map_err(|e| CliError::other(e.to_string()))
+}
+
+/// A new passphrase: from `env_var` if set, else asked twice.
+fn new_passphrase(env_var: Option<&str>, who: &str) -> Result<Passphrase> {
+    let p = match env_var.and_then(env_passphrase) {
+        Some(p) => p,
+        None => {
+            let a = os::prompt_passphrase(&format!("New passphrase for {who}: "))
+                .map_err(|e| CliError::other(e.to_string()))?;
+            let b =
+                os::prompt_passphrase("Repeat it: ").map_err(|e| CliError::other(e.to_string()))?;
+            if a.expose() != b.expose() {
+                return Err(CliError::other(
+                    "the two passphrases differ; nothing was changed",
+                ));
+            }
+            a
+        }
+    };
+    check_new_passphrase(&p)?;
+    Ok(p)
+}
+
+fn check_new_passphrase(p: &Passphrase) -> Result<()> {
+    if p.is_empty() {
+        return Err(CliError::usage("the passphrase is empty"));
+    }
+    if std::str::from_utf8(p.expose()).is_err() {
+        return Err(CliError::usage("the passphrase is not valid UTF-8"));
+    }
+    if p.len() < 12 {
+        eprintln!(
+            "warning: a passphrase under 12 characters is easy to guess; consider `baton gen --words 6`"
+        );
+    }
+    Ok(())
+}
+
+/// An unlocked vault with what is needed to save it.
+struct Session {
+    vault: Vault,
+    path: PathBuf,
+    fingerprint: [u8; 32],
+    lock: Option<store::VaultLock>,
+}
+
+/// Opens the vault. With `write`, the lock is taken first and held until
+/// the session is saved or dropped, so no other writer can interleave.
+fn open(ctx: &Context, write: bool, what: &str) -> Result<Session> {
+    let lock = if write {
+        Some(store::lock(&ctx.vault, &ctx.holder(what), ctx.lock_wait)?)
+    } else {
+        None
+    };
+    let bytes = store::read(&ctx.vault)?;
+    let fingerprint = store::fingerprint(&bytes);
+    for w in store::permission_warnings(&ctx.vault) {
+        eprintln!("{w}");
+    }
+    let file = read::parse(&bytes)?;
+    drop(bytes);
+    let secret = if ctx.recovery {
+        let code = current_passphrase(ctx, "Recovery code: ")?;
+        Passphrase::from_vec(normalize_recovery(code.expose()))
+    } else {
+        let who = ctx.member.as_deref().unwrap_or("the owner");
+        current_passphrase(ctx, &format!("Passphrase for {who}: "))?
+    };
+    let cred = if ctx.recovery {
+        Credential::Recovery { code: &secret }
+    } else {
+        Credential::Passphrase {
+            member: ctx.member.as_deref(),
+            passphrase: &secret,
+        }
+    };
+    let vault = vault::unlock(file, cred, os::now(), os::ram_bytes())?;
+    if vault.weak_kdf() {
+        eprintln!(
+            "warning: this vault was created with --weak-kdf; its passphrases are cheap to guess. Use it for tests and demos only."
+        );
+    }
+    Ok(Session {
+        vault,
+        path: ctx.vault.clone(),
+        fingerprint,
+        lock,
+    })
+}
+
+impl Session {
+    fn save(&mut self) -> Result<()> {
+        let lock = self
+            .lock
+            .as_ref()
+            .expect("a session opened for writing holds the lock");
+        let bytes = self.vault.seal(os::now(), &mut os::rng())?;
+        store::save(&self.path, &bytes, &self.fingerprint, lock)?;
+        self.fingerprint = store::fingerprint(&bytes);
+        Ok(())
+    }
+}
+
+/// A recovery code as typed: case and separators do not matter.
+fn normalize_recovery(raw: &[u8]) -> Vec<u8> {
+    raw.iter()
+        .filter(|b| b.is_ascii_alphanumeric())
+        .map(u8::to_ascii_uppercase)
+        .collect()
+}
+
+/// 160 random bits as 32 base32 characters in groups of four.
+fn new_recovery_code(rng: &mut impl rand::CryptoRng) -> zeroize::Zeroizing<String> {
+    let mut raw = zeroize::Zeroizing::new([0u8; 20]);
+    rng.fill_bytes(&mut raw[..]);
+    let plain = zeroize::Zeroizing::new(data_encoding::BASE32_NOPAD.encode(&raw[..]));
+    let mut out = zeroize::Zeroizing::new(String::with_capacity(40));
+    for (i, c) in plain.chars().enumerate() {
+        if i > 0 && i % 4 == 0 {
+            out.push('-');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn init(ctx: &Context, a: InitArgs) -> Result<()> {
+    if ctx.vault.exists() {
+        return Err(CliError::other(
+            store::StoreError::AlreadyExists(ctx.vault.clone()).to_string(),
+        ));
+    }
+    let explicit = a.kdf_memory.is_some() || a.kdf_time.is_some() || a.kdf_parallelism.is_some();
+    let base = if a.weak_kdf {
+        KdfParams::WEAK
+    } else {
+        kdf::KdfParams::floor()
+    };
+    let requested = KdfParams {
+        memory_kib: a
+            .kdf_memory
+            .map_or(base.memory_kib, |m| m.saturating_mul(1024)),
+        time: a.kdf_time.unwrap_or(base.time),
+        parallelism: a.kdf_parallelism.unwrap_or(base.parallelism),
+    };
+    kdf::check_bounds(&requested, a.weak_kdf, os::ram_bytes())
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    if let Some(d) = &a.firm_domain
+        && (!d.contains('.') || d.contains('@') || d.contains(char::is_whitespace))
+    {
+        return Err(CliError::usage(format!(
+            "{d:?} is not an e-mail domain like example.com"
+        )));
+    }
+
+    let passphrase =
+        if ctx.passphrase_file.is_some() || std::env::var_os("BATON_PASSPHRASE").is_some() {
+            let p = current_passphrase(ctx, "")?;
+            check_new_passphrase(&p)?;
+            p
+        } else {
+            new_passphrase(None, &a.owner)?
+        };
+
+    store::ensure_dir(&ctx.vault)?;
+    let lock = store::lock(&ctx.vault, &ctx.holder("init"), ctx.lock_wait)?;
+    let (params, took) = if explicit || a.weak_kdf {
+        let t = time_kdf(&requested)?;
+        (requested, t)
+    } else {
+        eprintln!("Calibrating key derivation (about a second)…");
+        calibrate()?
+    };
+    let mut rng = os::rng();
+    let code = new_recovery_code(&mut rng);
+    let code_bytes = Passphrase::from_vec(normalize_recovery(code.as_bytes()));
+    let opts = CreateOptions {
+        owner: &a.owner,
+        firm_domain: a.firm_domain.map(|d| d.to_ascii_lowercase()),
+        kdf: params,
+        weak_kdf: a.weak_kdf,
+        now: os::now(),
+    };
+    let mut v = vault::create(opts, &passphrase, &code_bytes, &mut rng)?;
+    let bytes = v.seal(os::now(), &mut rng)?;
+    store::create_new(&ctx.vault, &bytes, &lock)?;
+    drop(lock);
+
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "Created {} for owner {}.",
+        ctx.vault.display(),
+        a.owner
+    );
+    let _ = writeln!(
+        out,
+        "Key derivation: Argon2id {params}, {} ms per unlock.",
+        took.as_millis()
+    );
+    if a.weak_kdf {
+        let _ = writeln!(
+            out,
+            "WARNING: --weak-kdf: fit for tests and demos only; every unlock will warn."
+        );
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "Recovery code (shown once; store it offline, away from this computer):"
+    );
+    let _ = writeln!(out);
+    let _ = writeln!(out, "    {}", &*code);
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "It opens the vault as {} with `baton --recovery passwd` if the passphrase is lost.",
+        a.owner
+    );
+    Ok(())
+}
+
+fn time_kdf(p: &KdfParams) -> Result<Duration> {
+    let start = Instant::now();
+    kdf::derive(b"calibration", &[0u8; kdf::SALT_LEN], p)
+        .map_err(|e| CliError::other(e.to_string()))?;
+    Ok(start.elapsed())
+}
+
+/// Finds parameters that take about one second here: 256 MiB where half
+/// the RAM allows it, four lanes, passes raised until the target is met.
+fn calibrate() -> Result<(KdfParams, Duration)> {
+    let ram_half_kib = os::ram_bytes() / 2 / 1024;
+    let memory_kib = if ram_half_kib >= u64::from(kdf::PREFERRED_MEMORY_KIB) {
+        kdf::PREFERRED_MEMORY_KIB
+    } else {
+        kdf::FLOOR_MEMORY_KIB
+    };
+    let mut p = KdfParams {
+        memory_kib,
+        time: kdf::FLOOR_TIME,
+        parallelism: kdf::FLOOR_PARALLELISM,
+    };
+    let mut took = time_kdf(&p)?;
+    for _ in 0..4 {
+        match kdf::calibrate_step(&p, took.as_millis() as u64, 1000) {
+            Some(next) => {
+                p = next;
+                took = time_kdf(&p)?;
+            }
+            None => break,
+        }
+    }
+    Ok((p, took))
+}
+
+/// Applies the shared entry flags to `e`.
+fn apply_fields(e: &mut Entry, f: &EntryFields, now: i64, me: u32, is_new: bool) -> Result<()> {
+    if let Some(u) = &f.username {
+        e.username = u.clone();
+    }
+    if !f.urls.is_empty() {
+        e.urls = f.urls.clone();
+    }
+    if let Some(n) = &f.notes {
+        e.notes = Concealed::of(n);
+    }
+    if !f.tags.is_empty() {
+        let mut tags: Vec<String> = Vec::new();
+        for t in &f.tags {
+            let t = t.trim();
+            if !t.is_empty() && !tags.iter().any(|x| x == t) {
+                tags.push(t.to_owned());
+            }
+        }
+        e.tags = tags;
+    }
+    if let Some(id) = &f.identity {
+        let id = id.trim();
+        if id.is_empty() {
+            e.identity = None;
+        } else {
+            if !valid_email(id) {
+                return Err(CliError::usage(format!("{id:?} is not an e-mail address")));
+            }
+            e.identity = Some(id.to_owned());
+        }
+    }
+    if let Some(t) = &f.totp {
+        let totp = Totp::parse(t).map_err(|e| CliError::usage(format!("--totp: {e}")))?;
+        e.totp = Some(totp);
+    }
+    if let Some(path) = &f.backup_codes_file {
+        let text =
+            zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|err| {
+                CliError::other(format!("cannot read {}: {err}", path.display()))
+            })?);
+        let codes: Vec<BackupCode> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| BackupCode {
+                code: Concealed::of(l),
+                used_at: None,
+                used_by: None,
+            })
+            .collect();
+        if codes.is_empty() {
+            return Err(CliError::usage(format!(
+                "{} holds no backup codes",
+                path.display()
+            )));
+        }
+        e.backup_codes = codes;
+    }
+    if let Some(n) = f.rotate_days {
+        e.rotate_days = (n > 0).then_some(n);
+    }
+    if let Some(d) = &f.expires {
+        e.expires_at =
+            Some(dates::parse(d).map_err(|err| CliError::usage(format!("--expires: {err}")))?);
+    }
+    for (spec, concealed) in f
+        .fields
+        .iter()
+        .map(|s| (s, false))
+        .chain(f.secret_fields.iter().map(|s| (s, true)))
+    {
+        let Some((name, value)) = spec.split_once('=') else {
+            return Err(CliError::usage(format!(
+                "a field must be NAME=VALUE, got {:?}",
+                spec.split('=').next().unwrap_or("")
+            )));
+        };
+        let name = name.trim();
+        if name.is_empty() || is_builtin_field(name) {
+            return Err(CliError::usage(format!(
+                "{name:?} cannot be a custom field name"
+            )));
+        }
+        let value = Concealed::of(value);
+        if let Some(existing) = e.fields.iter_mut().find(|x| x.name == name) {
+            existing.value = value;
+            existing.concealed = concealed;
+        } else {
+            e.fields.push(CustomField {
+                name: name.to_owned(),
+                value,
+                concealed,
+            });
+        }
+    }
+    let new_password = if f.generate {
+        let opts = CharsetOptions {
+            length: f.length.unwrap_or(24),
+            ..CharsetOptions::default()
+        };
+        let p = generate::password(&opts, &mut os::rng())
+            .map_err(|err| CliError::usage(err.to_string()))?;
+        Some(Concealed::of(&p))
+    } else if f.password_stdin {
+        Some(read_password_stdin()?)
+    } else {
+        None
+    };
+    if let Some(p) = new_password {
+        if is_new {
+            e.password = p;
+            e.password_changed_at = now;
+        } else {
+            e.set_password(p, now, me);
+        }
+    }
+    Ok(())
+}
+
+fn is_builtin_field(name: &str) -> bool {
+    ["password", "username", "totp", "notes", "url", "title"]
+        .iter()
+        .any(|b| b.eq_ignore_ascii_case(name))
+}
+
+fn valid_email(s: &str) -> bool {
+    match s.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.contains(char::is_whitespace)
+                && !domain.contains('@')
+        }
+        None => false,
+    }
+}
+
+/// The first line of standard input, for --password-stdin.
+fn read_password_stdin() -> Result<Concealed> {
+    let mut line = zeroize::Zeroizing::new(String::with_capacity(1024));
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+        CliError::other(format!("cannot read the password from standard input: {e}"))
+    })?;
+    let p = line.trim_end_matches(['\n', '\r']);
+    if p.is_empty() {
+        return Err(CliError::usage(
+            "--password-stdin: standard input held no password",
+        ));
+    }
+    Ok(Concealed::of(p))
+}
+
+fn add(ctx: &Context, a: AddArgs) -> Result<()> {
+    let mut s = open(ctx, true, "add")?;
+    let now = os::now();
+    let me = s.vault.me().id;
+    let mut rng = os::rng();
+    let mut e = Entry::new(
+        EntryId::random(&mut rng),
+        a.title.trim().to_owned(),
+        now,
+        me,
+    );
+    apply_fields(&mut e, &a.fields, now, me, true)?;
+    let group = a
+        .fields
+        .group
+        .clone()
+        .unwrap_or_else(|| DEFAULT_GROUP.to_owned());
+    let r = s.vault.add(&group, e, &mut rng)?;
+    let (id, title, group) = {
+        let e = s.vault.entry(r);
+        (
+            e.id.hex(),
+            e.title.clone(),
+            s.vault.group_name(r).to_owned(),
+        )
+    };
+    s.save()?;
+    if a.json {
+        println!(
+            "{}",
+            output::json(&serde_json::json!({ "id": id, "title": title, "group": group }))
+        );
+    } else {
+        println!("Added {title} ({id}) to {group}.");
+    }
+    Ok(())
+}
+
+fn list(ctx: &Context, group: Option<&str>, json: bool) -> Result<()> {
+    let s = open(ctx, false, "list")?;
+    let group = group.map(vault::normalize_group).transpose()?;
+    if let Some(g) = &group
+        && !s
+            .vault
+            .groups()
+            .iter()
+            .any(|x| &x.name == g || x.name.starts_with(&format!("{g}/")))
+    {
+        return Err(CliError::new(
+            Exit::Other,
+            format!("no group {g:?} among the groups you can read"),
+        ));
+    }
+    let mut rows: Vec<EntrySummary<'_>> = s
+        .vault
+        .entries()
+        .filter(|(_, g, _)| {
+            group
+                .as_ref()
+                .is_none_or(|want| &g.name == want || g.name.starts_with(&format!("{want}/")))
+        })
+        .map(|(_, g, e)| EntrySummary::new(&g.name, e))
+        .collect();
+    rows.sort_by(|a, b| {
+        a.group
+            .cmp(b.group)
+            .then_with(|| a.title.to_lowercase().cmp(&b.title.to_lowercase()))
+    });
+    if json {
+        println!("{}", output::json(&serde_json::json!({ "entries": rows })));
+    } else if rows.is_empty() {
+        println!("No entries yet. Add one with `baton add TITLE`.");
+    } else {
+        print!("{}", output::table(&rows));
+    }
+    Ok(())
+}
+
+fn search_cmd(ctx: &Context, query: &str, json: bool) -> Result<()> {
+    let s = open(ctx, false, "search")?;
+    let index = search::Index::build(&s.vault);
+    let hits = index.query(query, &mut search::matcher());
+    let rows: Vec<EntrySummary<'_>> = hits
+        .iter()
+        .map(|h| EntrySummary::new(s.vault.group_name(h.entry), s.vault.entry(h.entry)))
+        .collect();
+    if json {
+        println!("{}", output::json(&serde_json::json!({ "entries": rows })));
+    } else if rows.is_empty() {
+        println!("Nothing matches {query:?}.");
+    } else {
+        print!("{}", output::table(&rows));
+    }
+    Ok(())
+}
+
+fn show(ctx: &Context, entry: &str, json: bool) -> Result<()> {
+    let s = open(ctx, false, "show")?;
+    let r = s.vault.find(entry)?;
+    let d = EntryDetail::new(&s.vault, s.vault.group_name(r), s.vault.entry(r));
+    if json {
+        println!("{}", output::json(&d));
+    } else {
+        print!("{}", output::detail_text(&d));
+    }
+    Ok(())
+}
+
+/// What a reveal shows.
+pub enum Revealed<'a> {
+    Field(&'a str),
+    TotpCode,
+    BackupCodes,
+}
+
+/// The one path by which a secret leaves the vault. It checks that the
+/// member's role may see secrets, then lets `show` print or copy.
+fn reveal<T>(
+    s: &Session,
+    r: EntryRef,
+    what: Revealed<'_>,
+    show: impl FnOnce(&Entry) -> Result<T>,
+) -> Result<T> {
+    let _ = what;
+    if s.vault.me().role == crate::format::Role::Auditor {
+        return Err(CliError::new(
+            Exit::Denied,
+            "auditors read the access log but see no secret",
+        ));
+    }
+    show(s.vault.entry(r))
+}
+
+fn get(ctx: &Context, entry: &str, field: &str, copy: bool) -> Result<()> {
+    let s = open(ctx, false, "get")?;
+    let r = s.vault.find(entry)?;
+    let f = field.trim();
+    reveal(&s, r, Revealed::Field(f), |e| {
+        let value: zeroize::Zeroizing<String> = match f.to_ascii_lowercase().as_str() {
+            "password" => zeroize::Zeroizing::new(e.password.expose().to_owned()),
+            "username" => zeroize::Zeroizing::new(e.username.clone()),
+            "notes" => zeroize::Zeroizing::new(e.notes.expose().to_owned()),
+            "url" => zeroize::Zeroizing::new(e.urls.first().cloned().unwrap_or_default()),
+            "totp" => match &e.totp {
+                Some(t) => t.code_at(os::now()).0,
+                None => return Err(CliError::other(format!("{} has no TOTP secret", e.title))),
+            },
+            _ => match e.field(f) {
+                Some(cf) => zeroize::Zeroizing::new(cf.value.expose().to_owned()),
+                None => {
+                    return Err(CliError::other(format!(
+                        "{} has no field {f:?} (fields: password, username, totp, notes, url{})",
+                        e.title,
+                        e.fields
+                            .iter()
+                            .map(|x| format!(", {}", x.name))
+                            .collect::<String>()
+                    )));
+                }
+            },
+        };
+        if value.is_empty() {
+            return Err(CliError::other(format!("{}'s {f} is empty", e.title)));
+        }
+        if copy {
+            os::clipboard::copy(&value, Duration::from_secs(CLIPBOARD_SECONDS))
+                .map_err(|err| CliError::other(err.to_string()))?;
+            eprintln!(
+                "Copied {}'s {f} to the clipboard; it will be cleared in {CLIPBOARD_SECONDS} s.",
+                e.title
+            );
+        } else {
+            let mut out = std::io::stdout().lock();
+            out.write_all(value.as_bytes())
+                .and_then(|()| out.write_all(b"\n"))
+                .and_then(|()| out.flush())
+                .map_err(|err| {
+                    CliError::other(format!("cannot write to standard output: {err}"))
+                })?;
+        }
+        Ok(())
+    })
+}
+
+fn totp_cmd(ctx: &Context, entry: &str, json: bool) -> Result<()> {
+    let s = open(ctx, false, "totp")?;
+    let r = s.vault.find(entry)?;
+    reveal(&s, r, Revealed::TotpCode, |e| {
+        let t = e
+            .totp
+            .as_ref()
+            .ok_or_else(|| CliError::other(format!("{} has no TOTP secret", e.title)))?;
+        let (code, left) = t.code_at(os::now());
+        if json {
+            println!(
+                "{}",
+                output::json(&serde_json::json!({ "code": &*code, "seconds_left": left }))
+            );
+        } else {
+            println!("{} ({left} s left)", &*code);
+        }
+        Ok(())
+    })
+}
+
+fn codes(ctx: &Context, entry: &str, use_code: Option<usize>, json: bool) -> Result<()> {
+    if let Some(n) = use_code {
+        if n == 0 {
+            return Err(CliError::usage("backup codes are numbered from 1"));
+        }
+        let mut s = open(ctx, true, "codes --use")?;
+        let r = s.vault.find(entry)?;
+        if s.vault.me().role == crate::format::Role::Auditor {
+            return Err(CliError::new(
+                Exit::Denied,
+                "auditors cannot change entries",
+            ));
+        }
+        s.vault.mark_code_used(r, n - 1, os::now())?;
+        let (title, left) = {
+            let e = s.vault.entry(r);
+            (e.title.clone(), e.unused_codes().count())
+        };
+        s.save()?;
+        println!("Marked backup code {n} of {title} as used; {left} unused left.");
+        if left < 3 {
+            eprintln!(
+                "warning: fewer than 3 unused backup codes remain; generate new ones at the service."
+            );
+        }
+        return Ok(());
+    }
+    let s = open(ctx, false, "codes")?;
+    let r = s.vault.find(entry)?;
+    reveal(&s, r, Revealed::BackupCodes, |e| {
+        if e.backup_codes.is_empty() {
+            return Err(CliError::other(format!("{} has no backup codes", e.title)));
+        }
+        let unused: Vec<(usize, &BackupCode)> = e.unused_codes().collect();
+        if json {
+            let items: Vec<serde_json::Value> = unused
+                .iter()
+                .map(|(i, c)| serde_json::json!({ "number": i + 1, "code": c.code.expose() }))
+                .collect();
+            println!(
+                "{}",
+                output::json(
+                    &serde_json::json!({ "unused": items, "used": e.backup_codes.len() - unused.len() })
+                )
+            );
+        } else if unused.is_empty() {
+            println!("Every backup code of {} is used.", e.title);
+        } else {
+            for (i, c) in &unused {
+                println!("{:>3}. {}", i + 1, c.code.expose());
+            }
+        }
+        Ok(())
+    })
+}
+
+fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
+    let mut s = open(ctx, true, "edit")?;
+    let r = s.vault.find(&a.entry)?;
+    let now = os::now();
+    let me = s.vault.me().id;
+    let mut rng = os::rng();
+    let r = match &a.fields.group {
+        Some(g) => s.vault.move_entry(r, g, &mut rng)?,
+        None => r,
+    };
+    {
+        let e = s.vault.edit(r, now)?;
+        if let Some(t) = &a.title {
+            let t = t.trim();
+            if t.is_empty() {
+                return Err(CliError::usage("the title cannot be empty"));
+            }
+            e.title = t.to_owned();
+        }
+        if a.clear_totp {
+            e.totp = None;
+        }
+        for name in &a.remove_fields {
+            let before = e.fields.len();
+            e.fields.retain(|f| &f.name != name);
+            if e.fields.len() == before {
+                return Err(CliError::usage(format!(
+                    "{} has no field {name:?}",
+                    e.title
+                )));
+            }
+        }
+        apply_fields(e, &a.fields, now, me, false)?;
+    }
+    let (title, id) = (s.vault.entry(r).title.clone(), s.vault.entry(r).id.hex());
+    s.save()?;
+    println!("Updated {title} ({id}).");
+    Ok(())
+}
+
+fn rm(ctx: &Context, entry: &str) -> Result<()> {
+    let mut s = open(ctx, true, "rm")?;
+    let r = s.vault.find(entry)?;
+    let (title, id) = (s.vault.entry(r).title.clone(), s.vault.entry(r).id.hex());
+    s.vault.remove(r, os::now())?;
+    s.save()?;
+    println!("Removed {title} ({id}); it stays in the vault's history for the owner.");
+    Ok(())
+}
+
+fn gen_cmd(a: GenArgs) -> Result<()> {
+    let mut rng = os::rng();
+    let (value, bits) = match a.words {
+        Some(n) => (
+            generate::passphrase(n, "-", &mut rng).map_err(|e| CliError::usage(e.to_string()))?,
+            generate::passphrase_entropy_bits(n),
+        ),
+        None => {
+            let opts = CharsetOptions {
+                length: a.length.unwrap_or(24),
+                symbols: !a.no_symbols,
+                ..CharsetOptions::default()
+            };
+            (
+                generate::password(&opts, &mut rng).map_err(|e| CliError::usage(e.to_string()))?,
+                generate::password_entropy_bits(&opts),
+            )
+        }
+    };
+    println!("{}", &*value);
+    if a.entropy {
+        eprintln!("about {bits:.0} bits of entropy");
+    }
+    Ok(())
+}
+
+fn passwd(ctx: &Context) -> Result<()> {
+    let mut s = open(ctx, true, "passwd")?;
+    let name = s.vault.me().name.clone();
+    let new = new_passphrase(Some("BATON_NEW_PASSPHRASE"), &name)?;
+    s.vault.change_passphrase(&new, &mut os::rng())?;
+    s.save()?;
+    println!("Changed the passphrase of {name}.");
+    Ok(())
+}

@@ -1,0 +1,207 @@
+//! Member key pairs, group keys sealed to members, and signatures.
+//!
+//! - Each member holds an X25519 key pair (to receive group keys) and an
+//!   Ed25519 key pair (to sign log records, the file seal and, for owners,
+//!   the manifest).
+//! - A group key is granted to a member by sealing it to the member's X25519
+//!   public key with HPKE (RFC 9180) in base mode, suite
+//!   DHKEM(X25519, HKDF-SHA256) / HKDF-SHA256 / ChaCha20-Poly1305. The `info`
+//!   string binds the vault, the group, the key epoch and the member.
+//! - Signatures are Ed25519 (RFC 8032), verified with `verify_strict`.
+
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use hpke::aead::ChaCha20Poly1305;
+use hpke::kdf::HkdfSha256;
+use hpke::kem::X25519HkdfSha256;
+use hpke::{Deserializable, Kem, OpModeR, OpModeS, Serializable};
+
+use super::DecryptError;
+use crate::secret::Key32;
+
+pub const PUBLIC_KEY_LEN: usize = 32;
+pub const SIGNATURE_LEN: usize = 64;
+/// Length of the HPKE encapsulated key for X25519.
+pub const ENC_LEN: usize = 32;
+
+/// A member's private keys: the X25519 secret and the Ed25519 seed.
+pub struct MemberSecrets {
+    x25519: Key32,
+    ed25519: Key32,
+}
+
+/// A member's public keys as stored in the manifest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MemberPublic {
+    pub x25519: [u8; PUBLIC_KEY_LEN],
+    pub ed25519: [u8; PUBLIC_KEY_LEN],
+}
+
+impl MemberSecrets {
+    pub fn generate(rng: &mut impl rand::CryptoRng) -> Self {
+        MemberSecrets {
+            x25519: Key32::random(rng),
+            ed25519: Key32::random(rng),
+        }
+    }
+
+    /// 64 bytes: the X25519 secret then the Ed25519 seed (the plaintext of
+    /// a member slot).
+    pub fn to_bytes(&self) -> zeroize::Zeroizing<[u8; 64]> {
+        let mut out = zeroize::Zeroizing::new([0u8; 64]);
+        out[..32].copy_from_slice(self.x25519.expose());
+        out[32..].copy_from_slice(self.ed25519.expose());
+        out
+    }
+
+    pub fn from_bytes(b: &[u8]) -> Option<Self> {
+        if b.len() != 64 {
+            return None;
+        }
+        let mut x = [0u8; 32];
+        let mut e = [0u8; 32];
+        x.copy_from_slice(&b[..32]);
+        e.copy_from_slice(&b[32..]);
+        Some(MemberSecrets {
+            x25519: Key32::from_bytes(x),
+            ed25519: Key32::from_bytes(e),
+        })
+    }
+
+    pub fn public(&self) -> MemberPublic {
+        let sk = self.hpke_private();
+        let pk = X25519HkdfSha256::sk_to_pk(&sk);
+        let mut x = [0u8; 32];
+        x.copy_from_slice(&pk.to_bytes());
+        MemberPublic {
+            x25519: x,
+            ed25519: self.signing_key().verifying_key().to_bytes(),
+        }
+    }
+
+    fn hpke_private(&self) -> <X25519HkdfSha256 as Kem>::PrivateKey {
+        <X25519HkdfSha256 as Kem>::PrivateKey::from_bytes(self.x25519.expose())
+            .expect("every 32-byte string is a valid X25519 private key")
+    }
+
+    fn signing_key(&self) -> SigningKey {
+        SigningKey::from_bytes(self.ed25519.expose())
+    }
+
+    /// Ed25519 signature over `label || 0x00 || message`.
+    pub fn sign(&self, label: &str, message: &[u8]) -> [u8; SIGNATURE_LEN] {
+        let msg = labelled(label, message);
+        self.signing_key().sign(&msg).to_bytes()
+    }
+
+    /// Opens a group key sealed to this member with [`seal_group_key`].
+    pub fn open_group_key(
+        &self,
+        info: &[u8],
+        enc: &[u8; ENC_LEN],
+        ct: &[u8],
+    ) -> Result<Key32, DecryptError> {
+        let enc =
+            <X25519HkdfSha256 as Kem>::EncappedKey::from_bytes(enc).map_err(|_| DecryptError)?;
+        let sk = self.hpke_private();
+        let pt = zeroize::Zeroizing::new(
+            hpke::single_shot_open::<ChaCha20Poly1305, HkdfSha256, X25519HkdfSha256>(
+                &OpModeR::Base,
+                &sk,
+                &enc,
+                info,
+                ct,
+                b"",
+            )
+            .map_err(|_| DecryptError)?,
+        );
+        let arr: [u8; 32] = pt.as_slice().try_into().map_err(|_| DecryptError)?;
+        Ok(Key32::from_bytes(arr))
+    }
+}
+
+fn labelled(label: &str, message: &[u8]) -> Vec<u8> {
+    let mut msg = Vec::with_capacity(label.len() + 1 + message.len());
+    msg.extend_from_slice(label.as_bytes());
+    msg.push(0);
+    msg.extend_from_slice(message);
+    msg
+}
+
+/// Verifies an Ed25519 signature made by [`MemberSecrets::sign`].
+pub fn verify(
+    public: &[u8; PUBLIC_KEY_LEN],
+    label: &str,
+    message: &[u8],
+    sig: &[u8; SIGNATURE_LEN],
+) -> bool {
+    let Ok(vk) = VerifyingKey::from_bytes(public) else {
+        return false;
+    };
+    let sig = Signature::from_bytes(sig);
+    vk.verify_strict(&labelled(label, message), &sig).is_ok()
+}
+
+/// Seals `key` to the X25519 public key `to` (HPKE base mode). Returns the
+/// encapsulated key and the ciphertext (32 + 16 bytes).
+pub fn seal_group_key(
+    to: &[u8; PUBLIC_KEY_LEN],
+    info: &[u8],
+    key: &Key32,
+    rng: &mut impl rand::CryptoRng,
+) -> Option<([u8; ENC_LEN], Vec<u8>)> {
+    let pk = <X25519HkdfSha256 as Kem>::PublicKey::from_bytes(to).ok()?;
+    let (enc, ct) =
+        hpke::single_shot_seal_with_rng::<ChaCha20Poly1305, HkdfSha256, X25519HkdfSha256>(
+            &OpModeS::Base,
+            &pk,
+            info,
+            key.expose(),
+            b"",
+            rng,
+        )
+        .ok()?;
+    let mut e = [0u8; ENC_LEN];
+    e.copy_from_slice(&enc.to_bytes());
+    Some((e, ct))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn group_key_opens_only_for_its_member_and_info() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let alice = MemberSecrets::generate(&mut rng);
+        let bob = MemberSecrets::generate(&mut rng);
+        let gk = Key32::random(&mut rng);
+        let (enc, ct) =
+            seal_group_key(&alice.public().x25519, b"info", &gk, &mut rng).expect("seal");
+        let opened = alice.open_group_key(b"info", &enc, &ct).expect("open");
+        assert_eq!(opened.expose(), gk.expose());
+        assert!(bob.open_group_key(b"info", &enc, &ct).is_err());
+        assert!(alice.open_group_key(b"other", &enc, &ct).is_err());
+    }
+
+    #[test]
+    fn signatures_bind_label_message_and_key() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(2);
+        let a = MemberSecrets::generate(&mut rng);
+        let b = MemberSecrets::generate(&mut rng);
+        let sig = a.sign("l", b"m");
+        assert!(verify(&a.public().ed25519, "l", b"m", &sig));
+        assert!(!verify(&a.public().ed25519, "l2", b"m", &sig));
+        assert!(!verify(&a.public().ed25519, "l", b"m2", &sig));
+        assert!(!verify(&b.public().ed25519, "l", b"m", &sig));
+    }
+
+    #[test]
+    fn secrets_round_trip_bytes() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+        let a = MemberSecrets::generate(&mut rng);
+        let b = MemberSecrets::from_bytes(&a.to_bytes()[..]).expect("64 bytes");
+        assert_eq!(a.public(), b.public());
+        assert!(MemberSecrets::from_bytes(&[0; 63]).is_none());
+    }
+}

@@ -1,0 +1,51 @@
+//! The on-disk bytes of a vault file, format version 1: the types
+//! ([`types`]), a strict reader ([`read`]) and a writer ([`write`]). All
+//! serialization goes through [`codec`] (postcard 1.x). Pure: bytes in,
+//! bytes out. docs/FORMAT.md is the specification this module implements.
+
+pub mod codec;
+pub mod read;
+pub mod types;
+pub mod write;
+
+pub use types::*;
+
+/// The first eight bytes of every vault file.
+pub const MAGIC: [u8; 8] = *b"BATONVLT";
+/// The format version this build reads and writes.
+pub const FORMAT_VERSION: u16 = 1;
+/// magic (8) + version (2) + snapshot length (4).
+pub const HEADER_LEN: usize = 14;
+/// Length of the seal signature that follows the snapshot.
+pub const SEAL_LEN: usize = 64;
+/// Upper bound on a snapshot, checked before anything is decoded.
+pub const MAX_SNAPSHOT_LEN: u32 = u32::MAX;
+
+/// Domain-separation labels for every signature and AEAD in the format.
+pub mod labels {
+    pub const MANIFEST: &str = "baton manifest v1";
+    pub const SEAL: &str = "baton seal v1";
+    pub const SLOT: &str = "baton slot v1";
+    pub const GROUP: &str = "baton group v1";
+    pub const GRANT: &str = "baton grant v1";
+}
+
+/// Why a file could not be read. Every variant except `NewerVersion`
+/// means the file is damaged or was altered (exit code 4).
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum FormatError {
+    #[error("this is not a Baton vault, or its header was damaged")]
+    NotAVault,
+    #[error(
+        "the vault was written by a newer Baton (format version {0}; this build reads version {FORMAT_VERSION}); upgrade Baton to open it"
+    )]
+    NewerVersion(u16),
+    #[error("the vault file is damaged or was altered: {0}")]
+    Damaged(String),
+}
+
+impl FormatError {
+    pub fn damaged(why: impl Into<String>) -> Self {
+        FormatError::Damaged(why.into())
+    }
+}

@@ -1,0 +1,32 @@
+//! Baton: a local, encrypted password vault for small firms and the IT
+//! contractors they depend on.
+//!
+//! # Module map
+//!
+//! Pure (no files, terminal, environment, clock or OS randomness: these
+//! arrive as arguments):
+//! - [`secret`]: secret newtypes, zeroized on drop, never printable.
+//! - [`crypto`]: Argon2id with bounds, XChaCha20-Poly1305, HPKE-sealed group
+//!   keys, Ed25519 signatures, SHA-256.
+//! - [`format`]: the file's bytes — types, strict reader, writer, codec.
+//! - [`vault`]: unlock bytes into a [`vault::Vault`], edit, seal back to bytes.
+//! - [`totp`], [`generate`], [`dates`], [`search`]: small pure helpers.
+//!
+//! IO (only these touch the outside world):
+//! - [`store`]: paths, permissions, the lock file, atomic saves, backups.
+//! - [`os`]: passphrase prompt, process hardening, clipboard, randomness.
+//! - [`cli`]: argument parsing (pure) and command execution (IO).
+
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod crypto;
+pub mod dates;
+pub mod format;
+pub mod generate;
+pub mod os;
+pub mod search;
+pub mod secret;
+pub mod store;
+pub mod totp;
+pub mod vault;

@@ -1,0 +1,140 @@
+//! The operating system at Baton's edge: process hardening, the terminal
+//! passphrase prompt (no echo, fixed-size buffer), the clock, the OS random
+//! source and the machine's memory size.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
+
+use rustix::termios::{self, LocalModes, OptionalActions};
+use zeroize::Zeroizing;
+
+use crate::secret::Passphrase;
+
+/// Longest passphrase accepted from a terminal, in bytes.
+pub const MAX_PASSPHRASE: usize = 1024;
+
+/// Disables core dumps and makes the process non-dumpable (no ptrace attach
+/// by other processes of the same user, no /proc/PID/mem reads). Called
+/// first thing in `main`.
+pub fn harden_process() {
+    use rustix::process::{Resource, Rlimit, setrlimit};
+    let _ = setrlimit(
+        Resource::Core,
+        Rlimit {
+            current: Some(0),
+            maximum: Some(0),
+        },
+    );
+    let _ = rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable);
+}
+
+/// The OS random source (getrandom(2)).
+pub fn rng() -> impl rand::CryptoRng {
+    rand::rand_core::UnwrapErr(rand::rngs::SysRng)
+}
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Physical memory in bytes (for the KDF ceiling of half the RAM).
+pub fn ram_bytes() -> u64 {
+    let info = rustix::system::sysinfo();
+    (info.totalram as u64).saturating_mul(u64::from(info.mem_unit.max(1)))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PromptError {
+    #[error("no terminal to ask for a passphrase; set BATON_PASSPHRASE or use --passphrase-file")]
+    NoTerminal,
+    #[error("the passphrase is longer than {MAX_PASSPHRASE} bytes")]
+    TooLong,
+    #[error("cancelled")]
+    Cancelled,
+    #[error("terminal error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Restores the terminal's modes when dropped, even on an early return.
+struct EchoGuard<'a> {
+    tty: &'a File,
+    saved: termios::Termios,
+}
+
+impl Drop for EchoGuard<'_> {
+    fn drop(&mut self) {
+        let _ = termios::tcsetattr(self.tty, OptionalActions::Now, &self.saved);
+    }
+}
+
+/// Asks for a passphrase on the controlling terminal without echo, reading
+/// into a fixed buffer that is wiped afterwards.
+pub fn prompt_passphrase(prompt: &str) -> Result<Passphrase, PromptError> {
+    let mut tty = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .map_err(|_| PromptError::NoTerminal)?;
+    let saved = termios::tcgetattr(&tty).map_err(|_| PromptError::NoTerminal)?;
+    let mut quiet = saved.clone();
+    quiet.local_modes.remove(LocalModes::ECHO);
+    quiet.local_modes.insert(LocalModes::ECHONL);
+    termios::tcsetattr(&tty, OptionalActions::Flush, &quiet).map_err(std::io::Error::from)?;
+    let guard = EchoGuard { tty: &tty, saved };
+    (&tty).write_all(prompt.as_bytes())?;
+    (&tty).flush()?;
+    let mut buf = Zeroizing::new([0u8; MAX_PASSPHRASE]);
+    let mut len = 0usize;
+    let mut byte = [0u8; 1];
+    loop {
+        let n = (&tty).read(&mut byte)?;
+        if n == 0 {
+            if len == 0 {
+                return Err(PromptError::Cancelled);
+            }
+            break;
+        }
+        match byte[0] {
+            b'\n' | b'\r' => break,
+            3 | 4 if len == 0 => return Err(PromptError::Cancelled),
+            127 | 8 => len = len.saturating_sub(1),
+            b => {
+                if len == MAX_PASSPHRASE {
+                    return Err(PromptError::TooLong);
+                }
+                buf[len] = b;
+                len += 1;
+            }
+        }
+    }
+    drop(guard);
+    let _ = &mut tty;
+    Ok(Passphrase::from_slice(&buf[..len]))
+}
+
+/// True when standard input and standard output are terminals.
+pub fn interactive() -> bool {
+    rustix::termios::isatty(std::io::stdin()) && rustix::termios::isatty(std::io::stdout())
+}
+
+/// Asks a yes/no question on the terminal; false without a terminal.
+pub fn confirm(question: &str) -> bool {
+    let Ok(tty) = OpenOptions::new().read(true).write(true).open("/dev/tty") else {
+        return false;
+    };
+    let _ = (&tty).write_all(format!("{question} [y/N] ").as_bytes());
+    let mut line = String::new();
+    let mut byte = [0u8; 1];
+    while let Ok(1) = (&tty).read(&mut byte) {
+        if byte[0] == b'\n' {
+            break;
+        }
+        line.push(byte[0] as char);
+    }
+    matches!(line.trim(), "y" | "Y" | "yes" | "YES" | "Yes")
+}
+
+pub mod clipboard;

@@ -1,0 +1,263 @@
+//! Where vaults live and how their bytes reach the disk: path resolution,
+//! permissions (file 0600, new directories 0700), the lock file held across
+//! every read-modify-write, atomic and durable saves, and encrypted backup
+//! generations.
+//!
+//! Save protocol: under the lock, check the file still holds what we loaded
+//! (no lost update), keep the current file as backup 1 (a hard link, so the
+//! vault itself is never absent), write a temporary file in the same
+//! directory, fsync it, rename it over the vault, fsync the directory.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{ErrorKind, Read, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::crypto::hash;
+
+/// How many previous generations are kept beside the vault.
+pub const BACKUP_GENERATIONS: u32 = 3;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "no vault at {0}; create one with `baton init` (or point --vault / BATON_VAULT at an existing one)"
+    )]
+    NotFound(PathBuf),
+    #[error("a vault already exists at {0}; refusing to overwrite it")]
+    AlreadyExists(PathBuf),
+    #[error("the vault is locked by another process ({holder}); try again when it finishes")]
+    Locked { holder: String },
+    #[error(
+        "the vault at {0} was changed by another process since it was opened; nothing was saved — open it again and redo the change"
+    )]
+    Conflict(PathBuf),
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
+}
+
+fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> StoreError {
+    let context = context.into();
+    move |source| StoreError::Io { context, source }
+}
+
+/// `$XDG_DATA_HOME/baton/vault.baton`, else `~/.local/share/baton/vault.baton`.
+pub fn default_vault_path(
+    xdg_data_home: Option<PathBuf>,
+    home: Option<PathBuf>,
+) -> Option<PathBuf> {
+    let base = xdg_data_home
+        .filter(|p| p.is_absolute())
+        .or_else(|| home.map(|h| h.join(".local").join("share")))?;
+    Some(base.join("baton").join("vault.baton"))
+}
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+pub fn lock_path(path: &Path) -> PathBuf {
+    sibling(path, ".lock")
+}
+
+pub fn backup_path(path: &Path, generation: u32) -> PathBuf {
+    sibling(path, &format!(".bak{generation}"))
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Creates the vault's directory (0700) when it does not exist yet.
+pub fn ensure_dir(path: &Path) -> Result<(), StoreError> {
+    let dir = parent_dir(path);
+    if dir.exists() {
+        return Ok(());
+    }
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&dir)
+        .map_err(io(format!("cannot create {}", dir.display())))
+}
+
+/// The exclusive lock on a vault, released on drop.
+pub struct VaultLock {
+    file: File,
+}
+
+impl Drop for VaultLock {
+    fn drop(&mut self) {
+        let _ = self.file.set_len(0);
+        let _ = self.file.unlock();
+    }
+}
+
+/// Takes the vault's lock, waiting up to `wait`. `holder` describes this
+/// process for whoever waits next ("pid 42, alice: baton add").
+pub fn lock(path: &Path, holder: &str, wait: Duration) -> Result<VaultLock, StoreError> {
+    let lp = lock_path(path);
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(&lp)
+        .map_err(io(format!("cannot open the lock file {}", lp.display())))?;
+    let deadline = Instant::now() + wait;
+    loop {
+        match file.try_lock() {
+            Ok(()) => break,
+            Err(fs::TryLockError::WouldBlock) => {
+                if Instant::now() >= deadline {
+                    let mut who = String::new();
+                    let _ = File::open(&lp).and_then(|mut f| f.read_to_string(&mut who));
+                    let who = who.trim();
+                    let holder = if who.is_empty() {
+                        "holder unknown".to_owned()
+                    } else {
+                        who.to_owned()
+                    };
+                    return Err(StoreError::Locked { holder });
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            Err(fs::TryLockError::Error(e)) => {
+                return Err(io(format!("cannot lock {}", lp.display()))(e));
+            }
+        }
+    }
+    file.set_len(0).map_err(io("cannot write the lock file"))?;
+    file.write_all(holder.as_bytes())
+        .map_err(io("cannot write the lock file"))?;
+    Ok(VaultLock { file })
+}
+
+/// Reads the whole vault file.
+pub fn read(path: &Path) -> Result<Vec<u8>, StoreError> {
+    match fs::read(path) {
+        Ok(b) => Ok(b),
+        Err(e) if e.kind() == ErrorKind::NotFound => Err(StoreError::NotFound(path.to_path_buf())),
+        Err(e) => Err(io(format!("cannot read {}", path.display()))(e)),
+    }
+}
+
+/// A digest of file bytes, remembered at load to detect a concurrent change.
+pub fn fingerprint(bytes: &[u8]) -> [u8; 32] {
+    hash::digest("baton file fingerprint", &[bytes])
+}
+
+fn sync_dir(dir: &Path) -> Result<(), StoreError> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io(format!("cannot sync the directory {}", dir.display())))
+}
+
+/// Writes `bytes` to a fresh temporary file (0600) beside `path` and syncs it.
+fn write_temp(path: &Path, bytes: &[u8]) -> Result<PathBuf, StoreError> {
+    let tmp = sibling(path, &format!(".tmp.{}", std::process::id()));
+    let _ = fs::remove_file(&tmp);
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&tmp)
+        .map_err(io(format!("cannot create {}", tmp.display())))?;
+    let res = f.write_all(bytes).and_then(|()| f.sync_all());
+    if let Err(e) = res {
+        let _ = fs::remove_file(&tmp);
+        return Err(io(format!("cannot write {}", tmp.display()))(e));
+    }
+    Ok(tmp)
+}
+
+/// Writes a new vault; fails if one exists (the final step is a hard link,
+/// which never replaces a file). The caller holds the lock.
+pub fn create_new(path: &Path, bytes: &[u8], _lock: &VaultLock) -> Result<(), StoreError> {
+    if path.exists() {
+        return Err(StoreError::AlreadyExists(path.to_path_buf()));
+    }
+    let tmp = write_temp(path, bytes)?;
+    let linked = fs::hard_link(&tmp, path);
+    let _ = fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => sync_dir(&parent_dir(path)),
+        Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+            Err(StoreError::AlreadyExists(path.to_path_buf()))
+        }
+        Err(e) => Err(io(format!("cannot create {}", path.display()))(e)),
+    }
+}
+
+/// Replaces the vault atomically and durably. `loaded` is the fingerprint
+/// of the bytes this process opened; if the file changed since, nothing is
+/// written. The caller holds the lock.
+pub fn save(
+    path: &Path,
+    bytes: &[u8],
+    loaded: &[u8; 32],
+    _lock: &VaultLock,
+) -> Result<(), StoreError> {
+    let current = read(path)?;
+    if &fingerprint(&current) != loaded {
+        return Err(StoreError::Conflict(path.to_path_buf()));
+    }
+    drop(current);
+    rotate_backups(path)?;
+    let tmp = write_temp(path, bytes)?;
+    if let Err(e) = fs::rename(&tmp, path) {
+        let _ = fs::remove_file(&tmp);
+        return Err(io(format!("cannot replace {}", path.display()))(e));
+    }
+    sync_dir(&parent_dir(path))
+}
+
+/// Shifts backups one generation older and keeps the current vault as
+/// generation 1 (a hard link to the same encrypted bytes).
+fn rotate_backups(path: &Path) -> Result<(), StoreError> {
+    let _ = fs::remove_file(backup_path(path, BACKUP_GENERATIONS));
+    for g in (1..BACKUP_GENERATIONS).rev() {
+        let from = backup_path(path, g);
+        if from.exists() {
+            fs::rename(&from, backup_path(path, g + 1)).map_err(io("cannot rotate backups"))?;
+        }
+    }
+    fs::hard_link(path, backup_path(path, 1)).map_err(io("cannot keep a backup of the vault"))
+}
+
+/// The existing backup files, newest first.
+pub fn backups(path: &Path) -> Vec<PathBuf> {
+    (1..=BACKUP_GENERATIONS)
+        .map(|g| backup_path(path, g))
+        .filter(|p| p.exists())
+        .collect()
+}
+
+/// Warns about a vault file or directory readable by others.
+pub fn permission_warnings(path: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Ok(m) = fs::metadata(path)
+        && m.permissions().mode() & 0o077 != 0
+    {
+        out.push(format!(
+            "warning: {} is accessible to other users (mode {:o}); run: chmod 600 {}",
+            path.display(),
+            m.permissions().mode() & 0o777,
+            path.display()
+        ));
+    }
+    out
+}

@@ -1,0 +1,843 @@
+//! The unlocked vault: members, groups and entries in memory, and the two
+//! transitions between bytes and that state — [`unlock`] (verified file +
+//! passphrase → [`Vault`]) and [`Vault::seal`] (→ file bytes). Pure: the
+//! caller passes `now`, the RNG and the machine's RAM size.
+//!
+//! A member holds only the keys of the groups granted to them: the groups
+//! they cannot decrypt are carried through a save byte for byte, and are
+//! invisible to every query here.
+
+pub mod entry;
+
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::kdf::{self, KdfError, KdfParams, SALT_LEN};
+use crate::crypto::keys::{self, MemberSecrets};
+use crate::crypto::{aead, hash};
+use crate::format::read::VerifiedFile;
+use crate::format::{
+    FORMAT_VERSION, Grant, GroupBlob, GroupId, GroupInfo, LogHead, Manifest, Member, MemberId,
+    Role, Sig, SignedManifest, Slot, SlotKind, Snapshot, VaultId, codec, labels, write,
+};
+use crate::secret::{Key32, Passphrase};
+pub use entry::{BackupCode, CustomField, Entry, EntryId, HistoryItem, Removal};
+
+/// The plaintext of a group blob.
+#[derive(Serialize, Deserialize)]
+pub struct GroupPayload {
+    pub name: String,
+    pub entries: Vec<Entry>,
+}
+
+/// A group this member can read.
+pub struct OpenGroup {
+    pub id: GroupId,
+    pub name: String,
+    pub entries: Vec<Entry>,
+    dirty: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    #[error("wrong passphrase")]
+    WrongPassphrase,
+    #[error("no member named {0:?} in this vault")]
+    UnknownMember(String),
+    #[error("the vault file is damaged or was altered: {0}")]
+    Damaged(String),
+    #[error("{0}")]
+    Kdf(#[from] KdfError),
+    #[error("access denied: {0}")]
+    AccessDenied(String),
+    #[error("no entry matches {0:?}")]
+    NotFound(String),
+    #[error("{query:?} matches several entries: {}", candidates.join(", "))]
+    Ambiguous {
+        query: String,
+        candidates: Vec<String>,
+    },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl VaultError {
+    fn damaged(why: impl Into<String>) -> Self {
+        VaultError::Damaged(why.into())
+    }
+}
+
+/// Which slot to open.
+pub enum Credential<'a> {
+    /// A member's passphrase; `None` names the owner created at init.
+    Passphrase {
+        member: Option<&'a str>,
+        passphrase: &'a Passphrase,
+    },
+    /// The recovery code printed at init.
+    Recovery { code: &'a Passphrase },
+}
+
+/// Options for [`create`].
+pub struct CreateOptions<'a> {
+    pub owner: &'a str,
+    pub firm_domain: Option<String>,
+    pub kdf: KdfParams,
+    pub weak_kdf: bool,
+    pub now: i64,
+}
+
+/// The id of the owner created at init.
+pub const FOUNDING_OWNER: MemberId = 1;
+
+pub struct Vault {
+    vault_id: VaultId,
+    manifest: Manifest,
+    signed_manifest: SignedManifest,
+    manifest_dirty: bool,
+    slots: Vec<Slot>,
+    blobs: Vec<GroupBlob>,
+    groups: Vec<OpenGroup>,
+    log: Vec<Vec<u8>>,
+    log_head: LogHead,
+    generation: u64,
+    me: MemberId,
+    secrets: MemberSecrets,
+    group_keys: Vec<(GroupId, u32, Key32)>,
+}
+
+fn slot_aad(
+    vault_id: &VaultId,
+    member: MemberId,
+    kind: SlotKind,
+    kdf: &KdfParams,
+    salt: &[u8; SALT_LEN],
+) -> Vec<u8> {
+    let kind_byte: u8 = match kind {
+        SlotKind::Passphrase => 0,
+        SlotKind::Recovery => 1,
+    };
+    let mut aad = Vec::with_capacity(80);
+    aad.extend_from_slice(labels::SLOT.as_bytes());
+    aad.push(0);
+    aad.extend_from_slice(vault_id);
+    aad.extend_from_slice(&member.to_le_bytes());
+    aad.push(kind_byte);
+    aad.extend_from_slice(&kdf.memory_kib.to_le_bytes());
+    aad.extend_from_slice(&kdf.time.to_le_bytes());
+    aad.extend_from_slice(&kdf.parallelism.to_le_bytes());
+    aad.extend_from_slice(salt);
+    aad.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    aad
+}
+
+fn group_aad(vault_id: &VaultId, group: GroupId, epoch: u32) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(48);
+    aad.extend_from_slice(labels::GROUP.as_bytes());
+    aad.push(0);
+    aad.extend_from_slice(vault_id);
+    aad.extend_from_slice(&group.to_le_bytes());
+    aad.extend_from_slice(&epoch.to_le_bytes());
+    aad.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    aad
+}
+
+fn grant_info(vault_id: &VaultId, group: GroupId, epoch: u32, member: MemberId) -> Vec<u8> {
+    let mut info = Vec::with_capacity(48);
+    info.extend_from_slice(labels::GRANT.as_bytes());
+    info.push(0);
+    info.extend_from_slice(vault_id);
+    info.extend_from_slice(&group.to_le_bytes());
+    info.extend_from_slice(&epoch.to_le_bytes());
+    info.extend_from_slice(&member.to_le_bytes());
+    info
+}
+
+/// Wraps `secrets` under a key derived from `passphrase`.
+fn make_slot(
+    vault_id: &VaultId,
+    member: MemberId,
+    kind: SlotKind,
+    kdf_params: KdfParams,
+    passphrase: &[u8],
+    secrets: &MemberSecrets,
+    rng: &mut impl rand::CryptoRng,
+) -> Result<Slot, KdfError> {
+    let mut salt = [0u8; SALT_LEN];
+    rng.fill_bytes(&mut salt);
+    let mut nonce = [0u8; aead::NONCE_LEN];
+    rng.fill_bytes(&mut nonce);
+    let key = kdf::derive(passphrase, &salt, &kdf_params)?;
+    let aad = slot_aad(vault_id, member, kind, &kdf_params, &salt);
+    let wrapped = aead::seal(&key, &nonce, &aad, &secrets.to_bytes()[..]);
+    Ok(Slot {
+        member,
+        kind,
+        kdf: kdf_params,
+        salt,
+        nonce,
+        wrapped,
+    })
+}
+
+fn sign_manifest(manifest: &Manifest, signer: MemberId, secrets: &MemberSecrets) -> SignedManifest {
+    let body = codec::encode(manifest);
+    let signature = Sig(secrets.sign(labels::MANIFEST, &body));
+    SignedManifest {
+        body,
+        signer,
+        signature,
+    }
+}
+
+/// Creates a new vault with one owner and a recovery slot for that owner.
+pub fn create(
+    opts: CreateOptions<'_>,
+    passphrase: &Passphrase,
+    recovery_code: &Passphrase,
+    rng: &mut impl rand::CryptoRng,
+) -> Result<Vault, VaultError> {
+    validate_member_name(opts.owner)?;
+    if !opts.weak_kdf && opts.kdf.is_below_floor() {
+        return Err(KdfError::BelowFloor(opts.kdf).into());
+    }
+    let mut vault_id = [0u8; 16];
+    rng.fill_bytes(&mut vault_id);
+    let secrets = MemberSecrets::generate(rng);
+    let owner = Member {
+        id: FOUNDING_OWNER,
+        name: opts.owner.to_owned(),
+        role: Role::Owner,
+        public: secrets.public(),
+        kdf: opts.kdf,
+        added_at: opts.now,
+        added_by: FOUNDING_OWNER,
+        expires_at: None,
+        revoked_at: None,
+        must_change_passphrase: false,
+    };
+    let manifest = Manifest {
+        vault_id,
+        format_version: FORMAT_VERSION,
+        version: 1,
+        created_at: opts.now,
+        weak_kdf: opts.weak_kdf,
+        firm_domain: opts.firm_domain,
+        members: vec![owner],
+        groups: Vec::new(),
+        grants: Vec::new(),
+        next_member_id: FOUNDING_OWNER + 1,
+        next_group_id: 1,
+    };
+    let slots = vec![
+        make_slot(
+            &vault_id,
+            FOUNDING_OWNER,
+            SlotKind::Passphrase,
+            opts.kdf,
+            passphrase.expose(),
+            &secrets,
+            rng,
+        )?,
+        make_slot(
+            &vault_id,
+            FOUNDING_OWNER,
+            SlotKind::Recovery,
+            opts.kdf,
+            recovery_code.expose(),
+            &secrets,
+            rng,
+        )?,
+    ];
+    let signed_manifest = sign_manifest(&manifest, FOUNDING_OWNER, &secrets);
+    Ok(Vault {
+        vault_id,
+        manifest,
+        signed_manifest,
+        manifest_dirty: false,
+        slots,
+        blobs: Vec::new(),
+        groups: Vec::new(),
+        log: Vec::new(),
+        log_head: LogHead::EMPTY,
+        generation: 0,
+        me: FOUNDING_OWNER,
+        secrets,
+        group_keys: Vec::new(),
+    })
+}
+
+fn validate_member_name(name: &str) -> Result<(), VaultError> {
+    let ok = !name.is_empty()
+        && name.chars().count() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'));
+    if ok {
+        Ok(())
+    } else {
+        Err(VaultError::Invalid(format!(
+            "member name {name:?} must be 1 to 64 letters, digits or - _ . @"
+        )))
+    }
+}
+
+/// Opens `file` with `cred`. `ram_bytes` bounds the KDF memory (at most
+/// half of it); the bound is checked before anything is allocated.
+pub fn unlock(
+    file: VerifiedFile,
+    cred: Credential<'_>,
+    now: i64,
+    ram_bytes: u64,
+) -> Result<Vault, VaultError> {
+    if !file.tail.is_empty() || file.torn_tail {
+        return Err(VaultError::damaged("unexpected bytes follow the seal"));
+    }
+    let manifest = file.manifest;
+    let snapshot = file.snapshot;
+    let (member, kind, secret): (&Member, SlotKind, &[u8]) = match cred {
+        Credential::Passphrase { member, passphrase } => {
+            let m = match member {
+                None => manifest.members.iter().find(|m| m.id == FOUNDING_OWNER),
+                Some(name) => manifest.members.iter().find(|m| m.name == name),
+            }
+            .ok_or_else(|| {
+                VaultError::UnknownMember(member.unwrap_or("(founding owner)").to_owned())
+            })?;
+            (m, SlotKind::Passphrase, passphrase.expose())
+        }
+        Credential::Recovery { code } => {
+            let m = manifest
+                .members
+                .iter()
+                .find(|m| m.id == FOUNDING_OWNER)
+                .ok_or_else(|| VaultError::damaged("the founding owner is missing"))?;
+            (m, SlotKind::Recovery, code.expose())
+        }
+    };
+    if let Some(at) = member.revoked_at {
+        return Err(VaultError::AccessDenied(format!(
+            "{}'s membership was revoked on {}",
+            member.name,
+            crate::dates::format_date(at)
+        )));
+    }
+    if let Some(at) = member.expires_at
+        && at <= now
+    {
+        return Err(VaultError::AccessDenied(format!(
+            "{}'s membership expired on {}",
+            member.name,
+            crate::dates::format_date(at)
+        )));
+    }
+    let slot = snapshot
+        .slots
+        .iter()
+        .find(|s| s.member == member.id && s.kind == kind)
+        .ok_or_else(|| {
+            VaultError::AccessDenied(format!("{} has no key slot of that kind", member.name))
+        })?;
+    kdf::check_bounds(&slot.kdf, manifest.weak_kdf, ram_bytes)?;
+    let key = kdf::derive(secret, &slot.salt, &slot.kdf)?;
+    let aad = slot_aad(&snapshot.vault_id, member.id, kind, &slot.kdf, &slot.salt);
+    let mut buf = zeroize::Zeroizing::new(slot.wrapped.clone());
+    aead::open_in_place(&key, &slot.nonce, &aad, &mut buf)
+        .map_err(|_| VaultError::WrongPassphrase)?;
+    let secrets = MemberSecrets::from_bytes(&buf)
+        .ok_or_else(|| VaultError::damaged("a key slot holds the wrong amount of key material"))?;
+    if secrets.public() != member.public {
+        return Err(VaultError::damaged(
+            "a key slot's keys do not match the signed manifest",
+        ));
+    }
+    let me = member.id;
+
+    let mut group_keys = Vec::new();
+    for grant in manifest.grants.iter().filter(|g| g.member == me) {
+        let current = manifest
+            .groups
+            .iter()
+            .any(|g| g.id == grant.group && g.epoch == grant.epoch);
+        if !current {
+            continue;
+        }
+        let info = grant_info(&snapshot.vault_id, grant.group, grant.epoch, me);
+        let key = secrets
+            .open_group_key(&info, &grant.enc, &grant.sealed_key)
+            .map_err(|_| {
+                VaultError::damaged("a group key granted to this member cannot be opened")
+            })?;
+        group_keys.push((grant.group, grant.epoch, key));
+    }
+
+    let mut groups = Vec::new();
+    for blob in &snapshot.groups {
+        let Some((_, _, key)) = group_keys
+            .iter()
+            .find(|(g, e, _)| *g == blob.group && *e == blob.epoch)
+        else {
+            continue;
+        };
+        let mut buf = zeroize::Zeroizing::new(blob.ciphertext.clone());
+        aead::open_in_place(
+            key,
+            &blob.nonce,
+            &group_aad(&snapshot.vault_id, blob.group, blob.epoch),
+            &mut buf,
+        )
+        .map_err(|_| VaultError::damaged("a group's data fails authentication"))?;
+        let payload: GroupPayload =
+            codec::decode(&buf).map_err(|_| VaultError::damaged("a group's data is malformed"))?;
+        groups.push(OpenGroup {
+            id: blob.group,
+            name: payload.name,
+            entries: payload.entries,
+            dirty: false,
+        });
+    }
+    for (g, _, _) in &group_keys {
+        if !groups.iter().any(|og| og.id == *g) {
+            return Err(VaultError::damaged("a granted group's data is missing"));
+        }
+    }
+
+    Ok(Vault {
+        vault_id: snapshot.vault_id,
+        manifest,
+        signed_manifest: snapshot.manifest,
+        manifest_dirty: false,
+        slots: snapshot.slots,
+        blobs: snapshot.groups,
+        groups,
+        log: snapshot.log,
+        log_head: snapshot.log_head,
+        generation: snapshot.generation,
+        me,
+        secrets,
+        group_keys,
+    })
+}
+
+/// How an entry was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EntryRef {
+    pub group: usize,
+    pub index: usize,
+}
+
+impl Vault {
+    pub fn vault_id(&self) -> &VaultId {
+        &self.vault_id
+    }
+
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn me(&self) -> &Member {
+        self.manifest
+            .members
+            .iter()
+            .find(|m| m.id == self.me)
+            .expect("the unlocked member is in the manifest")
+    }
+
+    pub fn member_name(&self, id: MemberId) -> &str {
+        self.manifest
+            .members
+            .iter()
+            .find(|m| m.id == id)
+            .map_or("?", |m| m.name.as_str())
+    }
+
+    pub fn is_owner(&self) -> bool {
+        self.me().role == Role::Owner
+    }
+
+    pub fn weak_kdf(&self) -> bool {
+        self.manifest.weak_kdf
+    }
+
+    /// The groups this member can read, in the order they were created.
+    pub fn groups(&self) -> &[OpenGroup] {
+        &self.groups
+    }
+
+    pub fn entry(&self, r: EntryRef) -> &Entry {
+        &self.groups[r.group].entries[r.index]
+    }
+
+    pub fn group_name(&self, r: EntryRef) -> &str {
+        &self.groups[r.group].name
+    }
+
+    /// Every live (not removed) entry this member can read.
+    pub fn entries(&self) -> impl Iterator<Item = (EntryRef, &OpenGroup, &Entry)> {
+        self.groups.iter().enumerate().flat_map(|(gi, g)| {
+            g.entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.removed.is_none())
+                .map(move |(ei, e)| {
+                    (
+                        EntryRef {
+                            group: gi,
+                            index: ei,
+                        },
+                        g,
+                        e,
+                    )
+                })
+        })
+    }
+
+    pub fn entry_count(&self) -> usize {
+        self.entries().count()
+    }
+
+    /// Finds one live entry by id, unique id prefix (4+ hex digits), exact
+    /// title, or title ignoring case.
+    pub fn find(&self, query: &str) -> Result<EntryRef, VaultError> {
+        let q = query.trim();
+        if q.is_empty() {
+            return Err(VaultError::NotFound(query.to_owned()));
+        }
+        let pick = |matches: Vec<EntryRef>| -> Option<Result<EntryRef, VaultError>> {
+            match matches.len() {
+                0 => None,
+                1 => Some(Ok(matches[0])),
+                _ => Some(Err(VaultError::Ambiguous {
+                    query: query.to_owned(),
+                    candidates: matches
+                        .iter()
+                        .take(10)
+                        .map(|r| {
+                            let e = self.entry(*r);
+                            format!("{} {} ({})", e.id.hex(), e.title, self.group_name(*r))
+                        })
+                        .collect(),
+                })),
+            }
+        };
+        let lower = q.to_ascii_lowercase();
+        if q.len() >= 4 && q.len() <= 16 && lower.bytes().all(|b| b.is_ascii_hexdigit()) {
+            let m: Vec<EntryRef> = self
+                .entries()
+                .filter(|(_, _, e)| e.id.hex().starts_with(&lower))
+                .map(|(r, _, _)| r)
+                .collect();
+            if let Some(res) = pick(m) {
+                return res;
+            }
+        }
+        let exact: Vec<EntryRef> = self
+            .entries()
+            .filter(|(_, _, e)| e.title == q)
+            .map(|(r, _, _)| r)
+            .collect();
+        if let Some(res) = pick(exact) {
+            return res;
+        }
+        let folded = q.to_lowercase();
+        let ci: Vec<EntryRef> = self
+            .entries()
+            .filter(|(_, _, e)| e.title.to_lowercase() == folded)
+            .map(|(r, _, _)| r)
+            .collect();
+        pick(ci).unwrap_or_else(|| Err(VaultError::NotFound(query.to_owned())))
+    }
+
+    fn group_index(&self, name: &str) -> Option<usize> {
+        self.groups.iter().position(|g| g.name == name)
+    }
+
+    /// The index of group `name`, creating it (owners only) when missing.
+    pub fn ensure_group(
+        &mut self,
+        name: &str,
+        rng: &mut impl rand::CryptoRng,
+    ) -> Result<usize, VaultError> {
+        let name = normalize_group(name)?;
+        if let Some(i) = self.group_index(&name) {
+            return Ok(i);
+        }
+        if !self.is_owner() {
+            return Err(VaultError::AccessDenied(format!(
+                "group {name:?} is not granted to {}; only an owner can create groups",
+                self.me().name
+            )));
+        }
+        let id = self.manifest.next_group_id;
+        self.manifest.next_group_id += 1;
+        let epoch = 1;
+        self.manifest.groups.push(GroupInfo { id, epoch });
+        let key = Key32::random(rng);
+        let owners: Vec<(MemberId, [u8; 32])> = self
+            .manifest
+            .members
+            .iter()
+            .filter(|m| m.role == Role::Owner && m.revoked_at.is_none())
+            .map(|m| (m.id, m.public.x25519))
+            .collect();
+        for (member, x) in owners {
+            let info = grant_info(&self.vault_id, id, epoch, member);
+            let (enc, sealed_key) =
+                keys::seal_group_key(&x, &info, &key, rng).ok_or_else(|| {
+                    VaultError::damaged("a member's public key is not a valid X25519 key")
+                })?;
+            self.manifest.grants.push(Grant {
+                member,
+                group: id,
+                epoch,
+                enc,
+                sealed_key,
+            });
+        }
+        self.group_keys.push((id, epoch, key));
+        self.blobs.push(GroupBlob {
+            group: id,
+            epoch,
+            nonce: [0; 24],
+            ciphertext: Vec::new(),
+        });
+        self.groups.push(OpenGroup {
+            id,
+            name,
+            entries: Vec::new(),
+            dirty: true,
+        });
+        self.manifest_dirty = true;
+        Ok(self.groups.len() - 1)
+    }
+
+    fn check_can_write(&self) -> Result<(), VaultError> {
+        if self.me().role == Role::Auditor {
+            return Err(VaultError::AccessDenied(
+                "auditors cannot change entries".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Adds `entry` to group `group` (created if missing and allowed).
+    pub fn add(
+        &mut self,
+        group: &str,
+        entry: Entry,
+        rng: &mut impl rand::CryptoRng,
+    ) -> Result<EntryRef, VaultError> {
+        self.check_can_write()?;
+        validate_title(&entry.title)?;
+        let gi = self.ensure_group(group, rng)?;
+        let g = &mut self.groups[gi];
+        g.entries.push(entry);
+        g.dirty = true;
+        Ok(EntryRef {
+            group: gi,
+            index: g.entries.len() - 1,
+        })
+    }
+
+    /// Gives mutable access to an entry; the group is re-encrypted at the
+    /// next save. Stamps modified-at/by.
+    pub fn edit(&mut self, r: EntryRef, now: i64) -> Result<&mut Entry, VaultError> {
+        self.check_can_write()?;
+        let me = self.me;
+        let g = &mut self.groups[r.group];
+        g.dirty = true;
+        let e = &mut g.entries[r.index];
+        e.modified_at = now;
+        e.modified_by = me;
+        Ok(e)
+    }
+
+    /// Marks a backup code used without stamping the entry as edited.
+    pub fn mark_code_used(
+        &mut self,
+        r: EntryRef,
+        code_index: usize,
+        now: i64,
+    ) -> Result<(), VaultError> {
+        self.check_can_write()?;
+        let me = self.me;
+        let g = &mut self.groups[r.group];
+        let code = g.entries[r.index]
+            .backup_codes
+            .get_mut(code_index)
+            .ok_or_else(|| {
+                VaultError::Invalid(format!("there is no backup code number {}", code_index + 1))
+            })?;
+        if code.used_at.is_some() {
+            return Err(VaultError::Invalid(format!(
+                "backup code number {} is already used",
+                code_index + 1
+            )));
+        }
+        code.used_at = Some(now);
+        code.used_by = Some(me);
+        g.dirty = true;
+        Ok(())
+    }
+
+    /// Moves an entry to another group (creating it if allowed).
+    pub fn move_entry(
+        &mut self,
+        r: EntryRef,
+        to: &str,
+        rng: &mut impl rand::CryptoRng,
+    ) -> Result<EntryRef, VaultError> {
+        self.check_can_write()?;
+        let to_index = self.ensure_group(to, rng)?;
+        if to_index == r.group {
+            return Ok(r);
+        }
+        let entry = self.groups[r.group].entries.remove(r.index);
+        self.groups[r.group].dirty = true;
+        let g = &mut self.groups[to_index];
+        g.entries.push(entry);
+        g.dirty = true;
+        Ok(EntryRef {
+            group: to_index,
+            index: g.entries.len() - 1,
+        })
+    }
+
+    /// Removes an entry; it stays in the group's data, marked removed, for
+    /// the owner's history.
+    pub fn remove(&mut self, r: EntryRef, now: i64) -> Result<(), VaultError> {
+        let me = self.me;
+        let e = self.edit(r, now)?;
+        e.removed = Some(Removal { at: now, by: me });
+        Ok(())
+    }
+
+    /// Replaces this member's passphrase slot. The KDF parameters stay those
+    /// of the signed manifest: never lowered.
+    pub fn change_passphrase(
+        &mut self,
+        new: &Passphrase,
+        rng: &mut impl rand::CryptoRng,
+    ) -> Result<(), VaultError> {
+        let kdf_params = self.me().kdf;
+        let slot = make_slot(
+            &self.vault_id,
+            self.me,
+            SlotKind::Passphrase,
+            kdf_params,
+            new.expose(),
+            &self.secrets,
+            rng,
+        )?;
+        self.slots
+            .retain(|s| !(s.member == self.me && s.kind == SlotKind::Passphrase));
+        self.slots.push(slot);
+        Ok(())
+    }
+
+    /// Serializes, encrypts and signs the vault. Groups not changed since
+    /// unlock (and groups this member cannot read) keep their ciphertext.
+    pub fn seal(
+        &mut self,
+        now: i64,
+        rng: &mut impl rand::CryptoRng,
+    ) -> Result<Vec<u8>, VaultError> {
+        for g in self.groups.iter_mut().filter(|g| g.dirty) {
+            let (epoch, key) = self
+                .group_keys
+                .iter()
+                .find(|(id, _, _)| *id == g.id)
+                .map(|(_, e, k)| (*e, k))
+                .expect("a readable group has its key");
+            let payload = GroupPayload {
+                name: std::mem::take(&mut g.name),
+                entries: std::mem::take(&mut g.entries),
+            };
+            let mut buf = codec::encode_secret(&payload, aead::TAG_LEN);
+            g.name = payload.name;
+            g.entries = payload.entries;
+            let mut nonce = [0u8; aead::NONCE_LEN];
+            rng.fill_bytes(&mut nonce);
+            aead::seal_in_place(
+                key,
+                &nonce,
+                &group_aad(&self.vault_id, g.id, epoch),
+                &mut buf,
+            );
+            let ciphertext = std::mem::take(&mut *buf);
+            let blob = self
+                .blobs
+                .iter_mut()
+                .find(|b| b.group == g.id)
+                .expect("every group has a blob");
+            *blob = GroupBlob {
+                group: g.id,
+                epoch,
+                nonce,
+                ciphertext,
+            };
+            g.dirty = false;
+        }
+        if self.manifest_dirty {
+            if !self.is_owner() {
+                return Err(VaultError::AccessDenied(
+                    "only an owner can change members or groups".into(),
+                ));
+            }
+            self.manifest.version += 1;
+            self.signed_manifest = sign_manifest(&self.manifest, self.me, &self.secrets);
+            self.manifest_dirty = false;
+        }
+        self.generation += 1;
+        let snapshot = Snapshot {
+            vault_id: self.vault_id,
+            generation: self.generation,
+            saver: self.me,
+            saved_at: now,
+            manifest: self.signed_manifest.clone(),
+            slots: std::mem::take(&mut self.slots),
+            groups: std::mem::take(&mut self.blobs),
+            log: std::mem::take(&mut self.log),
+            log_head: self.log_head,
+        };
+        let secrets = &self.secrets;
+        let bytes = write::file_bytes(&snapshot, |digest| secrets.sign(labels::SEAL, digest));
+        self.slots = snapshot.slots;
+        self.blobs = snapshot.groups;
+        self.log = snapshot.log;
+        Ok(bytes)
+    }
+
+    /// A digest identifying this member's view, for tests and diagnostics.
+    pub fn content_digest(&self) -> [u8; 32] {
+        let parts: Vec<&[u8]> = self.blobs.iter().map(|b| b.ciphertext.as_slice()).collect();
+        hash::digest("baton content", &parts)
+    }
+}
+
+/// Group paths: segments separated by `/`, each trimmed and non-empty.
+pub fn normalize_group(name: &str) -> Result<String, VaultError> {
+    let segs: Vec<&str> = name.split('/').map(str::trim).collect();
+    if segs.iter().any(|s| s.is_empty())
+        || name.chars().count() > 200
+        || name.chars().any(char::is_control)
+    {
+        return Err(VaultError::Invalid(format!(
+            "group {name:?} must be a path like Clients/Acme: non-empty parts separated by /"
+        )));
+    }
+    Ok(segs.join("/"))
+}
+
+fn validate_title(title: &str) -> Result<(), VaultError> {
+    if title.trim().is_empty() || title.chars().count() > 500 || title.chars().any(char::is_control)
+    {
+        return Err(VaultError::Invalid(
+            "an entry title must be 1 to 500 characters, without control characters".into(),
+        ));
+    }
+    Ok(())
+}
