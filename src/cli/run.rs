@@ -31,7 +31,12 @@ type Result<T> = std::result::Result<T, CliError>;
 pub fn run(cli: Cli) -> Result<()> {
     let ctx = Context::from_env(&cli)?;
     let Some(command) = cli.command else {
-        return Err(CliError::usage("no command given; see `baton --help`"));
+        // Without a command, show the commands.
+        use clap::CommandFactory;
+        let mut help = super::args::Cli::command();
+        help.print_help()
+            .map_err(|e| CliError::other(e.to_string()))?;
+        return Ok(());
     };
     match command {
         Command::Init(a) => init(&ctx, a),

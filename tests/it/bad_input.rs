@@ -1,0 +1,157 @@
+//! Bad input gets a specific message and its documented exit code.
+
+use crate::common::{Env, code, stderr};
+
+#[test]
+fn wrong_passphrase_is_exit_3() {
+    let env = Env::new();
+    env.init();
+    let out = env
+        .cmd(&["list"])
+        .env("BATON_PASSPHRASE", "not it")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 3);
+    assert!(
+        stderr(&out).contains("wrong passphrase"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn unknown_member_is_exit_3() {
+    let env = Env::new();
+    env.init();
+    let out = env.run(&["--member", "mallory", "list"]);
+    assert_eq!(code(&out), 3);
+    assert!(
+        stderr(&out).contains("no member named \"mallory\""),
+        "{}",
+        stderr(&out)
+    );
+    let out = env
+        .cmd(&["list"])
+        .env("BATON_MEMBER", "mallory")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 3, "BATON_MEMBER is honoured");
+    let out = env
+        .cmd(&["list"])
+        .env("BATON_MEMBER", "alice")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0);
+}
+
+#[test]
+fn missing_vault_says_how_to_create_one() {
+    let env = Env::new();
+    let out = env.run(&["list"]);
+    assert_eq!(code(&out), 1);
+    assert!(stderr(&out).contains("baton init"), "{}", stderr(&out));
+}
+
+#[test]
+fn usage_errors_are_exit_2() {
+    let env = Env::new();
+    assert_eq!(code(&env.run(&["list", "--no-such-flag"])), 2);
+    assert_eq!(code(&env.run(&["frobnicate"])), 2);
+    assert!(String::from_utf8_lossy(&env.run(&[]).stdout).contains("Usage: baton"));
+    assert_eq!(code(&env.run(&["--version"])), 0);
+}
+
+#[test]
+fn bad_field_values_are_refused_before_any_change() {
+    let env = Env::new();
+    env.init();
+    let before = env.bytes();
+    for args in [
+        &["add", "X", "--totp", "not base32 !!"][..],
+        &["add", "X", "--identity", "not-an-email"],
+        &["add", "X", "--expires", "2024-02-30"],
+        &["add", "X", "--field", "novalue"],
+        &["add", "X", "--field", "password=x"],
+        &["add", "X", "--generate", "--length", "2"],
+        &["add", "X", "--group", "a//b"],
+        &["add", "   "],
+    ] {
+        let out = env.run(args);
+        assert_ne!(code(&out), 0, "{args:?} should fail");
+        assert!(
+            !stderr(&out).contains("panicked"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(
+            stderr(&out).contains("baton: ") || stderr(&out).contains("error:"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(
+        env.bytes(),
+        before,
+        "a refused command leaves the vault as it was"
+    );
+}
+
+#[test]
+fn changed_bytes_truncation_and_trailing_bytes_are_exit_4() {
+    let env = Env::new();
+    env.init();
+    env.ok(&["add", "X", "--username", "u"]);
+    let good = env.bytes();
+    let mut cases: Vec<(String, Vec<u8>)> = Vec::new();
+    for at in [
+        0,
+        9,
+        12,
+        20,
+        good.len() / 3,
+        good.len() / 2,
+        good.len() - 70,
+        good.len() - 1,
+    ] {
+        let mut b = good.clone();
+        b[at] ^= 0x40;
+        cases.push((format!("flip at {at}"), b));
+    }
+    cases.push(("truncated".into(), good[..good.len() - 1].to_vec()));
+    cases.push(("header only".into(), good[..14].to_vec()));
+    cases.push(("empty".into(), Vec::new()));
+    let mut trailing = good.clone();
+    trailing.extend_from_slice(b"\0\0\0\x05extra");
+    cases.push(("trailing bytes".into(), trailing));
+    let mut garbage = good.clone();
+    garbage.push(7);
+    cases.push(("one trailing byte".into(), garbage));
+    for (what, bytes) in cases {
+        std::fs::write(&env.vault, &bytes).unwrap();
+        let out = env.run(&["list"]);
+        assert_eq!(code(&out), 4, "{what}: {}", stderr(&out));
+        let msg = stderr(&out);
+        assert!(
+            msg.contains("damaged or was altered")
+                || msg.contains("not a Baton vault")
+                || msg.contains("newer Baton"),
+            "{what}: {msg}"
+        );
+    }
+}
+
+#[test]
+fn newer_format_version_has_its_own_message() {
+    let env = Env::new();
+    env.init();
+    let mut b = env.bytes();
+    b[8] = 2;
+    std::fs::write(&env.vault, &b).unwrap();
+    let out = env.run(&["list"]);
+    assert_eq!(code(&out), 4);
+    assert!(
+        stderr(&out).contains("newer Baton (format version 2"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -1,0 +1,10 @@
+//! Baton's integration tests: one binary, one module per area. They drive
+//! the real `baton` binary in temporary directories, and the library where
+//! a test needs to reach inside the file.
+
+mod bad_input;
+mod cli;
+mod common;
+mod props;
+mod store;
+mod vectors;

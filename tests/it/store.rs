@@ -1,0 +1,117 @@
+//! The store: the lock, concurrent writers, backups, atomic replacement.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+
+use crate::common::{Env, code, json, stderr};
+
+#[test]
+fn a_writer_that_cannot_get_the_lock_exits_5_naming_the_holder() {
+    let env = Env::new();
+    env.init();
+    let lock_path = env.dir.path().join("vault.baton.lock");
+    let mut held = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock_path)
+        .unwrap();
+    held.lock().unwrap();
+    held.set_len(0).unwrap();
+    held.write_all(b"pid 4242, bob: baton edit").unwrap();
+    let before = env.bytes();
+    let out = env
+        .cmd(&["add", "Blocked"])
+        .env("BATON_LOCK_WAIT_MS", "300")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("pid 4242, bob: baton edit"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(env.bytes(), before);
+    held.unlock().unwrap();
+    env.ok(&["add", "Now free"]);
+}
+
+#[test]
+fn concurrent_writers_lose_nothing() {
+    let env = Env::new();
+    env.init();
+    let children: Vec<_> = (0..6)
+        .map(|i| {
+            env.cmd(&["add", &format!("entry {i}")])
+                .env("BATON_LOCK_WAIT_MS", "20000")
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut c in children {
+        assert!(c.wait().unwrap().success());
+    }
+    let list = json(&env.ok(&["list", "--json"]));
+    assert_eq!(list["entries"].as_array().unwrap().len(), 6);
+}
+
+#[test]
+fn saves_keep_three_encrypted_backups() {
+    let env = Env::new();
+    env.init();
+    for i in 0..5 {
+        env.ok(&["add", &format!("e{i}")]);
+    }
+    for g in 1..=3 {
+        let p = env.dir.path().join(format!("vault.baton.bak{g}"));
+        let bytes = std::fs::read(&p).unwrap_or_else(|_| panic!("backup {g} exists"));
+        assert!(
+            baton::format::read::parse(&bytes).is_ok(),
+            "backup {g} is a whole vault"
+        );
+    }
+    assert!(!env.dir.path().join("vault.baton.bak4").exists());
+    // Backup 1 is the generation before the current one: 4 entries.
+    std::fs::copy(env.dir.path().join("vault.baton.bak1"), &env.vault).unwrap();
+    assert_eq!(
+        json(&env.ok(&["list", "--json"]))["entries"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+}
+
+#[test]
+fn no_temporary_files_are_left_behind() {
+    let env = Env::new();
+    env.init();
+    env.ok(&["add", "a"]);
+    env.ok(&["edit", "a", "--username", "b"]);
+    let names: Vec<String> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.contains(".tmp")), "{names:?}");
+}
+
+#[test]
+fn a_save_does_not_overwrite_a_change_it_has_not_seen() {
+    use baton::store;
+    let env = Env::new();
+    env.init();
+    let loaded = store::fingerprint(&env.bytes());
+    env.ok(&["add", "made by another process"]);
+    let lock = store::lock(&env.vault, "test", std::time::Duration::from_secs(1)).unwrap();
+    let err = store::save(&env.vault, b"stale bytes", &loaded, &lock).unwrap_err();
+    assert!(matches!(err, store::StoreError::Conflict(_)), "{err}");
+    drop(lock);
+    assert_eq!(
+        json(&env.ok(&["list", "--json"]))["entries"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
