@@ -716,10 +716,15 @@ fn get(ctx: &Context, entry: &str, field: &str, copy: bool) -> Result<()> {
             return Err(CliError::other(format!("{}'s {f} is empty", e.title)));
         }
         if copy {
-            os::clipboard::copy(&value, Duration::from_secs(CLIPBOARD_SECONDS))
+            let secs = std::env::var("BATON_CLIPBOARD_SECONDS")
+                .ok()
+                .and_then(|s| s.parse::<u64>().ok())
+                .filter(|s| (1..=3600).contains(s))
+                .unwrap_or(CLIPBOARD_SECONDS);
+            os::clipboard::copy(&value, Duration::from_secs(secs))
                 .map_err(|err| CliError::other(err.to_string()))?;
             eprintln!(
-                "Copied {}'s {f} to the clipboard; it will be cleared in {CLIPBOARD_SECONDS} s.",
+                "Copied {}'s {f} to the clipboard; it will be cleared in {secs} s.",
                 e.title
             );
         } else {

@@ -4,6 +4,7 @@
 
 mod bad_input;
 mod cli;
+mod clipboard;
 mod common;
 mod props;
 mod store;
