@@ -121,7 +121,13 @@ fn the_process_cannot_dump_core() {
     let env = Env::new();
     env.init();
     let lock_path = env.dir.path().join("vault.baton.lock");
-    let held = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&lock_path).unwrap();
+    let held = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock_path)
+        .unwrap();
     held.lock().unwrap();
     // `add` waits for the lock, so the process stays alive to be inspected.
     // Started with an unlimited core size, so only Baton itself can lower it.
@@ -140,11 +146,16 @@ fn the_process_cannot_dump_core() {
     for _ in 0..100 {
         std::thread::sleep(std::time::Duration::from_millis(20));
         limits = std::fs::read_to_string(&limits_path).unwrap_or_default();
-        if limits.lines().any(|l| l.starts_with("Max core file size") && l.split_whitespace().nth(4) == Some("0")) {
+        if limits.lines().any(|l| {
+            l.starts_with("Max core file size") && l.split_whitespace().nth(4) == Some("0")
+        }) {
             break;
         }
     }
-    let core = limits.lines().find(|l| l.starts_with("Max core file size")).expect("limits readable");
+    let core = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .expect("limits readable");
     let fields: Vec<&str> = core.split_whitespace().collect();
     assert_eq!(&fields[4..6], ["0", "0"], "{core}");
     held.unlock().unwrap();
