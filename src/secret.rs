@@ -11,11 +11,20 @@ use zeroize::{Zeroize, Zeroizing};
 pub struct Key32(Box<[u8; 32]>);
 
 impl Key32 {
+    /// A key from a constant (tests) or public value.
     pub fn from_bytes(bytes: [u8; 32]) -> Self {
-        let mut b = bytes;
-        let k = Key32(Box::new(b));
-        b.zeroize();
-        k
+        Key32(Box::new(bytes))
+    }
+
+    /// Copies exactly 32 bytes straight into the key's own buffer, leaving
+    /// no copy on the stack. `None` for any other length.
+    pub fn from_slice(bytes: &[u8]) -> Option<Self> {
+        if bytes.len() != 32 {
+            return None;
+        }
+        let mut k = Key32(Box::new([0u8; 32]));
+        k.0.copy_from_slice(bytes);
+        Some(k)
     }
 
     /// A fresh random key from `rng`.

@@ -53,7 +53,9 @@ impl From<VaultError> for CliError {
     fn from(e: VaultError) -> Self {
         let exit = match &e {
             VaultError::WrongPassphrase | VaultError::UnknownMember(_) => Exit::Unlock,
+            VaultError::Kdf(crate::crypto::kdf::KdfError::OutOfMemory(_)) => Exit::Other,
             VaultError::Damaged(_) | VaultError::Kdf(_) => Exit::Integrity,
+            VaultError::Limit(_) => Exit::Other,
             VaultError::AccessDenied(_) => Exit::Denied,
             VaultError::NotFound(_) | VaultError::Ambiguous { .. } | VaultError::Invalid(_) => {
                 Exit::Other

@@ -99,11 +99,7 @@ impl<'a> EntryDetail<'a> {
                 })
                 .collect(),
             totp: e.totp.as_ref().map(|t| TotpView {
-                algorithm: match t.algorithm {
-                    crate::totp::Algorithm::Sha1 => "SHA1",
-                    crate::totp::Algorithm::Sha256 => "SHA256",
-                    crate::totp::Algorithm::Sha512 => "SHA512",
-                },
+                algorithm: t.algorithm.uri_name(),
                 digits: t.digits,
                 period: t.period,
                 issuer: t.issuer.as_deref(),

@@ -79,8 +79,12 @@ impl MemberSecrets {
     }
 
     fn hpke_private(&self) -> <X25519HkdfSha256 as Kem>::PrivateKey {
-        <X25519HkdfSha256 as Kem>::PrivateKey::from_bytes(self.x25519.expose())
-            .expect("every 32-byte string is a valid X25519 private key")
+        hpke_private(&self.x25519)
+    }
+
+    /// The X25519 secret alone, to open what was sealed to this member.
+    pub fn x25519(&self) -> &Key32 {
+        &self.x25519
     }
 
     fn signing_key(&self) -> SigningKey {
@@ -117,6 +121,40 @@ impl MemberSecrets {
         let arr: [u8; 32] = pt.as_slice().try_into().map_err(|_| DecryptError)?;
         Ok(Key32::from_bytes(arr))
     }
+}
+
+fn hpke_private(secret: &Key32) -> <X25519HkdfSha256 as Kem>::PrivateKey {
+    <X25519HkdfSha256 as Kem>::PrivateKey::from_bytes(secret.expose())
+        .expect("every 32-byte string is a valid X25519 private key")
+}
+
+/// The X25519 public key of `secret`.
+pub fn x25519_public(secret: &Key32) -> [u8; PUBLIC_KEY_LEN] {
+    let pk = X25519HkdfSha256::sk_to_pk(&hpke_private(secret));
+    let mut x = [0u8; 32];
+    x.copy_from_slice(&pk.to_bytes());
+    x
+}
+
+/// Opens bytes sealed to the X25519 secret `secret` with [`seal_bytes`].
+pub fn open_sealed(
+    secret: &Key32,
+    info: &[u8],
+    enc: &[u8; ENC_LEN],
+    ct: &[u8],
+) -> Result<zeroize::Zeroizing<Vec<u8>>, DecryptError> {
+    let enc = <X25519HkdfSha256 as Kem>::EncappedKey::from_bytes(enc).map_err(|_| DecryptError)?;
+    let sk = hpke_private(secret);
+    hpke::single_shot_open::<ChaCha20Poly1305, HkdfSha256, X25519HkdfSha256>(
+        &OpModeR::Base,
+        &sk,
+        &enc,
+        info,
+        ct,
+        b"",
+    )
+    .map(zeroize::Zeroizing::new)
+    .map_err(|_| DecryptError)
 }
 
 fn labelled(label: &str, message: &[u8]) -> Vec<u8> {

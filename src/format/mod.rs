@@ -18,8 +18,6 @@ pub const FORMAT_VERSION: u16 = 1;
 pub const HEADER_LEN: usize = 14;
 /// Length of the seal signature that follows the snapshot.
 pub const SEAL_LEN: usize = 64;
-/// Upper bound on a snapshot, checked before anything is decoded.
-pub const MAX_SNAPSHOT_LEN: u32 = u32::MAX;
 
 /// Domain-separation labels for every signature and AEAD in the format.
 pub mod labels {
@@ -28,6 +26,8 @@ pub mod labels {
     pub const SLOT: &str = "baton slot v1";
     pub const GROUP: &str = "baton group v1";
     pub const GRANT: &str = "baton grant v1";
+    pub const VAULT_ID: &str = "baton vault id v1";
+    pub const ENDORSEMENT: &str = "baton endorsement v1";
 }
 
 /// Why a file could not be read. Every variant except `NewerVersion`
@@ -42,6 +42,31 @@ pub enum FormatError {
     NewerVersion(u16),
     #[error("the vault file is damaged or was altered: {0}")]
     Damaged(String),
+}
+
+/// The vault id: the first 16 bytes of SHA-256 over the founding owner's
+/// Ed25519 key and the vault nonce. A slot is bound to the vault id, so a
+/// slot copied into a vault founded by someone else does not open.
+pub fn vault_id(founder_ed25519: &[u8; 32], nonce: &[u8; 16]) -> VaultId {
+    let d = crate::crypto::hash::digest(labels::VAULT_ID, &[founder_ed25519, nonce]);
+    let mut id = [0u8; 16];
+    id.copy_from_slice(&d[..16]);
+    id
+}
+
+/// What an endorsement signs: vault id, member id, role and public keys.
+pub fn endorsement_message(vault_id: &VaultId, m: &Member) -> Vec<u8> {
+    let mut msg = Vec::with_capacity(16 + 4 + 1 + 64);
+    msg.extend_from_slice(vault_id);
+    msg.extend_from_slice(&m.id.to_le_bytes());
+    msg.push(match m.role {
+        Role::Owner => 0,
+        Role::Contractor => 1,
+        Role::Auditor => 2,
+    });
+    msg.extend_from_slice(&m.public.x25519);
+    msg.extend_from_slice(&m.public.ed25519);
+    msg
 }
 
 impl FormatError {

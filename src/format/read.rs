@@ -4,8 +4,8 @@
 //! needs a passphrase, so `baton log verify` and an auditor can run it.
 
 use super::{
-    FORMAT_VERSION, FormatError, HEADER_LEN, MAGIC, Manifest, Role, SEAL_LEN, Snapshot, codec,
-    labels, write::seal_digest,
+    FORMAT_VERSION, FOUNDING_OWNER, FormatError, HEADER_LEN, LOG_GROUP, MAGIC, Manifest, Role,
+    SEAL_LEN, SlotKind, Snapshot, codec, labels, write::seal_digest,
 };
 use crate::crypto::keys;
 
@@ -62,6 +62,11 @@ pub fn parse(bytes: &[u8]) -> Result<VerifiedFile, FormatError> {
         .iter()
         .find(|m| m.id == snapshot.saver)
         .ok_or_else(|| FormatError::damaged("the seal names an unknown member"))?;
+    if saver.revoked_at.is_some() || saver.role == Role::Auditor {
+        return Err(FormatError::damaged(
+            "the seal is by a member who may not save this vault",
+        ));
+    }
     let sig: [u8; 64] = bytes[body_end..sealed_len]
         .try_into()
         .expect("the range is exactly SEAL_LEN bytes");
@@ -82,20 +87,48 @@ pub fn parse(bytes: &[u8]) -> Result<VerifiedFile, FormatError> {
     })
 }
 
-/// Decodes and checks the manifest: signed by an owner it lists, for this
-/// vault and this format version, internally consistent.
+/// Decodes and checks the manifest: bound to this vault's founding owner,
+/// signed by a current owner whose standing chains back to the founder,
+/// internally consistent, and consistent with the snapshot's slots and
+/// group blobs.
 fn verify_manifest(snapshot: &Snapshot) -> Result<Manifest, FormatError> {
     let signed = &snapshot.manifest;
     let manifest: Manifest = codec::decode(&signed.body)
         .map_err(|e| FormatError::damaged(format!("the manifest is malformed ({e})")))?;
+    if manifest.vault_id != snapshot.vault_id {
+        return Err(FormatError::damaged(
+            "the manifest belongs to another vault",
+        ));
+    }
+    if manifest.format_version != FORMAT_VERSION {
+        return Err(FormatError::damaged(
+            "the manifest's format version differs from the header's",
+        ));
+    }
+    let founder = manifest
+        .members
+        .iter()
+        .find(|m| m.id == FOUNDING_OWNER)
+        .ok_or_else(|| FormatError::damaged("the founding owner is missing from the manifest"))?;
+    if founder.role != Role::Owner || founder.endorsement.is_some() {
+        return Err(FormatError::damaged(
+            "the founding owner's record is not an owner's",
+        ));
+    }
+    if super::vault_id(&founder.public.ed25519, &manifest.vault_nonce) != manifest.vault_id {
+        return Err(FormatError::damaged(
+            "the vault id does not belong to the founding owner's key",
+        ));
+    }
+    let owners = endorsed_owners(&manifest)?;
     let signer = manifest
         .members
         .iter()
         .find(|m| m.id == signed.signer)
         .ok_or_else(|| FormatError::damaged("the manifest is signed by an unknown member"))?;
-    if signer.role != Role::Owner {
+    if !owners.contains(&signer.id) || signer.revoked_at.is_some() {
         return Err(FormatError::damaged(
-            "the manifest is not signed by an owner",
+            "the manifest is not signed by a current owner",
         ));
     }
     if !keys::verify(
@@ -108,31 +141,34 @@ fn verify_manifest(snapshot: &Snapshot) -> Result<Manifest, FormatError> {
             "the manifest signature does not match",
         ));
     }
-    if manifest.vault_id != snapshot.vault_id {
-        return Err(FormatError::damaged(
-            "the manifest belongs to another vault",
-        ));
-    }
-    if manifest.format_version != FORMAT_VERSION {
-        return Err(FormatError::damaged(
-            "the manifest's format version differs from the header's",
-        ));
-    }
-    let mut ids: Vec<u32> = manifest.members.iter().map(|m| m.id).collect();
-    ids.sort_unstable();
-    if ids.windows(2).any(|w| w[0] == w[1]) {
-        return Err(FormatError::damaged("the manifest lists a member twice"));
-    }
+    check_unique(&manifest, snapshot)?;
     for slot in &snapshot.slots {
         let member = manifest
             .members
             .iter()
             .find(|m| m.id == slot.member)
             .ok_or_else(|| FormatError::damaged("a key slot belongs to no member"))?;
+        if member.revoked_at.is_some() {
+            return Err(FormatError::damaged(
+                "a revoked member still has a key slot",
+            ));
+        }
         if member.kdf != slot.kdf {
             return Err(FormatError::damaged(
                 "a key slot's KDF parameters differ from the signed manifest",
             ));
+        }
+    }
+    for m in manifest.members.iter().filter(|m| m.revoked_at.is_none()) {
+        let has = snapshot
+            .slots
+            .iter()
+            .any(|s| s.member == m.id && s.kind == SlotKind::Passphrase);
+        if !has {
+            return Err(FormatError::damaged(format!(
+                "member {:?} has no passphrase slot",
+                m.name
+            )));
         }
     }
     for blob in &snapshot.groups {
@@ -146,7 +182,98 @@ fn verify_manifest(snapshot: &Snapshot) -> Result<Manifest, FormatError> {
             ));
         }
     }
+    for g in &manifest.groups {
+        if !snapshot.groups.iter().any(|b| b.group == g.id) {
+            return Err(FormatError::damaged(
+                "a group listed in the manifest has no data",
+            ));
+        }
+    }
+    for grant in &manifest.grants {
+        let member_ok = manifest.members.iter().any(|m| m.id == grant.member);
+        let group_ok =
+            grant.group == LOG_GROUP || manifest.groups.iter().any(|g| g.id == grant.group);
+        if !member_ok || !group_ok {
+            return Err(FormatError::damaged(
+                "a grant names an unknown member or group",
+            ));
+        }
+    }
     Ok(manifest)
+}
+
+/// The ids of the owners whose standing chains back to the founder: the
+/// founder, and every owner endorsed by an owner of lower id already in
+/// the set.
+fn endorsed_owners(manifest: &Manifest) -> Result<Vec<u32>, FormatError> {
+    let mut members: Vec<&crate::format::Member> = manifest.members.iter().collect();
+    members.sort_by_key(|m| m.id);
+    let mut owners = vec![FOUNDING_OWNER];
+    for m in members
+        .iter()
+        .filter(|m| m.role == Role::Owner && m.id != FOUNDING_OWNER)
+    {
+        let e = m.endorsement.as_ref().ok_or_else(|| {
+            FormatError::damaged(format!("owner {:?} has no endorsement", m.name))
+        })?;
+        let endorser = members
+            .iter()
+            .find(|x| x.id == e.by && x.id < m.id && owners.contains(&x.id))
+            .ok_or_else(|| {
+                FormatError::damaged(format!(
+                    "owner {:?} is endorsed by no earlier owner",
+                    m.name
+                ))
+            })?;
+        let msg = super::endorsement_message(&manifest.vault_id, m);
+        if !keys::verify(
+            &endorser.public.ed25519,
+            labels::ENDORSEMENT,
+            &msg,
+            &e.sig.0,
+        ) {
+            return Err(FormatError::damaged(format!(
+                "owner {:?}'s endorsement does not verify",
+                m.name
+            )));
+        }
+        owners.push(m.id);
+    }
+    Ok(owners)
+}
+
+/// Ids and names are unique; the next-id counters are past every id used.
+fn check_unique(manifest: &Manifest, snapshot: &Snapshot) -> Result<(), FormatError> {
+    fn dup<T: Ord + Clone>(items: impl Iterator<Item = T>) -> bool {
+        let mut v: Vec<T> = items.collect();
+        v.sort();
+        v.windows(2).any(|w| w[0] == w[1])
+    }
+    if dup(manifest.members.iter().map(|m| m.id))
+        || dup(manifest.members.iter().map(|m| m.name.clone()))
+    {
+        return Err(FormatError::damaged("the manifest lists a member twice"));
+    }
+    if dup(manifest.groups.iter().map(|g| g.id)) || dup(snapshot.groups.iter().map(|b| b.group)) {
+        return Err(FormatError::damaged("a group appears twice"));
+    }
+    if dup(snapshot.slots.iter().map(|s| (s.member, s.kind as u8))) {
+        return Err(FormatError::damaged("a member has two slots of one kind"));
+    }
+    if dup(manifest.grants.iter().map(|g| (g.member, g.group, g.epoch))) {
+        return Err(FormatError::damaged("a grant appears twice"));
+    }
+    let max_member = manifest.members.iter().map(|m| m.id).max().unwrap_or(0);
+    let max_group = manifest.groups.iter().map(|g| g.id).max().unwrap_or(0);
+    if manifest.next_member_id <= max_member
+        || manifest.next_group_id <= max_group
+        || manifest.groups.iter().any(|g| g.id == LOG_GROUP)
+    {
+        return Err(FormatError::damaged(
+            "the manifest's id counters are inconsistent",
+        ));
+    }
+    Ok(())
 }
 
 /// Splits the bytes after the seal into log frames.

@@ -8,6 +8,10 @@ use crate::crypto::kdf::{KdfParams, SALT_LEN};
 use crate::crypto::keys::{ENC_LEN, MemberPublic};
 
 pub type MemberId = u32;
+/// The pseudo-group whose grants carry the log key; real groups start at 1.
+pub const LOG_GROUP: GroupId = 0;
+/// The owner created at init; the vault id is bound to their key.
+pub const FOUNDING_OWNER: MemberId = 1;
 pub type GroupId = u32;
 pub type VaultId = [u8; 16];
 
@@ -82,6 +86,16 @@ pub struct Member {
     pub revoked_at: Option<i64>,
     /// The member must choose a new passphrase at the next unlock.
     pub must_change_passphrase: bool,
+    /// For owners other than the founding owner: an existing owner's
+    /// signature admitting this member as an owner (see FORMAT.md §6.9).
+    pub endorsement: Option<Endorsement>,
+}
+
+/// An owner's signature over another owner's id, role and public keys.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Endorsement {
+    pub by: MemberId,
+    pub sig: Sig,
 }
 
 /// A group as the manifest records it. Its name is inside its encrypted
@@ -108,6 +122,8 @@ pub struct Grant {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     pub vault_id: VaultId,
+    /// With the founding owner's Ed25519 key, determines `vault_id`.
+    pub vault_nonce: [u8; 16],
     pub format_version: u16,
     /// Increases by one at every change of the manifest.
     pub version: u64,
@@ -118,7 +134,11 @@ pub struct Manifest {
     pub firm_domain: Option<String>,
     pub members: Vec<Member>,
     pub groups: Vec<GroupInfo>,
+    /// Group keys granted to members. Grants of group [`LOG_GROUP`] carry
+    /// the log key's X25519 secret, for owners and auditors.
     pub grants: Vec<Grant>,
+    /// The X25519 public key that access-log details are sealed to.
+    pub log_public: [u8; 32],
     pub next_member_id: MemberId,
     pub next_group_id: GroupId,
 }
@@ -131,7 +151,7 @@ pub struct SignedManifest {
     pub signature: Sig,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum SlotKind {
     /// Opened with the member's passphrase.
     Passphrase,

@@ -14,10 +14,11 @@ use serde::{Deserialize, Serialize};
 use crate::crypto::kdf::{self, KdfError, KdfParams, SALT_LEN};
 use crate::crypto::keys::{self, MemberSecrets};
 use crate::crypto::{aead, hash};
+pub use crate::format::FOUNDING_OWNER;
 use crate::format::read::VerifiedFile;
 use crate::format::{
-    FORMAT_VERSION, Grant, GroupBlob, GroupId, GroupInfo, LogHead, Manifest, Member, MemberId,
-    Role, Sig, SignedManifest, Slot, SlotKind, Snapshot, VaultId, codec, labels, write,
+    FORMAT_VERSION, Grant, GroupBlob, GroupId, GroupInfo, LOG_GROUP, LogHead, Manifest, Member,
+    MemberId, Role, Sig, SignedManifest, Slot, SlotKind, Snapshot, VaultId, codec, labels, write,
 };
 use crate::secret::{Key32, Passphrase};
 pub use entry::{BackupCode, CustomField, Entry, EntryId, HistoryItem, Removal};
@@ -58,6 +59,8 @@ pub enum VaultError {
     },
     #[error("{0}")]
     Invalid(String),
+    #[error("the vault has reached a limit: {0}")]
+    Limit(&'static str),
 }
 
 impl VaultError {
@@ -86,9 +89,6 @@ pub struct CreateOptions<'a> {
     pub now: i64,
 }
 
-/// The id of the owner created at init.
-pub const FOUNDING_OWNER: MemberId = 1;
-
 pub struct Vault {
     vault_id: VaultId,
     manifest: Manifest,
@@ -103,6 +103,25 @@ pub struct Vault {
     me: MemberId,
     secrets: MemberSecrets,
     group_keys: Vec<(GroupId, u32, Key32)>,
+    /// The log key's secret, for owners and auditors.
+    log_secret: Option<Key32>,
+}
+
+/// A passphrase as Argon2id receives it: Unicode NFC when it is UTF-8, so
+/// that composed and decomposed forms of the same text derive one key;
+/// other bytes as they are.
+fn normalized(passphrase: &[u8]) -> zeroize::Zeroizing<Vec<u8>> {
+    use unicode_normalization::UnicodeNormalization;
+    match std::str::from_utf8(passphrase) {
+        Ok(s) if !s.is_ascii() => {
+            let mut out = zeroize::Zeroizing::new(String::with_capacity(s.len() * 3));
+            for c in s.nfc() {
+                out.push(c);
+            }
+            zeroize::Zeroizing::new(out.as_bytes().to_vec())
+        }
+        _ => zeroize::Zeroizing::new(passphrase.to_vec()),
+    }
 }
 
 fn slot_aad(
@@ -166,7 +185,7 @@ fn make_slot(
     rng.fill_bytes(&mut salt);
     let mut nonce = [0u8; aead::NONCE_LEN];
     rng.fill_bytes(&mut nonce);
-    let key = kdf::derive(passphrase, &salt, &kdf_params)?;
+    let key = kdf::derive(&normalized(passphrase), &salt, &kdf_params)?;
     let aad = slot_aad(vault_id, member, kind, &kdf_params, &salt);
     let wrapped = aead::seal(&key, &nonce, &aad, &secrets.to_bytes()[..]);
     Ok(Slot {
@@ -200,9 +219,25 @@ pub fn create(
     if !opts.weak_kdf && opts.kdf.is_below_floor() {
         return Err(KdfError::BelowFloor(opts.kdf).into());
     }
-    let mut vault_id = [0u8; 16];
-    rng.fill_bytes(&mut vault_id);
     let secrets = MemberSecrets::generate(rng);
+    let mut vault_nonce = [0u8; 16];
+    rng.fill_bytes(&mut vault_nonce);
+    let vault_id = crate::format::vault_id(&secrets.public().ed25519, &vault_nonce);
+    let log_secret = Key32::random(rng);
+    let log_public = keys::x25519_public(&log_secret);
+    let log_grant = {
+        let info = grant_info(&vault_id, LOG_GROUP, 1, FOUNDING_OWNER);
+        let (enc, sealed_key) =
+            keys::seal_group_key(&secrets.public().x25519, &info, &log_secret, rng)
+                .expect("a freshly generated public key is valid");
+        Grant {
+            member: FOUNDING_OWNER,
+            group: LOG_GROUP,
+            epoch: 1,
+            enc,
+            sealed_key,
+        }
+    };
     let owner = Member {
         id: FOUNDING_OWNER,
         name: opts.owner.to_owned(),
@@ -214,9 +249,11 @@ pub fn create(
         expires_at: None,
         revoked_at: None,
         must_change_passphrase: false,
+        endorsement: None,
     };
     let manifest = Manifest {
         vault_id,
+        vault_nonce,
         format_version: FORMAT_VERSION,
         version: 1,
         created_at: opts.now,
@@ -224,7 +261,8 @@ pub fn create(
         firm_domain: opts.firm_domain,
         members: vec![owner],
         groups: Vec::new(),
-        grants: Vec::new(),
+        grants: vec![log_grant],
+        log_public,
         next_member_id: FOUNDING_OWNER + 1,
         next_group_id: 1,
     };
@@ -263,6 +301,7 @@ pub fn create(
         me: FOUNDING_OWNER,
         secrets,
         group_keys: Vec::new(),
+        log_secret: Some(log_secret),
     })
 }
 
@@ -338,7 +377,7 @@ pub fn unlock(
             VaultError::AccessDenied(format!("{} has no key slot of that kind", member.name))
         })?;
     kdf::check_bounds(&slot.kdf, manifest.weak_kdf, ram_bytes)?;
-    let key = kdf::derive(secret, &slot.salt, &slot.kdf)?;
+    let key = kdf::derive(&normalized(secret), &slot.salt, &slot.kdf)?;
     let aad = slot_aad(&snapshot.vault_id, member.id, kind, &slot.kdf, &slot.salt);
     let mut buf = zeroize::Zeroizing::new(slot.wrapped.clone());
     aead::open_in_place(&key, &slot.nonce, &aad, &mut buf)
@@ -353,7 +392,30 @@ pub fn unlock(
     let me = member.id;
 
     let mut group_keys = Vec::new();
-    for grant in manifest.grants.iter().filter(|g| g.member == me) {
+    let mut log_secret = None;
+    for grant in manifest
+        .grants
+        .iter()
+        .filter(|g| g.member == me && g.group == LOG_GROUP)
+    {
+        let info = grant_info(&snapshot.vault_id, LOG_GROUP, grant.epoch, me);
+        let key = secrets
+            .open_group_key(&info, &grant.enc, &grant.sealed_key)
+            .map_err(|_| {
+                VaultError::damaged("the log key granted to this member cannot be opened")
+            })?;
+        if keys::x25519_public(&key) != manifest.log_public {
+            return Err(VaultError::damaged(
+                "the log key granted to this member is not the vault's",
+            ));
+        }
+        log_secret = Some(key);
+    }
+    for grant in manifest
+        .grants
+        .iter()
+        .filter(|g| g.member == me && g.group != LOG_GROUP)
+    {
         let current = manifest
             .groups
             .iter()
@@ -415,6 +477,7 @@ pub fn unlock(
         me,
         secrets,
         group_keys,
+        log_secret,
     })
 }
 
@@ -456,6 +519,11 @@ impl Vault {
 
     pub fn is_owner(&self) -> bool {
         self.me().role == Role::Owner
+    }
+
+    /// The log key's secret: owners and auditors hold it.
+    pub fn log_secret(&self) -> Option<&Key32> {
+        self.log_secret.as_ref()
     }
 
     pub fn weak_kdf(&self) -> bool {
@@ -572,7 +640,9 @@ impl Vault {
             )));
         }
         let id = self.manifest.next_group_id;
-        self.manifest.next_group_id += 1;
+        self.manifest.next_group_id = id
+            .checked_add(1)
+            .ok_or(VaultError::Limit("group ids are exhausted"))?;
         let epoch = 1;
         self.manifest.groups.push(GroupInfo { id, epoch });
         let key = Key32::random(rng);
@@ -787,11 +857,18 @@ impl Vault {
                     "only an owner can change members or groups".into(),
                 ));
             }
-            self.manifest.version += 1;
+            self.manifest.version = self
+                .manifest
+                .version
+                .checked_add(1)
+                .ok_or(VaultError::Limit("the manifest version is exhausted"))?;
             self.signed_manifest = sign_manifest(&self.manifest, self.me, &self.secrets);
             self.manifest_dirty = false;
         }
-        self.generation += 1;
+        self.generation = self
+            .generation
+            .checked_add(1)
+            .ok_or(VaultError::Limit("the save counter is exhausted"))?;
         let snapshot = Snapshot {
             vault_id: self.vault_id,
             generation: self.generation,
@@ -841,3 +918,6 @@ fn validate_title(title: &str) -> Result<(), VaultError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,332 @@
+//! Unit tests of the vault's trust rules: each crafts a file that a
+//! careless reader would accept, signed and sealed with real keys, and
+//! checks that it is refused.
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use super::*;
+use crate::format::{Endorsement, read};
+
+const NOW: i64 = 1_790_000_000;
+const RAM: u64 = 8 << 30;
+const WEAK: KdfParams = KdfParams {
+    memory_kib: 8,
+    time: 1,
+    parallelism: 1,
+};
+
+fn pass(s: &str) -> Passphrase {
+    Passphrase::from_slice(s.as_bytes())
+}
+
+fn new_vault(rng: &mut StdRng) -> Vault {
+    let opts = CreateOptions {
+        owner: "alice",
+        firm_domain: None,
+        kdf: WEAK,
+        weak_kdf: true,
+        now: NOW,
+    };
+    let mut v = create(opts, &pass("pw"), &pass("RC"), rng).expect("create");
+    let e = Entry::new(EntryId::random(rng), "Bank".into(), NOW, FOUNDING_OWNER);
+    v.add("Finance", e, rng).expect("add");
+    v
+}
+
+fn open(bytes: &[u8], who: Option<&str>, pw: &str) -> Result<Vault, VaultError> {
+    let file = read::parse(bytes).map_err(|e| VaultError::Damaged(e.to_string()))?;
+    unlock(
+        file,
+        Credential::Passphrase {
+            member: who,
+            passphrase: &pass(pw),
+        },
+        NOW,
+        RAM,
+    )
+}
+
+/// Re-signs the manifest (with `signer`'s key, as member `signer_id`) and
+/// re-seals the snapshot after `edit` changed them.
+fn forge(
+    bytes: &[u8],
+    signer: &MemberSecrets,
+    signer_id: MemberId,
+    edit: impl FnOnce(&mut Manifest, &mut Snapshot),
+) -> Vec<u8> {
+    let file = read::parse(bytes).expect("the original parses");
+    let mut manifest = file.manifest;
+    let mut snapshot = file.snapshot;
+    edit(&mut manifest, &mut snapshot);
+    snapshot.manifest = sign_manifest(&manifest, signer_id, signer);
+    snapshot.saver = signer_id;
+    write::file_bytes(&snapshot, |d| signer.sign(labels::SEAL, d))
+}
+
+fn damaged(bytes: &[u8], who: Option<&str>, pw: &str, why: &str) {
+    match open(bytes, who, pw) {
+        Err(VaultError::Damaged(msg)) => {
+            assert!(msg.contains(why), "expected {why:?}, got {msg:?}")
+        }
+        Err(e) => panic!("expected damage ({why}), got {e}"),
+        Ok(_) => panic!("a forged vault was accepted ({why})"),
+    }
+}
+
+#[test]
+fn a_vault_round_trips() {
+    let mut rng = StdRng::seed_from_u64(1);
+    let mut v = new_vault(&mut rng);
+    let bytes = v.seal(NOW, &mut rng).expect("seal");
+    let w = open(&bytes, None, "pw").expect("opens");
+    assert_eq!(w.entry_count(), 1);
+    assert_eq!(w.groups()[0].name, "Finance");
+    assert!(
+        w.log_secret.is_some(),
+        "the founding owner holds the log key"
+    );
+    assert!(matches!(
+        open(&bytes, None, "PW"),
+        Err(VaultError::WrongPassphrase)
+    ));
+    let rec = read::parse(&bytes).expect("parse");
+    let r =
+        unlock(rec, Credential::Recovery { code: &pass("RC") }, NOW, RAM).expect("recovery opens");
+    assert_eq!(r.me().id, FOUNDING_OWNER);
+}
+
+#[test]
+fn composed_and_decomposed_passphrases_are_one() {
+    let mut rng = StdRng::seed_from_u64(2);
+    let opts = CreateOptions {
+        owner: "alice",
+        firm_domain: None,
+        kdf: WEAK,
+        weak_kdf: true,
+        now: NOW,
+    };
+    // "é" precomposed (U+00E9) at creation, decomposed (e + U+0301) at unlock.
+    let mut v = create(opts, &pass("caf\u{e9} au lait"), &pass("RC"), &mut rng).expect("create");
+    let bytes = v.seal(NOW, &mut rng).expect("seal");
+    assert!(open(&bytes, None, "cafe\u{301} au lait").is_ok());
+}
+
+#[test]
+fn an_owner_without_an_endorsement_cannot_sign_the_manifest() {
+    // The attacker has write access and a key pair of their own; they list
+    // themselves as an owner and sign a new manifest.
+    let mut rng = StdRng::seed_from_u64(3);
+    let mut v = new_vault(&mut rng);
+    let bytes = v.seal(NOW, &mut rng).expect("seal");
+    let mallory = MemberSecrets::generate(&mut rng);
+    let forged = forge(&bytes, &mallory, 2, |m, _| {
+        let mut mal = m.members[0].clone();
+        mal.id = 2;
+        mal.name = "mallory".into();
+        mal.public = mallory.public();
+        m.members.push(mal);
+        m.next_member_id = 3;
+    });
+    damaged(&forged, None, "pw", "has no endorsement");
+}
+
+#[test]
+fn a_forged_endorsement_is_refused() {
+    let mut rng = StdRng::seed_from_u64(4);
+    let mut v = new_vault(&mut rng);
+    let bytes = v.seal(NOW, &mut rng).expect("seal");
+    let mallory = MemberSecrets::generate(&mut rng);
+    let forged = forge(&bytes, &mallory, 2, |m, _| {
+        let mut mal = m.members[0].clone();
+        mal.id = 2;
+        mal.name = "mallory".into();
+        mal.public = mallory.public();
+        let msg = crate::format::endorsement_message(&m.vault_id, &mal);
+        // Signed by mallory, claiming to be by the founder.
+        mal.endorsement = Some(Endorsement {
+            by: FOUNDING_OWNER,
+            sig: Sig(mallory.sign(labels::ENDORSEMENT, &msg)),
+        });
+        m.members.push(mal);
+        m.next_member_id = 3;
+    });
+    damaged(&forged, None, "pw", "endorsement does not verify");
+}
+
+#[test]
+fn a_slot_copied_into_a_vault_founded_by_someone_else_does_not_open() {
+    // The victim's slot and keys pasted into a vault the attacker founded:
+    // the vault id no longer matches the founder's key, or the slot's AAD.
+    let mut rng = StdRng::seed_from_u64(5);
+    let mut victim = new_vault(&mut rng);
+    let victim_bytes = victim.seal(NOW, &mut rng).expect("seal");
+    let victim_file = read::parse(&victim_bytes).expect("parse");
+    let mut attacker = new_vault(&mut rng);
+    let attacker_bytes = attacker.seal(NOW, &mut rng).expect("seal");
+    let forged = forge(
+        &attacker_bytes,
+        &attacker.secrets,
+        FOUNDING_OWNER,
+        |m, s| {
+            m.members[0].public = victim_file.manifest.members[0].public;
+            s.slots = victim_file.snapshot.slots.clone();
+        },
+    );
+    // The founder's key in the manifest is now the victim's, but the
+    // signature is the attacker's.
+    assert!(open(&forged, None, "pw").is_err());
+    // Keeping the victim's vault id as well:
+    let forged = forge(
+        &attacker_bytes,
+        &attacker.secrets,
+        FOUNDING_OWNER,
+        |m, s| {
+            m.vault_id = victim_file.manifest.vault_id;
+            m.vault_nonce = victim_file.manifest.vault_nonce;
+            m.members[0].public = victim_file.manifest.members[0].public;
+            s.vault_id = victim_file.manifest.vault_id;
+            s.slots = victim_file.snapshot.slots.clone();
+        },
+    );
+    damaged(&forged, None, "pw", "manifest signature does not match");
+}
+
+#[test]
+fn the_vault_id_must_belong_to_the_founder() {
+    let mut rng = StdRng::seed_from_u64(6);
+    let mut v = new_vault(&mut rng);
+    let bytes = v.seal(NOW, &mut rng).expect("seal");
+    let forged = forge(&bytes, &v.secrets, FOUNDING_OWNER, |m, _| {
+        m.vault_nonce[0] ^= 1
+    });
+    damaged(&forged, None, "pw", "vault id does not belong");
+}
+
+#[test]
+fn inconsistent_manifests_are_refused() {
+    let mut rng = StdRng::seed_from_u64(7);
+    let mut v = new_vault(&mut rng);
+    let bytes = v.seal(NOW, &mut rng).expect("seal");
+    let k = &v.secrets;
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "appears twice",
+            forge(&bytes, k, 1, |_, s| s.groups.push(s.groups[0].clone())),
+        ),
+        (
+            "two slots of one kind",
+            forge(&bytes, k, 1, |_, s| s.slots.push(s.slots[0].clone())),
+        ),
+        (
+            "grant appears twice",
+            forge(&bytes, k, 1, |m, _| m.grants.push(m.grants[0].clone())),
+        ),
+        (
+            "counters are inconsistent",
+            forge(&bytes, k, 1, |m, _| m.next_group_id = 1),
+        ),
+        (
+            "no passphrase slot",
+            forge(&bytes, k, 1, |_, s| {
+                s.slots.retain(|x| x.kind != SlotKind::Passphrase)
+            }),
+        ),
+        ("has no data", forge(&bytes, k, 1, |_, s| s.groups.clear())),
+        (
+            "KDF parameters differ",
+            forge(&bytes, k, 1, |_, s| s.slots[0].kdf.time = 2),
+        ),
+        (
+            "unknown member or group",
+            forge(&bytes, k, 1, |m, _| m.grants[0].member = 9),
+        ),
+    ];
+    for (why, forged) in cases {
+        damaged(&forged, None, "pw", why);
+    }
+}
+
+#[test]
+fn an_auditor_or_revoked_member_cannot_seal() {
+    let mut rng = StdRng::seed_from_u64(8);
+    let mut v = new_vault(&mut rng);
+    let bytes = v.seal(NOW, &mut rng).expect("seal");
+    let audrey = MemberSecrets::generate(&mut rng);
+    let owner = &v.secrets;
+    // The owner lists audrey as an auditor (with a slot); audrey then seals.
+    let sealed_by = |revoked: bool| {
+        let file = read::parse(&bytes).expect("parse");
+        let mut manifest = file.manifest;
+        let mut snapshot = file.snapshot;
+        let mut m = manifest.members[0].clone();
+        m.id = 2;
+        m.name = "audrey".into();
+        m.role = Role::Auditor;
+        m.public = audrey.public();
+        m.revoked_at = revoked.then_some(NOW);
+        manifest.members.push(m);
+        manifest.next_member_id = 3;
+        if !revoked {
+            let slot = make_slot(
+                &manifest.vault_id,
+                2,
+                SlotKind::Passphrase,
+                WEAK,
+                b"apw",
+                &audrey,
+                &mut StdRng::seed_from_u64(1),
+            )
+            .expect("slot");
+            snapshot.slots.push(slot);
+        }
+        snapshot.manifest = sign_manifest(&manifest, FOUNDING_OWNER, owner);
+        snapshot.saver = 2;
+        write::file_bytes(&snapshot, |d| audrey.sign(labels::SEAL, d))
+    };
+    damaged(&sealed_by(false), None, "pw", "may not save this vault");
+    damaged(&sealed_by(true), None, "pw", "may not save this vault");
+}
+
+#[test]
+fn counters_at_their_limit_give_an_error_not_a_panic() {
+    let mut rng = StdRng::seed_from_u64(9);
+    let mut v = new_vault(&mut rng);
+    v.generation = u64::MAX;
+    assert!(matches!(v.seal(NOW, &mut rng), Err(VaultError::Limit(_))));
+    let mut v = new_vault(&mut rng);
+    v.manifest.next_group_id = u32::MAX;
+    assert!(matches!(
+        v.ensure_group("New", &mut rng),
+        Err(VaultError::Limit(_))
+    ));
+}
+
+#[test]
+fn a_wrong_passphrase_and_a_tampered_slot_are_one_error() {
+    let mut rng = StdRng::seed_from_u64(10);
+    let mut v = new_vault(&mut rng);
+    let bytes = v.seal(NOW, &mut rng).expect("seal");
+    // A slot changed and re-sealed by someone holding a member key.
+    let forged = forge(&bytes, &v.secrets, 1, |_, s| {
+        let slot = s
+            .slots
+            .iter_mut()
+            .find(|x| x.kind == SlotKind::Passphrase)
+            .expect("slot");
+        slot.wrapped[0] ^= 1;
+    });
+    assert!(matches!(
+        open(&forged, None, "pw"),
+        Err(VaultError::WrongPassphrase)
+    ));
+}
+
+#[test]
+fn a_changed_group_ciphertext_is_damage_even_when_resealed() {
+    let mut rng = StdRng::seed_from_u64(11);
+    let mut v = new_vault(&mut rng);
+    let bytes = v.seal(NOW, &mut rng).expect("seal");
+    let forged = forge(&bytes, &v.secrets, 1, |_, s| s.groups[0].ciphertext[0] ^= 1);
+    damaged(&forged, None, "pw", "fails authentication");
+}
