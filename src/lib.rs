@@ -10,6 +10,7 @@
 //!   keys, Ed25519 signatures, SHA-256.
 //! - [`format`]: the file's bytes — types, strict reader, writer, codec.
 //! - [`vault`]: unlock bytes into a [`vault::Vault`], edit, seal back to bytes.
+//! - [`audit`]: the signed, hash-chained access log and its verification.
 //! - [`totp`], [`generate`], [`dates`], [`search`]: small pure helpers.
 //!
 //! IO (only these touch the outside world):
@@ -19,6 +20,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod cli;
 pub mod crypto;
 pub mod dates;

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::crypto::hash;
+use crate::format::LogHead;
 
 /// How many previous generations are kept beside the vault.
 pub const BACKUP_GENERATIONS: u32 = 3;
@@ -260,4 +261,122 @@ pub fn permission_warnings(path: &Path) -> Vec<String> {
         ));
     }
     out
+}
+
+/// `$XDG_STATE_HOME/baton`, else `~/.local/state/baton`: where this machine
+/// remembers the access-log positions it has seen.
+pub fn default_state_dir(
+    xdg_state_home: Option<PathBuf>,
+    home: Option<PathBuf>,
+) -> Option<PathBuf> {
+    let base = xdg_state_home
+        .filter(|p| p.is_absolute())
+        .or_else(|| home.map(|h| h.join(".local").join("state")))?;
+    Some(base.join("baton"))
+}
+
+fn high_water_path(state_dir: &Path, vault_id: &[u8; 16]) -> PathBuf {
+    state_dir
+        .join("seen")
+        .join(data_encoding::HEXLOWER.encode(vault_id))
+}
+
+/// What this machine last saw of a vault's log: nothing, the first time.
+pub fn read_high_water(state_dir: &Path, vault_id: &[u8; 16]) -> Result<LogHead, StoreError> {
+    let p = high_water_path(state_dir, vault_id);
+    let text = match fs::read_to_string(&p) {
+        Ok(t) => t,
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(LogHead::EMPTY),
+        Err(e) => return Err(io(format!("cannot read {}", p.display()))(e)),
+    };
+    parse_high_water(&text).ok_or_else(|| StoreError::Io {
+        context: format!("{} is not a Baton high-water mark", p.display()),
+        source: std::io::Error::from(ErrorKind::InvalidData),
+    })
+}
+
+fn parse_high_water(text: &str) -> Option<LogHead> {
+    let mut parts = text.split_whitespace();
+    if parts.next()? != "v1" {
+        return None;
+    }
+    let count: u64 = parts.next()?.parse().ok()?;
+    let hash: [u8; 32] = data_encoding::HEXLOWER
+        .decode(parts.next()?.as_bytes())
+        .ok()?
+        .try_into()
+        .ok()?;
+    Some(LogHead { count, hash })
+}
+
+/// Remembers `head` for this vault, unless this machine already saw a
+/// longer log (the caller has checked that `head` extends it).
+pub fn write_high_water(
+    state_dir: &Path,
+    vault_id: &[u8; 16],
+    head: &LogHead,
+) -> Result<(), StoreError> {
+    let p = high_water_path(state_dir, vault_id);
+    if let Ok(seen) = read_high_water(state_dir, vault_id)
+        && seen.count >= head.count
+    {
+        return Ok(());
+    }
+    let dir = p.parent().expect("the high-water path has a parent");
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(io(format!("cannot create {}", dir.display())))?;
+    let text = format!(
+        "v1 {} {}\n",
+        head.count,
+        data_encoding::HEXLOWER.encode(&head.hash)
+    );
+    let tmp = write_temp(&p, text.as_bytes())?;
+    fs::rename(&tmp, &p).map_err(io(format!("cannot write {}", p.display())))?;
+    sync_dir(dir)
+}
+
+/// Appends one log frame durably: the file is cut back to `valid_len`
+/// first (dropping a torn frame a crash left), then the frame is written
+/// and synced. Only when this returns Ok may the action it records happen.
+pub fn append_frame(
+    path: &Path,
+    frame: &[u8],
+    valid_len: u64,
+    _lock: &VaultLock,
+) -> Result<(), StoreError> {
+    use std::io::{Seek, SeekFrom};
+    let mut f = OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(io(format!(
+            "cannot open {} to record the access",
+            path.display()
+        )))?;
+    let len = f
+        .metadata()
+        .map_err(io("cannot read the vault's size"))?
+        .len();
+    if len < valid_len {
+        return Err(StoreError::Conflict(path.to_path_buf()));
+    }
+    if len > valid_len {
+        f.set_len(valid_len)
+            .map_err(io("cannot drop a torn access-log record"))?;
+    }
+    f.seek(SeekFrom::Start(valid_len))
+        .map_err(io("cannot seek in the vault"))?;
+    let res = f.write_all(frame).and_then(|()| f.sync_data());
+    if let Err(e) = res {
+        // Leave no partial frame behind if the write itself failed.
+        let _ = f.set_len(valid_len);
+        let _ = f.sync_data();
+        return Err(io(format!(
+            "cannot write the access-log record to {}",
+            path.display()
+        ))(e));
+    }
+    Ok(())
 }

@@ -4,6 +4,7 @@
 pub mod args;
 pub mod output;
 pub mod run;
+mod session;
 
 use std::ffi::OsString;
 
@@ -56,6 +57,7 @@ impl From<VaultError> for CliError {
             VaultError::Kdf(crate::crypto::kdf::KdfError::OutOfMemory(_)) => Exit::Other,
             VaultError::Damaged(_) | VaultError::Kdf(_) => Exit::Integrity,
             VaultError::Limit(_) => Exit::Other,
+            VaultError::RolledBack(_) => Exit::Integrity,
             VaultError::AccessDenied(_) => Exit::Denied,
             VaultError::NotFound(_) | VaultError::Ambiguous { .. } | VaultError::Invalid(_) => {
                 Exit::Other

@@ -5,28 +5,27 @@
 //! the vault for the screen, the clipboard or a file.
 
 use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::args::{AddArgs, Cli, Command, EditArgs, EntryFields, GenArgs, InitArgs};
 use super::output::{self, EntryDetail, EntrySummary};
+use super::session::{
+    Context, Result, Revealed, check_new_passphrase, current_passphrase, new_passphrase,
+    normalize_recovery, open, reveal,
+};
 use super::{CliError, Exit};
+use crate::audit::{Action, Draft, Field};
 use crate::crypto::kdf::{self, KdfParams};
-use crate::format::read;
 use crate::generate::{self, CharsetOptions};
 use crate::secret::{Concealed, Passphrase};
 use crate::totp::Totp;
-use crate::vault::{
-    self, BackupCode, CreateOptions, Credential, CustomField, Entry, EntryId, EntryRef, Vault,
-};
+use crate::vault::{self, BackupCode, CreateOptions, CustomField, Entry, EntryId, EntryRef, Vault};
 use crate::{dates, os, search, store};
 
 /// The group used when `add` names none.
 pub const DEFAULT_GROUP: &str = "General";
 /// How long clipboard contents stay before they are cleared.
 pub const CLIPBOARD_SECONDS: u64 = 20;
-
-type Result<T> = std::result::Result<T, CliError>;
 
 pub fn run(cli: Cli) -> Result<()> {
     let ctx = Context::from_env(&cli)?;
@@ -56,199 +55,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Gen(a) => gen_cmd(a),
         Command::Passwd => passwd(&ctx),
     }
-}
-
-/// What the environment and global flags decide.
-struct Context {
-    vault: PathBuf,
-    member: Option<String>,
-    passphrase_file: Option<PathBuf>,
-    recovery: bool,
-    lock_wait: Duration,
-}
-
-impl Context {
-    fn from_env(cli: &Cli) -> Result<Self> {
-        let vault = match cli
-            .vault
-            .clone()
-            .or_else(|| std::env::var_os("BATON_VAULT").map(PathBuf::from))
-        {
-            Some(p) => p,
-            None => store::default_vault_path(
-                std::env::var_os("XDG_DATA_HOME").map(PathBuf::from),
-                std::env::var_os("HOME").map(PathBuf::from),
-            )
-            .ok_or_else(|| {
-                CliError::usage("cannot find a place for the vault: set --vault or BATON_VAULT")
-            })?,
-        };
-        let member = cli
-            .member
-            .clone()
-            .or_else(|| std::env::var("BATON_MEMBER").ok().filter(|s| !s.is_empty()));
-        let lock_wait = std::env::var("BATON_LOCK_WAIT_MS")
-            .ok()
-            .and_then(|s| s.parse::<u64>().ok())
-            .map_or(Duration::from_secs(5), Duration::from_millis);
-        Ok(Context {
-            vault,
-            member,
-            passphrase_file: cli.passphrase_file.clone(),
-            recovery: cli.recovery,
-            lock_wait,
-        })
-    }
-
-    fn holder(&self, what: &str) -> String {
-        format!(
-            "pid {}, {}: baton {what}",
-            std::process::id(),
-            self.member.as_deref().unwrap_or("owner")
-        )
-    }
-}
-
-/// Reads a passphrase from a file: its first line, without the line end.
-fn passphrase_from_file(path: &Path) -> Result<Passphrase> {
-    let bytes = zeroize::Zeroizing::new(
-        std::fs::read(path)
-            .map_err(|e| CliError::other(format!("cannot read {}: {e}", path.display())))?,
-    );
-    let end = bytes
-        .iter()
-        .position(|&b| b == b'\n')
-        .unwrap_or(bytes.len());
-    let line = &bytes[..end];
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    Ok(Passphrase::from_slice(line))
-}
-
-fn env_passphrase(var: &str) -> Option<Passphrase> {
-    std::env::var_os(var).map(|v| {
-        let s = zeroize::Zeroizing::new(v.into_encoded_bytes());
-        Passphrase::from_slice(&s)
-    })
-}
-
-/// The passphrase that unlocks: --passphrase-file, BATON_PASSPHRASE, or asked.
-fn current_passphrase(ctx: &Context, prompt: &str) -> Result<Passphrase> {
-    if let Some(p) = &ctx.passphrase_file {
-        return passphrase_from_file(p);
-    }
-    if let Some(p) = env_passphrase("BATON_PASSPHRASE") {
-        return Ok(p);
-    }
-    os::prompt_passphrase(prompt).map_err(|e| CliError::other(e.to_string()))
-}
-
-/// A new passphrase: from `env_var` if set, else asked twice.
-fn new_passphrase(env_var: Option<&str>, who: &str) -> Result<Passphrase> {
-    let p = match env_var.and_then(env_passphrase) {
-        Some(p) => p,
-        None => {
-            let a = os::prompt_passphrase(&format!("New passphrase for {who}: "))
-                .map_err(|e| CliError::other(e.to_string()))?;
-            let b =
-                os::prompt_passphrase("Repeat it: ").map_err(|e| CliError::other(e.to_string()))?;
-            if a.expose() != b.expose() {
-                return Err(CliError::other(
-                    "the two passphrases differ; nothing was changed",
-                ));
-            }
-            a
-        }
-    };
-    check_new_passphrase(&p)?;
-    Ok(p)
-}
-
-fn check_new_passphrase(p: &Passphrase) -> Result<()> {
-    if p.is_empty() {
-        return Err(CliError::usage("the passphrase is empty"));
-    }
-    if std::str::from_utf8(p.expose()).is_err() {
-        return Err(CliError::usage("the passphrase is not valid UTF-8"));
-    }
-    if p.len() < 12 {
-        eprintln!(
-            "warning: a passphrase under 12 characters is easy to guess; consider `baton gen --words 6`"
-        );
-    }
-    Ok(())
-}
-
-/// An unlocked vault with what is needed to save it.
-struct Session {
-    vault: Vault,
-    path: PathBuf,
-    fingerprint: [u8; 32],
-    lock: Option<store::VaultLock>,
-}
-
-/// Opens the vault. With `write`, the lock is taken first and held until
-/// the session is saved or dropped, so no other writer can interleave.
-fn open(ctx: &Context, write: bool, what: &str) -> Result<Session> {
-    let lock = if write {
-        Some(store::lock(&ctx.vault, &ctx.holder(what), ctx.lock_wait)?)
-    } else {
-        None
-    };
-    let bytes = store::read(&ctx.vault)?;
-    let fingerprint = store::fingerprint(&bytes);
-    for w in store::permission_warnings(&ctx.vault) {
-        eprintln!("{w}");
-    }
-    let file = read::parse(&bytes)?;
-    drop(bytes);
-    let secret = if ctx.recovery {
-        let code = current_passphrase(ctx, "Recovery code: ")?;
-        Passphrase::from_vec(normalize_recovery(code.expose()))
-    } else {
-        let who = ctx.member.as_deref().unwrap_or("the owner");
-        current_passphrase(ctx, &format!("Passphrase for {who}: "))?
-    };
-    let cred = if ctx.recovery {
-        Credential::Recovery { code: &secret }
-    } else {
-        Credential::Passphrase {
-            member: ctx.member.as_deref(),
-            passphrase: &secret,
-        }
-    };
-    let vault = vault::unlock(file, cred, os::now(), os::ram_bytes())?;
-    if vault.weak_kdf() {
-        eprintln!(
-            "warning: this vault was created with --weak-kdf; its passphrases are cheap to guess. Use it for tests and demos only."
-        );
-    }
-    Ok(Session {
-        vault,
-        path: ctx.vault.clone(),
-        fingerprint,
-        lock,
-    })
-}
-
-impl Session {
-    fn save(&mut self) -> Result<()> {
-        let lock = self
-            .lock
-            .as_ref()
-            .expect("a session opened for writing holds the lock");
-        let bytes = self.vault.seal(os::now(), &mut os::rng())?;
-        store::save(&self.path, &bytes, &self.fingerprint, lock)?;
-        self.fingerprint = store::fingerprint(&bytes);
-        Ok(())
-    }
-}
-
-/// A recovery code as typed: case and separators do not matter.
-fn normalize_recovery(raw: &[u8]) -> Vec<u8> {
-    raw.iter()
-        .filter(|b| b.is_ascii_alphanumeric())
-        .map(u8::to_ascii_uppercase)
-        .collect()
 }
 
 /// 160 random bits as 32 base32 characters in groups of four.
@@ -569,6 +375,8 @@ fn add(ctx: &Context, a: AddArgs) -> Result<()> {
         .clone()
         .unwrap_or_else(|| DEFAULT_GROUP.to_owned());
     let r = s.vault.add(&group, e, &mut rng)?;
+    s.vault
+        .note(entry_draft(&s.vault, r, Action::Add, None, now));
     let (id, title, group) = {
         let e = s.vault.entry(r);
         (
@@ -577,7 +385,7 @@ fn add(ctx: &Context, a: AddArgs) -> Result<()> {
             s.vault.group_name(r).to_owned(),
         )
     };
-    s.save()?;
+    s.save(ctx)?;
     if a.json {
         println!(
             "{}",
@@ -590,7 +398,8 @@ fn add(ctx: &Context, a: AddArgs) -> Result<()> {
 }
 
 fn list(ctx: &Context, group: Option<&str>, json: bool) -> Result<()> {
-    let s = open(ctx, false, "list")?;
+    let mut s = open(ctx, false, "list")?;
+    s.record_unlock(ctx);
     let group = group.map(vault::normalize_group).transpose()?;
     if let Some(g) = &group
         && !s
@@ -630,7 +439,8 @@ fn list(ctx: &Context, group: Option<&str>, json: bool) -> Result<()> {
 }
 
 fn search_cmd(ctx: &Context, query: &str, json: bool) -> Result<()> {
-    let s = open(ctx, false, "search")?;
+    let mut s = open(ctx, false, "search")?;
+    s.record_unlock(ctx);
     let index = search::Index::build(&s.vault);
     let hits = index.query(query, &mut search::matcher());
     let rows: Vec<EntrySummary<'_>> = hits
@@ -648,7 +458,8 @@ fn search_cmd(ctx: &Context, query: &str, json: bool) -> Result<()> {
 }
 
 fn show(ctx: &Context, entry: &str, json: bool) -> Result<()> {
-    let s = open(ctx, false, "show")?;
+    let mut s = open(ctx, false, "show")?;
+    s.record_unlock(ctx);
     let r = s.vault.find(entry)?;
     let d = EntryDetail::new(&s.vault, s.vault.group_name(r), s.vault.entry(r));
     if json {
@@ -659,36 +470,11 @@ fn show(ctx: &Context, entry: &str, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// What a reveal shows.
-pub enum Revealed<'a> {
-    Field(&'a str),
-    TotpCode,
-    BackupCodes,
-}
-
-/// The one path by which a secret leaves the vault. It checks that the
-/// member's role may see secrets, then lets `show` print or copy.
-fn reveal<T>(
-    s: &Session,
-    r: EntryRef,
-    what: Revealed<'_>,
-    show: impl FnOnce(&Entry) -> Result<T>,
-) -> Result<T> {
-    let _ = what;
-    if s.vault.me().role == crate::format::Role::Auditor {
-        return Err(CliError::new(
-            Exit::Denied,
-            "auditors read the access log but see no secret",
-        ));
-    }
-    show(s.vault.entry(r))
-}
-
 fn get(ctx: &Context, entry: &str, field: &str, copy: bool) -> Result<()> {
-    let s = open(ctx, false, "get")?;
+    let mut s = open(ctx, true, "get")?;
     let r = s.vault.find(entry)?;
     let f = field.trim();
-    reveal(&s, r, Revealed::Field(f), |e| {
+    reveal(&mut s, ctx, r, Revealed::Field(f), copy, |e| {
         let value: zeroize::Zeroizing<String> = match f.to_ascii_lowercase().as_str() {
             "password" => zeroize::Zeroizing::new(e.password.expose().to_owned()),
             "username" => zeroize::Zeroizing::new(e.username.clone()),
@@ -741,9 +527,9 @@ fn get(ctx: &Context, entry: &str, field: &str, copy: bool) -> Result<()> {
 }
 
 fn totp_cmd(ctx: &Context, entry: &str, json: bool) -> Result<()> {
-    let s = open(ctx, false, "totp")?;
+    let mut s = open(ctx, true, "totp")?;
     let r = s.vault.find(entry)?;
-    reveal(&s, r, Revealed::TotpCode, |e| {
+    reveal(&mut s, ctx, r, Revealed::TotpCode, false, |e| {
         let t = e
             .totp
             .as_ref()
@@ -775,11 +561,22 @@ fn codes(ctx: &Context, entry: &str, use_code: Option<usize>, json: bool) -> Res
             ));
         }
         s.vault.mark_code_used(r, n - 1, os::now())?;
+        let mut draft = entry_draft(
+            &s.vault,
+            r,
+            Action::CodeUsed,
+            Some(Field::BackupCodes),
+            os::now(),
+        );
+        if let Some(d) = draft.details.as_mut() {
+            d.note = Some(format!("code {n}"));
+        }
+        s.vault.note(draft);
         let (title, left) = {
             let e = s.vault.entry(r);
             (e.title.clone(), e.unused_codes().count())
         };
-        s.save()?;
+        s.save(ctx)?;
         println!("Marked backup code {n} of {title} as used; {left} unused left.");
         if left < 3 {
             eprintln!(
@@ -788,9 +585,9 @@ fn codes(ctx: &Context, entry: &str, use_code: Option<usize>, json: bool) -> Res
         }
         return Ok(());
     }
-    let s = open(ctx, false, "codes")?;
+    let mut s = open(ctx, true, "codes")?;
     let r = s.vault.find(entry)?;
-    reveal(&s, r, Revealed::BackupCodes, |e| {
+    reveal(&mut s, ctx, r, Revealed::BackupCodes, false, |e| {
         if e.backup_codes.is_empty() {
             return Err(CliError::other(format!("{} has no backup codes", e.title)));
         }
@@ -827,6 +624,7 @@ fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
         Some(g) => s.vault.move_entry(r, g, &mut rng)?,
         None => r,
     };
+    let history_before = s.vault.entry(r).history.len();
     {
         let e = s.vault.edit(r, now)?;
         if let Some(t) = &a.title {
@@ -851,8 +649,12 @@ fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
         }
         apply_fields(e, &a.fields, now, me, false)?;
     }
+    let password_changed = s.vault.entry(r).history.len() != history_before;
+    let field = password_changed.then_some(Field::Password);
+    s.vault
+        .note(entry_draft(&s.vault, r, Action::Edit, field, now));
     let (title, id) = (s.vault.entry(r).title.clone(), s.vault.entry(r).id.hex());
-    s.save()?;
+    s.save(ctx)?;
     println!("Updated {title} ({id}).");
     Ok(())
 }
@@ -861,10 +663,24 @@ fn rm(ctx: &Context, entry: &str) -> Result<()> {
     let mut s = open(ctx, true, "rm")?;
     let r = s.vault.find(entry)?;
     let (title, id) = (s.vault.entry(r).title.clone(), s.vault.entry(r).id.hex());
+    s.vault
+        .note(entry_draft(&s.vault, r, Action::Remove, None, os::now()));
     s.vault.remove(r, os::now())?;
-    s.save()?;
+    s.save(ctx)?;
     println!("Removed {title} ({id}); it stays in the vault's history for the owner.");
     Ok(())
+}
+
+/// A record about one entry, with its title and group sealed for the log
+/// key's holders.
+fn entry_draft(v: &Vault, r: EntryRef, action: Action, field: Option<Field>, now: i64) -> Draft {
+    Draft {
+        entry: Some(v.entry(r).id.0),
+        group: Some(v.group_id(r)),
+        field,
+        details: Some(v.details_for(r)),
+        ..Draft::new(now, action)
+    }
 }
 
 fn gen_cmd(a: GenArgs) -> Result<()> {
@@ -898,7 +714,9 @@ fn passwd(ctx: &Context) -> Result<()> {
     let name = s.vault.me().name.clone();
     let new = new_passphrase(Some("BATON_NEW_PASSPHRASE"), &name)?;
     s.vault.change_passphrase(&new, &mut os::rng())?;
-    s.save()?;
+    s.vault
+        .note(Draft::new(os::now(), Action::PassphraseChange));
+    s.save(ctx)?;
     println!("Changed the passphrase of {name}.");
     Ok(())
 }

@@ -187,13 +187,24 @@ pub fn seal_group_key(
     key: &Key32,
     rng: &mut impl rand::CryptoRng,
 ) -> Option<([u8; ENC_LEN], Vec<u8>)> {
+    seal_bytes(to, info, key.expose(), rng)
+}
+
+/// Seals `plaintext` to the X25519 public key `to` (HPKE base mode, empty
+/// aad). `None` when `to` is not a valid public key.
+pub fn seal_bytes(
+    to: &[u8; PUBLIC_KEY_LEN],
+    info: &[u8],
+    plaintext: &[u8],
+    rng: &mut impl rand::CryptoRng,
+) -> Option<([u8; ENC_LEN], Vec<u8>)> {
     let pk = <X25519HkdfSha256 as Kem>::PublicKey::from_bytes(to).ok()?;
     let (enc, ct) =
         hpke::single_shot_seal_with_rng::<ChaCha20Poly1305, HkdfSha256, X25519HkdfSha256>(
             &OpModeS::Base,
             &pk,
             info,
-            key.expose(),
+            plaintext,
             b"",
             rng,
         )

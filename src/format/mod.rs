@@ -18,6 +18,12 @@ pub const FORMAT_VERSION: u16 = 1;
 pub const HEADER_LEN: usize = 14;
 /// Length of the seal signature that follows the snapshot.
 pub const SEAL_LEN: usize = 64;
+/// Every log frame after the seal starts with these two bytes.
+pub const FRAME_MARKER: [u8; 2] = *b"LR";
+/// Marker (2) + record length (4).
+pub const FRAME_HEADER_LEN: usize = 6;
+/// The largest log record accepted.
+pub const MAX_RECORD_LEN: usize = 64 * 1024;
 
 /// Domain-separation labels for every signature and AEAD in the format.
 pub mod labels {

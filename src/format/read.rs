@@ -4,8 +4,9 @@
 //! needs a passphrase, so `baton log verify` and an auditor can run it.
 
 use super::{
-    FORMAT_VERSION, FOUNDING_OWNER, FormatError, HEADER_LEN, LOG_GROUP, MAGIC, Manifest, Role,
-    SEAL_LEN, SlotKind, Snapshot, codec, labels, write::seal_digest,
+    FORMAT_VERSION, FOUNDING_OWNER, FRAME_HEADER_LEN, FRAME_MARKER, FormatError, HEADER_LEN,
+    LOG_GROUP, MAGIC, MAX_RECORD_LEN, Manifest, Role, SEAL_LEN, SlotKind, Snapshot, codec, labels,
+    write::seal_digest,
 };
 use crate::crypto::keys;
 
@@ -21,6 +22,9 @@ pub struct VerifiedFile {
     pub torn_tail: bool,
     /// Byte length of header + snapshot + seal.
     pub sealed_len: usize,
+    /// Byte length of everything but a torn final frame: where the next
+    /// log frame is appended.
+    pub valid_len: usize,
 }
 
 /// Reads only the format version, for a clear message about newer files.
@@ -62,7 +66,7 @@ pub fn parse(bytes: &[u8]) -> Result<VerifiedFile, FormatError> {
         .iter()
         .find(|m| m.id == snapshot.saver)
         .ok_or_else(|| FormatError::damaged("the seal names an unknown member"))?;
-    if saver.revoked_at.is_some() || saver.role == Role::Auditor {
+    if saver.revoked_at.is_some() {
         return Err(FormatError::damaged(
             "the seal is by a member who may not save this vault",
         ));
@@ -78,12 +82,18 @@ pub fn parse(bytes: &[u8]) -> Result<VerifiedFile, FormatError> {
     }
 
     let (tail, torn_tail) = split_tail(&bytes[sealed_len..])?;
+    let valid_len = sealed_len
+        + tail
+            .iter()
+            .map(|t| FRAME_HEADER_LEN + t.len())
+            .sum::<usize>();
     Ok(VerifiedFile {
         snapshot,
         manifest,
         tail,
         torn_tail,
         sealed_len,
+        valid_len,
     })
 }
 
@@ -276,22 +286,32 @@ fn check_unique(manifest: &Manifest, snapshot: &Snapshot) -> Result<(), FormatEr
     Ok(())
 }
 
-/// Splits the bytes after the seal into log frames.
+/// Splits the bytes after the seal into log frames. A final frame cut
+/// short is reported as torn only when what is there could be the start of
+/// a frame (the marker, a length within bounds); anything else is damage.
 fn split_tail(mut rest: &[u8]) -> Result<(Vec<Vec<u8>>, bool), FormatError> {
     let mut frames = Vec::new();
     while !rest.is_empty() {
-        if rest.len() < 4 {
+        let marker_len = rest.len().min(FRAME_MARKER.len());
+        if rest[..marker_len] != FRAME_MARKER[..marker_len] {
+            return Err(FormatError::damaged(
+                "bytes after the seal are not an access-log record",
+            ));
+        }
+        if rest.len() < FRAME_HEADER_LEN {
             return Ok((frames, true));
         }
-        let len = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
-        if len == 0 {
-            return Err(FormatError::damaged("an empty log frame follows the seal"));
+        let len = u32::from_le_bytes([rest[2], rest[3], rest[4], rest[5]]) as usize;
+        if len == 0 || len > MAX_RECORD_LEN {
+            return Err(FormatError::damaged(
+                "an access-log frame has an impossible length",
+            ));
         }
-        if rest.len() - 4 < len {
+        if rest.len() - FRAME_HEADER_LEN < len {
             return Ok((frames, true));
         }
-        frames.push(rest[4..4 + len].to_vec());
-        rest = &rest[4 + len..];
+        frames.push(rest[FRAME_HEADER_LEN..FRAME_HEADER_LEN + len].to_vec());
+        rest = &rest[FRAME_HEADER_LEN + len..];
     }
     Ok((frames, false))
 }

@@ -151,7 +151,7 @@ pub struct SignedManifest {
     pub signature: Sig,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum SlotKind {
     /// Opened with the member's passphrase.
     Passphrase,

@@ -24,10 +24,12 @@ pub fn file_bytes(snapshot: &Snapshot, sign: impl FnOnce(&[u8; 32]) -> [u8; 64])
     out
 }
 
-/// One appended log frame: length (u32 LE) then the record bytes.
+/// One appended log frame: the marker `LR`, the length (u32 LE), then the
+/// record bytes.
 pub fn log_frame(record: &[u8]) -> Vec<u8> {
-    let len = u32::try_from(record.len()).expect("a log record is smaller than 4 GiB");
-    let mut out = Vec::with_capacity(4 + record.len());
+    let len = u32::try_from(record.len()).expect("a log record is far smaller than 4 GiB");
+    let mut out = Vec::with_capacity(super::FRAME_HEADER_LEN + record.len());
+    out.extend_from_slice(&super::FRAME_MARKER);
     out.extend_from_slice(&len.to_le_bytes());
     out.extend_from_slice(record);
     out

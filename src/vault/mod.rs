@@ -11,6 +11,7 @@ pub mod entry;
 
 use serde::{Deserialize, Serialize};
 
+use crate::audit;
 use crate::crypto::kdf::{self, KdfError, KdfParams, SALT_LEN};
 use crate::crypto::keys::{self, MemberSecrets};
 use crate::crypto::{aead, hash};
@@ -59,6 +60,8 @@ pub enum VaultError {
     },
     #[error("{0}")]
     Invalid(String),
+    #[error("{0}")]
+    RolledBack(String),
     #[error("the vault has reached a limit: {0}")]
     Limit(&'static str),
 }
@@ -97,8 +100,16 @@ pub struct Vault {
     slots: Vec<Slot>,
     blobs: Vec<GroupBlob>,
     groups: Vec<OpenGroup>,
+    /// Every access-log record, folded and appended, oldest first.
     log: Vec<Vec<u8>>,
-    log_head: LogHead,
+    /// The same records, verified and decoded.
+    verified: Vec<audit::Verified>,
+    /// Records to write with the next save.
+    pending: Vec<audit::Draft>,
+    /// Slots changed since unlock, to bind in the next save's record.
+    dirty_slots: Vec<(MemberId, SlotKind)>,
+    /// The file ended in a torn (never acknowledged) log record.
+    torn_tail: bool,
     generation: u64,
     me: MemberId,
     secrets: MemberSecrets,
@@ -296,7 +307,13 @@ pub fn create(
         blobs: Vec::new(),
         groups: Vec::new(),
         log: Vec::new(),
-        log_head: LogHead::EMPTY,
+        verified: Vec::new(),
+        pending: vec![audit::Draft::new(opts.now, audit::Action::Init)],
+        dirty_slots: vec![
+            (FOUNDING_OWNER, SlotKind::Passphrase),
+            (FOUNDING_OWNER, SlotKind::Recovery),
+        ],
+        torn_tail: false,
         generation: 0,
         me: FOUNDING_OWNER,
         secrets,
@@ -320,17 +337,56 @@ fn validate_member_name(name: &str) -> Result<(), VaultError> {
     }
 }
 
+/// The access log of a verified file, checked without any secret.
+pub struct CheckedLog {
+    /// Folded records followed by appended ones.
+    pub records: Vec<Vec<u8>>,
+    pub verified: Vec<audit::Verified>,
+    pub torn_tail: bool,
+}
+
+/// Verifies the log of `file` (chain for every record; signatures for the
+/// records after `seen`, or all when `seen` is empty), that the snapshot's
+/// recorded head matches its folded records, that the group data and key
+/// slots are what the log last bound, and that the log extends what this
+/// machine saw. Needs no passphrase.
+pub fn check_log(file: &VerifiedFile, seen: &audit::HighWater) -> Result<CheckedLog, VaultError> {
+    let snapshot = &file.snapshot;
+    let mut records = Vec::with_capacity(snapshot.log.len() + file.tail.len());
+    records.extend(snapshot.log.iter().cloned());
+    records.extend(file.tail.iter().cloned());
+    let from = usize::try_from(seen.count)
+        .unwrap_or(usize::MAX)
+        .min(records.len());
+    let verified = audit::verify(&snapshot.vault_id, &file.manifest, &records, from)
+        .map_err(|e| VaultError::Damaged(e.to_string()))?;
+    audit::check_high_water(seen, &verified).map_err(VaultError::RolledBack)?;
+    let folded = audit::head_of(&verified[..snapshot.log.len()]);
+    if folded != snapshot.log_head {
+        return Err(VaultError::damaged(
+            "the snapshot's access-log head does not match its records",
+        ));
+    }
+    audit::check_bindings(&file.manifest, &snapshot.groups, &snapshot.slots, &verified)
+        .map_err(VaultError::Damaged)?;
+    Ok(CheckedLog {
+        records,
+        verified,
+        torn_tail: file.torn_tail,
+    })
+}
+
 /// Opens `file` with `cred`. `ram_bytes` bounds the KDF memory (at most
-/// half of it); the bound is checked before anything is allocated.
+/// half of it); the bound is checked before anything is allocated. `seen`
+/// is what this machine remembers of the vault's log.
 pub fn unlock(
     file: VerifiedFile,
     cred: Credential<'_>,
     now: i64,
     ram_bytes: u64,
+    seen: &audit::HighWater,
 ) -> Result<Vault, VaultError> {
-    if !file.tail.is_empty() || file.torn_tail {
-        return Err(VaultError::damaged("unexpected bytes follow the seal"));
-    }
+    let log = check_log(&file, seen)?;
     let manifest = file.manifest;
     let snapshot = file.snapshot;
     let (member, kind, secret): (&Member, SlotKind, &[u8]) = match cred {
@@ -471,8 +527,11 @@ pub fn unlock(
         slots: snapshot.slots,
         blobs: snapshot.groups,
         groups,
-        log: snapshot.log,
-        log_head: snapshot.log_head,
+        log: log.records,
+        verified: log.verified,
+        pending: Vec::new(),
+        dirty_slots: Vec::new(),
+        torn_tail: log.torn_tail,
         generation: snapshot.generation,
         me,
         secrets,
@@ -805,16 +864,99 @@ impl Vault {
         self.slots
             .retain(|s| !(s.member == self.me && s.kind == SlotKind::Passphrase));
         self.slots.push(slot);
+        self.dirty_slots.push((self.me, SlotKind::Passphrase));
         Ok(())
+    }
+
+    /// The access log's head: how many records, and the last one's hash.
+    pub fn log_head(&self) -> LogHead {
+        audit::head_of(&self.verified)
+    }
+
+    /// Every record, verified, oldest first.
+    pub fn log(&self) -> &[audit::Verified] {
+        &self.verified
+    }
+
+    /// True when the file ended in a torn log record (a crash during an
+    /// append); it was never acknowledged and is dropped at the next write.
+    pub fn torn_tail(&self) -> bool {
+        self.torn_tail
+    }
+
+    /// The details of a record, for members who hold the log key.
+    pub fn record_details(&self, record: &audit::Record) -> Option<audit::Details> {
+        let key = self.log_secret.as_ref()?;
+        audit::open_details(&self.vault_id, record, key).ok()
+    }
+
+    /// Queues a record to be written with the next save.
+    pub fn note(&mut self, draft: audit::Draft) {
+        self.pending.push(draft);
+    }
+
+    /// Builds the record that follows the current head, signed by this
+    /// member, without adding it: the caller writes it durably first, then
+    /// calls [`Vault::accept_record`].
+    pub fn prepare_record(&self, draft: audit::Draft, rng: &mut impl rand::CryptoRng) -> Vec<u8> {
+        audit::make(
+            &self.vault_id,
+            &self.log_head(),
+            self.me,
+            draft,
+            &self.secrets,
+            &self.manifest.log_public,
+            rng,
+        )
+    }
+
+    /// Adds a record made by [`Vault::prepare_record`] once it is on disk.
+    pub fn accept_record(&mut self, bytes: Vec<u8>) -> Result<(), VaultError> {
+        let head = self.log_head();
+        let record = decode_record(&bytes)?;
+        if record.seq != head.count || record.prev != head.hash {
+            return Err(VaultError::damaged("a new record does not follow the log"));
+        }
+        let hash = audit::record_hash(&bytes);
+        self.torn_tail = false;
+        self.log.push(bytes);
+        self.verified.push(audit::Verified { record, hash });
+        Ok(())
+    }
+
+    /// A short description of an entry for sealed log details.
+    pub fn details_for(&self, r: EntryRef) -> audit::Details {
+        audit::Details {
+            title: Some(self.entry(r).title.clone()),
+            group: Some(self.group_name(r).to_owned()),
+            note: None,
+        }
+    }
+
+    /// The group id of an entry.
+    pub fn group_id(&self, r: EntryRef) -> GroupId {
+        self.groups[r.group].id
     }
 
     /// Serializes, encrypts and signs the vault. Groups not changed since
     /// unlock (and groups this member cannot read) keep their ciphertext.
+    /// The queued records are written, the last one binding every group
+    /// blob and key slot this save changed.
     pub fn seal(
         &mut self,
         now: i64,
         rng: &mut impl rand::CryptoRng,
     ) -> Result<Vec<u8>, VaultError> {
+        if self.manifest_dirty && !self.is_owner() {
+            return Err(VaultError::AccessDenied(
+                "only an owner can change members or groups".into(),
+            ));
+        }
+        let generation = self
+            .generation
+            .checked_add(1)
+            .ok_or(VaultError::Limit("the save counter is exhausted"))?;
+        let mut bindings = Vec::new();
         for g in self.groups.iter_mut().filter(|g| g.dirty) {
             let (epoch, key) = self
                 .group_keys
@@ -849,14 +991,25 @@ impl Vault {
                 nonce,
                 ciphertext,
             };
+            bindings.push(audit::Binding {
+                subject: audit::Subject::Group { group: g.id, epoch },
+                hash: audit::blob_hash(blob),
+            });
             g.dirty = false;
         }
-        if self.manifest_dirty {
-            if !self.is_owner() {
-                return Err(VaultError::AccessDenied(
-                    "only an owner can change members or groups".into(),
-                ));
+        for (member, kind) in std::mem::take(&mut self.dirty_slots) {
+            if let Some(slot) = self
+                .slots
+                .iter()
+                .find(|s| s.member == member && s.kind == kind)
+            {
+                bindings.push(audit::Binding {
+                    subject: audit::Subject::Slot { member, kind },
+                    hash: audit::slot_hash(slot),
+                });
             }
+        }
+        if self.manifest_dirty {
             self.manifest.version = self
                 .manifest
                 .version
@@ -865,20 +1018,28 @@ impl Vault {
             self.signed_manifest = sign_manifest(&self.manifest, self.me, &self.secrets);
             self.manifest_dirty = false;
         }
-        self.generation = self
-            .generation
-            .checked_add(1)
-            .ok_or(VaultError::Limit("the save counter is exhausted"))?;
+        let mut pending = std::mem::take(&mut self.pending);
+        if pending.is_empty() && !bindings.is_empty() {
+            pending.push(audit::Draft::new(now, audit::Action::Edit));
+        }
+        if let Some(last) = pending.last_mut() {
+            last.bindings.extend(bindings);
+        }
+        for draft in pending {
+            let bytes = self.prepare_record(draft, rng);
+            self.accept_record(bytes)?;
+        }
+        self.generation = generation;
         let snapshot = Snapshot {
             vault_id: self.vault_id,
-            generation: self.generation,
+            generation,
             saver: self.me,
             saved_at: now,
             manifest: self.signed_manifest.clone(),
             slots: std::mem::take(&mut self.slots),
             groups: std::mem::take(&mut self.blobs),
             log: std::mem::take(&mut self.log),
-            log_head: self.log_head,
+            log_head: self.log_head(),
         };
         let secrets = &self.secrets;
         let bytes = write::file_bytes(&snapshot, |digest| secrets.sign(labels::SEAL, digest));
@@ -893,6 +1054,13 @@ impl Vault {
         let parts: Vec<&[u8]> = self.blobs.iter().map(|b| b.ciphertext.as_slice()).collect();
         hash::digest("baton content", &parts)
     }
+}
+
+fn decode_record(bytes: &[u8]) -> Result<audit::Record, VaultError> {
+    let signed: audit::SignedRecord = codec::decode(bytes)
+        .map_err(|_| VaultError::damaged("a new access-log record is malformed"))?;
+    codec::decode(&signed.body)
+        .map_err(|_| VaultError::damaged("a new access-log record is malformed"))
 }
 
 /// Group paths: segments separated by `/`, each trimmed and non-empty.

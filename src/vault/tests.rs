@@ -6,6 +6,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use super::*;
+use crate::audit;
 use crate::format::{Endorsement, read};
 
 const NOW: i64 = 1_790_000_000;
@@ -44,6 +45,7 @@ fn open(bytes: &[u8], who: Option<&str>, pw: &str) -> Result<Vault, VaultError> 
         },
         NOW,
         RAM,
+        &LogHead::EMPTY,
     )
 }
 
@@ -60,6 +62,60 @@ fn forge(
     let mut snapshot = file.snapshot;
     edit(&mut manifest, &mut snapshot);
     snapshot.manifest = sign_manifest(&manifest, signer_id, signer);
+    snapshot.saver = signer_id;
+    write::file_bytes(&snapshot, |d| signer.sign(labels::SEAL, d))
+}
+
+/// Like [`forge`], and also appends a record signed by `signer` that binds
+/// the changed blobs and slots, as a member with write access could.
+fn forge_bound(
+    bytes: &[u8],
+    signer: &MemberSecrets,
+    signer_id: MemberId,
+    edit: impl FnOnce(&mut Snapshot),
+) -> Vec<u8> {
+    let file = read::parse(bytes).expect("the original parses");
+    let manifest = file.manifest.clone();
+    let mut snapshot = file.snapshot;
+    edit(&mut snapshot);
+    let mut bindings: Vec<audit::Binding> = snapshot
+        .groups
+        .iter()
+        .map(|b| audit::Binding {
+            subject: audit::Subject::Group {
+                group: b.group,
+                epoch: b.epoch,
+            },
+            hash: audit::blob_hash(b),
+        })
+        .collect();
+    bindings.extend(snapshot.slots.iter().map(|sl| audit::Binding {
+        subject: audit::Subject::Slot {
+            member: sl.member,
+            kind: sl.kind,
+        },
+        hash: audit::slot_hash(sl),
+    }));
+    let verified =
+        audit::verify(&snapshot.vault_id, &manifest, &snapshot.log, 0).expect("log verifies");
+    let head = audit::head_of(&verified);
+    let draft = audit::Draft {
+        bindings,
+        ..audit::Draft::new(NOW, audit::Action::Edit)
+    };
+    let rec = audit::make(
+        &snapshot.vault_id,
+        &head,
+        signer_id,
+        draft,
+        signer,
+        &manifest.log_public,
+        &mut StdRng::seed_from_u64(99),
+    );
+    snapshot.log.push(rec);
+    let verified =
+        audit::verify(&snapshot.vault_id, &manifest, &snapshot.log, 0).expect("log verifies");
+    snapshot.log_head = audit::head_of(&verified);
     snapshot.saver = signer_id;
     write::file_bytes(&snapshot, |d| signer.sign(labels::SEAL, d))
 }
@@ -91,8 +147,14 @@ fn a_vault_round_trips() {
         Err(VaultError::WrongPassphrase)
     ));
     let rec = read::parse(&bytes).expect("parse");
-    let r =
-        unlock(rec, Credential::Recovery { code: &pass("RC") }, NOW, RAM).expect("recovery opens");
+    let r = unlock(
+        rec,
+        Credential::Recovery { code: &pass("RC") },
+        NOW,
+        RAM,
+        &LogHead::EMPTY,
+    )
+    .expect("recovery opens");
     assert_eq!(r.me().id, FOUNDING_OWNER);
 }
 
@@ -248,7 +310,7 @@ fn inconsistent_manifests_are_refused() {
 }
 
 #[test]
-fn an_auditor_or_revoked_member_cannot_seal() {
+fn a_revoked_member_cannot_seal_and_an_auditor_cannot_write_groups() {
     let mut rng = StdRng::seed_from_u64(8);
     let mut v = new_vault(&mut rng);
     let bytes = v.seal(NOW, &mut rng).expect("seal");
@@ -284,8 +346,18 @@ fn an_auditor_or_revoked_member_cannot_seal() {
         snapshot.saver = 2;
         write::file_bytes(&snapshot, |d| audrey.sign(labels::SEAL, d))
     };
-    damaged(&sealed_by(false), None, "pw", "may not save this vault");
+    // An auditor may seal (to change their own passphrase) but not bind
+    // group data: the owner's binding of the group still stands.
+    assert!(
+        open(&sealed_by(false), None, "pw").is_err(),
+        "audrey's slot is not bound in the log"
+    );
     damaged(&sealed_by(true), None, "pw", "may not save this vault");
+    let auditor_rebinds = {
+        let with_audrey = sealed_by(false);
+        forge_bound(&with_audrey, &audrey, 2, |_| {})
+    };
+    damaged(&auditor_rebinds, None, "pw", "without its key");
 }
 
 #[test]
@@ -307,8 +379,8 @@ fn a_wrong_passphrase_and_a_tampered_slot_are_one_error() {
     let mut rng = StdRng::seed_from_u64(10);
     let mut v = new_vault(&mut rng);
     let bytes = v.seal(NOW, &mut rng).expect("seal");
-    // A slot changed and re-sealed by someone holding a member key.
-    let forged = forge(&bytes, &v.secrets, 1, |_, s| {
+    // A slot changed, bound in the log and re-sealed by a member key.
+    let forged = forge_bound(&bytes, &v.secrets, 1, |s| {
         let slot = s
             .slots
             .iter_mut()
@@ -328,5 +400,8 @@ fn a_changed_group_ciphertext_is_damage_even_when_resealed() {
     let mut v = new_vault(&mut rng);
     let bytes = v.seal(NOW, &mut rng).expect("seal");
     let forged = forge(&bytes, &v.secrets, 1, |_, s| s.groups[0].ciphertext[0] ^= 1);
+    damaged(&forged, None, "pw", "not what the access log last recorded");
+    // Even bound in the log by a member key, the AEAD tag refuses it.
+    let forged = forge_bound(&bytes, &v.secrets, 1, |s| s.groups[0].ciphertext[0] ^= 1);
     damaged(&forged, None, "pw", "fails authentication");
 }

@@ -7,6 +7,9 @@ use std::time::Duration;
 
 use crate::common::{Env, code, stderr};
 
+/// One X clipboard test at a time: they share display numbers and time.
+static X_TESTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 struct Xvfb {
     child: Child,
     display: String,
@@ -59,6 +62,7 @@ fn clipboard(display: &str) -> String {
 
 #[test]
 fn copy_reaches_the_clipboard_and_is_cleared() {
+    let _one = X_TESTS.lock().unwrap_or_else(|e| e.into_inner());
     let x = start_xvfb();
     let env = Env::new();
     env.init();
@@ -79,6 +83,7 @@ fn copy_reaches_the_clipboard_and_is_cleared() {
 
 #[test]
 fn copy_does_not_clear_what_the_user_copied_since() {
+    let _one = X_TESTS.lock().unwrap_or_else(|e| e.into_inner());
     let x = start_xvfb();
     let env = Env::new();
     env.init();

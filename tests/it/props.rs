@@ -60,6 +60,7 @@ fn opens(bytes: &[u8]) -> bool {
         },
         1_700_000_100,
         RAM,
+        &baton::format::LogHead::EMPTY,
     )
     .is_ok()
 }

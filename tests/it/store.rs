@@ -72,10 +72,22 @@ fn saves_keep_three_encrypted_backups() {
         );
     }
     assert!(!env.dir.path().join("vault.baton.bak4").exists());
-    // Backup 1 is the generation before the current one: 4 entries.
+    // Backup 1 is the generation before the current one: 4 entries. Put
+    // back here, this machine reports it as rolled back; opened on a
+    // machine that never saw the vault, it is whole.
     std::fs::copy(env.dir.path().join("vault.baton.bak1"), &env.vault).unwrap();
+    let out = env.run(&["list"]);
+    assert_eq!(code(&out), 4);
+    assert!(stderr(&out).contains("rolled back"), "{}", stderr(&out));
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = env
+        .cmd(&["list", "--json"])
+        .env("XDG_STATE_HOME", elsewhere.path())
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(
-        json(&env.ok(&["list", "--json"]))["entries"]
+        json(&String::from_utf8_lossy(&out.stdout))["entries"]
             .as_array()
             .unwrap()
             .len(),

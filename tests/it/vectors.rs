@@ -71,6 +71,35 @@ fn write_vectors() {
     newer[8] = 2;
     let mut trailing = ok.clone();
     trailing.extend_from_slice(b"\x03\x00\x00\x00abc");
+    // A valid record appended after the seal (a reveal), and the same
+    // vault with a second record cut short as a crash would leave it.
+    let appended = {
+        let file = read::parse(&ok).expect("parses");
+        let v = vault::unlock(
+            file,
+            vault::Credential::Passphrase {
+                member: None,
+                passphrase: &Passphrase::from_slice(PASS.as_bytes()),
+            },
+            1_790_000_100,
+            8 << 30,
+            &format::LogHead::EMPTY,
+        )
+        .expect("unlocks");
+        let r = v.find("Bank").expect("entry");
+        let draft = baton::audit::Draft {
+            entry: Some(v.entry(r).id.0),
+            field: Some(baton::audit::Field::Password),
+            details: Some(v.details_for(r)),
+            ..baton::audit::Draft::new(1_790_000_100, baton::audit::Action::Reveal)
+        };
+        let rec = v.prepare_record(draft, &mut rand::rngs::StdRng::seed_from_u64(3));
+        let mut b = ok.clone();
+        b.extend_from_slice(&format::write::log_frame(&rec));
+        b
+    };
+    let mut torn = appended.clone();
+    torn.extend_from_slice(&format::write::log_frame(&[7u8; 40])[..20]);
     let files: Vec<(&str, Vec<u8>)> = vec![
         ("ok.baton", ok.clone()),
         ("tampered-manifest.baton", flip(&ok, manifest_at)),
@@ -79,6 +108,8 @@ fn write_vectors() {
         ("tampered-seal.baton", flip(&ok, ok.len() - 1)),
         ("truncated.baton", ok[..ok.len() - 10].to_vec()),
         ("trailing-bytes.baton", trailing),
+        ("appended-record.baton", appended),
+        ("torn-record.baton", torn),
         (
             "kdf-out-of-bounds.baton",
             create(

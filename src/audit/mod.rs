@@ -1,0 +1,606 @@
+//! The access log: what a record holds, how it is signed and chained, and
+//! how a whole log is verified. Pure: records are bytes in, bytes out.
+//!
+//! A record is signed with the acting member's own Ed25519 key over the
+//! vault id and the record's bytes, and names the hash of the record before
+//! it, so that an edited, reordered, deleted or forged record breaks either
+//! a signature or the chain. What a record says about the entry (its title,
+//! group name, a custom field's name) is sealed with HPKE to the vault's
+//! log key, which owners and auditors hold and contractors do not: anyone
+//! can write details, only they can read them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::crypto::keys::{self, ENC_LEN, MemberSecrets};
+use crate::crypto::{DecryptError, hash};
+use crate::format::{
+    GroupBlob, GroupId, LogHead, Manifest, MemberId, Role, Sig, Slot, SlotKind, VaultId, codec,
+};
+use crate::secret::Key32;
+
+pub const RECORD_LABEL: &str = "baton log record v1";
+pub const HASH_LABEL: &str = "baton log hash v1";
+pub const DETAILS_LABEL: &str = "baton log details v1";
+pub const CHECKPOINT_LABEL: &str = "baton log checkpoint v1";
+pub const BLOB_LABEL: &str = "baton blob v1";
+pub const SLOT_HASH_LABEL: &str = "baton slot hash v1";
+
+/// What happened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    /// The vault was created.
+    Init,
+    /// A member unlocked the vault.
+    Unlock,
+    /// A member's session ended (lock or quit).
+    SessionEnd,
+    Add,
+    Edit,
+    Remove,
+    /// A concealed value was shown (screen, standard output).
+    Reveal,
+    /// A concealed value was copied to the clipboard.
+    Copy,
+    /// A backup code was marked used.
+    CodeUsed,
+    PassphraseChange,
+    Import,
+    /// A plaintext export: a reveal of every exported entry.
+    Export,
+    MemberAdd,
+    MemberGrant,
+    MemberRevoke,
+    Handover,
+    HandoverVerify,
+    SettingsChange,
+}
+
+impl Action {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Action::Init => "init",
+            Action::Unlock => "unlock",
+            Action::SessionEnd => "session-end",
+            Action::Add => "add",
+            Action::Edit => "edit",
+            Action::Remove => "remove",
+            Action::Reveal => "reveal",
+            Action::Copy => "copy",
+            Action::CodeUsed => "code-used",
+            Action::PassphraseChange => "passphrase-change",
+            Action::Import => "import",
+            Action::Export => "export",
+            Action::MemberAdd => "member-add",
+            Action::MemberGrant => "member-grant",
+            Action::MemberRevoke => "member-revoke",
+            Action::Handover => "handover",
+            Action::HandoverVerify => "handover-verify",
+            Action::SettingsChange => "settings-change",
+        }
+    }
+
+    /// True for the actions that expose a secret.
+    pub fn is_reveal(&self) -> bool {
+        matches!(self, Action::Reveal | Action::Copy | Action::Export)
+    }
+}
+
+/// Which part of an entry a reveal or edit concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Field {
+    Password,
+    Username,
+    Notes,
+    Url,
+    /// A TOTP code (not the seed).
+    TotpCode,
+    /// The TOTP seed itself (otpauth URI, QR code).
+    TotpSeed,
+    BackupCodes,
+    /// A custom field; its name is in the sealed details.
+    Custom,
+    /// Every field (export).
+    All,
+}
+
+impl Field {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Field::Password => "password",
+            Field::Username => "username",
+            Field::Notes => "notes",
+            Field::Url => "url",
+            Field::TotpCode => "totp",
+            Field::TotpSeed => "totp-seed",
+            Field::BackupCodes => "backup-codes",
+            Field::Custom => "custom",
+            Field::All => "all",
+        }
+    }
+}
+
+/// Details readable only by holders of the log key.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Details {
+    pub title: Option<String>,
+    pub group: Option<String>,
+    /// A custom field's name, or another short note ("used code 3").
+    pub note: Option<String>,
+}
+
+/// Details sealed with HPKE to the log key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedDetails {
+    pub enc: [u8; ENC_LEN],
+    pub ciphertext: Vec<u8>,
+}
+
+/// What a binding commits to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Subject {
+    /// A group's encrypted data at a key epoch.
+    Group { group: GroupId, epoch: u32 },
+    /// A member's key slot.
+    Slot { member: MemberId, kind: SlotKind },
+}
+
+/// "After this record, `subject` is exactly the bytes hashing to `hash`."
+/// Every save binds what it wrote, so that a file re-sealed with older
+/// data (which a member without the group's key could otherwise put back)
+/// no longer matches its own log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Binding {
+    pub subject: Subject,
+    pub hash: [u8; 32],
+}
+
+/// The hash a binding names for a group blob.
+pub fn blob_hash(blob: &GroupBlob) -> [u8; 32] {
+    hash::digest(
+        BLOB_LABEL,
+        &[
+            &blob.group.to_le_bytes(),
+            &blob.epoch.to_le_bytes(),
+            &blob.nonce,
+            &blob.ciphertext,
+        ],
+    )
+}
+
+/// The hash a binding names for a key slot.
+pub fn slot_hash(slot: &Slot) -> [u8; 32] {
+    hash::digest(SLOT_HASH_LABEL, &[&codec::encode(slot)])
+}
+
+/// One record, as signed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    pub seq: u64,
+    /// The hash of the previous record; all zero for the first.
+    pub prev: [u8; 32],
+    pub time: i64,
+    pub member: MemberId,
+    pub action: Action,
+    pub entry: Option<[u8; 8]>,
+    pub group: Option<GroupId>,
+    pub field: Option<Field>,
+    pub details: Option<SealedDetails>,
+    pub bindings: Vec<Binding>,
+}
+
+/// A record's bytes and its author's signature over them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedRecord {
+    pub body: Vec<u8>,
+    pub sig: Sig,
+}
+
+/// What the caller wants recorded; [`make`] fills in the chain.
+#[derive(Clone, Debug)]
+pub struct Draft {
+    pub time: i64,
+    pub action: Action,
+    pub entry: Option<[u8; 8]>,
+    pub group: Option<GroupId>,
+    pub field: Option<Field>,
+    pub details: Option<Details>,
+    pub bindings: Vec<Binding>,
+}
+
+impl Draft {
+    pub fn new(time: i64, action: Action) -> Self {
+        Draft {
+            time,
+            action,
+            entry: None,
+            group: None,
+            field: None,
+            details: None,
+            bindings: Vec::new(),
+        }
+    }
+}
+
+/// The hash that the next record names as `prev`, over the record's
+/// encoded bytes (body and signature).
+pub fn record_hash(record_bytes: &[u8]) -> [u8; 32] {
+    hash::digest(HASH_LABEL, &[record_bytes])
+}
+
+fn signed_message(vault_id: &VaultId, body: &[u8]) -> Vec<u8> {
+    let mut m = Vec::with_capacity(16 + body.len());
+    m.extend_from_slice(vault_id);
+    m.extend_from_slice(body);
+    m
+}
+
+fn details_info(vault_id: &VaultId, seq: u64) -> Vec<u8> {
+    let mut info = Vec::with_capacity(48);
+    info.extend_from_slice(DETAILS_LABEL.as_bytes());
+    info.push(0);
+    info.extend_from_slice(vault_id);
+    info.extend_from_slice(&seq.to_le_bytes());
+    info
+}
+
+/// Builds, seals and signs the record that follows `head`. Returns the
+/// record's bytes (a log frame's payload).
+pub fn make(
+    vault_id: &VaultId,
+    head: &LogHead,
+    member: MemberId,
+    draft: Draft,
+    signer: &MemberSecrets,
+    log_public: &[u8; 32],
+    rng: &mut impl rand::CryptoRng,
+) -> Vec<u8> {
+    let seq = head.count;
+    let details = draft.details.and_then(|d| {
+        let plain = zeroize::Zeroizing::new(codec::encode(&d));
+        let info = details_info(vault_id, seq);
+        keys::seal_bytes(log_public, &info, &plain, rng)
+            .map(|(enc, ciphertext)| SealedDetails { enc, ciphertext })
+    });
+    let record = Record {
+        seq,
+        prev: head.hash,
+        time: draft.time,
+        member,
+        action: draft.action,
+        entry: draft.entry,
+        group: draft.group,
+        field: draft.field,
+        details,
+        bindings: draft.bindings,
+    };
+    let body = codec::encode(&record);
+    let sig = Sig(signer.sign(RECORD_LABEL, &signed_message(vault_id, &body)));
+    codec::encode(&SignedRecord { body, sig })
+}
+
+/// Opens a record's sealed details with the log key's secret.
+pub fn open_details(
+    vault_id: &VaultId,
+    record: &Record,
+    log_secret: &Key32,
+) -> Result<Details, DecryptError> {
+    let sealed = record.details.as_ref().ok_or(DecryptError)?;
+    let info = details_info(vault_id, record.seq);
+    let plain = keys::open_sealed(log_secret, &info, &sealed.enc, &sealed.ciphertext)?;
+    codec::decode(&plain).map_err(|_| DecryptError)
+}
+
+/// A record whose signature and place in the chain were checked.
+#[derive(Clone, Debug)]
+pub struct Verified {
+    pub record: Record,
+    pub hash: [u8; 32],
+}
+
+/// The first problem found in a log.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("access log record {index}: {reason}")]
+pub struct LogError {
+    pub index: u64,
+    pub reason: String,
+}
+
+fn fail(index: usize, reason: impl Into<String>) -> LogError {
+    LogError {
+        index: index as u64,
+        reason: reason.into(),
+    }
+}
+
+/// Verifies the records: decoding, sequence numbers and the hash chain for
+/// all of them, and from record `signatures_from` on, each signature by the
+/// member named — whose key must be the one the signed manifest lists, and
+/// who must not have been revoked before the record. Records before
+/// `signatures_from` are ones this machine verified before: the hash chain
+/// up to the remembered head proves they are unchanged.
+pub fn verify(
+    vault_id: &VaultId,
+    manifest: &Manifest,
+    records: &[Vec<u8>],
+    signatures_from: usize,
+) -> Result<Vec<Verified>, LogError> {
+    let mut out = Vec::with_capacity(records.len());
+    let mut prev = [0u8; 32];
+    for (i, bytes) in records.iter().enumerate() {
+        let signed: SignedRecord =
+            codec::decode(bytes).map_err(|e| fail(i, format!("malformed ({e})")))?;
+        let record: Record =
+            codec::decode(&signed.body).map_err(|e| fail(i, format!("malformed body ({e})")))?;
+        if record.seq != i as u64 {
+            return Err(fail(
+                i,
+                format!(
+                    "sequence number {} where {i} was expected (a record was removed, added or moved)",
+                    record.seq
+                ),
+            ));
+        }
+        if record.prev != prev {
+            return Err(fail(
+                i,
+                "does not follow the record before it (the chain is broken: a record was changed, removed or moved)",
+            ));
+        }
+        let member = manifest
+            .members
+            .iter()
+            .find(|m| m.id == record.member)
+            .ok_or_else(|| {
+                fail(
+                    i,
+                    format!(
+                        "signed by member #{} whom the manifest does not list",
+                        record.member
+                    ),
+                )
+            })?;
+        if i >= signatures_from
+            && !keys::verify(
+                &member.public.ed25519,
+                RECORD_LABEL,
+                &signed_message(vault_id, &signed.body),
+                &signed.sig.0,
+            )
+        {
+            return Err(fail(i, format!("the signature is not {}'s", member.name)));
+        }
+        if let Some(revoked) = member.revoked_at
+            && record.time > revoked
+        {
+            return Err(fail(
+                i,
+                format!(
+                    "written by {} after their membership was revoked",
+                    member.name
+                ),
+            ));
+        }
+        let h = record_hash(bytes);
+        prev = h;
+        out.push(Verified { record, hash: h });
+    }
+    Ok(out)
+}
+
+/// Checks that the snapshot's group data and key slots are exactly what
+/// the log last bound them to, each binding made by a member entitled to
+/// write that subject: for a group, an owner or a member holding the
+/// group's key at that epoch; for a slot, an owner or the slot's member.
+pub fn check_bindings(
+    manifest: &Manifest,
+    blobs: &[GroupBlob],
+    slots: &[Slot],
+    verified: &[Verified],
+) -> Result<(), String> {
+    let mut last: std::collections::HashMap<Subject, ([u8; 32], MemberId)> =
+        std::collections::HashMap::new();
+    for v in verified {
+        for b in &v.record.bindings {
+            last.insert(b.subject, (b.hash, v.record.member));
+        }
+    }
+    let role_of = |id: MemberId| manifest.members.iter().find(|m| m.id == id).map(|m| m.role);
+    for blob in blobs {
+        let subject = Subject::Group {
+            group: blob.group,
+            epoch: blob.epoch,
+        };
+        let (h, author) = last.get(&subject).ok_or_else(|| {
+            format!(
+                "no access-log record accounts for group #{}'s data",
+                blob.group
+            )
+        })?;
+        let entitled = role_of(*author) == Some(Role::Owner)
+            || manifest
+                .grants
+                .iter()
+                .any(|g| g.member == *author && g.group == blob.group && g.epoch == blob.epoch);
+        if !entitled {
+            return Err(format!(
+                "group #{}'s data was last written by a member without its key",
+                blob.group
+            ));
+        }
+        if *h != blob_hash(blob) {
+            return Err(format!(
+                "group #{}'s data is not what the access log last recorded (it was replaced or rolled back)",
+                blob.group
+            ));
+        }
+    }
+    for slot in slots {
+        let subject = Subject::Slot {
+            member: slot.member,
+            kind: slot.kind,
+        };
+        let (h, author) = last.get(&subject).ok_or_else(|| {
+            format!(
+                "no access-log record accounts for member #{}'s key slot",
+                slot.member
+            )
+        })?;
+        if *author != slot.member && role_of(*author) != Some(Role::Owner) {
+            return Err(format!(
+                "member #{}'s key slot was written by someone else",
+                slot.member
+            ));
+        }
+        if *h != slot_hash(slot) {
+            return Err(format!(
+                "member #{}'s key slot is not what the access log last recorded (it was replaced or rolled back)",
+                slot.member
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What this machine remembers of a vault's log: how many records it has
+/// seen and the hash of the last.
+pub type HighWater = LogHead;
+
+/// Compares the log with what this machine saw before. A shorter log, or
+/// one whose record at the remembered position differs, was rolled back.
+pub fn check_high_water(seen: &HighWater, verified: &[Verified]) -> Result<(), String> {
+    if seen.count == 0 {
+        return Ok(());
+    }
+    let have = verified.len() as u64;
+    if have < seen.count {
+        return Err(format!(
+            "the vault was rolled back: this machine has seen {} access-log records, the file has {}",
+            seen.count, have
+        ));
+    }
+    let idx = usize::try_from(seen.count - 1).map_err(|_| "impossible log position".to_owned())?;
+    if verified[idx].hash != seen.hash {
+        return Err(format!(
+            "the vault's history diverges from what this machine saw at record {idx}: it was replaced by another copy"
+        ));
+    }
+    Ok(())
+}
+
+/// The head after `records`.
+pub fn head_of(verified: &[Verified]) -> LogHead {
+    verified.last().map_or(LogHead::EMPTY, |v| LogHead {
+        count: verified.len() as u64,
+        hash: v.hash,
+    })
+}
+
+/// A signed statement "the log had `count` records ending in `head`",
+/// kept by an auditor outside the vault.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub vault_id: VaultId,
+    pub count: u64,
+    pub head: [u8; 32],
+    pub time: i64,
+    pub member: MemberId,
+    pub sig: Sig,
+}
+
+fn checkpoint_message(
+    vault_id: &VaultId,
+    count: u64,
+    head: &[u8; 32],
+    time: i64,
+    member: MemberId,
+) -> Vec<u8> {
+    let mut m = Vec::with_capacity(72);
+    m.extend_from_slice(vault_id);
+    m.extend_from_slice(&count.to_le_bytes());
+    m.extend_from_slice(head);
+    m.extend_from_slice(&time.to_le_bytes());
+    m.extend_from_slice(&member.to_le_bytes());
+    m
+}
+
+impl Checkpoint {
+    pub fn sign(
+        vault_id: VaultId,
+        head: LogHead,
+        time: i64,
+        member: MemberId,
+        signer: &MemberSecrets,
+    ) -> Self {
+        let sig = Sig(signer.sign(
+            CHECKPOINT_LABEL,
+            &checkpoint_message(&vault_id, head.count, &head.hash, time, member),
+        ));
+        Checkpoint {
+            vault_id,
+            count: head.count,
+            head: head.hash,
+            time,
+            member,
+            sig,
+        }
+    }
+
+    /// One line of text: `baton-checkpoint-v1 BASE64`.
+    pub fn to_text(&self) -> String {
+        format!(
+            "baton-checkpoint-v1 {}\n",
+            data_encoding::BASE64URL_NOPAD.encode(&codec::encode(self))
+        )
+    }
+
+    pub fn from_text(s: &str) -> Option<Self> {
+        let b64 = s.trim().strip_prefix("baton-checkpoint-v1 ")?;
+        let bytes = data_encoding::BASE64URL_NOPAD
+            .decode(b64.trim().as_bytes())
+            .ok()?;
+        codec::decode(&bytes).ok()
+    }
+
+    /// Checks the checkpoint's signature and that `verified` extends it.
+    pub fn check(
+        &self,
+        vault_id: &VaultId,
+        manifest: &Manifest,
+        verified: &[Verified],
+    ) -> Result<(), String> {
+        if &self.vault_id != vault_id {
+            return Err("the checkpoint belongs to another vault".into());
+        }
+        let member = manifest
+            .members
+            .iter()
+            .find(|m| m.id == self.member)
+            .ok_or("the checkpoint is signed by a member this vault does not list")?;
+        let msg = checkpoint_message(
+            &self.vault_id,
+            self.count,
+            &self.head,
+            self.time,
+            self.member,
+        );
+        if !keys::verify(&member.public.ed25519, CHECKPOINT_LABEL, &msg, &self.sig.0) {
+            return Err("the checkpoint's signature is not valid".into());
+        }
+        if self.count == 0 {
+            return Ok(());
+        }
+        let idx = usize::try_from(self.count - 1)
+            .map_err(|_| "impossible checkpoint position".to_owned())?;
+        match verified.get(idx) {
+            None => Err(format!(
+                "the log has {} records but the checkpoint saw {}: records were removed",
+                verified.len(),
+                self.count
+            )),
+            Some(v) if v.hash != self.head => Err(format!(
+                "record {idx} differs from the one the checkpoint saw: the log was rewritten"
+            )),
+            Some(_) => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,347 @@
+//! The session around one command: where the vault and this machine's
+//! state live, how the passphrase is obtained, opening under the lock,
+//! saving, and the one path by which a secret leaves the vault — [`reveal`],
+//! which writes the signed access-log record durably before anything is
+//! shown (fail-closed).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::args::Cli;
+use super::{CliError, Exit};
+use crate::audit::{self, Action, Draft, Field};
+use crate::format::{Role, read, write};
+use crate::secret::Passphrase;
+use crate::vault::{self, Credential, Entry, EntryRef, Vault};
+use crate::{os, store};
+
+pub(super) type Result<T> = std::result::Result<T, CliError>;
+
+/// What the environment and global flags decide.
+pub(super) struct Context {
+    pub vault: PathBuf,
+    pub member: Option<String>,
+    pub passphrase_file: Option<PathBuf>,
+    pub recovery: bool,
+    pub lock_wait: Duration,
+    /// Where this machine keeps what it has seen of each vault's log.
+    pub state_dir: Option<PathBuf>,
+}
+
+impl Context {
+    pub fn from_env(cli: &Cli) -> Result<Self> {
+        let vault = match cli
+            .vault
+            .clone()
+            .or_else(|| std::env::var_os("BATON_VAULT").map(PathBuf::from))
+        {
+            Some(p) => p,
+            None => store::default_vault_path(
+                std::env::var_os("XDG_DATA_HOME").map(PathBuf::from),
+                std::env::var_os("HOME").map(PathBuf::from),
+            )
+            .ok_or_else(|| {
+                CliError::usage("cannot find a place for the vault: set --vault or BATON_VAULT")
+            })?,
+        };
+        let member = cli
+            .member
+            .clone()
+            .or_else(|| std::env::var("BATON_MEMBER").ok().filter(|s| !s.is_empty()));
+        let lock_wait = std::env::var("BATON_LOCK_WAIT_MS")
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+            .map_or(Duration::from_secs(5), Duration::from_millis);
+        let state_dir = store::default_state_dir(
+            std::env::var_os("XDG_STATE_HOME").map(PathBuf::from),
+            std::env::var_os("HOME").map(PathBuf::from),
+        );
+        Ok(Context {
+            vault,
+            member,
+            passphrase_file: cli.passphrase_file.clone(),
+            recovery: cli.recovery,
+            lock_wait,
+            state_dir,
+        })
+    }
+
+    pub fn holder(&self, what: &str) -> String {
+        format!(
+            "pid {}, {}: baton {what}",
+            std::process::id(),
+            self.member.as_deref().unwrap_or("owner")
+        )
+    }
+
+    /// What this machine saw of the vault's log (nothing when it has no
+    /// state directory).
+    pub fn seen(&self, vault_id: &[u8; 16]) -> Result<audit::HighWater> {
+        match &self.state_dir {
+            Some(dir) => store::read_high_water(dir, vault_id).map_err(CliError::from),
+            None => Ok(audit::HighWater::EMPTY),
+        }
+    }
+
+    /// Remembers the log head; a failure is a warning, not an error.
+    pub fn remember(&self, vault_id: &[u8; 16], head: &crate::format::LogHead) {
+        if let Some(dir) = &self.state_dir
+            && let Err(e) = store::write_high_water(dir, vault_id, head)
+        {
+            eprintln!(
+                "warning: cannot remember the access-log position ({e}); rollback detection is weaker"
+            );
+        }
+    }
+}
+
+/// Reads a passphrase from a file: its first line, without the line end.
+pub(super) fn passphrase_from_file(path: &Path) -> Result<Passphrase> {
+    let bytes = zeroize::Zeroizing::new(
+        std::fs::read(path)
+            .map_err(|e| CliError::other(format!("cannot read {}: {e}", path.display())))?,
+    );
+    let end = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .unwrap_or(bytes.len());
+    let line = &bytes[..end];
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    Ok(Passphrase::from_slice(line))
+}
+
+pub(super) fn env_passphrase(var: &str) -> Option<Passphrase> {
+    std::env::var_os(var).map(|v| {
+        let s = zeroize::Zeroizing::new(v.into_encoded_bytes());
+        Passphrase::from_slice(&s)
+    })
+}
+
+/// The passphrase that unlocks: --passphrase-file, BATON_PASSPHRASE, or asked.
+pub(super) fn current_passphrase(ctx: &Context, prompt: &str) -> Result<Passphrase> {
+    if let Some(p) = &ctx.passphrase_file {
+        return passphrase_from_file(p);
+    }
+    if let Some(p) = env_passphrase("BATON_PASSPHRASE") {
+        return Ok(p);
+    }
+    os::prompt_passphrase(prompt).map_err(|e| CliError::other(e.to_string()))
+}
+
+/// A new passphrase: from `env_var` if set, else asked twice.
+pub(super) fn new_passphrase(env_var: Option<&str>, who: &str) -> Result<Passphrase> {
+    let p = match env_var.and_then(env_passphrase) {
+        Some(p) => p,
+        None => {
+            let a = os::prompt_passphrase(&format!("New passphrase for {who}: "))
+                .map_err(|e| CliError::other(e.to_string()))?;
+            let b =
+                os::prompt_passphrase("Repeat it: ").map_err(|e| CliError::other(e.to_string()))?;
+            if a.expose() != b.expose() {
+                return Err(CliError::other(
+                    "the two passphrases differ; nothing was changed",
+                ));
+            }
+            a
+        }
+    };
+    check_new_passphrase(&p)?;
+    Ok(p)
+}
+
+pub(super) fn check_new_passphrase(p: &Passphrase) -> Result<()> {
+    if p.is_empty() {
+        return Err(CliError::usage("the passphrase is empty"));
+    }
+    if std::str::from_utf8(p.expose()).is_err() {
+        return Err(CliError::usage("the passphrase is not valid UTF-8"));
+    }
+    if p.len() < 12 {
+        eprintln!(
+            "warning: a passphrase under 12 characters is easy to guess; consider `baton gen --words 6`"
+        );
+    }
+    Ok(())
+}
+
+/// An unlocked vault with what is needed to record and save.
+pub(super) struct Session {
+    pub vault: Vault,
+    pub path: PathBuf,
+    fingerprint: [u8; 32],
+    /// Where the next log frame goes (everything but a torn frame).
+    valid_len: u64,
+    lock: Option<store::VaultLock>,
+}
+
+/// Opens the vault under its lock, held until the command ends, so that
+/// no other process can interleave a change. Read-only commands go on
+/// without the lock when it cannot be taken for a reason other than
+/// another holder (a read-only directory), and then record nothing.
+pub(super) fn open(ctx: &Context, write: bool, what: &str) -> Result<Session> {
+    let lock = match store::lock(&ctx.vault, &ctx.holder(what), ctx.lock_wait) {
+        Ok(l) => Some(l),
+        Err(e @ store::StoreError::Locked { .. }) => return Err(e.into()),
+        Err(e) if write => return Err(e.into()),
+        Err(e) => {
+            if ctx.vault.exists() {
+                eprintln!("warning: opening without the lock ({e}); this access is not recorded");
+            }
+            None
+        }
+    };
+    let bytes = store::read(&ctx.vault)?;
+    let fingerprint = store::fingerprint(&bytes);
+    for w in store::permission_warnings(&ctx.vault) {
+        eprintln!("{w}");
+    }
+    let file = read::parse(&bytes)?;
+    drop(bytes);
+    let valid_len = file.valid_len as u64;
+    let seen = ctx.seen(&file.snapshot.vault_id)?;
+    let secret = if ctx.recovery {
+        let code = current_passphrase(ctx, "Recovery code: ")?;
+        Passphrase::from_vec(normalize_recovery(code.expose()))
+    } else {
+        let who = ctx.member.as_deref().unwrap_or("the owner");
+        current_passphrase(ctx, &format!("Passphrase for {who}: "))?
+    };
+    let cred = if ctx.recovery {
+        Credential::Recovery { code: &secret }
+    } else {
+        Credential::Passphrase {
+            member: ctx.member.as_deref(),
+            passphrase: &secret,
+        }
+    };
+    let vault = vault::unlock(file, cred, os::now(), os::ram_bytes(), &seen)?;
+    ctx.remember(vault.vault_id(), &vault.log_head());
+    if vault.weak_kdf() {
+        eprintln!(
+            "warning: this vault was created with --weak-kdf; its passphrases are cheap to guess. Use it for tests and demos only."
+        );
+    }
+    if vault.torn_tail() {
+        eprintln!(
+            "warning: the vault's last access-log record was cut short by a crash; it was never acknowledged and is dropped"
+        );
+    }
+    Ok(Session {
+        vault,
+        path: ctx.vault.clone(),
+        fingerprint,
+        valid_len,
+        lock,
+    })
+}
+
+impl Session {
+    /// Writes the queued records and the vault, atomically.
+    pub fn save(&mut self, ctx: &Context) -> Result<()> {
+        let lock = self
+            .lock
+            .as_ref()
+            .expect("a session opened for writing holds the lock");
+        let bytes = self.vault.seal(os::now(), &mut os::rng())?;
+        store::save(&self.path, &bytes, &self.fingerprint, lock)?;
+        self.fingerprint = store::fingerprint(&bytes);
+        self.valid_len = bytes.len() as u64;
+        ctx.remember(self.vault.vault_id(), &self.vault.log_head());
+        Ok(())
+    }
+
+    /// Appends one signed record and syncs it to disk. Returns only once
+    /// the record is durable.
+    pub fn record(&mut self, ctx: &Context, draft: Draft) -> Result<()> {
+        let Some(lock) = self.lock.as_ref() else {
+            return Err(CliError::other(
+                "the vault's lock could not be taken, so the access cannot be recorded",
+            ));
+        };
+        let bytes = self.vault.prepare_record(draft, &mut os::rng());
+        let frame = write::log_frame(&bytes);
+        store::append_frame(&self.path, &frame, self.valid_len, lock).map_err(|e| {
+            CliError::other(format!(
+                "the access log could not be written ({e}); nothing was revealed"
+            ))
+        })?;
+        self.valid_len += frame.len() as u64;
+        self.vault.accept_record(bytes)?;
+        // The file changed: a later save in this session must not see a conflict.
+        self.fingerprint = store::fingerprint(&store::read(&self.path)?);
+        ctx.remember(self.vault.vault_id(), &self.vault.log_head());
+        Ok(())
+    }
+
+    /// Records that this member looked at the vault; best effort.
+    pub fn record_unlock(&mut self, ctx: &Context) {
+        if self.lock.is_none() {
+            return;
+        }
+        if let Err(e) = self.record(ctx, Draft::new(os::now(), Action::Unlock)) {
+            eprintln!(
+                "warning: {}",
+                e.message.replace("; nothing was revealed", "")
+            );
+        }
+    }
+}
+
+/// What a reveal shows.
+#[derive(Clone, Copy)]
+pub(super) enum Revealed<'a> {
+    Field(&'a str),
+    TotpCode,
+    BackupCodes,
+}
+
+/// The one path by which a secret leaves the vault: the member's role is
+/// checked, a signed record is appended and synced (fail-closed: if that
+/// fails, nothing is shown), and only then may `show` print or copy.
+pub(super) fn reveal<T>(
+    s: &mut Session,
+    ctx: &Context,
+    r: EntryRef,
+    what: Revealed<'_>,
+    copy: bool,
+    show: impl FnOnce(&Entry) -> Result<T>,
+) -> Result<T> {
+    if s.vault.me().role == Role::Auditor {
+        return Err(CliError::new(
+            Exit::Denied,
+            "auditors read the access log but see no secret",
+        ));
+    }
+    let e = s.vault.entry(r);
+    let (field, note) = match what {
+        Revealed::Field(f) => match f.to_ascii_lowercase().as_str() {
+            "password" => (Field::Password, None),
+            "username" => (Field::Username, None),
+            "notes" => (Field::Notes, None),
+            "url" => (Field::Url, None),
+            "totp" => (Field::TotpCode, None),
+            _ => (Field::Custom, e.field(f).map(|cf| cf.name.clone())),
+        },
+        Revealed::TotpCode => (Field::TotpCode, None),
+        Revealed::BackupCodes => (Field::BackupCodes, None),
+    };
+    let mut details = s.vault.details_for(r);
+    details.note = note;
+    let draft = Draft {
+        entry: Some(e.id.0),
+        group: Some(s.vault.group_id(r)),
+        field: Some(field),
+        details: Some(details),
+        ..Draft::new(os::now(), if copy { Action::Copy } else { Action::Reveal })
+    };
+    s.record(ctx, draft)?;
+    show(s.vault.entry(r))
+}
+
+/// A recovery code as typed: case and separators do not matter.
+pub(super) fn normalize_recovery(raw: &[u8]) -> Vec<u8> {
+    raw.iter()
+        .filter(|b| b.is_ascii_alphanumeric())
+        .map(u8::to_ascii_uppercase)
+        .collect()
+}
