@@ -20,8 +20,10 @@ pub struct Cli {
     /// The vault file.
     #[arg(long, global = true, value_name = "PATH")]
     pub vault: Option<PathBuf>,
-    /// Unlock as this member (default: $BATON_MEMBER, else the owner created at init).
-    #[arg(long, global = true, value_name = "NAME")]
+    /// Unlock as this member (default: $BATON_MEMBER, else the owner created
+    /// at init). Also accepted after the command, except after `log`, where
+    /// `--member` filters records.
+    #[arg(long, value_name = "NAME")]
     pub member: Option<String>,
     /// Read the passphrase from this file (first line).
     #[arg(long, global = true, value_name = "PATH")]
@@ -41,6 +43,8 @@ pub enum Command {
     Add(AddArgs),
     /// List the entries you can read (no secrets).
     List {
+        #[command(flatten)]
+        who: Who,
         #[arg(long)]
         group: Option<String>,
         #[arg(long)]
@@ -48,18 +52,24 @@ pub enum Command {
     },
     /// Fuzzy search titles, usernames, URLs, tags and groups (no secrets).
     Search {
+        #[command(flatten)]
+        who: Who,
         query: String,
         #[arg(long)]
         json: bool,
     },
     /// Show an entry with concealed fields masked (not a reveal).
     Show {
+        #[command(flatten)]
+        who: Who,
         entry: String,
         #[arg(long)]
         json: bool,
     },
     /// Reveal one field of an entry (a reveal).
     Get {
+        #[command(flatten)]
+        who: Who,
         entry: String,
         /// password, username, totp, notes, url, or the name of a custom field.
         #[arg(long, default_value = "password")]
@@ -70,12 +80,16 @@ pub enum Command {
     },
     /// The current TOTP code and the seconds it stays valid (a reveal).
     Totp {
+        #[command(flatten)]
+        who: Who,
         entry: String,
         #[arg(long)]
         json: bool,
     },
     /// Reveal the unused backup codes (a reveal), or mark one used.
     Codes {
+        #[command(flatten)]
+        who: Who,
         entry: String,
         /// Mark backup code number N (as listed) used.
         #[arg(long = "use", value_name = "N")]
@@ -86,11 +100,20 @@ pub enum Command {
     /// Change an entry's fields; a changed password is kept in history.
     Edit(EditArgs),
     /// Remove an entry (kept in the vault's history for the owner).
-    Rm { entry: String },
+    Rm {
+        entry: String,
+        #[command(flatten)]
+        who: Who,
+    },
     /// Generate a password or a passphrase.
     Gen(GenArgs),
     /// Change your own passphrase.
-    Passwd,
+    Passwd {
+        #[command(flatten)]
+        who: Who,
+    },
+    /// The access log: records, verification, checkpoints.
+    Log(LogArgs),
 }
 
 #[derive(Args, Debug)]
@@ -162,9 +185,19 @@ pub struct EntryFields {
     pub secret_fields: Vec<String>,
 }
 
+/// The member to unlock as, given after the command.
+#[derive(Args, Debug, Default, Clone)]
+pub struct Who {
+    /// Unlock as this member (default: $BATON_MEMBER, else the owner created at init).
+    #[arg(long, value_name = "NAME")]
+    pub member: Option<String>,
+}
+
 #[derive(Args, Debug)]
 pub struct AddArgs {
     pub title: String,
+    #[command(flatten)]
+    pub who: Who,
     #[command(flatten)]
     pub fields: EntryFields,
     #[arg(long)]
@@ -174,6 +207,8 @@ pub struct AddArgs {
 #[derive(Args, Debug)]
 pub struct EditArgs {
     pub entry: String,
+    #[command(flatten)]
+    pub who: Who,
     /// A new title.
     #[arg(long)]
     pub title: Option<String>,
@@ -201,4 +236,63 @@ pub struct GenArgs {
     /// Also print the entropy in bits (to standard error).
     #[arg(long)]
     pub entropy: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct LogArgs {
+    #[command(subcommand)]
+    pub action: Option<LogAction>,
+    #[arg(long)]
+    pub json: bool,
+    /// Only records by this member.
+    #[arg(long, value_name = "NAME")]
+    pub member: Option<String>,
+    /// Only records about this entry (id, id prefix or title).
+    #[arg(long, value_name = "ENTRY")]
+    pub entry: Option<String>,
+    /// Only records since this date (YYYY-MM-DD or RFC 3339).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LogAction {
+    /// Verify the whole log offline (no passphrase needed): exit 0, or 4
+    /// with the first bad record and why.
+    Verify {
+        /// Also prove that the log extends this checkpoint.
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a signed checkpoint of the log's current head, to keep elsewhere.
+    Checkpoint {
+        #[command(flatten)]
+        who: Who,
+    },
+}
+
+impl Command {
+    /// The member named after the command, if any.
+    pub fn who(&self) -> Option<&str> {
+        let w = match self {
+            Command::Add(a) => &a.who,
+            Command::Edit(a) => &a.who,
+            Command::List { who, .. }
+            | Command::Search { who, .. }
+            | Command::Show { who, .. }
+            | Command::Get { who, .. }
+            | Command::Totp { who, .. }
+            | Command::Codes { who, .. }
+            | Command::Rm { who, .. }
+            | Command::Passwd { who } => who,
+            Command::Log(LogArgs {
+                action: Some(LogAction::Checkpoint { who }),
+                ..
+            }) => who,
+            Command::Init(_) | Command::Gen(_) | Command::Log(_) => return None,
+        };
+        w.member.as_deref()
+    }
 }

@@ -40,20 +40,24 @@ pub fn run(cli: Cli) -> Result<()> {
     match command {
         Command::Init(a) => init(&ctx, a),
         Command::Add(a) => add(&ctx, a),
-        Command::List { group, json } => list(&ctx, group.as_deref(), json),
-        Command::Search { query, json } => search_cmd(&ctx, &query, json),
-        Command::Show { entry, json } => show(&ctx, &entry, json),
-        Command::Get { entry, field, copy } => get(&ctx, &entry, &field, copy),
-        Command::Totp { entry, json } => totp_cmd(&ctx, &entry, json),
+        Command::List { group, json, .. } => list(&ctx, group.as_deref(), json),
+        Command::Search { query, json, .. } => search_cmd(&ctx, &query, json),
+        Command::Show { entry, json, .. } => show(&ctx, &entry, json),
+        Command::Get {
+            entry, field, copy, ..
+        } => get(&ctx, &entry, &field, copy),
+        Command::Totp { entry, json, .. } => totp_cmd(&ctx, &entry, json),
         Command::Codes {
             entry,
             use_code,
             json,
+            ..
         } => codes(&ctx, &entry, use_code, json),
         Command::Edit(a) => edit(&ctx, a),
-        Command::Rm { entry } => rm(&ctx, &entry),
+        Command::Rm { entry, .. } => rm(&ctx, &entry),
         Command::Gen(a) => gen_cmd(a),
-        Command::Passwd => passwd(&ctx),
+        Command::Passwd { .. } => passwd(&ctx),
+        Command::Log(a) => super::log_cmd::run(&ctx, a),
     }
 }
 

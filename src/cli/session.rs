@@ -47,6 +47,12 @@ impl Context {
         let member = cli
             .member
             .clone()
+            .or_else(|| {
+                cli.command
+                    .as_ref()
+                    .and_then(|c| c.who())
+                    .map(str::to_owned)
+            })
             .or_else(|| std::env::var("BATON_MEMBER").ok().filter(|s| !s.is_empty()));
         let lock_wait = std::env::var("BATON_LOCK_WAIT_MS")
             .ok()

@@ -346,18 +346,28 @@ pub struct CheckedLog {
 }
 
 /// Verifies the log of `file` (chain for every record; signatures for the
-/// records after `seen`, or all when `seen` is empty), that the snapshot's
+/// records after `seen`, or all when `full`), that the snapshot's
 /// recorded head matches its folded records, that the group data and key
 /// slots are what the log last bound, and that the log extends what this
 /// machine saw. Needs no passphrase.
-pub fn check_log(file: &VerifiedFile, seen: &audit::HighWater) -> Result<CheckedLog, VaultError> {
+pub fn check_log(
+    file: &VerifiedFile,
+    seen: &audit::HighWater,
+    full: bool,
+) -> Result<CheckedLog, VaultError> {
     let snapshot = &file.snapshot;
     let mut records = Vec::with_capacity(snapshot.log.len() + file.tail.len());
     records.extend(snapshot.log.iter().cloned());
     records.extend(file.tail.iter().cloned());
-    let from = usize::try_from(seen.count)
-        .unwrap_or(usize::MAX)
-        .min(records.len());
+    // Records up to the remembered head were verified on this machine
+    // before; the hash chain proves they are unchanged. `full` checks all.
+    let from = if full {
+        0
+    } else {
+        usize::try_from(seen.count)
+            .unwrap_or(usize::MAX)
+            .min(records.len())
+    };
     let verified = audit::verify(&snapshot.vault_id, &file.manifest, &records, from)
         .map_err(|e| VaultError::Damaged(e.to_string()))?;
     audit::check_high_water(seen, &verified).map_err(VaultError::RolledBack)?;
@@ -386,7 +396,7 @@ pub fn unlock(
     ram_bytes: u64,
     seen: &audit::HighWater,
 ) -> Result<Vault, VaultError> {
-    let log = check_log(&file, seen)?;
+    let log = check_log(&file, seen, false)?;
     let manifest = file.manifest;
     let snapshot = file.snapshot;
     let (member, kind, secret): (&Member, SlotKind, &[u8]) = match cred {
@@ -888,6 +898,11 @@ impl Vault {
     pub fn record_details(&self, record: &audit::Record) -> Option<audit::Details> {
         let key = self.log_secret.as_ref()?;
         audit::open_details(&self.vault_id, record, key).ok()
+    }
+
+    /// A signed checkpoint of the log's current head.
+    pub fn checkpoint(&self, now: i64) -> audit::Checkpoint {
+        audit::Checkpoint::sign(self.vault_id, self.log_head(), now, self.me, &self.secrets)
     }
 
     /// Queues a record to be written with the next save.

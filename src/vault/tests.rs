@@ -405,3 +405,126 @@ fn a_changed_group_ciphertext_is_damage_even_when_resealed() {
     let forged = forge_bound(&bytes, &v.secrets, 1, |s| s.groups[0].ciphertext[0] ^= 1);
     damaged(&forged, None, "pw", "fails authentication");
 }
+
+#[test]
+fn a_record_signed_with_another_members_key_is_refused() {
+    let mut rng = StdRng::seed_from_u64(12);
+    let mut v = new_vault(&mut rng);
+    let bytes = v.seal(NOW, &mut rng).expect("seal");
+    let file = read::parse(&bytes).expect("parse");
+    let mut manifest = file.manifest.clone();
+    let bob = MemberSecrets::generate(&mut rng);
+    let mut m = manifest.members[0].clone();
+    m.id = 2;
+    m.name = "bob".into();
+    m.role = Role::Contractor;
+    m.public = bob.public();
+    manifest.members.push(m);
+    let log = file.snapshot.log.clone();
+    let head = audit::head_of(&audit::verify(&v.vault_id, &manifest, &log, 0).expect("verifies"));
+    let draft = || audit::Draft::new(NOW, audit::Action::Reveal);
+    // Bob writes a record in alice's name.
+    let forged = audit::make(
+        &v.vault_id,
+        &head,
+        FOUNDING_OWNER,
+        draft(),
+        &bob,
+        &manifest.log_public,
+        &mut rng,
+    );
+    let mut with_forged = log.clone();
+    with_forged.push(forged);
+    let err = audit::verify(&v.vault_id, &manifest, &with_forged, 0).expect_err("refused");
+    assert!(err.reason.contains("not alice's"), "{err}");
+    assert_eq!(err.index as usize, log.len());
+    // In his own name it verifies...
+    let own = audit::make(
+        &v.vault_id,
+        &head,
+        2,
+        draft(),
+        &bob,
+        &manifest.log_public,
+        &mut rng,
+    );
+    let mut with_own = log.clone();
+    with_own.push(own);
+    assert!(audit::verify(&v.vault_id, &manifest, &with_own, 0).is_ok());
+    // ...until his membership was revoked before the record's time.
+    manifest.members[1].revoked_at = Some(NOW - 1);
+    let err = audit::verify(&v.vault_id, &manifest, &with_own, 0).expect_err("refused");
+    assert!(
+        err.reason.contains("after their membership was revoked"),
+        "{err}"
+    );
+    // Skipping signature checks (records this machine verified before)
+    // still checks the chain.
+    assert!(audit::verify(&v.vault_id, &manifest, &with_forged, with_forged.len()).is_ok());
+}
+
+#[test]
+fn a_changed_folded_record_is_refused_even_when_resealed() {
+    let mut rng = StdRng::seed_from_u64(13);
+    let mut v = new_vault(&mut rng);
+    let bytes = v.seal(NOW, &mut rng).expect("seal");
+    let forged = forge(&bytes, &v.secrets, 1, |_, s| {
+        let rec = s.log.last_mut().expect("a record");
+        let mid = rec.len() / 2;
+        rec[mid] ^= 1;
+    });
+    assert!(matches!(
+        open(&forged, None, "pw"),
+        Err(VaultError::Damaged(_))
+    ));
+    // Dropping a record from the middle breaks the chain.
+    let forged = forge(&bytes, &v.secrets, 1, |_, s| {
+        s.log.remove(0);
+    });
+    assert!(matches!(
+        open(&forged, None, "pw"),
+        Err(VaultError::Damaged(_))
+    ));
+}
+
+#[test]
+fn a_log_cut_back_is_a_rollback_for_a_machine_that_saw_more() {
+    let mut rng = StdRng::seed_from_u64(14);
+    let mut v = new_vault(&mut rng);
+    let older = v.seal(NOW, &mut rng).expect("seal");
+    let e = Entry::new(
+        EntryId::random(&mut rng),
+        "Later".into(),
+        NOW,
+        FOUNDING_OWNER,
+    );
+    v.add("Finance", e, &mut rng).expect("add");
+    let newer = v.seal(NOW, &mut rng).expect("seal");
+    let seen = audit::head_of(v.log());
+    let file = read::parse(&older).expect("parse");
+    let res = unlock(
+        file,
+        Credential::Passphrase {
+            member: None,
+            passphrase: &pass("pw"),
+        },
+        NOW,
+        RAM,
+        &seen,
+    );
+    assert!(matches!(res, Err(VaultError::RolledBack(_))));
+    let file = read::parse(&newer).expect("parse");
+    assert!(
+        unlock(
+            file,
+            Credential::Passphrase {
+                member: None,
+                passphrase: &pass("pw")
+            },
+            NOW,
+            RAM,
+            &seen
+        )
+        .is_ok()
+    );
+}

@@ -114,3 +114,8 @@ pub fn json(s: &str) -> serde_json::Value {
 pub fn vectors_dir() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors"))
 }
+
+/// The state directory (high-water marks) the binary uses for `env`.
+pub fn state_dir(env: &Env) -> PathBuf {
+    env.dir.path().join(".local").join("state").join("baton")
+}
