@@ -71,7 +71,10 @@ const SERVICES: [(&str, &str); 60] = [
     ("Stripe", "https://dashboard.stripe.com/login"),
     ("PayPal Business", "https://www.paypal.com/signin"),
     ("Chase Business Online", "https://secure.chase.com/"),
-    ("Bank of America CashPro", "https://cashproonline.bankofamerica.com/"),
+    (
+        "Bank of America CashPro",
+        "https://cashproonline.bankofamerica.com/",
+    ),
     ("ADP Workforce Now", "https://workforcenow.adp.com/"),
     ("Gusto", "https://app.gusto.com/login"),
     ("DocuSign", "https://account.docusign.com/"),
@@ -88,7 +91,10 @@ const SERVICES: [(&str, &str); 60] = [
     ("UniFi Controller", "https://unifi.{d}:8443/"),
     ("FortiGate firewall", "https://fw.{d}:10443/"),
     ("Veeam Backup", "https://backup.{d}:9443/"),
-    ("Backblaze B2", "https://secure.backblaze.com/user_signin.htm"),
+    (
+        "Backblaze B2",
+        "https://secure.backblaze.com/user_signin.htm",
+    ),
     ("TeamViewer", "https://login.teamviewer.com/"),
     ("AnyDesk", "https://my.anydesk.com/"),
     ("Dentrix Ascend", "https://live.dentrixascend.com/"),
@@ -113,7 +119,10 @@ const SERVICES: [(&str, &str); 60] = [
     ("Trello", "https://trello.com/login"),
     ("Asana", "https://app.asana.com/"),
     ("Zendesk", "https://{d}.zendesk.com/agent"),
-    ("Domain registrar", "https://www.namecheap.com/myaccount/login/"),
+    (
+        "Domain registrar",
+        "https://www.namecheap.com/myaccount/login/",
+    ),
 ];
 
 const QUALIFIERS: [&str; 12] = [
@@ -229,9 +238,7 @@ pub fn generate(n: usize, seed: u64) -> Vec<Spec> {
         } else {
             String::new()
         };
-        let identity = rng
-            .random_bool(0.3)
-            .then(|| format!("it@{FIRM_DOMAIN}"));
+        let identity = rng.random_bool(0.3).then(|| format!("it@{FIRM_DOMAIN}"));
         let mut id = [0u8; 8];
         rng.fill_bytes(&mut id);
         let mut uuid = [0u8; 16];
@@ -254,9 +261,11 @@ pub fn generate(n: usize, seed: u64) -> Vec<Spec> {
 
 /// A new vault (owner "owner", passphrase [`PASSPHRASE`]) holding `specs`,
 /// and its sealed file bytes. `weak` must be set for parameters below the
-/// floor.
-pub fn build_vault(specs: Vec<Spec>, kdf: KdfParams, weak: bool) -> (Vault, Vec<u8>) {
-    let mut rng = StdRng::seed_from_u64(0xba70);
+/// floor. `seed` decides the keys and so the vault id: vaults that the CLI
+/// opens on one machine need different seeds (it remembers each vault id's
+/// access-log position and refuses a vault that seems rolled back).
+pub fn build_vault(specs: Vec<Spec>, kdf: KdfParams, weak: bool, seed: u64) -> (Vault, Vec<u8>) {
+    let mut rng = StdRng::seed_from_u64(seed);
     let pass = Passphrase::from_slice(PASSPHRASE.as_bytes());
     let recovery = Passphrase::from_slice(b"RECOVERYCODEFORBENCHESONLY234567");
     let opts = CreateOptions {
@@ -269,7 +278,8 @@ pub fn build_vault(specs: Vec<Spec>, kdf: KdfParams, weak: bool) -> (Vault, Vec<
     let mut v = vault::create(opts, &pass, &recovery, &mut rng).expect("bench vault parameters");
     // Create the groups in a fixed order, then fill them.
     for (g, _) in GROUPS {
-        v.ensure_group(g, &mut rng).expect("owner may create groups");
+        v.ensure_group(g, &mut rng)
+            .expect("owner may create groups");
     }
     for s in specs {
         let mut e = Entry::new(EntryId(s.id), s.title, NOW - 86_400, vault::FOUNDING_OWNER);
@@ -317,7 +327,7 @@ pub fn keepass_xml(specs: &[Spec]) -> String {
         uuid_counter += 1;
         b64(&u)
     };
-    let _ = write!(out, "<Group><UUID>{}</UUID><Name>Root</Name>\n", next_uuid());
+    let _ = writeln!(out, "<Group><UUID>{}</UUID><Name>Root</Name>", next_uuid());
     // Top-level folders, each with its sub-groups.
     let mut tops: Vec<&str> = Vec::new();
     for (g, _) in GROUPS {
@@ -330,7 +340,10 @@ pub fn keepass_xml(specs: &[Spec]) -> String {
         let _ = write!(out, "<Group><UUID>{}</UUID><Name>", next_uuid());
         xml_escape(top, &mut out);
         out.push_str("</Name>\n");
-        for (g, _) in GROUPS.iter().filter(|(g, _)| g.split('/').next() == Some(top)) {
+        for (g, _) in GROUPS
+            .iter()
+            .filter(|(g, _)| g.split('/').next() == Some(top))
+        {
             let leaf = g.rsplit('/').next().unwrap_or(g);
             let _ = write!(out, "<Group><UUID>{}</UUID><Name>", next_uuid());
             xml_escape(leaf, &mut out);

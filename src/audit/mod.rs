@@ -227,7 +227,19 @@ pub fn record_hash(record_bytes: &[u8]) -> [u8; 32] {
     hash::digest(HASH_LABEL, &[record_bytes])
 }
 
+/// What a record's author signs, framed as [`keys::labelled`] frames it:
+/// `label || 0x00 || vault_id || body`.
 fn signed_message(vault_id: &VaultId, body: &[u8]) -> Vec<u8> {
+    let mut m = Vec::with_capacity(RECORD_LABEL.len() + 1 + 16 + body.len());
+    m.extend_from_slice(RECORD_LABEL.as_bytes());
+    m.push(0);
+    m.extend_from_slice(vault_id);
+    m.extend_from_slice(body);
+    m
+}
+
+/// The record body as signed, before the label: `vault_id || body`.
+fn signed_body(vault_id: &VaultId, body: &[u8]) -> Vec<u8> {
     let mut m = Vec::with_capacity(16 + body.len());
     m.extend_from_slice(vault_id);
     m.extend_from_slice(body);
@@ -274,7 +286,7 @@ pub fn make(
         bindings: draft.bindings,
     };
     let body = codec::encode(&record);
-    let sig = Sig(signer.sign(RECORD_LABEL, &signed_message(vault_id, &body)));
+    let sig = Sig(signer.sign(RECORD_LABEL, &signed_body(vault_id, &body)));
     codec::encode(&SignedRecord { body, sig })
 }
 
@@ -324,67 +336,132 @@ pub fn verify(
     records: &[Vec<u8>],
     signatures_from: usize,
 ) -> Result<Vec<Verified>, LogError> {
+    use rayon::prelude::*;
+    // Decoding, hashing and framing the signed message are independent per
+    // record: done on all cores. The walk below only compares.
+    let decoded: Vec<Result<Decoded, LogError>> = records
+        .par_iter()
+        .enumerate()
+        .map(|(i, bytes)| {
+            let signed: SignedRecord =
+                codec::decode(bytes).map_err(|e| fail(i, format!("malformed ({e})")))?;
+            let record: Record = codec::decode(&signed.body)
+                .map_err(|e| fail(i, format!("malformed body ({e})")))?;
+            let member = manifest
+                .members
+                .iter()
+                .position(|m| m.id == record.member)
+                .ok_or_else(|| {
+                    fail(
+                        i,
+                        format!(
+                            "signed by member #{} whom the manifest does not list",
+                            record.member
+                        ),
+                    )
+                })?;
+            let message = (i >= signatures_from).then(|| signed_message(vault_id, &signed.body));
+            Ok(Decoded {
+                record,
+                hash: record_hash(bytes),
+                member,
+                message,
+                sig: signed.sig.0,
+            })
+        })
+        .collect();
     let mut out = Vec::with_capacity(records.len());
+    // Signed messages and signatures, checked together after the walk.
+    let mut to_check: Vec<(usize, usize, Vec<u8>, [u8; 64])> = Vec::new();
     let mut prev = [0u8; 32];
-    for (i, bytes) in records.iter().enumerate() {
-        let signed: SignedRecord =
-            codec::decode(bytes).map_err(|e| fail(i, format!("malformed ({e})")))?;
-        let record: Record =
-            codec::decode(&signed.body).map_err(|e| fail(i, format!("malformed body ({e})")))?;
-        if record.seq != i as u64 {
-            return Err(fail(
-                i,
-                format!(
-                    "sequence number {} where {i} was expected (a record was removed, added or moved)",
-                    record.seq
-                ),
-            ));
+    let mut structural: Option<LogError> = None;
+    for (i, item) in decoded.into_iter().enumerate() {
+        match item.and_then(|d| check_link(manifest, d, i, &prev)) {
+            Ok(d) => {
+                if let Some(msg) = d.message {
+                    to_check.push((i, d.member, msg, d.sig));
+                }
+                prev = d.hash;
+                out.push(Verified {
+                    record: d.record,
+                    hash: d.hash,
+                });
+            }
+            Err(e) => {
+                structural = Some(e);
+                break;
+            }
         }
-        if record.prev != prev {
-            return Err(fail(
-                i,
-                "does not follow the record before it (the chain is broken: a record was changed, removed or moved)",
-            ));
-        }
-        let member = manifest
-            .members
-            .iter()
-            .find(|m| m.id == record.member)
-            .ok_or_else(|| {
-                fail(
-                    i,
-                    format!(
-                        "signed by member #{} whom the manifest does not list",
-                        record.member
-                    ),
-                )
-            })?;
-        if i >= signatures_from
-            && !keys::verify(
-                &member.public.ed25519,
-                RECORD_LABEL,
-                &signed_message(vault_id, &signed.body),
-                &signed.sig.0,
-            )
-        {
-            return Err(fail(i, format!("the signature is not {}'s", member.name)));
-        }
-        if let Some(revoked) = member.revoked_at
-            && record.time > revoked
-        {
-            return Err(fail(
-                i,
-                format!(
-                    "written by {} after their membership was revoked",
-                    member.name
-                ),
-            ));
-        }
-        let h = record_hash(bytes);
-        prev = h;
-        out.push(Verified { record, hash: h });
     }
-    Ok(out)
+    let keys: Vec<[u8; 32]> = manifest.members.iter().map(|m| m.public.ed25519).collect();
+    let items: Vec<keys::SignedItem<'_>> = to_check
+        .iter()
+        .map(|(_, k, msg, sig)| keys::SignedItem {
+            key: *k,
+            message: msg,
+            sig,
+        })
+        .collect();
+    if let Err(bad) = keys::verify_many(&keys, &items) {
+        let (i, k, _, _) = &to_check[bad];
+        return Err(fail(
+            *i,
+            format!("the signature is not {}'s", manifest.members[*k].name),
+        ));
+    }
+    match structural {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
+/// A record decoded on some core, waiting for its place in the walk.
+struct Decoded {
+    record: Record,
+    hash: [u8; 32],
+    /// The author's index in the manifest's member list.
+    member: usize,
+    /// The signed message, when the signature is to be checked.
+    message: Option<Vec<u8>>,
+    sig: [u8; 64],
+}
+
+/// Checks record `i`'s place in the chain and that its author was not
+/// revoked before it.
+fn check_link(
+    manifest: &Manifest,
+    d: Decoded,
+    i: usize,
+    prev: &[u8; 32],
+) -> Result<Decoded, LogError> {
+    if d.record.seq != i as u64 {
+        return Err(fail(
+            i,
+            format!(
+                "sequence number {} where {i} was expected (a record was removed, added or moved)",
+                d.record.seq
+            ),
+        ));
+    }
+    if &d.record.prev != prev {
+        return Err(fail(
+            i,
+            "does not follow the record before it (the chain is broken: a record was changed, removed or moved)",
+        ));
+    }
+    let member = &manifest.members[d.member];
+    if let Some(revoked) = member.revoked_at
+        && d.record.time > revoked
+    {
+        return Err(fail(
+            i,
+            format!(
+                "written by {} after their membership was revoked",
+                member.name
+            ),
+        ));
+    }
+    Ok(d)
 }
 
 /// Checks that the snapshot's group data and key slots are exactly what

@@ -157,7 +157,8 @@ pub fn open_sealed(
     .map_err(|_| DecryptError)
 }
 
-fn labelled(label: &str, message: &[u8]) -> Vec<u8> {
+/// `label || 0x00 || message`: what every Baton signature signs.
+pub fn labelled(label: &str, message: &[u8]) -> Vec<u8> {
     let mut msg = Vec::with_capacity(label.len() + 1 + message.len());
     msg.extend_from_slice(label.as_bytes());
     msg.push(0);
@@ -177,6 +178,64 @@ pub fn verify(
     };
     let sig = Signature::from_bytes(sig);
     vk.verify_strict(&labelled(label, message), &sig).is_ok()
+}
+
+/// One signature to check in [`verify_many`]: which key (an index into the
+/// key table), the message as signed (already [`labelled`]), and the
+/// signature.
+pub struct SignedItem<'a> {
+    pub key: usize,
+    pub message: &'a [u8],
+    pub sig: &'a [u8; SIGNATURE_LEN],
+}
+
+/// Verifies many signatures made with [`MemberSecrets::sign`] under one
+/// label, in batches (ed25519-dalek's batch verification: the verification
+/// equation checked for a random linear combination of each batch) spread
+/// over all cores. Returns the index of the first item that does not
+/// verify, found by checking a failing batch one by one with
+/// `verify_strict`. Batch verification accepts the same valid signatures as
+/// single verification; it may also accept a signature that only its own
+/// signer could have produced in a non-canonical form, which changes
+/// nothing about who wrote what.
+/// `items` carry messages already framed with [`labelled`].
+pub fn verify_many(keys: &[[u8; PUBLIC_KEY_LEN]], items: &[SignedItem<'_>]) -> Result<(), usize> {
+    use rayon::prelude::*;
+    const CHUNK: usize = 1024;
+    let decoded: Vec<Option<VerifyingKey>> = keys
+        .iter()
+        .map(|k| VerifyingKey::from_bytes(k).ok())
+        .collect();
+    let key_of = |it: &SignedItem<'_>| decoded.get(it.key).copied().flatten();
+    let strict = |it: &SignedItem<'_>| {
+        key_of(it).is_some_and(|vk| {
+            vk.verify_strict(it.message, &Signature::from_bytes(it.sig))
+                .is_ok()
+        })
+    };
+    let first_bad = items
+        .par_chunks(CHUNK)
+        .enumerate()
+        .filter_map(|(c, chunk)| {
+            let vks: Option<Vec<VerifyingKey>> = chunk.iter().map(key_of).collect();
+            let batch_ok = vks.is_some_and(|vks| {
+                let refs: Vec<&[u8]> = chunk.iter().map(|it| it.message).collect();
+                let sigs: Vec<Signature> = chunk
+                    .iter()
+                    .map(|it| Signature::from_bytes(it.sig))
+                    .collect();
+                ed25519_dalek::verify_batch(&refs, &sigs, &vks).is_ok()
+            });
+            if batch_ok {
+                return None;
+            }
+            chunk
+                .iter()
+                .position(|it| !strict(it))
+                .map(|p| c * CHUNK + p)
+        })
+        .min();
+    first_bad.map_or(Ok(()), Err)
 }
 
 /// Seals `key` to the X25519 public key `to` (HPKE base mode). Returns the

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Baton vs KeePassXC: open + search the same 10,000 entries at equal KDF
+# cost, and compare the time each spends beyond the KDF (PRODUCT.md §6:
+# Baton's must be at most 1/10 of keepassxc-cli's).
+#
+#   bash benches/keepassxc_compare.sh
+#
+# Environment (all optional):
+#   ENTRIES=10000        entries in each database
+#   QUERIES="payroll acme"  search terms, each measured
+#   RUNS=10 WARMUP=2     runs per command per round (hyperfine), warm-up runs
+#   ROUNDS=3             rounds; every command runs once per round, in turn,
+#                        and the median of the round medians is reported
+#                        (the machine is shared: interleaving evens out drift)
+#   KDF_M=65536 KDF_T=3 KDF_P=4   Baton's Argon2id (KiB, passes, lanes);
+#                        the default is Baton's floor
+#   BATON_BIN=... FIXTURE_BIN=...  use these prebuilt binaries (target/release/
+#                        baton and the compare_fixture bench executable)
+#                        instead of building with cargo
+#
+# How "equal KDF cost" and "beyond the KDF" are obtained:
+# - Baton: the vault is written through the library (benches/compare_fixture.rs)
+#   at KDF_M/KDF_T/KDF_P; its Argon2id time here, K ms, is measured in-process.
+# - KeePassXC: `keepassxc-cli` can only choose a KDF by target time
+#   (-t/--decryption-time, AES-KDF rounds), so its databases are made with
+#   -t K. The 10,000 entries come from a KeePass 2 XML file with the same
+#   generated entries (`keepassxc-cli import`), merged into a copy of an empty
+#   database so that the full and the empty database share the very same KDF
+#   header (an import would recalibrate the rounds).
+# - For each tool: time(search in the full database) - time(same search in
+#   an empty database with the same KDF) = what the 10,000 entries cost:
+#   reading, decrypting, parsing, searching, printing. Process start-up and
+#   the KDF cancel out. KeePassXC's KDF is also shown directly by a wrong
+#   password on the full database (fails right after the KDF).
+set -euo pipefail
+
+ENTRIES=${ENTRIES:-10000}
+QUERIES=${QUERIES:-"payroll acme"}
+RUNS=${RUNS:-10}
+WARMUP=${WARMUP:-2}
+ROUNDS=${ROUNDS:-3}
+KDF_M=${KDF_M:-65536}
+KDF_T=${KDF_T:-3}
+KDF_P=${KDF_P:-4}
+PW='correct horse battery staple' # common::PASSPHRASE in benches/common/mod.rs
+
+cd "$(dirname "$0")/.."
+export QT_QPA_PLATFORM=offscreen # keepassxc-cli links Qt; no display needed
+
+if ! command -v keepassxc-cli >/dev/null; then
+    echo "keepassxc-cli is missing: apt-get install -y keepassxc" >&2
+    exit 1
+fi
+have_hyperfine=0
+command -v hyperfine >/dev/null && have_hyperfine=1
+
+if [ -n "${BATON_BIN:-}" ] && [ -n "${FIXTURE_BIN:-}" ]; then
+    BATON=$BATON_BIN # prebuilt binaries, e.g. while src/ does not build
+    fixture() { "$FIXTURE_BIN" "$@"; }
+else
+    echo "== building (release)" >&2
+    cargo build --release --bin baton >&2
+    cargo bench --bench compare_fixture --no-run >&2
+    BATON="$PWD/target/release/baton"
+    fixture() { cargo bench -q --bench compare_fixture -- "$@" 2>/dev/null; }
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# Baton remembers each vault's access-log position per machine; keep that
+# state with the fixtures instead of in ~/.local/state.
+export XDG_STATE_HOME="$work/state"
+printf '%s\n' "$PW" >"$work/pw"
+printf 'wrong passphrase\n' >"$work/wrong"
+
+echo "== fixtures in $work" >&2
+fixture vault "$work/full.baton" "$ENTRIES" "$KDF_M" "$KDF_T" "$KDF_P" >&2
+fixture vault "$work/empty.baton" 0 "$KDF_M" "$KDF_T" "$KDF_P" >&2
+fixture xml "$work/full.xml" "$ENTRIES" >&2
+fixture xml "$work/empty.xml" 0 >&2
+KDF_MS=$(fixture kdf-ms "$KDF_M" "$KDF_T" "$KDF_P")
+echo "Baton Argon2id m=$KDF_M KiB t=$KDF_T p=$KDF_P: $KDF_MS ms in-process" >&2
+
+pw2() { printf '%s\n%s\n' "$PW" "$PW"; }
+pw2 | keepassxc-cli import -q -p -t "$KDF_MS" "$work/empty.xml" "$work/empty.kdbx" >/dev/null 2>&1
+cp "$work/empty.kdbx" "$work/full.kdbx"
+pw2 | keepassxc-cli import -q -p -t "$KDF_MS" "$work/full.xml" "$work/import.kdbx" >/dev/null 2>&1
+keepassxc-cli merge -q -s "$work/full.kdbx" "$work/import.kdbx" <"$work/pw" >/dev/null
+rm "$work/import.kdbx"
+info() { keepassxc-cli db-info -q "$1" <"$work/pw" | grep -E "^($2)" | tr '\n' ' '; }
+echo "KeePassXC empty.kdbx: $(info "$work/empty.kdbx" 'KDF|Number of entries')" >&2
+echo "KeePassXC full.kdbx:  $(info "$work/full.kdbx" 'KDF|Number of entries')" >&2
+
+# The commands. Baton reads the passphrase from a file, keepassxc-cli from
+# standard input; both print their hits to standard output (discarded).
+baton_cmd() { echo "$BATON --vault $work/$1.baton --passphrase-file $work/pw search $2"; }
+kpx_cmd() { echo "keepassxc-cli search -q $work/$1.kdbx $2 < $work/${3:-pw}"; }
+
+# median_ms CMD: the median wall time of CMD over RUNS runs, in ms.
+median_ms() {
+    local cmd=$1
+    if [ "$have_hyperfine" = 1 ]; then
+        hyperfine --style none -i -w "$WARMUP" -r "$RUNS" --export-csv "$work/h.csv" \
+            "$cmd" >/dev/null 2>&1
+        # command,mean,stddev,median,user,system,min,max (seconds)
+        awk -F, 'NR==2 { printf "%.1f", $4 * 1000 }' "$work/h.csv"
+    else
+        local i t0 t1
+        for ((i = 0; i < WARMUP; i++)); do sh -c "$cmd" >/dev/null 2>&1 || true; done
+        for ((i = 0; i < RUNS; i++)); do
+            t0=$(date +%s%N)
+            sh -c "$cmd" >/dev/null 2>&1 || true
+            t1=$(date +%s%N)
+            echo $(((t1 - t0) / 1000))
+        done | sort -n | awk '{ a[NR] = $1 } END {
+            m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+            printf "%.1f", m / 1000 }'
+    fi
+}
+
+# median of the numbers given
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END {
+    m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+    printf "%.1f", m }'; }
+
+hits_baton() { sh -c "$(baton_cmd full "$1") --json" 2>/dev/null | grep -o '"id"' | wc -l; }
+hits_kpx() { sh -c "$(kpx_cmd full "$1")" 2>/dev/null | wc -l; }
+
+tool="hyperfine $(hyperfine --version 2>/dev/null | awk '{print $2}')"
+[ "$have_hyperfine" = 1 ] || tool="date +%s%N loop"
+echo
+echo "## Open + search $ENTRIES entries beyond the KDF: Baton vs keepassxc-cli"
+echo
+echo "$(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1); $(keepassxc-cli --version | head -1 | sed 's/^/keepassxc-cli /');"
+echo "timer: $tool, $RUNS runs + $WARMUP warm-up per command per round, $ROUNDS rounds, median of round medians;"
+echo "KDF: Baton Argon2id m=$KDF_M KiB t=$KDF_T p=$KDF_P ($KDF_MS ms in-process), KeePassXC AES-KDF calibrated with -t $KDF_MS."
+echo
+echo "| query | hits baton / kpx | baton full ms | baton empty ms | baton beyond KDF ms | kpx full ms | kpx empty ms | kpx wrong-pw ms | kpx beyond KDF ms | baton / kpx | target ≤ 0.10 |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
+for q in $QUERIES; do
+    declare -a bf=() be=() kf=() ke=() kw=()
+    for ((r = 0; r < ROUNDS; r++)); do
+        bf+=("$(median_ms "$(baton_cmd full "$q")")")
+        kf+=("$(median_ms "$(kpx_cmd full "$q")")")
+        be+=("$(median_ms "$(baton_cmd empty "$q")")")
+        ke+=("$(median_ms "$(kpx_cmd empty "$q")")")
+        kw+=("$(median_ms "$(kpx_cmd full "$q" wrong)")")
+    done
+    BF=$(median "${bf[@]}")
+    BE=$(median "${be[@]}")
+    KF=$(median "${kf[@]}")
+    KE=$(median "${ke[@]}")
+    KW=$(median "${kw[@]}")
+    read -r BX KX RATIO VERDICT < <(awk -v bf="$BF" -v be="$BE" -v kf="$KF" -v ke="$KE" 'BEGIN {
+        bx = bf - be; kx = kf - ke; r = bx / kx
+        v = (r <= 0.10) ? sprintf("met (%.0f%% of the allowance)", r / 0.10 * 100) : sprintf("MISSED (%.2fx the allowance)", r / 0.10)
+        gsub(/ /, "_", v)
+        printf "%.1f %.1f %.3f %s\n", bx, kx, r, v }')
+    echo "| $q | $(hits_baton "$q") / $(hits_kpx "$q") | $BF | $BE | $BX | $KF | $KE | $KW | $KX | $RATIO | ${VERDICT//_/ } |"
+    echo "rounds for $q: baton full ${bf[*]}; baton empty ${be[*]}; kpx full ${kf[*]}; kpx empty ${ke[*]}; kpx wrong-pw ${kw[*]}" >&2
+done

@@ -1,0 +1,944 @@
+//! Baton's performance suite (PRODUCT.md §6), run by
+//! `cargo bench --bench vault`. A plain `harness = false` binary: each
+//! measure is warmed up, then timed N times with `std::time::Instant`, and
+//! the table shows the median (with min and max) beside its target.
+//!
+//! Sections (name one or more after `--` to run only those):
+//! - `open`: `format::read::parse` (structure, manifest signature, seal
+//!   over the whole file) and `vault::unlock` (slot with a negligible
+//!   8 KiB KDF, group keys, decrypt, decode) on a 100,000-entry vault.
+//! - `search`: `search::Index::build` once, then `Index::query` per
+//!   keystroke for 1-, 3- and 6-character queries.
+//! - `save`: edit one entry, `Vault::seal`, `store::save` into a temporary
+//!   directory on disk (real fsync of the file and the directory).
+//! - `argon2`: `crypto::kdf::derive` at m=64 MiB and m=256 MiB, t=3, with
+//!   p=4 and p=1, the CPU time per wall time, and the reference C
+//!   implementation (`argon2` command, Debian package `argon2`) beside it.
+//!
+//! Options after `--`: `--entries N` (default 100000), `--runs N` (default
+//! 15), `--warmup N` (default 3). Without `--bench` (as under
+//! `cargo test --benches`) every section runs once on a small vault, as a
+//! smoke test.
+
+#[allow(dead_code)]
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use baton::audit::HighWater;
+use baton::crypto::kdf::{self, KdfParams};
+use baton::format::read;
+use baton::search;
+use baton::secret::{Concealed, Passphrase};
+use baton::store;
+use baton::vault::{self, Credential, Vault};
+use common::{NOW, PASSPHRASE, Stats, WEAK_KDF, measure, ms};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+struct Opts {
+    full: bool,
+    entries: usize,
+    runs: usize,
+    warmup: usize,
+    sections: Vec<String>,
+}
+
+impl Opts {
+    fn parse() -> Opts {
+        let mut o = Opts {
+            full: false,
+            entries: 100_000,
+            runs: 15,
+            warmup: 3,
+            sections: Vec::new(),
+        };
+        let mut args = std::env::args().skip(1);
+        let mut explicit_entries = false;
+        while let Some(a) = args.next() {
+            let mut num = |what: &str| -> usize {
+                args.next()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or_else(|| panic!("{what} needs a number"))
+            };
+            match a.as_str() {
+                "--bench" => o.full = true,
+                "--entries" => {
+                    o.entries = num("--entries");
+                    explicit_entries = true;
+                }
+                "--runs" => o.runs = num("--runs").max(1),
+                "--warmup" => o.warmup = num("--warmup"),
+                s if s.starts_with('-') => {} // libtest flags under `cargo test`
+                s => o.sections.push(s.to_owned()),
+            }
+        }
+        if !o.full {
+            // A smoke run: small, once, fast.
+            if !explicit_entries {
+                o.entries = 2_000;
+            }
+            o.runs = 1;
+            o.warmup = 0;
+        }
+        o
+    }
+
+    fn wants(&self, section: &str) -> bool {
+        self.sections.is_empty() || self.sections.iter().any(|s| s == section)
+    }
+}
+
+/// One line of a results table.
+struct Row {
+    name: String,
+    stats: Stats,
+    target: Option<Duration>,
+    note: String,
+}
+
+fn row(name: impl Into<String>, stats: Stats, target: Option<Duration>, note: &str) -> Row {
+    Row {
+        name: name.into(),
+        stats,
+        target,
+        note: note.to_owned(),
+    }
+}
+
+fn verdict(median: Duration, target: Duration) -> String {
+    let r = median.as_secs_f64() / target.as_secs_f64();
+    if r <= 1.0 {
+        format!("met ({:.0}% of target)", r * 100.0)
+    } else {
+        format!("MISSED ({r:.2}x target)")
+    }
+}
+
+fn print_table(title: &str, rows: &[Row]) {
+    println!();
+    println!("## {title}");
+    println!();
+    println!(
+        "| {:<46} | {:>10} | {:>10} | {:>10} | {:>9} | {:<26} | note |",
+        "measure", "median ms", "min ms", "max ms", "target", "verdict"
+    );
+    println!(
+        "|{:-<48}|{:->11}:|{:->11}:|{:->11}:|{:->10}:|{:-<28}|------|",
+        "", "", "", "", "", ""
+    );
+    for r in rows {
+        let (target, verdict) = match r.target {
+            Some(t) => (
+                format!("< {} ms", t.as_millis()),
+                verdict(r.stats.median(), t),
+            ),
+            None => (String::from("-"), String::from("-")),
+        };
+        println!(
+            "| {:<46} | {:>10} | {:>10} | {:>10} | {:>9} | {:<26} | {} |",
+            r.name,
+            ms(r.stats.median()),
+            ms(r.stats.min()),
+            ms(r.stats.max()),
+            target,
+            verdict,
+            r.note
+        );
+    }
+}
+
+fn ram() -> u64 {
+    baton::os::ram_bytes()
+}
+
+fn unlock(bytes: &[u8]) -> Vault {
+    let pass = Passphrase::from_slice(PASSPHRASE.as_bytes());
+    let file = read::parse(bytes).expect("bench vault parses");
+    vault::unlock(
+        file,
+        Credential::Passphrase {
+            member: None,
+            passphrase: &pass,
+        },
+        NOW,
+        ram(),
+        &HighWater::EMPTY,
+    )
+    .expect("bench vault unlocks")
+}
+
+/// Builds the bench vault, reporting how long that took.
+fn setup(o: &Opts) -> Vec<u8> {
+    let t = Instant::now();
+    let specs = common::generate(o.entries, 1);
+    let gen_time = t.elapsed();
+    let (v, bytes) = common::build_vault(specs, WEAK_KDF, true, 0xba70);
+    drop(v);
+    println!(
+        "setup: {} entries generated in {} ms, vault built and sealed in {} ms total; file {:.1} MB",
+        o.entries,
+        gen_time.as_millis(),
+        t.elapsed().as_millis(),
+        bytes.len() as f64 / 1e6
+    );
+    bytes
+}
+
+fn bench_open(o: &Opts, bytes: &[u8]) {
+    let pass = Passphrase::from_slice(PASSPHRASE.as_bytes());
+    let mut parse_t = Vec::new();
+    let mut unlock_t = Vec::new();
+    let mut total_t = Vec::new();
+    let mut entries = 0;
+    for i in 0..o.warmup + o.runs {
+        let t0 = Instant::now();
+        let file = read::parse(bytes).expect("bench vault parses");
+        let t1 = Instant::now();
+        let v = vault::unlock(
+            file,
+            Credential::Passphrase {
+                member: None,
+                passphrase: &pass,
+            },
+            NOW,
+            ram(),
+            &HighWater::EMPTY,
+        )
+        .expect("bench vault unlocks");
+        let t2 = Instant::now();
+        entries = v.entry_count();
+        drop(v); // dropping (zeroizing) is the lock's cost, not the open's
+        if i >= o.warmup {
+            parse_t.push(t1 - t0);
+            unlock_t.push(t2 - t1);
+            total_t.push(t2 - t0);
+        }
+    }
+    assert_eq!(entries, o.entries);
+    let kdf_t = measure(o.warmup, o.runs, || {
+        kdf::derive(PASSPHRASE.as_bytes(), &[7; kdf::SALT_LEN], &WEAK_KDF).expect("weak kdf");
+    });
+
+    // What the CLI adds before parsing: reading the file and fingerprinting it.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("vault.baton");
+    std::fs::write(&path, bytes).expect("write bench vault");
+    let read_t = measure(o.warmup, o.runs, || {
+        let b = store::read(&path).expect("read");
+        std::hint::black_box(store::fingerprint(&b));
+    });
+
+    let parts = open_breakdown(o, bytes);
+    let target = Duration::from_millis(150);
+    let mut rows = vec![
+        row(
+            "parse (structure + manifest sig + seal)",
+            Stats::new(parse_t),
+            None,
+            "format::read::parse",
+        ),
+        row(
+            "unlock (slot, group keys, decrypt, decode)",
+            Stats::new(unlock_t),
+            None,
+            "vault::unlock, KDF m=8 KiB t=1 p=1",
+        ),
+        row(
+            "open total (parse + unlock)",
+            Stats::new(total_t),
+            Some(target),
+            "PRODUCT.md §6",
+        ),
+        row(
+            "  of which the 8 KiB KDF",
+            kdf_t,
+            None,
+            "kdf::derive, included above",
+        ),
+    ];
+    rows.extend(parts);
+    rows.push(row(
+        "read file + fingerprint (CLI adds this)",
+        read_t,
+        None,
+        "store::read + store::fingerprint, page cache",
+    ));
+    print_table(
+        &format!("Open a {}-entry vault, excluding the KDF", o.entries),
+        &rows,
+    );
+}
+
+/// The main steps of parse and unlock, timed one by one through the public
+/// API on data of the same size: where the open's time goes.
+fn open_breakdown(o: &Opts, bytes: &[u8]) -> Vec<Row> {
+    use baton::crypto::aead;
+    use baton::format::{HEADER_LEN, Snapshot, codec, write};
+    use baton::secret::Key32;
+    use baton::vault::{Entry, GroupPayload};
+
+    let body_len = u32::from_le_bytes(bytes[10..14].try_into().expect("4 bytes")) as usize;
+    let body = &bytes[HEADER_LEN..HEADER_LEN + body_len];
+    let decode_t = measure(o.warmup, o.runs, || {
+        std::hint::black_box(codec::decode::<Snapshot>(body).expect("snapshot decodes"));
+    });
+    let digest_t = measure(o.warmup, o.runs, || {
+        std::hint::black_box(write::seal_digest(&bytes[..HEADER_LEN + body_len]));
+    });
+
+    // Group payloads: the same plaintext unlock decodes, encoded from a
+    // borrowed view (postcard encodes &str/&[T] as String/Vec<T>).
+    #[derive(serde::Serialize)]
+    struct View<'a> {
+        name: &'a str,
+        entries: &'a [Entry],
+    }
+    let v = unlock(bytes);
+    let plains: Vec<Vec<u8>> = v
+        .groups()
+        .iter()
+        .map(|g| {
+            codec::encode(&View {
+                name: &g.name,
+                entries: &g.entries,
+            })
+        })
+        .collect();
+    drop(v);
+    let key = Key32::from_bytes([9; 32]);
+    let nonce = [3u8; aead::NONCE_LEN];
+    let sealed: Vec<Vec<u8>> = plains
+        .iter()
+        .map(|p| aead::seal(&key, &nonce, b"aad", p))
+        .collect();
+    let total: usize = sealed.iter().map(Vec::len).sum();
+    let decrypt_t = measure(o.warmup, o.runs, || {
+        for c in &sealed {
+            let mut buf = c.clone();
+            aead::open_in_place(&key, &nonce, b"aad", &mut buf).expect("opens");
+            std::hint::black_box(&buf);
+        }
+    });
+    let mut decode_groups = Vec::new();
+    let mut wipe = Vec::new();
+    for i in 0..o.warmup + o.runs {
+        let mut bufs: Vec<zeroize::Zeroizing<Vec<u8>>> = plains
+            .iter()
+            .map(|p| zeroize::Zeroizing::new(p.clone()))
+            .collect();
+        let t0 = Instant::now();
+        let decoded: Vec<GroupPayload> = bufs
+            .iter()
+            .map(|b| codec::decode(b).expect("payload decodes"))
+            .collect();
+        let t1 = Instant::now();
+        bufs.clear();
+        let t2 = Instant::now();
+        drop(decoded);
+        if i >= o.warmup {
+            decode_groups.push(t1 - t0);
+            wipe.push(t2 - t1);
+        }
+    }
+    let mb = total as f64 / 1e6;
+    vec![
+        row(
+            "  parse: postcard decode of the snapshot",
+            decode_t,
+            None,
+            &format!("codec::decode::<Snapshot>, {:.1} MB", body_len as f64 / 1e6),
+        ),
+        row(
+            "  parse: seal digest (SHA-256 of the file)",
+            digest_t,
+            None,
+            "write::seal_digest",
+        ),
+        row(
+            "  unlock: copy + XChaCha20-Poly1305 open",
+            decrypt_t,
+            None,
+            &format!("aead::open_in_place, {mb:.1} MB in {} groups", sealed.len()),
+        ),
+        row(
+            "  unlock: postcard decode of the groups",
+            Stats::new(decode_groups),
+            None,
+            "codec::decode::<GroupPayload>",
+        ),
+        row(
+            "  unlock: zeroize the plaintext buffers",
+            Stats::new(wipe),
+            None,
+            "Zeroizing<Vec<u8>> drop",
+        ),
+    ]
+}
+
+fn bench_search(o: &Opts, bytes: &[u8]) {
+    let v = unlock(bytes);
+    let build_t = measure(o.warmup.min(1), o.runs.min(5), || {
+        std::hint::black_box(search::Index::build(&v));
+    });
+    let index = search::Index::build(&v);
+    assert_eq!(index.len(), o.entries);
+    let mut matcher = search::matcher();
+    let target = Duration::from_millis(16);
+    let mut rows = vec![row(
+        "Index::build (once per unlock)",
+        build_t,
+        None,
+        "not per keystroke",
+    )];
+    // Queries as typed: one keystroke each, all prefixes of a real search.
+    let queries = [
+        "p", "pay", "payrol", "g", "git", "github", "a", "acm", "acme v", "zqxjkv",
+    ];
+    for q in queries {
+        let hits = index.query(q, &mut matcher).len();
+        let stats = measure(o.warmup, o.runs, || {
+            std::hint::black_box(index.query(q, &mut matcher));
+        });
+        rows.push(row(
+            format!("query {q:?} ({} chars)", q.chars().count()),
+            stats,
+            Some(target),
+            &format!("{hits} hits"),
+        ));
+    }
+    print_table(
+        &format!("Search {} entries, per keystroke", o.entries),
+        &rows,
+    );
+    search_breakdown(o, &v);
+}
+
+/// Where `Index::query`'s time goes, on a replica of the index built the
+/// same way as `search::Index::build` (its fields are private): fuzzy
+/// scoring of the combined haystack, the second scoring of the title, the
+/// sort, and what two threads or re-scoring only the previous keystroke's
+/// hits would give.
+fn search_breakdown(o: &Opts, v: &Vault) {
+    use nucleo_matcher::Utf32String;
+    use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
+
+    struct Item {
+        title: Utf32String,
+        all: Utf32String,
+    }
+    let build = |ascii_only: bool| -> Vec<Item> {
+        v.entries()
+            .map(|(_, g, e)| {
+                let mut rest = String::with_capacity(64);
+                rest.push_str(&e.title);
+                rest.push(' ');
+                rest.push_str(&e.username);
+                for u in &e.urls {
+                    rest.push(' ');
+                    rest.push_str(u);
+                }
+                for t in &e.tags {
+                    rest.push(' ');
+                    rest.push_str(t);
+                }
+                rest.push(' ');
+                rest.push_str(&g.name);
+                let fix = |s: &str| {
+                    if ascii_only {
+                        s.replace('–', "-")
+                    } else {
+                        s.to_owned()
+                    }
+                };
+                Item {
+                    title: Utf32String::from(fix(&e.title).as_str()),
+                    all: Utf32String::from(fix(&rest).as_str()),
+                }
+            })
+            .collect()
+    };
+    let build_full = measure(o.warmup.min(1), o.runs.min(5), || {
+        std::hint::black_box(build(false));
+    });
+    let build_ascii = measure(o.warmup.min(1), o.runs.min(5), || {
+        std::hint::black_box(build(true));
+    });
+    let items = build(false);
+    let ascii_items = build(true);
+    let unicode = items
+        .iter()
+        .filter(|i| matches!(i.all, Utf32String::Unicode(_)))
+        .count();
+    let mut rows = vec![
+        row(
+            "replica Index::build",
+            build_full,
+            None,
+            "as search::Index::build",
+        ),
+        row(
+            "replica Index::build, titles made ASCII",
+            build_ascii,
+            None,
+            "– replaced by -: no grapheme split",
+        ),
+    ];
+    for (q, prev) in [
+        ("p", ""),
+        ("acm", "ac"),
+        ("acme v", "acme "),
+        ("payrol", "payro"),
+        ("zqxjkv", "zqxjk"),
+    ] {
+        let pat = Pattern::parse(q, CaseMatching::Smart, Normalization::Smart);
+        let mut m = search::matcher();
+        let all_only = measure(o.warmup, o.runs, || {
+            let n = items
+                .iter()
+                .filter(|i| pat.score(i.all.slice(..), &mut m).is_some())
+                .count();
+            std::hint::black_box(n);
+        });
+        let ascii_all_only = measure(o.warmup, o.runs, || {
+            let n = ascii_items
+                .iter()
+                .filter(|i| pat.score(i.all.slice(..), &mut m).is_some())
+                .count();
+            std::hint::black_box(n);
+        });
+        let substring: Vec<Atom> = q
+            .split_whitespace()
+            .map(|w| {
+                Atom::new(
+                    w,
+                    CaseMatching::Smart,
+                    Normalization::Smart,
+                    AtomKind::Substring,
+                    false,
+                )
+            })
+            .collect();
+        let substring_t = measure(o.warmup, o.runs, || {
+            let mut h: Vec<(u32, u32)> = ascii_items
+                .iter()
+                .enumerate()
+                .filter_map(|(k, i)| {
+                    let mut sc = 0u32;
+                    for a in &substring {
+                        sc += u32::from(a.score(i.all.slice(..), &mut m)?);
+                    }
+                    Some((k as u32, sc))
+                })
+                .collect();
+            h.sort_by_key(|x| std::cmp::Reverse(x.1));
+            std::hint::black_box(h);
+        });
+        let score_all = |items: &[Item], m: &mut nucleo_matcher::Matcher| -> Vec<(u32, u32)> {
+            items
+                .iter()
+                .enumerate()
+                .filter_map(|(k, i)| {
+                    let a = pat.score(i.all.slice(..), m)?;
+                    let t = pat.score(i.title.slice(..), m).unwrap_or(0);
+                    Some((k as u32, a + t))
+                })
+                .collect()
+        };
+        let both = measure(o.warmup, o.runs, || {
+            std::hint::black_box(score_all(&items, &mut m));
+        });
+        let hits = score_all(&items, &mut m);
+        let sort = measure(o.warmup, o.runs, || {
+            let mut h = hits.clone();
+            h.sort_by_key(|x| std::cmp::Reverse(x.1));
+            std::hint::black_box(h);
+        });
+        let two_threads = measure(o.warmup, o.runs, || {
+            let (a, b) = items.split_at(items.len() / 2);
+            let (mut ha, hb) = std::thread::scope(|sc| {
+                let t = sc.spawn(|| score_all(b, &mut search::matcher()));
+                let ha = score_all(a, &mut search::matcher());
+                (ha, t.join().expect("scoring thread"))
+            });
+            ha.extend(hb);
+            ha.sort_by_key(|x| std::cmp::Reverse(x.1));
+            std::hint::black_box(ha);
+        });
+        // Incremental: the query extends the previous keystroke's, so only
+        // that keystroke's hits can still match.
+        let prev_pat = Pattern::parse(prev, CaseMatching::Smart, Normalization::Smart);
+        let prev_hits: Vec<u32> = items
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| prev_pat.score(i.all.slice(..), &mut m).is_some())
+            .map(|(k, _)| k as u32)
+            .collect();
+        let incremental = measure(o.warmup, o.runs, || {
+            let mut h: Vec<(u32, u32)> = prev_hits
+                .iter()
+                .filter_map(|&k| {
+                    let i = &items[k as usize];
+                    let a = pat.score(i.all.slice(..), &mut m)?;
+                    let t = pat.score(i.title.slice(..), &mut m).unwrap_or(0);
+                    Some((k, a + t))
+                })
+                .collect();
+            h.sort_by_key(|x| std::cmp::Reverse(x.1));
+            std::hint::black_box(h);
+        });
+        let n = hits.len();
+        rows.push(row(
+            format!("{q:?}: score combined haystack only"),
+            all_only,
+            None,
+            &format!("{n} hits"),
+        ));
+        rows.push(row(
+            format!("{q:?}: same, titles made ASCII"),
+            ascii_all_only,
+            None,
+            "– replaced by -",
+        ));
+        rows.push(row(
+            format!("{q:?}: + score title (as Index::query)"),
+            both,
+            None,
+            "",
+        ));
+        rows.push(row(format!("{q:?}: sort the hits"), sort, None, ""));
+        rows.push(row(
+            format!("{q:?}: substring atoms, ASCII, + sort"),
+            substring_t,
+            Some(Duration::from_millis(16)),
+            "AtomKind::Substring instead of fuzzy",
+        ));
+        rows.push(row(
+            format!("{q:?}: whole query on 2 threads"),
+            two_threads,
+            Some(Duration::from_millis(16)),
+            "std::thread::scope",
+        ));
+        rows.push(row(
+            format!("{q:?}: re-score only hits of {prev:?}"),
+            incremental,
+            Some(Duration::from_millis(16)),
+            &format!("{} candidates", prev_hits.len()),
+        ));
+    }
+    print_table(
+        &format!(
+            "Search breakdown (replica of search::Index; {unicode} of {} haystacks non-ASCII)",
+            items.len()
+        ),
+        &rows,
+    );
+}
+
+fn bench_save(o: &Opts, bytes: &[u8]) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("vault.baton");
+    let lock = store::lock(&path, "pid 0, bench: save", Duration::from_secs(5)).expect("lock");
+    store::create_new(&path, bytes, &lock).expect("create vault file");
+    let mut fp = store::fingerprint(bytes);
+    let mut v = unlock(bytes);
+    let r = v
+        .entries()
+        .nth(o.entries / 2)
+        .map(|(r, _, _)| r)
+        .expect("the vault has entries");
+    let mut rng = StdRng::seed_from_u64(99);
+    let (mut seal_t, mut save_t, mut total_t) = (Vec::new(), Vec::new(), Vec::new());
+    let mut size = 0;
+    for i in 0..o.warmup + o.runs {
+        let now = NOW + 60 * (i as i64 + 1);
+        let t0 = Instant::now();
+        let e = v.edit(r, now).expect("owner may edit");
+        e.set_password(Concealed::new(format!("new-password-{i}")), now, 1);
+        let t1 = Instant::now();
+        let new = v.seal(now, &mut rng).expect("owner can seal");
+        let t2 = Instant::now();
+        store::save(&path, &new, &fp, &lock).expect("save");
+        fp = store::fingerprint(&new);
+        let t3 = Instant::now();
+        size = new.len();
+        if i >= o.warmup {
+            seal_t.push(t2 - t1);
+            save_t.push(t3 - t2);
+            total_t.push(t3 - t0);
+        }
+    }
+    // Two steps of Vault::seal, timed on their own through the public API.
+    let last = store::read(&path).expect("read the saved vault");
+    let body_len = u32::from_le_bytes(last[10..14].try_into().expect("4 bytes")) as usize;
+    let body_end = baton::format::HEADER_LEN + body_len;
+    let snapshot: baton::format::Snapshot =
+        baton::format::codec::decode(&last[baton::format::HEADER_LEN..body_end])
+            .expect("snapshot decodes");
+    let encode_t = measure(o.warmup, o.runs, || {
+        std::hint::black_box(baton::format::codec::encode(&snapshot));
+    });
+    let digest_t = measure(o.warmup, o.runs, || {
+        std::hint::black_box(baton::format::write::seal_digest(&last[..body_end]));
+    });
+    print_table(
+        &format!(
+            "Save after editing one entry, {} entries ({:.1} MB file)",
+            o.entries,
+            size as f64 / 1e6
+        ),
+        &[
+            row(
+                "Vault::seal (re-encrypt 1 group, encode, sign)",
+                Stats::new(seal_t),
+                None,
+                "",
+            ),
+            row(
+                "  seal: postcard encode of the whole snapshot",
+                encode_t,
+                None,
+                "codec::encode::<Snapshot> in write::file_bytes",
+            ),
+            row(
+                "  seal: seal digest (SHA-256 of the file)",
+                digest_t,
+                None,
+                "write::seal_digest",
+            ),
+            row(
+                "store::save + fingerprint (fsync file + dir)",
+                Stats::new(save_t),
+                None,
+                &format!("on {}", fs_of(dir.path())),
+            ),
+            row(
+                "save total (edit + seal + store::save)",
+                Stats::new(total_t),
+                Some(Duration::from_millis(300)),
+                "PRODUCT.md §6",
+            ),
+        ],
+    );
+}
+
+/// The filesystem type of `p`, for the report.
+fn fs_of(p: &Path) -> String {
+    Command::new("df")
+        .args(["--output=fstype"])
+        .arg(p)
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.lines().nth(1).map(|l| l.trim().to_owned()))
+        .unwrap_or_else(|| "?".into())
+}
+
+/// CPU time (user + system) of this process and of its waited-for
+/// children, from /proc/self/stat, in seconds.
+fn cpu_times() -> (f64, f64) {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return (0.0, 0.0);
+    };
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<f64> = after
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    // Fields 14-17 of proc(5), counted from field 3 after the command name.
+    let tick = 100.0; // USER_HZ on Linux
+    let own = (f.get(11).unwrap_or(&0.0) + f.get(12).unwrap_or(&0.0)) / tick;
+    let children = (f.get(13).unwrap_or(&0.0) + f.get(14).unwrap_or(&0.0)) / tick;
+    (own, children)
+}
+
+const REF_SALT: &[u8; 16] = b"somesalt16bytes!";
+
+/// Runs the reference C implementation once; returns the raw hash in hex.
+fn reference_argon2(p: &KdfParams) -> Option<String> {
+    use std::io::Write;
+    let log2_m = p.memory_kib.trailing_zeros();
+    let mut child = Command::new("argon2")
+        .arg(std::str::from_utf8(REF_SALT).expect("ascii salt"))
+        .args(["-id", "-t", &p.time.to_string(), "-m", &log2_m.to_string()])
+        .args(["-p", &p.parallelism.to_string(), "-l", "32", "-r"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    child.stdin.take()?.write_all(b"pw").ok()?;
+    let out = child.wait_with_output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+fn bench_argon2(o: &Opts) {
+    let mib = |m: u32| m * 1024;
+    let sizes: Vec<u32> = if o.full {
+        vec![mib(64), mib(256)]
+    } else {
+        vec![mib(1)]
+    };
+    let runs = if o.full { o.runs.min(7) } else { 1 };
+    let warmup = o.warmup.min(1);
+    let have_ref = o.full
+        && Command::new("argon2")
+            .arg("-h")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut rows = Vec::new();
+    let mut summary = Vec::new();
+    for m in sizes {
+        let params = |p: u32| KdfParams {
+            memory_kib: m,
+            time: 3,
+            parallelism: p,
+        };
+        // Ours p=4, ours p=1, reference p=4, reference p=1, interleaved run
+        // by run so that load from elsewhere on the machine hits all alike.
+        let variants: Vec<(bool, u32)> = [(false, 4), (false, 1), (true, 4), (true, 1)]
+            .into_iter()
+            .filter(|(reference, _)| !reference || have_ref)
+            .collect();
+        let mut samples = vec![Vec::new(); variants.len()];
+        let mut cpu = vec![0.0f64; variants.len()];
+        let mut wall = vec![0.0f64; variants.len()];
+        for i in 0..warmup + runs {
+            for (k, &(reference, p)) in variants.iter().enumerate() {
+                let c0 = cpu_times();
+                let t = Instant::now();
+                if reference {
+                    reference_argon2(&params(p)).expect("the argon2 command runs");
+                } else {
+                    std::hint::black_box(
+                        kdf::derive(b"pw", REF_SALT, &params(p)).expect("valid parameters"),
+                    );
+                }
+                let d = t.elapsed();
+                let c1 = cpu_times();
+                if i >= warmup {
+                    samples[k].push(d);
+                    cpu[k] += if reference { c1.1 - c0.1 } else { c1.0 - c0.0 };
+                    wall[k] += d.as_secs_f64();
+                }
+            }
+        }
+        let medians: Vec<Duration> = samples
+            .iter()
+            .map(|s| Stats::new(s.clone()).median())
+            .collect();
+        for (k, &(reference, p)) in variants.iter().enumerate() {
+            let name = if reference {
+                format!("reference argon2 CLI m={} MiB t=3 p={p}", m / 1024)
+            } else {
+                format!("baton kdf::derive m={} MiB t=3 p={p}", m / 1024)
+            };
+            let note = format!(
+                "{:.2} cores busy{}",
+                cpu[k] / wall[k],
+                if reference { "; whole process" } else { "" }
+            );
+            rows.push(row(name, Stats::new(samples[k].clone()), None, &note));
+        }
+        if have_ref {
+            for (k, p) in [(0usize, 4u32), (1, 1)] {
+                let ours = kdf::derive(b"pw", REF_SALT, &params(p)).expect("valid parameters");
+                let same = reference_argon2(&params(p))
+                    .is_some_and(|h| h == data_encoding::HEXLOWER.encode(ours.expose()));
+                let r = medians[k].as_secs_f64() / medians[k + 2].as_secs_f64();
+                summary.push(format!(
+                    "m={} MiB p={p}: baton {} ms vs reference C {} ms: baton/ref = {r:.2} ({}); same key: {}",
+                    m / 1024,
+                    ms(medians[k]),
+                    ms(medians[k + 2]),
+                    if r <= 1.0 {
+                        "met: no slower"
+                    } else if r <= 1.05 {
+                        "a tie within 5%, below this machine's run-to-run spread"
+                    } else {
+                        "MISSED: slower"
+                    },
+                    if same { "yes" } else { "NO" }
+                ));
+            }
+        }
+        if !o.full {
+            continue; // too short to judge
+        }
+        let ratio = medians[1].as_secs_f64() / medians[0].as_secs_f64();
+        let ideal = cores.min(4) as f64;
+        let busy = cpu[0] / wall[0];
+        // What the lanes can get here: the reference's own threads are the
+        // yardstick when it is installed (a shared VM may not give 2.0).
+        let yardstick = if have_ref {
+            format!("reference C p=4 keeps {:.2} cores busy", cpu[2] / wall[2])
+        } else {
+            format!("ideal {ideal:.1}")
+        };
+        let parallel = if have_ref {
+            busy >= 0.9 * (cpu[2] / wall[2])
+        } else {
+            busy >= 0.75 * ideal
+        };
+        summary.push(format!(
+            "m={} MiB: p=1 / p=4 wall-time ratio = {ratio:.2}; baton p=4 keeps {busy:.2} of {cores} cores busy \
+             ({yardstick}): {}",
+            m / 1024,
+            if parallel {
+                "lanes run in parallel"
+            } else {
+                "lanes do NOT run fully in parallel"
+            }
+        ));
+    }
+    print_table("Argon2id (crypto::kdf::derive)", &rows);
+    println!();
+    for s in summary {
+        println!("- {s}");
+    }
+    if o.full && !have_ref {
+        println!("- the reference `argon2` command is not installed (apt-get install argon2)");
+    }
+}
+
+fn main() {
+    let o = Opts::parse();
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "# Baton benchmarks{}: {} entries, median of {} runs after {} warm-up; {cores} cores, {cpu}",
+        if o.full { "" } else { " (smoke run)" },
+        o.entries,
+        o.runs,
+        o.warmup
+    );
+    let needs_vault = ["open", "search", "save"].iter().any(|s| o.wants(s));
+    let bytes = if needs_vault { setup(&o) } else { Vec::new() };
+    if o.wants("open") {
+        bench_open(&o, &bytes);
+    }
+    if o.wants("search") {
+        bench_search(&o, &bytes);
+    }
+    if o.wants("save") {
+        bench_save(&o, &bytes);
+    }
+    if o.wants("argon2") {
+        bench_argon2(&o);
+    }
+}
