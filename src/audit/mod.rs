@@ -511,6 +511,19 @@ pub fn check_bindings(
             ));
         }
     }
+    // A slot the log bound must still be there while its member is not
+    // revoked: deleting a slot (say the founder's recovery slot) is damage.
+    for subject in last.keys() {
+        if let Subject::Slot { member, kind } = subject {
+            let active = manifest
+                .members
+                .iter()
+                .any(|m| m.id == *member && m.revoked_at.is_none());
+            if active && !slots.iter().any(|s| s.member == *member && s.kind == *kind) {
+                return Err(format!("member #{member}'s {kind:?} key slot is missing"));
+            }
+        }
+    }
     for slot in slots {
         let subject = Subject::Slot {
             member: slot.member,

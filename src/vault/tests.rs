@@ -528,3 +528,35 @@ fn a_log_cut_back_is_a_rollback_for_a_machine_that_saw_more() {
         .is_ok()
     );
 }
+
+#[test]
+fn a_deleted_recovery_slot_is_damage() {
+    let mut rng = StdRng::seed_from_u64(15);
+    let mut v = new_vault(&mut rng);
+    let bytes = v.seal(NOW, &mut rng).expect("seal");
+    let forged = forge(&bytes, &v.secrets, 1, |_, s| {
+        s.slots.retain(|x| x.kind != SlotKind::Recovery)
+    });
+    damaged(&forged, None, "pw", "Recovery key slot is missing");
+}
+
+#[test]
+fn an_older_blob_put_back_is_refused() {
+    // A member re-seals the file with the group data of an earlier save.
+    let mut rng = StdRng::seed_from_u64(16);
+    let mut v = new_vault(&mut rng);
+    let first = v.seal(NOW, &mut rng).expect("seal");
+    let old_blob = read::parse(&first).expect("parse").snapshot.groups[0].clone();
+    let e = Entry::new(
+        EntryId::random(&mut rng),
+        "Later".into(),
+        NOW,
+        FOUNDING_OWNER,
+    );
+    v.add("Finance", e, &mut rng).expect("add");
+    let second = v.seal(NOW, &mut rng).expect("seal");
+    let forged = forge(&second, &v.secrets, 1, |_, s| {
+        s.groups[0] = old_blob.clone()
+    });
+    damaged(&forged, None, "pw", "not what the access log last recorded");
+}
