@@ -317,17 +317,27 @@ pub fn write_high_water(
     head: &LogHead,
 ) -> Result<(), StoreError> {
     let p = high_water_path(state_dir, vault_id);
-    if let Ok(seen) = read_high_water(state_dir, vault_id)
-        && seen.count >= head.count
-    {
-        return Ok(());
-    }
     let dir = p.parent().expect("the high-water path has a parent");
     fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
         .create(dir)
         .map_err(io(format!("cannot create {}", dir.display())))?;
+    // Read, compare and write under a lock, so that two processes cannot
+    // move the mark backwards between them.
+    let guard = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(dir.join(".lock"))
+        .map_err(io(format!("cannot open the lock in {}", dir.display())))?;
+    guard
+        .lock()
+        .map_err(io("cannot lock the high-water marks"))?;
+    if read_high_water(state_dir, vault_id)?.count >= head.count {
+        return Ok(());
+    }
     let text = format!(
         "v1 {} {}\n",
         head.count,

@@ -24,6 +24,7 @@ pub const DETAILS_LABEL: &str = "baton log details v1";
 pub const CHECKPOINT_LABEL: &str = "baton log checkpoint v1";
 pub const BLOB_LABEL: &str = "baton blob v1";
 pub const SLOT_HASH_LABEL: &str = "baton slot hash v1";
+pub const MANIFEST_HASH_LABEL: &str = "baton manifest hash v1";
 
 /// What happened.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -138,8 +139,10 @@ pub struct SealedDetails {
 /// What a binding commits to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Subject {
-    /// A group's encrypted data at a key epoch.
-    Group { group: GroupId, epoch: u32 },
+    /// The owner-signed manifest (its bytes and signature).
+    Manifest,
+    /// A group's encrypted data (the hash covers its key epoch).
+    Group { group: GroupId },
     /// A member's key slot.
     Slot { member: MemberId, kind: SlotKind },
 }
@@ -167,6 +170,11 @@ pub fn blob_hash(blob: &GroupBlob) -> [u8; 32] {
     )
 }
 
+/// The hash a binding names for the signed manifest.
+pub fn manifest_hash(signed: &crate::format::SignedManifest) -> [u8; 32] {
+    hash::digest(MANIFEST_HASH_LABEL, &[&codec::encode(signed)])
+}
+
 /// The hash a binding names for a key slot.
 pub fn slot_hash(slot: &Slot) -> [u8; 32] {
     hash::digest(SLOT_HASH_LABEL, &[&codec::encode(slot)])
@@ -185,6 +193,9 @@ pub struct Record {
     pub group: Option<GroupId>,
     pub field: Option<Field>,
     pub details: Option<SealedDetails>,
+    /// The member a membership record is about (`member-revoke` names the
+    /// member whose later records are refused).
+    pub target: Option<MemberId>,
     pub bindings: Vec<Binding>,
 }
 
@@ -204,6 +215,7 @@ pub struct Draft {
     pub group: Option<GroupId>,
     pub field: Option<Field>,
     pub details: Option<Details>,
+    pub target: Option<MemberId>,
     pub bindings: Vec<Binding>,
 }
 
@@ -216,6 +228,7 @@ impl Draft {
             group: None,
             field: None,
             details: None,
+            target: None,
             bindings: Vec::new(),
         }
     }
@@ -267,7 +280,7 @@ pub fn make(
     rng: &mut impl rand::CryptoRng,
 ) -> Vec<u8> {
     let seq = head.count;
-    let details = draft.details.and_then(|d| {
+    let details = draft.details.map(bounded).and_then(|d| {
         let plain = zeroize::Zeroizing::new(codec::encode(&d));
         let info = details_info(vault_id, seq);
         keys::seal_bytes(log_public, &info, &plain, rng)
@@ -283,11 +296,28 @@ pub fn make(
         group: draft.group,
         field: draft.field,
         details,
+        target: draft.target,
         bindings: draft.bindings,
     };
     let body = codec::encode(&record);
     let sig = Sig(signer.sign(RECORD_LABEL, &signed_body(vault_id, &body)));
     codec::encode(&SignedRecord { body, sig })
+}
+
+/// Cuts each detail to a length that keeps every record far below
+/// `format::MAX_RECORD_LEN`, whatever an entry holds.
+fn bounded(mut d: Details) -> Details {
+    fn cut(s: &mut Option<String>, max: usize) {
+        if let Some(v) = s
+            && let Some((i, _)) = v.char_indices().nth(max)
+        {
+            v.truncate(i);
+        }
+    }
+    cut(&mut d.title, 500);
+    cut(&mut d.group, 200);
+    cut(&mut d.note, 200);
+    d
 }
 
 /// Opens a record's sealed details with the log key's secret.
@@ -337,6 +367,12 @@ pub fn verify(
     signatures_from: usize,
 ) -> Result<Vec<Verified>, LogError> {
     use rayon::prelude::*;
+    let member_index: std::collections::HashMap<MemberId, usize> = manifest
+        .members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id, i))
+        .collect();
     // Decoding, hashing and framing the signed message are independent per
     // record: done on all cores. The walk below only compares.
     let decoded: Vec<Result<Decoded, LogError>> = records
@@ -347,19 +383,15 @@ pub fn verify(
                 codec::decode(bytes).map_err(|e| fail(i, format!("malformed ({e})")))?;
             let record: Record = codec::decode(&signed.body)
                 .map_err(|e| fail(i, format!("malformed body ({e})")))?;
-            let member = manifest
-                .members
-                .iter()
-                .position(|m| m.id == record.member)
-                .ok_or_else(|| {
-                    fail(
-                        i,
-                        format!(
-                            "signed by member #{} whom the manifest does not list",
-                            record.member
-                        ),
-                    )
-                })?;
+            let member = member_index.get(&record.member).copied().ok_or_else(|| {
+                fail(
+                    i,
+                    format!(
+                        "signed by member #{} whom the manifest does not list",
+                        record.member
+                    ),
+                )
+            })?;
             let message = (i >= signatures_from).then(|| signed_message(vault_id, &signed.body));
             Ok(Decoded {
                 record,
@@ -375,8 +407,9 @@ pub fn verify(
     let mut to_check: Vec<(usize, usize, Vec<u8>, [u8; 64])> = Vec::new();
     let mut prev = [0u8; 32];
     let mut structural: Option<LogError> = None;
+    let mut revoked = Vec::new();
     for (i, item) in decoded.into_iter().enumerate() {
-        match item.and_then(|d| check_link(manifest, d, i, &prev)) {
+        match item.and_then(|d| check_link(manifest, d, i, &prev, &mut revoked)) {
             Ok(d) => {
                 if let Some(msg) = d.message {
                     to_check.push((i, d.member, msg, d.sig));
@@ -426,13 +459,15 @@ struct Decoded {
     sig: [u8; 64],
 }
 
-/// Checks record `i`'s place in the chain and that its author was not
-/// revoked before it.
+/// Checks record `i`'s place in the chain and that its author had not
+/// been revoked by an earlier record. Revocation is judged by position in
+/// the chain, never by the time a record claims.
 fn check_link(
     manifest: &Manifest,
     d: Decoded,
     i: usize,
     prev: &[u8; 32],
+    revoked: &mut Vec<MemberId>,
 ) -> Result<Decoded, LogError> {
     if d.record.seq != i as u64 {
         return Err(fail(
@@ -450,9 +485,7 @@ fn check_link(
         ));
     }
     let member = &manifest.members[d.member];
-    if let Some(revoked) = member.revoked_at
-        && d.record.time > revoked
-    {
+    if revoked.contains(&member.id) {
         return Err(fail(
             i,
             format!(
@@ -460,6 +493,20 @@ fn check_link(
                 member.name
             ),
         ));
+    }
+    if d.record.action == Action::MemberRevoke {
+        if member.role != Role::Owner {
+            return Err(fail(
+                i,
+                format!(
+                    "a revocation written by {}, who is not an owner",
+                    member.name
+                ),
+            ));
+        }
+        if let Some(t) = d.record.target {
+            revoked.push(t);
+        }
     }
     Ok(d)
 }
@@ -470,6 +517,7 @@ fn check_link(
 /// group's key at that epoch; for a slot, an owner or the slot's member.
 pub fn check_bindings(
     manifest: &Manifest,
+    signed_manifest: &crate::format::SignedManifest,
     blobs: &[GroupBlob],
     slots: &[Slot],
     verified: &[Verified],
@@ -482,17 +530,26 @@ pub fn check_bindings(
         }
     }
     let role_of = |id: MemberId| manifest.members.iter().find(|m| m.id == id).map(|m| m.role);
+    // The manifest: exactly the one an owner last bound, so that an older
+    // owner-signed manifest (say, from before a revocation) cannot return.
+    let (h, author) = last
+        .get(&Subject::Manifest)
+        .ok_or("no access-log record accounts for the manifest")?;
+    if role_of(*author) != Some(Role::Owner) {
+        return Err("the manifest was last bound by a member who is not an owner".into());
+    }
+    if *h != manifest_hash(signed_manifest) {
+        return Err("the manifest is not what the access log last recorded (it was replaced or rolled back)".into());
+    }
     for blob in blobs {
-        let subject = Subject::Group {
-            group: blob.group,
-            epoch: blob.epoch,
-        };
-        let (h, author) = last.get(&subject).ok_or_else(|| {
-            format!(
-                "no access-log record accounts for group #{}'s data",
-                blob.group
-            )
-        })?;
+        let (h, author) = last
+            .get(&Subject::Group { group: blob.group })
+            .ok_or_else(|| {
+                format!(
+                    "no access-log record accounts for group #{}'s data",
+                    blob.group
+                )
+            })?;
         let entitled = role_of(*author) == Some(Role::Owner)
             || manifest
                 .grants
@@ -525,16 +582,17 @@ pub fn check_bindings(
         }
     }
     for slot in slots {
-        let subject = Subject::Slot {
-            member: slot.member,
-            kind: slot.kind,
-        };
-        let (h, author) = last.get(&subject).ok_or_else(|| {
-            format!(
-                "no access-log record accounts for member #{}'s key slot",
-                slot.member
-            )
-        })?;
+        let (h, author) = last
+            .get(&Subject::Slot {
+                member: slot.member,
+                kind: slot.kind,
+            })
+            .ok_or_else(|| {
+                format!(
+                    "no access-log record accounts for member #{}'s key slot",
+                    slot.member
+                )
+            })?;
         if *author != slot.member && role_of(*author) != Some(Role::Owner) {
             return Err(format!(
                 "member #{}'s key slot was written by someone else",

@@ -129,11 +129,13 @@ fn list(ctx: &Context, a: &LogArgs) -> Result<()> {
             .as_deref()
             .map(|n| format!(" [{n}]"))
             .unwrap_or_default();
+        // Titles and notes come from other members: never raw to the terminal.
+        let (entry, note) = (output::clean(&entry), output::clean(&note));
         println!(
             "{:>6}  {:<20}  {:<12}  {:<17}  {:<12}  {entry}{note}",
             r.seq,
             r.time,
-            r.member,
+            output::clean(r.member),
             r.action,
             r.field.unwrap_or("")
         );

@@ -64,6 +64,27 @@ pub struct CodesView {
     pub unused: usize,
 }
 
+/// `totp --json`: borrowed, so no unwiped copy of the code is made.
+#[derive(Serialize)]
+pub struct TotpCode<'a> {
+    pub code: &'a str,
+    pub seconds_left: u32,
+}
+
+/// One code in `codes --json`.
+#[derive(Serialize)]
+pub struct Code<'a> {
+    pub number: usize,
+    pub code: &'a str,
+}
+
+/// `codes --json`.
+#[derive(Serialize)]
+pub struct Codes<'a> {
+    pub unused: Vec<Code<'a>>,
+    pub used: usize,
+}
+
 /// `show --json`: an entry with every concealed value left out.
 #[derive(Serialize)]
 pub struct EntryDetail<'a> {
@@ -120,11 +141,33 @@ impl<'a> EntryDetail<'a> {
     }
 }
 
+/// Text safe to print on a terminal: control characters (which could move
+/// the cursor, rewrite earlier lines or set the clipboard through escape
+/// sequences) are shown as `\u{..}` escapes. Vault contents can come from
+/// other members and imported files, so every listed value goes through here.
+pub fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
 pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string_pretty(value).expect("JSON output of plain data cannot fail")
 }
 
 fn clip(s: &str, width: usize) -> String {
+    let s = clean(s);
     if s.chars().count() <= width {
         format!("{s:width$}")
     } else {
@@ -150,7 +193,7 @@ pub fn table(rows: &[EntrySummary<'_>]) -> String {
             r.id,
             clip(r.title, 28),
             clip(r.group, 18),
-            r.username
+            clean(r.username)
         ));
     }
     out
@@ -162,7 +205,7 @@ pub fn detail_text(d: &EntryDetail<'_>) -> String {
     let mut out = String::new();
     let mut line = |k: &str, v: &str| {
         if !v.is_empty() {
-            out.push_str(&format!("{k:<18}{v}\n"));
+            out.push_str(&format!("{:<18}{}\n", clean(k), clean(v)));
         }
     };
     line("Title", s.title);

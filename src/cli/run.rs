@@ -4,7 +4,7 @@
 //! Every reveal goes through [`reveal`], the one place where a secret leaves
 //! the vault for the screen, the clipboard or a file.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::time::{Duration, Instant};
 
 use super::args::{AddArgs, Cli, Command, EditArgs, EntryFields, GenArgs, InitArgs};
@@ -17,7 +17,7 @@ use super::{CliError, Exit};
 use crate::audit::{Action, Draft, Field};
 use crate::crypto::kdf::{self, KdfParams};
 use crate::generate::{self, CharsetOptions};
-use crate::secret::{Concealed, Passphrase};
+use crate::secret::Concealed;
 use crate::totp::Totp;
 use crate::vault::{self, BackupCode, CreateOptions, CustomField, Entry, EntryId, EntryRef, Vault};
 use crate::{dates, os, search, store};
@@ -125,7 +125,7 @@ fn init(ctx: &Context, a: InitArgs) -> Result<()> {
     };
     let mut rng = os::rng();
     let code = new_recovery_code(&mut rng);
-    let code_bytes = Passphrase::from_vec(normalize_recovery(code.as_bytes()));
+    let code_bytes = normalize_recovery(code.as_bytes());
     let opts = CreateOptions {
         owner: &a.owner,
         firm_domain: a.firm_domain.map(|d| d.to_ascii_lowercase()),
@@ -207,11 +207,31 @@ fn calibrate() -> Result<(KdfParams, Duration)> {
 }
 
 /// Applies the shared entry flags to `e`.
+/// Refuses control characters (which could drive a terminal when the value
+/// is listed) and overlong values in a field shown on screen.
+fn plain_text(what: &str, value: &str, max_chars: usize) -> Result<()> {
+    if value.chars().any(char::is_control) {
+        return Err(CliError::usage(format!(
+            "{what} must not contain control characters"
+        )));
+    }
+    if value.chars().count() > max_chars {
+        return Err(CliError::usage(format!(
+            "{what} is longer than {max_chars} characters"
+        )));
+    }
+    Ok(())
+}
+
 fn apply_fields(e: &mut Entry, f: &EntryFields, now: i64, me: u32, is_new: bool) -> Result<()> {
     if let Some(u) = &f.username {
+        plain_text("--username", u, 500)?;
         e.username = u.clone();
     }
     if !f.urls.is_empty() {
+        for u in &f.urls {
+            plain_text("--url", u, 2000)?;
+        }
         e.urls = f.urls.clone();
     }
     if let Some(n) = &f.notes {
@@ -220,6 +240,7 @@ fn apply_fields(e: &mut Entry, f: &EntryFields, now: i64, me: u32, is_new: bool)
     if !f.tags.is_empty() {
         let mut tags: Vec<String> = Vec::new();
         for t in &f.tags {
+            plain_text("--tag", t, 100)?;
             let t = t.trim();
             if !t.is_empty() && !tags.iter().any(|x| x == t) {
                 tags.push(t.to_owned());
@@ -243,10 +264,11 @@ fn apply_fields(e: &mut Entry, f: &EntryFields, now: i64, me: u32, is_new: bool)
         e.totp = Some(totp);
     }
     if let Some(path) = &f.backup_codes_file {
-        let text =
-            zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|err| {
-                CliError::other(format!("cannot read {}: {err}", path.display()))
-            })?);
+        let raw = std::fs::File::open(path)
+            .and_then(|f| os::read_bounded(f, 1024 * 1024))
+            .map_err(|err| CliError::other(format!("cannot read {}: {err}", path.display())))?;
+        let text = std::str::from_utf8(&raw)
+            .map_err(|_| CliError::usage(format!("{} is not UTF-8 text", path.display())))?;
         let codes: Vec<BackupCode> = text
             .lines()
             .map(str::trim)
@@ -279,12 +301,12 @@ fn apply_fields(e: &mut Entry, f: &EntryFields, now: i64, me: u32, is_new: bool)
         .chain(f.secret_fields.iter().map(|s| (s, true)))
     {
         let Some((name, value)) = spec.split_once('=') else {
-            return Err(CliError::usage(format!(
-                "a field must be NAME=VALUE, got {:?}",
-                spec.split('=').next().unwrap_or("")
-            )));
+            return Err(CliError::usage(
+                "a custom field must be given as NAME=VALUE",
+            ));
         };
         let name = name.trim();
+        plain_text("a custom field's name", name, 100)?;
         if name.is_empty() || is_builtin_field(name) {
             return Err(CliError::usage(format!(
                 "{name:?} cannot be a custom field name"
@@ -333,6 +355,9 @@ fn is_builtin_field(name: &str) -> bool {
 }
 
 fn valid_email(s: &str) -> bool {
+    if s.chars().any(char::is_control) || s.len() > 320 {
+        return false;
+    }
     match s.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()
@@ -348,11 +373,12 @@ fn valid_email(s: &str) -> bool {
 
 /// The first line of standard input, for --password-stdin.
 fn read_password_stdin() -> Result<Concealed> {
-    let mut line = zeroize::Zeroizing::new(String::with_capacity(1024));
-    std::io::stdin().lock().read_line(&mut line).map_err(|e| {
+    let bytes = os::read_bounded(std::io::stdin().lock(), 64 * 1024).map_err(|e| {
         CliError::other(format!("cannot read the password from standard input: {e}"))
     })?;
-    let p = line.trim_end_matches(['\n', '\r']);
+    let line = std::str::from_utf8(&bytes)
+        .map_err(|_| CliError::usage("--password-stdin: the password is not valid UTF-8"))?;
+    let p = line.split(['\n', '\r']).next().unwrap_or("");
     if p.is_empty() {
         return Err(CliError::usage(
             "--password-stdin: standard input held no password",
@@ -540,10 +566,11 @@ fn totp_cmd(ctx: &Context, entry: &str, json: bool) -> Result<()> {
             .ok_or_else(|| CliError::other(format!("{} has no TOTP secret", e.title)))?;
         let (code, left) = t.code_at(os::now());
         if json {
-            println!(
-                "{}",
-                output::json(&serde_json::json!({ "code": &*code, "seconds_left": left }))
-            );
+            let out = zeroize::Zeroizing::new(output::json(&output::TotpCode {
+                code: &code,
+                seconds_left: left,
+            }));
+            println!("{}", &*out);
         } else {
             println!("{} ({left} s left)", &*code);
         }
@@ -597,16 +624,18 @@ fn codes(ctx: &Context, entry: &str, use_code: Option<usize>, json: bool) -> Res
         }
         let unused: Vec<(usize, &BackupCode)> = e.unused_codes().collect();
         if json {
-            let items: Vec<serde_json::Value> = unused
-                .iter()
-                .map(|(i, c)| serde_json::json!({ "number": i + 1, "code": c.code.expose() }))
-                .collect();
-            println!(
-                "{}",
-                output::json(
-                    &serde_json::json!({ "unused": items, "used": e.backup_codes.len() - unused.len() })
-                )
-            );
+            let view = output::Codes {
+                unused: unused
+                    .iter()
+                    .map(|(i, c)| output::Code {
+                        number: i + 1,
+                        code: c.code.expose(),
+                    })
+                    .collect(),
+                used: e.backup_codes.len() - unused.len(),
+            };
+            let out = zeroize::Zeroizing::new(output::json(&view));
+            println!("{}", &*out);
         } else if unused.is_empty() {
             println!("Every backup code of {} is used.", e.title);
         } else {

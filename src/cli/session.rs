@@ -103,10 +103,9 @@ impl Context {
 
 /// Reads a passphrase from a file: its first line, without the line end.
 pub(super) fn passphrase_from_file(path: &Path) -> Result<Passphrase> {
-    let bytes = zeroize::Zeroizing::new(
-        std::fs::read(path)
-            .map_err(|e| CliError::other(format!("cannot read {}: {e}", path.display())))?,
-    );
+    let bytes = std::fs::File::open(path)
+        .and_then(|f| os::read_bounded(f, os::MAX_PASSPHRASE + 2))
+        .map_err(|e| CliError::other(format!("cannot read {}: {e}", path.display())))?;
     let end = bytes
         .iter()
         .position(|&b| b == b'\n')
@@ -207,7 +206,7 @@ pub(super) fn open(ctx: &Context, write: bool, what: &str) -> Result<Session> {
     let seen = ctx.seen(&file.snapshot.vault_id)?;
     let secret = if ctx.recovery {
         let code = current_passphrase(ctx, "Recovery code: ")?;
-        Passphrase::from_vec(normalize_recovery(code.expose()))
+        normalize_recovery(code.expose())
     } else {
         let who = ctx.member.as_deref().unwrap_or("the owner");
         current_passphrase(ctx, &format!("Passphrase for {who}: "))?
@@ -265,6 +264,11 @@ impl Session {
             ));
         };
         let bytes = self.vault.prepare_record(draft, &mut os::rng());
+        if bytes.len() > crate::format::MAX_RECORD_LEN {
+            return Err(CliError::other(
+                "the access-log record would be too long; nothing was revealed",
+            ));
+        }
         let frame = write::log_frame(&bytes);
         store::append_frame(&self.path, &frame, self.valid_len, lock).map_err(|e| {
             CliError::other(format!(
@@ -345,9 +349,12 @@ pub(super) fn reveal<T>(
 }
 
 /// A recovery code as typed: case and separators do not matter.
-pub(super) fn normalize_recovery(raw: &[u8]) -> Vec<u8> {
-    raw.iter()
-        .filter(|b| b.is_ascii_alphanumeric())
-        .map(u8::to_ascii_uppercase)
-        .collect()
+pub(super) fn normalize_recovery(raw: &[u8]) -> Passphrase {
+    let mut out = zeroize::Zeroizing::new(Vec::with_capacity(raw.len()));
+    out.extend(
+        raw.iter()
+            .filter(|b| b.is_ascii_alphanumeric())
+            .map(u8::to_ascii_uppercase),
+    );
+    Passphrase::from_slice(&out)
 }

@@ -166,6 +166,12 @@ pub fn labelled(label: &str, message: &[u8]) -> Vec<u8> {
     msg
 }
 
+/// True when `public` is a usable Ed25519 key: a valid point, not of small
+/// order.
+pub fn is_strong_ed25519(public: &[u8; PUBLIC_KEY_LEN]) -> bool {
+    VerifyingKey::from_bytes(public).is_ok_and(|vk| !vk.is_weak())
+}
+
 /// Verifies an Ed25519 signature made by [`MemberSecrets::sign`].
 pub fn verify(
     public: &[u8; PUBLIC_KEY_LEN],
@@ -194,17 +200,19 @@ pub struct SignedItem<'a> {
 /// equation checked for a random linear combination of each batch) spread
 /// over all cores. Returns the index of the first item that does not
 /// verify, found by checking a failing batch one by one with
-/// `verify_strict`. Batch verification accepts the same valid signatures as
-/// single verification; it may also accept a signature that only its own
-/// signer could have produced in a non-canonical form, which changes
-/// nothing about who wrote what.
+/// `verify_strict`. Keys of small order are refused outright; for any
+/// other key, batch verification accepts the same signatures as single
+/// verification, plus at most non-canonical forms that only the key's
+/// holder could have produced, which changes nothing about who wrote what.
 /// `items` carry messages already framed with [`labelled`].
 pub fn verify_many(keys: &[[u8; PUBLIC_KEY_LEN]], items: &[SignedItem<'_>]) -> Result<(), usize> {
     use rayon::prelude::*;
     const CHUNK: usize = 1024;
+    // A weak (small-order) key would let batch verification accept a
+    // signature anyone can make: such keys verify nothing.
     let decoded: Vec<Option<VerifyingKey>> = keys
         .iter()
-        .map(|k| VerifyingKey::from_bytes(k).ok())
+        .map(|k| VerifyingKey::from_bytes(k).ok().filter(|vk| !vk.is_weak()))
         .collect();
     let key_of = |it: &SignedItem<'_>| decoded.get(it.key).copied().flatten();
     let strict = |it: &SignedItem<'_>| {
@@ -311,5 +319,59 @@ mod tests {
         let b = MemberSecrets::from_bytes(&a.to_bytes()[..]).expect("64 bytes");
         assert_eq!(a.public(), b.public());
         assert!(MemberSecrets::from_bytes(&[0; 63]).is_none());
+    }
+}
+
+#[cfg(test)]
+mod batch_tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn batch_verification_names_the_first_bad_signature() {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(4);
+        let a = MemberSecrets::generate(&mut rng);
+        let msgs: Vec<Vec<u8>> = (0..3000u32)
+            .map(|i| labelled("l", &i.to_le_bytes()))
+            .collect();
+        let mut sigs: Vec<[u8; 64]> = (0..3000u32)
+            .map(|i| a.sign("l", &i.to_le_bytes()))
+            .collect();
+        let keys = [a.public().ed25519];
+        let items = |sigs: &[[u8; 64]]| -> Result<(), usize> {
+            let it: Vec<SignedItem<'_>> = msgs
+                .iter()
+                .zip(sigs)
+                .map(|(m, s)| SignedItem {
+                    key: 0,
+                    message: m,
+                    sig: s,
+                })
+                .collect();
+            verify_many(&keys, &it)
+        };
+        assert_eq!(items(&sigs), Ok(()));
+        sigs[2500][5] ^= 1;
+        sigs[1700][40] ^= 1;
+        assert_eq!(items(&sigs), Err(1700));
+    }
+
+    #[test]
+    fn a_small_order_key_verifies_nothing() {
+        // The identity point: with it, (R = sB, s) would satisfy the batch
+        // equation for any message.
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        assert!(!is_strong_ed25519(&identity));
+        let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+        let a = MemberSecrets::generate(&mut rng);
+        let sig = a.sign("l", b"m");
+        let msg = labelled("l", b"m");
+        let items = [SignedItem {
+            key: 0,
+            message: &msg,
+            sig: &sig,
+        }];
+        assert_eq!(verify_many(&[identity], &items), Err(0));
     }
 }

@@ -8,7 +8,10 @@ use super::{
     LOG_GROUP, MAGIC, MAX_RECORD_LEN, Manifest, Role, SEAL_LEN, SlotKind, Snapshot, codec, labels,
     write::seal_digest,
 };
+use std::collections::{HashMap, HashSet};
+
 use crate::crypto::keys;
+use crate::format::Member;
 
 /// A file whose structure, manifest signature and seal have been verified.
 #[derive(Debug)]
@@ -152,11 +155,27 @@ fn verify_manifest(snapshot: &Snapshot) -> Result<Manifest, FormatError> {
         ));
     }
     check_unique(&manifest, snapshot)?;
+    for m in &manifest.members {
+        if !keys::is_strong_ed25519(&m.public.ed25519) {
+            return Err(FormatError::damaged(format!(
+                "member {:?} has an unusable signing key",
+                m.name
+            )));
+        }
+    }
+    // Indexes built once, so that checking stays linear in the file's size.
+    let members: HashMap<u32, &Member> = manifest.members.iter().map(|m| (m.id, m)).collect();
+    let groups: HashMap<u32, u32> = manifest.groups.iter().map(|g| (g.id, g.epoch)).collect();
+    let blobs: HashSet<u32> = snapshot.groups.iter().map(|b| b.group).collect();
+    let passphrase_slots: HashSet<u32> = snapshot
+        .slots
+        .iter()
+        .filter(|s| s.kind == SlotKind::Passphrase)
+        .map(|s| s.member)
+        .collect();
     for slot in &snapshot.slots {
-        let member = manifest
-            .members
-            .iter()
-            .find(|m| m.id == slot.member)
+        let member = members
+            .get(&slot.member)
             .ok_or_else(|| FormatError::damaged("a key slot belongs to no member"))?;
         if member.revoked_at.is_some() {
             return Err(FormatError::damaged(
@@ -170,11 +189,7 @@ fn verify_manifest(snapshot: &Snapshot) -> Result<Manifest, FormatError> {
         }
     }
     for m in manifest.members.iter().filter(|m| m.revoked_at.is_none()) {
-        let has = snapshot
-            .slots
-            .iter()
-            .any(|s| s.member == m.id && s.kind == SlotKind::Passphrase);
-        if !has {
+        if !passphrase_slots.contains(&m.id) {
             return Err(FormatError::damaged(format!(
                 "member {:?} has no passphrase slot",
                 m.name
@@ -182,27 +197,20 @@ fn verify_manifest(snapshot: &Snapshot) -> Result<Manifest, FormatError> {
         }
     }
     for blob in &snapshot.groups {
-        let known = manifest
-            .groups
-            .iter()
-            .any(|g| g.id == blob.group && g.epoch == blob.epoch);
-        if !known {
+        if groups.get(&blob.group) != Some(&blob.epoch) {
             return Err(FormatError::damaged(
                 "a group's data does not match the manifest",
             ));
         }
     }
-    for g in &manifest.groups {
-        if !snapshot.groups.iter().any(|b| b.group == g.id) {
-            return Err(FormatError::damaged(
-                "a group listed in the manifest has no data",
-            ));
-        }
+    if groups.keys().any(|g| !blobs.contains(g)) {
+        return Err(FormatError::damaged(
+            "a group listed in the manifest has no data",
+        ));
     }
     for grant in &manifest.grants {
-        let member_ok = manifest.members.iter().any(|m| m.id == grant.member);
-        let group_ok =
-            grant.group == LOG_GROUP || manifest.groups.iter().any(|g| g.id == grant.group);
+        let member_ok = members.contains_key(&grant.member);
+        let group_ok = grant.group == LOG_GROUP || groups.contains_key(&grant.group);
         if !member_ok || !group_ok {
             return Err(FormatError::damaged(
                 "a grant names an unknown member or group",
@@ -215,20 +223,22 @@ fn verify_manifest(snapshot: &Snapshot) -> Result<Manifest, FormatError> {
 /// The ids of the owners whose standing chains back to the founder: the
 /// founder, and every owner endorsed by an owner of lower id already in
 /// the set.
-fn endorsed_owners(manifest: &Manifest) -> Result<Vec<u32>, FormatError> {
-    let mut members: Vec<&crate::format::Member> = manifest.members.iter().collect();
-    members.sort_by_key(|m| m.id);
-    let mut owners = vec![FOUNDING_OWNER];
-    for m in members
+fn endorsed_owners(manifest: &Manifest) -> Result<HashSet<u32>, FormatError> {
+    let by_id: HashMap<u32, &Member> = manifest.members.iter().map(|m| (m.id, m)).collect();
+    let mut candidates: Vec<&Member> = manifest
+        .members
         .iter()
         .filter(|m| m.role == Role::Owner && m.id != FOUNDING_OWNER)
-    {
+        .collect();
+    candidates.sort_by_key(|m| m.id);
+    let mut owners = HashSet::from([FOUNDING_OWNER]);
+    for m in candidates {
         let e = m.endorsement.as_ref().ok_or_else(|| {
             FormatError::damaged(format!("owner {:?} has no endorsement", m.name))
         })?;
-        let endorser = members
-            .iter()
-            .find(|x| x.id == e.by && x.id < m.id && owners.contains(&x.id))
+        let endorser = by_id
+            .get(&e.by)
+            .filter(|x| x.id < m.id && owners.contains(&x.id))
             .ok_or_else(|| {
                 FormatError::damaged(format!(
                     "owner {:?} is endorsed by no earlier owner",
@@ -247,7 +257,7 @@ fn endorsed_owners(manifest: &Manifest) -> Result<Vec<u32>, FormatError> {
                 m.name
             )));
         }
-        owners.push(m.id);
+        owners.insert(m.id);
     }
     Ok(owners)
 }

@@ -11,7 +11,7 @@
 //! never through its arguments or environment.
 
 use std::fs::OpenOptions;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -90,13 +90,15 @@ fn osc52(value: &str) -> Result<(), ClipboardError> {
 /// on standard input. Returns the exit code.
 pub fn holder_main(mode: &str, seconds: &str) -> i32 {
     let secs: u64 = seconds.parse().unwrap_or(20).min(3600);
-    let mut value = Zeroizing::new(String::new());
-    if std::io::stdin().read_to_string(&mut value).is_err() {
+    let Ok(raw) = super::read_bounded(std::io::stdin(), 64 * 1024) else {
         return 1;
-    }
+    };
+    let Ok(value) = std::str::from_utf8(&raw) else {
+        return 1;
+    };
     let deadline = Instant::now() + Duration::from_secs(secs);
     match mode {
-        "x11" => hold_x11(&value, deadline),
+        "x11" => hold_x11(value, deadline),
         _ => {
             std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
             let Ok(mut tty) = OpenOptions::new().write(true).open("/dev/tty") else {

@@ -115,6 +115,21 @@ pub fn prompt_passphrase(prompt: &str) -> Result<Passphrase, PromptError> {
     Ok(Passphrase::from_slice(&buf[..len]))
 }
 
+/// Reads at most `max` bytes from `r` into a buffer allocated once (so no
+/// reallocation leaves a copy behind) and wiped on drop. More than `max`
+/// bytes is an error rather than a silent truncation.
+pub fn read_bounded(r: impl Read, max: usize) -> std::io::Result<Zeroizing<Vec<u8>>> {
+    let mut buf = Zeroizing::new(Vec::with_capacity(max + 1));
+    r.take(max as u64 + 1).read_to_end(&mut buf)?;
+    if buf.len() > max {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("longer than {max} bytes"),
+        ));
+    }
+    Ok(buf)
+}
+
 /// True when standard input and standard output are terminals.
 pub fn interactive() -> bool {
     rustix::termios::isatty(std::io::stdin()) && rustix::termios::isatty(std::io::stdout())

@@ -302,7 +302,7 @@ pub fn create(
         vault_id,
         manifest,
         signed_manifest,
-        manifest_dirty: false,
+        manifest_dirty: true,
         slots,
         blobs: Vec::new(),
         groups: Vec::new(),
@@ -377,8 +377,14 @@ pub fn check_log(
             "the snapshot's access-log head does not match its records",
         ));
     }
-    audit::check_bindings(&file.manifest, &snapshot.groups, &snapshot.slots, &verified)
-        .map_err(VaultError::Damaged)?;
+    audit::check_bindings(
+        &file.manifest,
+        &snapshot.manifest,
+        &snapshot.groups,
+        &snapshot.slots,
+        &verified,
+    )
+    .map_err(VaultError::Damaged)?;
     Ok(CheckedLog {
         records,
         verified,
@@ -1007,7 +1013,7 @@ impl Vault {
                 ciphertext,
             };
             bindings.push(audit::Binding {
-                subject: audit::Subject::Group { group: g.id, epoch },
+                subject: audit::Subject::Group { group: g.id },
                 hash: audit::blob_hash(blob),
             });
             g.dirty = false;
@@ -1032,6 +1038,10 @@ impl Vault {
                 .ok_or(VaultError::Limit("the manifest version is exhausted"))?;
             self.signed_manifest = sign_manifest(&self.manifest, self.me, &self.secrets);
             self.manifest_dirty = false;
+            bindings.push(audit::Binding {
+                subject: audit::Subject::Manifest,
+                hash: audit::manifest_hash(&self.signed_manifest),
+            });
         }
         let mut pending = std::mem::take(&mut self.pending);
         if pending.is_empty() && !bindings.is_empty() {

@@ -82,10 +82,7 @@ fn forge_bound(
         .groups
         .iter()
         .map(|b| audit::Binding {
-            subject: audit::Subject::Group {
-                group: b.group,
-                epoch: b.epoch,
-            },
+            subject: audit::Subject::Group { group: b.group },
             hash: audit::blob_hash(b),
         })
         .collect();
@@ -309,6 +306,56 @@ fn inconsistent_manifests_are_refused() {
     }
 }
 
+/// Appends a record by `by` (signed with `key`) binding `subjects` as the
+/// snapshot now holds them.
+fn bind(
+    s: &mut Snapshot,
+    manifest: &Manifest,
+    by: MemberId,
+    key: &MemberSecrets,
+    subjects: &[audit::Subject],
+) {
+    let bindings = subjects
+        .iter()
+        .map(|subject| {
+            let hash = match subject {
+                audit::Subject::Manifest => audit::manifest_hash(&s.manifest),
+                audit::Subject::Group { group } => {
+                    audit::blob_hash(s.groups.iter().find(|b| b.group == *group).expect("blob"))
+                }
+                audit::Subject::Slot { member, kind } => audit::slot_hash(
+                    s.slots
+                        .iter()
+                        .find(|x| x.member == *member && x.kind == *kind)
+                        .expect("slot"),
+                ),
+            };
+            audit::Binding {
+                subject: *subject,
+                hash,
+            }
+        })
+        .collect();
+    let head =
+        audit::head_of(&audit::verify(&s.vault_id, manifest, &s.log, 0).expect("log verifies"));
+    let draft = audit::Draft {
+        bindings,
+        ..audit::Draft::new(NOW, audit::Action::Edit)
+    };
+    let rec = audit::make(
+        &s.vault_id,
+        &head,
+        by,
+        draft,
+        key,
+        &manifest.log_public,
+        &mut StdRng::seed_from_u64(98),
+    );
+    s.log.push(rec);
+    s.log_head =
+        audit::head_of(&audit::verify(&s.vault_id, manifest, &s.log, 0).expect("log verifies"));
+}
+
 #[test]
 fn a_revoked_member_cannot_seal_and_an_auditor_cannot_write_groups() {
     let mut rng = StdRng::seed_from_u64(8);
@@ -316,8 +363,8 @@ fn a_revoked_member_cannot_seal_and_an_auditor_cannot_write_groups() {
     let bytes = v.seal(NOW, &mut rng).expect("seal");
     let audrey = MemberSecrets::generate(&mut rng);
     let owner = &v.secrets;
-    // The owner lists audrey as an auditor (with a slot); audrey then seals.
-    let sealed_by = |revoked: bool| {
+    // The owner adds audrey as an auditor, with a slot, and binds both.
+    let with_audrey = |revoked: bool| {
         let file = read::parse(&bytes).expect("parse");
         let mut manifest = file.manifest;
         let mut snapshot = file.snapshot;
@@ -329,6 +376,7 @@ fn a_revoked_member_cannot_seal_and_an_auditor_cannot_write_groups() {
         m.revoked_at = revoked.then_some(NOW);
         manifest.members.push(m);
         manifest.next_member_id = 3;
+        let mut subjects = vec![audit::Subject::Manifest];
         if !revoked {
             let slot = make_slot(
                 &manifest.vault_id,
@@ -341,23 +389,72 @@ fn a_revoked_member_cannot_seal_and_an_auditor_cannot_write_groups() {
             )
             .expect("slot");
             snapshot.slots.push(slot);
+            subjects.push(audit::Subject::Slot {
+                member: 2,
+                kind: SlotKind::Passphrase,
+            });
         }
         snapshot.manifest = sign_manifest(&manifest, FOUNDING_OWNER, owner);
-        snapshot.saver = 2;
-        write::file_bytes(&snapshot, |d| audrey.sign(labels::SEAL, d))
+        bind(&mut snapshot, &manifest, FOUNDING_OWNER, owner, &subjects);
+        (manifest, snapshot)
     };
-    // An auditor may seal (to change their own passphrase) but not bind
-    // group data: the owner's binding of the group still stands.
-    assert!(
-        open(&sealed_by(false), None, "pw").is_err(),
-        "audrey's slot is not bound in the log"
+    let seal_as = |s: &Snapshot, id: MemberId, key: &MemberSecrets| {
+        let mut s = s.clone();
+        s.saver = id;
+        write::file_bytes(&s, |d| key.sign(labels::SEAL, d))
+    };
+    // An auditor may seal (to change their own passphrase)...
+    let (manifest, snapshot) = with_audrey(false);
+    assert!(open(&seal_as(&snapshot, 2, &audrey), None, "pw").is_ok());
+    assert!(open(&seal_as(&snapshot, 2, &audrey), Some("audrey"), "apw").is_ok());
+    // ...but not bind group data.
+    let mut rebound = snapshot.clone();
+    bind(
+        &mut rebound,
+        &manifest,
+        2,
+        &audrey,
+        &[audit::Subject::Group { group: 1 }],
     );
-    damaged(&sealed_by(true), None, "pw", "may not save this vault");
-    let auditor_rebinds = {
-        let with_audrey = sealed_by(false);
-        forge_bound(&with_audrey, &audrey, 2, |_| {})
+    damaged(
+        &seal_as(&rebound, 2, &audrey),
+        None,
+        "pw",
+        "without its key",
+    );
+    // A revoked member may not seal at all.
+    let (_, snapshot) = with_audrey(true);
+    damaged(
+        &seal_as(&snapshot, 2, &audrey),
+        None,
+        "pw",
+        "may not save this vault",
+    );
+}
+
+#[test]
+fn an_older_manifest_put_back_is_refused() {
+    // An owner's earlier manifest (say, from before a revocation) re-sealed
+    // into the current file by a member with write access.
+    let mut rng = StdRng::seed_from_u64(17);
+    let mut v = new_vault(&mut rng);
+    let first = v.seal(NOW, &mut rng).expect("seal");
+    let old_manifest = read::parse(&first).expect("parse").snapshot.manifest;
+    v.ensure_group("Second", &mut rng).expect("group");
+    let second = v.seal(NOW, &mut rng).expect("seal");
+    let forged = {
+        let file = read::parse(&second).expect("parse");
+        let mut s = file.snapshot;
+        s.manifest = old_manifest;
+        s.groups.retain(|b| b.group == 1);
+        write::file_bytes(&s, |d| v.secrets.sign(labels::SEAL, d))
     };
-    damaged(&auditor_rebinds, None, "pw", "without its key");
+    damaged(
+        &forged,
+        None,
+        "pw",
+        "manifest is not what the access log last recorded",
+    );
 }
 
 #[test]
@@ -451,13 +548,57 @@ fn a_record_signed_with_another_members_key_is_refused() {
     let mut with_own = log.clone();
     with_own.push(own);
     assert!(audit::verify(&v.vault_id, &manifest, &with_own, 0).is_ok());
-    // ...until his membership was revoked before the record's time.
-    manifest.members[1].revoked_at = Some(NOW - 1);
-    let err = audit::verify(&v.vault_id, &manifest, &with_own, 0).expect_err("refused");
+    // ...until an owner's record revoked him: his records after it are
+    // refused, whatever time they claim.
+    let revoke = audit::Draft {
+        target: Some(2),
+        ..audit::Draft::new(NOW + 100, audit::Action::MemberRevoke)
+    };
+    let rev = audit::make(
+        &v.vault_id,
+        &head,
+        FOUNDING_OWNER,
+        revoke,
+        &v.secrets,
+        &manifest.log_public,
+        &mut rng,
+    );
+    let mut after = log.clone();
+    after.push(rev);
+    let head2 =
+        audit::head_of(&audit::verify(&v.vault_id, &manifest, &after, 0).expect("verifies"));
+    let backdated = audit::Draft::new(NOW - 1000, audit::Action::Reveal);
+    after.push(audit::make(
+        &v.vault_id,
+        &head2,
+        2,
+        backdated,
+        &bob,
+        &manifest.log_public,
+        &mut rng,
+    ));
+    let err = audit::verify(&v.vault_id, &manifest, &after, 0).expect_err("refused");
     assert!(
         err.reason.contains("after their membership was revoked"),
         "{err}"
     );
+    // A revocation written by a contractor counts for nothing.
+    let fake = audit::Draft {
+        target: Some(FOUNDING_OWNER),
+        ..audit::Draft::new(NOW, audit::Action::MemberRevoke)
+    };
+    let mut with_fake = log.clone();
+    with_fake.push(audit::make(
+        &v.vault_id,
+        &head,
+        2,
+        fake,
+        &bob,
+        &manifest.log_public,
+        &mut rng,
+    ));
+    let err = audit::verify(&v.vault_id, &manifest, &with_fake, 0).expect_err("refused");
+    assert!(err.reason.contains("not an owner"), "{err}");
     // Skipping signature checks (records this machine verified before)
     // still checks the chain.
     assert!(audit::verify(&v.vault_id, &manifest, &with_forged, with_forged.len()).is_ok());

@@ -155,3 +155,73 @@ fn newer_format_version_has_its_own_message() {
         stderr(&out)
     );
 }
+
+#[test]
+fn control_characters_and_overlong_names_are_refused() {
+    let env = Env::new();
+    env.init();
+    let long = format!("{}=v", "n".repeat(70_000));
+    for args in [
+        &["add", "X", "--username", "x\u{1b}]52;c;aGk=\u{7}"][..],
+        &["add", "X", "--url", "https://a\u{1b}[2K"],
+        &["add", "X", "--tag", "t\u{8}"],
+        &["add", "X", "--field", "pin\u{1b}[1A=1"],
+        &["add", "X", "--field", &long],
+        &["add", "X", "--identity", "a@b.example\u{7}"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(code(&out), 2, "{:?}: {}", &args[..3], stderr(&out));
+    }
+}
+
+#[test]
+fn a_malformed_secret_field_is_not_echoed() {
+    let env = Env::new();
+    env.init();
+    let out = env.run(&["add", "X", "--secret-field", "hunter2-no-name"]);
+    assert_eq!(code(&out), 2);
+    assert!(!stderr(&out).contains("hunter2"), "{}", stderr(&out));
+}
+
+#[test]
+fn listed_values_cannot_drive_the_terminal() {
+    // A vault written by another client (here: the library) with escape
+    // sequences in a username: list and show print them escaped.
+    use baton::crypto::kdf::KdfParams;
+    use baton::secret::Passphrase;
+    use baton::vault::{self, CreateOptions, Entry, EntryId};
+    use rand::SeedableRng;
+    let env = Env::new();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+    let opts = CreateOptions {
+        owner: "alice",
+        firm_domain: None,
+        kdf: KdfParams {
+            memory_kib: 8,
+            time: 1,
+            parallelism: 1,
+        },
+        weak_kdf: true,
+        now: 1_790_000_000,
+    };
+    let mut v = vault::create(
+        opts,
+        &Passphrase::from_slice(crate::common::PASS.as_bytes()),
+        &Passphrase::from_slice(b"RC"),
+        &mut rng,
+    )
+    .unwrap();
+    let mut e = Entry::new(EntryId::random(&mut rng), "Box".into(), 1_790_000_000, 1);
+    e.username = "x\u{1b}]52;c;aGk=\u{7}y".into();
+    v.add("General", e, &mut rng).unwrap();
+    std::fs::write(&env.vault, v.seal(1_790_000_000, &mut rng).unwrap()).unwrap();
+    for args in [&["list"][..], &["show", "Box"], &["search", "box"]] {
+        let out = env.run(args);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        assert!(!out.stdout.contains(&0x1b), "{args:?} printed a raw escape");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("\\u{1b}"),
+            "{args:?}"
+        );
+    }
+}

@@ -253,16 +253,23 @@ fn no_secret_is_shown_when_the_record_cannot_be_written() {
     // ignores file permissions, so as root the test runs Baton as nobody.
     let env = vault_with_reveals();
     let dir = env.dir.path();
-    let as_root = std::os::unix::fs::MetadataExt::uid(&std::fs::metadata("/proc/self").unwrap()) == 0;
+    let as_root =
+        std::os::unix::fs::MetadataExt::uid(&std::fs::metadata("/proc/self").unwrap()) == 0;
     let (uid, gid) = if as_root {
         (65534, 65534)
     } else {
         let me = std::fs::metadata("/proc/self").unwrap();
-        (std::os::unix::fs::MetadataExt::uid(&me), std::os::unix::fs::MetadataExt::gid(&me))
+        (
+            std::os::unix::fs::MetadataExt::uid(&me),
+            std::os::unix::fs::MetadataExt::gid(&me),
+        )
     };
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
-    std::fs::set_permissions(&env.vault, std::fs::Permissions::from_mode(if as_root { 0o644 } else { 0o444 }))
-        .unwrap();
+    std::fs::set_permissions(
+        &env.vault,
+        std::fs::Permissions::from_mode(if as_root { 0o644 } else { 0o444 }),
+    )
+    .unwrap();
     let lock = dir.join("vault.baton.lock");
     std::fs::set_permissions(&lock, std::fs::Permissions::from_mode(0o666)).unwrap();
     let home = dir.join("nobody-home");
