@@ -195,19 +195,19 @@ pub struct SignedItem<'a> {
     pub sig: &'a [u8; SIGNATURE_LEN],
 }
 
-/// Verifies many signatures made with [`MemberSecrets::sign`] under one
-/// label, in batches (ed25519-dalek's batch verification: the verification
-/// equation checked for a random linear combination of each batch) spread
-/// over all cores. Returns the index of the first item that does not
-/// verify, found by checking a failing batch one by one with
-/// `verify_strict`. Keys of small order are refused outright; for any
-/// other key, batch verification accepts the same signatures as single
-/// verification, plus at most non-canonical forms that only the key's
-/// holder could have produced, which changes nothing about who wrote what.
-/// `items` carry messages already framed with [`labelled`].
+/// Verifies many signatures made with [`MemberSecrets::sign`] in batches
+/// (the verification equation checked for a random linear combination of
+/// each batch, with the terms of one key coalesced) spread over all cores.
+/// Returns the index of the first item that does not verify, found by
+/// checking a failing batch one by one with `verify_strict`. Keys of small
+/// order are refused outright; for any other key, batch verification
+/// accepts the same signatures as single verification, plus at most
+/// non-canonical forms that only the key's holder could have produced,
+/// which changes nothing about who wrote what. `items` carry messages
+/// already framed with [`labelled`].
 pub fn verify_many(keys: &[[u8; PUBLIC_KEY_LEN]], items: &[SignedItem<'_>]) -> Result<(), usize> {
     use rayon::prelude::*;
-    const CHUNK: usize = 1024;
+    const CHUNK: usize = 2048;
     // A weak (small-order) key would let batch verification accept a
     // signature anyone can make: such keys verify nothing.
     let decoded: Vec<Option<VerifyingKey>> = keys
@@ -225,16 +225,8 @@ pub fn verify_many(keys: &[[u8; PUBLIC_KEY_LEN]], items: &[SignedItem<'_>]) -> R
         .par_chunks(CHUNK)
         .enumerate()
         .filter_map(|(c, chunk)| {
-            let vks: Option<Vec<VerifyingKey>> = chunk.iter().map(key_of).collect();
-            let batch_ok = vks.is_some_and(|vks| {
-                let refs: Vec<&[u8]> = chunk.iter().map(|it| it.message).collect();
-                let sigs: Vec<Signature> = chunk
-                    .iter()
-                    .map(|it| Signature::from_bytes(it.sig))
-                    .collect();
-                ed25519_dalek::verify_batch(&refs, &sigs, &vks).is_ok()
-            });
-            if batch_ok {
+            let all_keys_usable = chunk.iter().all(|it| key_of(it).is_some());
+            if all_keys_usable && batch_holds(keys, chunk) {
                 return None;
             }
             chunk
@@ -244,6 +236,29 @@ pub fn verify_many(keys: &[[u8; PUBLIC_KEY_LEN]], items: &[SignedItem<'_>]) -> R
         })
         .min();
     first_bad.map_or(Ok(()), Err)
+}
+
+/// The batch equation of ed25519-zebra (terms of one key coalesced) for
+/// `chunk`. Its random coefficients come from a hash of every key,
+/// signature and message in the chunk, so whoever wrote the signatures
+/// cannot choose them.
+fn batch_holds(keys: &[[u8; PUBLIC_KEY_LEN]], chunk: &[SignedItem<'_>]) -> bool {
+    use rand::SeedableRng;
+    use sha2::{Digest, Sha256};
+    let mut transcript = Sha256::new();
+    transcript.update(b"baton batch verification v1");
+    let mut batch = ed25519_zebra::batch::Verifier::new();
+    for it in chunk {
+        let key = keys[it.key];
+        transcript.update(key);
+        transcript.update(it.sig);
+        transcript.update((it.message.len() as u64).to_le_bytes());
+        transcript.update(it.message);
+        let vk = ed25519_zebra::VerificationKeyBytes::from(key);
+        batch.queue((vk, ed25519_zebra::Signature::from_bytes(it.sig), it.message));
+    }
+    let seed: [u8; 32] = transcript.finalize().into();
+    batch.verify(rand::rngs::StdRng::from_seed(seed)).is_ok()
 }
 
 /// Seals `key` to the X25519 public key `to` (HPKE base mode). Returns the
