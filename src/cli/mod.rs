@@ -110,7 +110,8 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> i32 {
     match run::run(cli) {
         Ok(()) => Exit::Ok as i32,
         Err(e) => {
-            eprintln!("baton: {}", e.message);
+            // Messages may quote titles or names from the vault.
+            eprintln!("baton: {}", output::clean(&e.message));
             e.exit as i32
         }
     }

@@ -422,7 +422,11 @@ fn add(ctx: &Context, a: AddArgs) -> Result<()> {
             output::json(&serde_json::json!({ "id": id, "title": title, "group": group }))
         );
     } else {
-        println!("Added {title} ({id}) to {group}.");
+        println!(
+            "Added {} ({id}) to {}.",
+            output::clean(&title),
+            output::clean(&group)
+        );
     }
     Ok(())
 }
@@ -541,7 +545,7 @@ fn get(ctx: &Context, entry: &str, field: &str, copy: bool) -> Result<()> {
                 .map_err(|err| CliError::other(err.to_string()))?;
             eprintln!(
                 "Copied {}'s {f} to the clipboard; it will be cleared in {secs} s.",
-                e.title
+                output::clean(&e.title)
             );
         } else {
             let mut out = std::io::stdout().lock();
@@ -608,7 +612,10 @@ fn codes(ctx: &Context, entry: &str, use_code: Option<usize>, json: bool) -> Res
             (e.title.clone(), e.unused_codes().count())
         };
         s.save(ctx)?;
-        println!("Marked backup code {n} of {title} as used; {left} unused left.");
+        println!(
+            "Marked backup code {n} of {} as used; {left} unused left.",
+            output::clean(&title)
+        );
         if left < 3 {
             eprintln!(
                 "warning: fewer than 3 unused backup codes remain; generate new ones at the service."
@@ -637,7 +644,7 @@ fn codes(ctx: &Context, entry: &str, use_code: Option<usize>, json: bool) -> Res
             let out = zeroize::Zeroizing::new(output::json(&view));
             println!("{}", &*out);
         } else if unused.is_empty() {
-            println!("Every backup code of {} is used.", e.title);
+            println!("Every backup code of {} is used.", output::clean(&e.title));
         } else {
             for (i, c) in &unused {
                 println!("{:>3}. {}", i + 1, c.code.expose());
@@ -688,7 +695,7 @@ fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
         .note(entry_draft(&s.vault, r, Action::Edit, field, now));
     let (title, id) = (s.vault.entry(r).title.clone(), s.vault.entry(r).id.hex());
     s.save(ctx)?;
-    println!("Updated {title} ({id}).");
+    println!("Updated {} ({id}).", output::clean(&title));
     Ok(())
 }
 
@@ -700,7 +707,10 @@ fn rm(ctx: &Context, entry: &str) -> Result<()> {
         .note(entry_draft(&s.vault, r, Action::Remove, None, os::now()));
     s.vault.remove(r, os::now())?;
     s.save(ctx)?;
-    println!("Removed {title} ({id}); it stays in the vault's history for the owner.");
+    println!(
+        "Removed {} ({id}); it stays in the vault's history for the owner.",
+        output::clean(&title)
+    );
     Ok(())
 }
 

@@ -17,38 +17,55 @@ struct Xvfb {
 
 impl Drop for Xvfb {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        // SIGTERM, so that Xvfb removes its lock file and socket.
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        if self.child.wait().is_err() {
+            let _ = self.child.kill();
+        }
     }
 }
 
+/// Starts Xvfb on a display it chooses itself (`-displayfd`), so that
+/// parallel runs and stale lock files never collide.
 fn start_xvfb() -> Xvfb {
-    for n in 91..120 {
-        if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-            || Path::new(&format!("/tmp/.X{n}-lock")).exists()
-        {
-            continue;
+    use std::io::BufRead;
+    let mut child = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "640x480x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb is installed (.ci/run installs the xvfb package)");
+    let mut line = String::new();
+    let out = child.stdout.take().expect("Xvfb's standard output");
+    std::io::BufReader::new(out)
+        .read_line(&mut line)
+        .expect("Xvfb reports its display");
+    let n: u32 = line
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("Xvfb reported {line:?}"));
+    let x = Xvfb {
+        child,
+        display: format!(":{n}"),
+    };
+    for _ in 0..100 {
+        if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+            return x;
         }
-        let child = Command::new("Xvfb")
-            .arg(format!(":{n}"))
-            .args(["-screen", "0", "640x480x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb is installed (.ci/run installs the xvfb package)");
-        let x = Xvfb {
-            child,
-            display: format!(":{n}"),
-        };
-        for _ in 0..100 {
-            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
-                return x;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("Xvfb :{n} did not start");
+        std::thread::sleep(Duration::from_millis(50));
     }
-    panic!("no free X display number");
+    panic!("Xvfb :{n} did not start");
 }
 
 fn clipboard(display: &str) -> String {
