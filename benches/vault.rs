@@ -385,7 +385,6 @@ fn bench_search(o: &Opts, bytes: &[u8]) {
     });
     let index = search::Index::build(&v);
     assert_eq!(index.len(), o.entries);
-    let mut matcher = search::matcher();
     let target = Duration::from_millis(16);
     let mut rows = vec![row(
         "Index::build (once per unlock)",
@@ -398,9 +397,9 @@ fn bench_search(o: &Opts, bytes: &[u8]) {
         "p", "pay", "payrol", "g", "git", "github", "a", "acm", "acme v", "zqxjkv",
     ];
     for q in queries {
-        let hits = index.query(q, &mut matcher).len();
+        let hits = index.query(q).len();
         let stats = measure(o.warmup, o.runs, || {
-            std::hint::black_box(index.query(q, &mut matcher));
+            std::hint::black_box(index.query(q));
         });
         rows.push(row(
             format!("query {q:?} ({} chars)", q.chars().count()),
@@ -736,11 +735,11 @@ fn fs_of(p: &Path) -> String {
         .unwrap_or_else(|| "?".into())
 }
 
-/// CPU time (user + system) of this process and of its waited-for
-/// children, from /proc/self/stat, in seconds.
-fn cpu_times() -> (f64, f64) {
+/// CPU seconds from /proc/self/stat: (own user, own system, waited-for
+/// children's user, children's system).
+fn cpu_times() -> [f64; 4] {
     let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return (0.0, 0.0);
+        return [0.0; 4];
     };
     let after = stat.rsplit(')').next().unwrap_or("");
     let f: Vec<f64> = after
@@ -749,9 +748,8 @@ fn cpu_times() -> (f64, f64) {
         .collect();
     // Fields 14-17 of proc(5), counted from field 3 after the command name.
     let tick = 100.0; // USER_HZ on Linux
-    let own = (f.get(11).unwrap_or(&0.0) + f.get(12).unwrap_or(&0.0)) / tick;
-    let children = (f.get(13).unwrap_or(&0.0) + f.get(14).unwrap_or(&0.0)) / tick;
-    (own, children)
+    let at = |i: usize| f.get(i).copied().unwrap_or(0.0) / tick;
+    [at(11), at(12), at(13), at(14)]
 }
 
 const REF_SALT: &[u8; 16] = b"somesalt16bytes!";
@@ -774,6 +772,18 @@ fn reference_argon2(p: &KdfParams) -> Option<String> {
     out.status
         .success()
         .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// Who computes an Argon2id in the comparison.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Impl {
+    /// `crypto::kdf::derive`, as Baton unlocks.
+    Baton,
+    /// The `argon2` command (reference C implementation), one process per hash.
+    Reference,
+    /// The same argon2 crate on memory allocated and faulted in once, to
+    /// show what the fresh 64/256 MiB allocation per call costs.
+    ReusedBuffer,
 }
 
 fn bench_argon2(o: &Opts) {
@@ -802,30 +812,57 @@ fn bench_argon2(o: &Opts) {
             parallelism: p,
         };
         // Ours p=4, ours p=1, reference p=4, reference p=1, interleaved run
-        // by run so that load from elsewhere on the machine hits all alike.
-        let variants: Vec<(bool, u32)> = [(false, 4), (false, 1), (true, 4), (true, 1)]
-            .into_iter()
-            .filter(|(reference, _)| !reference || have_ref)
-            .collect();
+        // by run so that load from elsewhere on the machine hits all alike;
+        // last, the argon2 crate on a buffer allocated once (no page faults).
+        let mut variants: Vec<(Impl, u32)> = vec![(Impl::Baton, 4), (Impl::Baton, 1)];
+        if have_ref {
+            variants.extend([(Impl::Reference, 4), (Impl::Reference, 1)]);
+        }
+        variants.push((Impl::ReusedBuffer, 4));
+        let mut buffer = vec![argon2::Block::default(); m as usize];
         let mut samples = vec![Vec::new(); variants.len()];
         let mut cpu = vec![0.0f64; variants.len()];
+        let mut sys = vec![0.0f64; variants.len()];
         let mut wall = vec![0.0f64; variants.len()];
         for i in 0..warmup + runs {
-            for (k, &(reference, p)) in variants.iter().enumerate() {
+            for (k, &(imp, p)) in variants.iter().enumerate() {
+                let reference = imp == Impl::Reference;
                 let c0 = cpu_times();
                 let t = Instant::now();
-                if reference {
-                    reference_argon2(&params(p)).expect("the argon2 command runs");
-                } else {
-                    std::hint::black_box(
-                        kdf::derive(b"pw", REF_SALT, &params(p)).expect("valid parameters"),
-                    );
+                match imp {
+                    Impl::Reference => {
+                        reference_argon2(&params(p)).expect("the argon2 command runs");
+                    }
+                    Impl::Baton => {
+                        std::hint::black_box(
+                            kdf::derive(b"pw", REF_SALT, &params(p)).expect("valid parameters"),
+                        );
+                    }
+                    Impl::ReusedBuffer => {
+                        let ap = argon2::Params::new(m, 3, p, Some(32)).expect("valid parameters");
+                        let a = argon2::Argon2::new(
+                            argon2::Algorithm::Argon2id,
+                            argon2::Version::V0x13,
+                            ap,
+                        );
+                        let mut out = [0u8; 32];
+                        a.hash_password_into_with_memory(
+                            b"pw",
+                            REF_SALT,
+                            &mut out,
+                            &mut buffer[..],
+                        )
+                        .expect("valid parameters");
+                        std::hint::black_box(out);
+                    }
                 }
                 let d = t.elapsed();
                 let c1 = cpu_times();
                 if i >= warmup {
                     samples[k].push(d);
-                    cpu[k] += if reference { c1.1 - c0.1 } else { c1.0 - c0.0 };
+                    let (u, sy) = if reference { (2, 3) } else { (0, 1) };
+                    cpu[k] += (c1[u] - c0[u]) + (c1[sy] - c0[sy]);
+                    sys[k] += c1[sy] - c0[sy];
                     wall[k] += d.as_secs_f64();
                 }
             }
@@ -834,15 +871,19 @@ fn bench_argon2(o: &Opts) {
             .iter()
             .map(|s| Stats::new(s.clone()).median())
             .collect();
-        for (k, &(reference, p)) in variants.iter().enumerate() {
-            let name = if reference {
-                format!("reference argon2 CLI m={} MiB t=3 p={p}", m / 1024)
-            } else {
-                format!("baton kdf::derive m={} MiB t=3 p={p}", m / 1024)
+        for (k, &(imp, p)) in variants.iter().enumerate() {
+            let reference = imp == Impl::Reference;
+            let name = match imp {
+                Impl::Reference => format!("reference argon2 CLI m={} MiB t=3 p={p}", m / 1024),
+                Impl::Baton => format!("baton kdf::derive m={} MiB t=3 p={p}", m / 1024),
+                Impl::ReusedBuffer => {
+                    format!("argon2 crate, buffer reused, m={} MiB p={p}", m / 1024)
+                }
             };
             let note = format!(
-                "{:.2} cores busy{}",
+                "{:.2} cores busy, {:.0}% of CPU in the kernel{}",
                 cpu[k] / wall[k],
+                100.0 * sys[k] / cpu[k].max(1e-9),
                 if reference { "; whole process" } else { "" }
             );
             rows.push(row(name, Stats::new(samples[k].clone()), None, &note));

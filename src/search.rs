@@ -7,15 +7,18 @@ use nucleo_matcher::{Config, Matcher, Utf32String};
 
 use crate::vault::{EntryRef, Vault};
 
-/// Precomputed haystacks for every live entry the member can read.
+/// The searchable text of every live entry the member can read.
 pub struct Index {
     items: Vec<Item>,
 }
 
 struct Item {
     entry: EntryRef,
-    title: Utf32String,
+    /// Title, username, URLs, tags and group, separated by spaces, decoded
+    /// once for the matcher (ASCII text is kept as bytes).
     all: Utf32String,
+    /// Length in characters of the title at the start of `all`.
+    title_chars: usize,
 }
 
 /// One result: the entry and its score (higher is better).
@@ -30,26 +33,23 @@ impl Index {
         let items = vault
             .entries()
             .map(|(r, g, e)| {
-                let mut rest = String::with_capacity(64);
-                rest.push_str(&e.title);
-                rest.push(' ');
-                rest.push_str(&e.username);
+                let mut all = String::with_capacity(e.title.len() + e.username.len() + g.name.len() + 64);
+                all.push_str(&e.title);
+                all.push(' ');
+                all.push_str(&e.username);
                 for u in &e.urls {
-                    rest.push(' ');
-                    rest.push_str(u);
+                    all.push(' ');
+                    all.push_str(u);
                 }
                 for t in &e.tags {
-                    rest.push(' ');
-                    rest.push_str(t);
+                    all.push(' ');
+                    all.push_str(t);
                 }
-                rest.push(' ');
-                rest.push_str(&g.name);
-                Item {
-                    entry: r,
-                    title: Utf32String::from(e.title.as_str()),
-                    all: Utf32String::from(rest.as_str()),
-                }
-            })
+                all.push(' ');
+                all.push_str(&g.name);
+                                let title_chars = e.title.chars().count();
+                Item { entry: r, all: haystack(&all), title_chars }
+                            })
             .collect();
         Index { items }
     }
@@ -63,35 +63,40 @@ impl Index {
     }
 
     /// Entries matching `query`, best first; ties keep vault order. An empty
-    /// query matches everything with score 0.
-    pub fn query(&self, query: &str, matcher: &mut Matcher) -> Vec<Hit> {
+    /// query matches everything with score 0. Every word of the query must
+    /// match somewhere; a match in the title adds to the score, since the
+    /// title is what people type.
+    pub fn query(&self, query: &str) -> Vec<Hit> {
         let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
         if pattern.atoms.is_empty() {
-            return self
-                .items
-                .iter()
-                .map(|i| Hit {
-                    entry: i.entry,
-                    score: 0,
-                })
-                .collect();
+            return self.items.iter().map(|i| Hit { entry: i.entry, score: 0 }).collect();
         }
+        use rayon::prelude::*;
+                // Scored on all cores, each with its own matcher (a matcher holds
+        // scratch space and is not shared).
         let mut hits: Vec<Hit> = self
             .items
-            .iter()
-            .filter_map(|i| {
-                // Every word must match somewhere; a title match adds to the
-                // score, since the title is what people type.
+            .par_iter()
+            .map_init(self::matcher, |matcher, i| {
                 let all = pattern.score(i.all.slice(..), matcher)?;
-                let title = pattern.score(i.title.slice(..), matcher).unwrap_or(0);
-                Some(Hit {
-                    entry: i.entry,
-                    score: all + title,
-                })
+                let title = pattern.score(i.all.slice(..i.title_chars), matcher).unwrap_or(0);
+                Some(Hit { entry: i.entry, score: all + title })
             })
+            .flatten()
             .collect();
         hits.sort_by_key(|h| std::cmp::Reverse(h.score));
         hits
+    }
+}
+
+/// The matcher's form of `s`: ASCII as bytes, anything else as one
+/// `char` per code point (no grapheme segmentation, which costs more than
+/// the matching itself and changes nothing for titles and addresses).
+fn haystack(s: &str) -> Utf32String {
+    if s.is_ascii() {
+        Utf32String::Ascii(s.into())
+    } else {
+        Utf32String::Unicode(s.chars().collect())
     }
 }
 

@@ -133,6 +133,7 @@ pub struct Details {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SealedDetails {
     pub enc: [u8; ENC_LEN],
+    #[serde(with = "serde_bytes")]
     pub ciphertext: Vec<u8>,
 }
 
@@ -202,6 +203,7 @@ pub struct Record {
 /// A record's bytes and its author's signature over them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedRecord {
+    #[serde(with = "serde_bytes")]
     pub body: Vec<u8>,
     pub sig: Sig,
 }

@@ -114,6 +114,7 @@ pub struct Grant {
     pub group: GroupId,
     pub epoch: u32,
     pub enc: [u8; ENC_LEN],
+    #[serde(with = "serde_bytes")]
     pub sealed_key: Vec<u8>,
 }
 
@@ -146,6 +147,7 @@ pub struct Manifest {
 /// The manifest's encoded bytes with an owner's signature over them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedManifest {
+    #[serde(with = "serde_bytes")]
     pub body: Vec<u8>,
     pub signer: MemberId,
     pub signature: Sig,
@@ -168,6 +170,7 @@ pub struct Slot {
     pub salt: [u8; SALT_LEN],
     pub nonce: [u8; 24],
     /// XChaCha20-Poly1305 of the 64 secret key bytes.
+    #[serde(with = "serde_bytes")]
     pub wrapped: Vec<u8>,
 }
 
@@ -177,6 +180,7 @@ pub struct GroupBlob {
     pub group: GroupId,
     pub epoch: u32,
     pub nonce: [u8; 24],
+    #[serde(with = "serde_bytes")]
     pub ciphertext: Vec<u8>,
 }
 

@@ -504,31 +504,18 @@ pub fn unlock(
         group_keys.push((grant.group, grant.epoch, key));
     }
 
-    let mut groups = Vec::new();
-    for blob in &snapshot.groups {
-        let Some((_, _, key)) = group_keys
-            .iter()
-            .find(|(g, e, _)| *g == blob.group && *e == blob.epoch)
-        else {
-            continue;
-        };
-        let mut buf = zeroize::Zeroizing::new(blob.ciphertext.clone());
-        aead::open_in_place(
-            key,
-            &blob.nonce,
-            &group_aad(&snapshot.vault_id, blob.group, blob.epoch),
-            &mut buf,
-        )
-        .map_err(|_| VaultError::damaged("a group's data fails authentication"))?;
-        let payload: GroupPayload =
-            codec::decode(&buf).map_err(|_| VaultError::damaged("a group's data is malformed"))?;
-        groups.push(OpenGroup {
-            id: blob.group,
-            name: payload.name,
-            entries: payload.entries,
-            dirty: false,
-        });
-    }
+    // Groups decrypt and decode independently: one per core at a time.
+    let groups: Vec<OpenGroup> = {
+        use rayon::prelude::*;
+        snapshot
+            .groups
+            .par_iter()
+            .filter_map(|blob| {
+                let (_, _, key) = group_keys.iter().find(|(g, e, _)| *g == blob.group && *e == blob.epoch)?;
+                Some(open_group(&snapshot.vault_id, blob, key))
+            })
+            .collect::<Result<Vec<OpenGroup>, VaultError>>()?
+    };
     for (g, _, _) in &group_keys {
         if !groups.iter().any(|og| og.id == *g) {
             return Err(VaultError::damaged("a granted group's data is missing"));
@@ -1079,6 +1066,16 @@ impl Vault {
         let parts: Vec<&[u8]> = self.blobs.iter().map(|b| b.ciphertext.as_slice()).collect();
         hash::digest("baton content", &parts)
     }
+}
+
+/// Decrypts and decodes one group's blob.
+fn open_group(vault_id: &VaultId, blob: &GroupBlob, key: &Key32) -> Result<OpenGroup, VaultError> {
+    let mut buf = zeroize::Zeroizing::new(blob.ciphertext.clone());
+    aead::open_in_place(key, &blob.nonce, &group_aad(vault_id, blob.group, blob.epoch), &mut buf)
+        .map_err(|_| VaultError::damaged("a group's data fails authentication"))?;
+    let payload: GroupPayload =
+        codec::decode(&buf).map_err(|_| VaultError::damaged("a group's data is malformed"))?;
+    Ok(OpenGroup { id: blob.group, name: payload.name, entries: payload.entries, dirty: false })
 }
 
 fn decode_record(bytes: &[u8]) -> Result<audit::Record, VaultError> {
