@@ -12,8 +12,13 @@
 #   ROUNDS=3             rounds; every command runs once per round, in turn,
 #                        and the median of the round medians is reported
 #                        (the machine is shared: interleaving evens out drift)
-#   KDF_M=65536 KDF_T=3 KDF_P=4   Baton's Argon2id (KiB, passes, lanes);
-#                        the default is Baton's floor
+#   KDF_M=65536 KDF_T=2 KDF_P=1   Baton's Argon2id (KiB, passes, lanes).
+#                        The default costs about as much as keepassxc-cli's
+#                        minimum (-t 100 ms) and uses one core like its
+#                        AES-KDF, so that load from elsewhere on a shared
+#                        machine disturbs both alike; it is below Baton's floor,
+#                        so the vaults are --weak-kdf ones (one warning line
+#                        on stderr per run, in the full and the empty run alike).
 #   BATON_BIN=... FIXTURE_BIN=...  use these prebuilt binaries (target/release/
 #                        baton and the compare_fixture bench executable)
 #                        instead of building with cargo
@@ -40,8 +45,8 @@ RUNS=${RUNS:-10}
 WARMUP=${WARMUP:-2}
 ROUNDS=${ROUNDS:-3}
 KDF_M=${KDF_M:-65536}
-KDF_T=${KDF_T:-3}
-KDF_P=${KDF_P:-4}
+KDF_T=${KDF_T:-2}
+KDF_P=${KDF_P:-1}
 PW='correct horse battery staple' # common::PASSPHRASE in benches/common/mod.rs
 
 cd "$(dirname "$0")/.."
@@ -96,14 +101,14 @@ echo "KeePassXC full.kdbx:  $(info "$work/full.kdbx" 'KDF|Number of entries')" >
 baton_cmd() { echo "$BATON --vault $work/$1.baton --passphrase-file $work/pw search $2"; }
 kpx_cmd() { echo "keepassxc-cli search -q $work/$1.kdbx $2 < $work/${3:-pw}"; }
 
-# median_ms CMD: the median wall time of CMD over RUNS runs, in ms.
-median_ms() {
+# timing CMD: "median min" wall time of CMD over RUNS runs, in ms.
+timing() {
     local cmd=$1
     if [ "$have_hyperfine" = 1 ]; then
         hyperfine --style none -i -w "$WARMUP" -r "$RUNS" --export-csv "$work/h.csv" \
             "$cmd" >/dev/null 2>&1
         # command,mean,stddev,median,user,system,min,max (seconds)
-        awk -F, 'NR==2 { printf "%.1f", $4 * 1000 }' "$work/h.csv"
+        awk -F, 'NR==2 { printf "%.1f %.1f\n", $4 * 1000, $7 * 1000 }' "$work/h.csv"
     else
         local i t0 t1
         for ((i = 0; i < WARMUP; i++)); do sh -c "$cmd" >/dev/null 2>&1 || true; done
@@ -114,14 +119,15 @@ median_ms() {
             echo $(((t1 - t0) / 1000))
         done | sort -n | awk '{ a[NR] = $1 } END {
             m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
-            printf "%.1f", m / 1000 }'
+            printf "%.1f %.1f\n", m / 1000, a[1] / 1000 }'
     fi
 }
 
-# median of the numbers given
+# median / minimum of the numbers given
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END {
     m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
     printf "%.1f", m }'; }
+minimum() { printf '%s\n' "$@" | sort -g | head -1; }
 
 hits_baton() { sh -c "$(baton_cmd full "$1") --json" 2>/dev/null | grep -o '"id"' | wc -l; }
 hits_kpx() { sh -c "$(kpx_cmd full "$1")" 2>/dev/null | wc -l; }
@@ -135,27 +141,38 @@ echo "$(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1); $(keepa
 echo "timer: $tool, $RUNS runs + $WARMUP warm-up per command per round, $ROUNDS rounds, median of round medians;"
 echo "KDF: Baton Argon2id m=$KDF_M KiB t=$KDF_T p=$KDF_P ($KDF_MS ms in-process), KeePassXC AES-KDF calibrated with -t $KDF_MS."
 echo
-echo "| query | hits baton / kpx | baton full ms | baton empty ms | baton beyond KDF ms | kpx full ms | kpx empty ms | kpx wrong-pw ms | kpx beyond KDF ms | baton / kpx | target ≤ 0.10 |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "Two estimates per tool and query: from medians (the target's measure) and from minima"
+echo "(less sensitive to other load on a shared machine: contention only ever adds time)."
+echo
+echo "| query | hits baton / kpx | baton full − empty, median (ms) | kpx full − empty, median (ms) | ratio (median) | baton full − empty, min (ms) | kpx full − empty, min (ms) | ratio (min) | kpx KDF check: wrong-pw vs empty, median (ms) | target ratio ≤ 0.10 |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---|---|"
 for q in $QUERIES; do
-    declare -a bf=() be=() kf=() ke=() kw=()
+    declare -a bf=() be=() kf=() ke=() kw=() bfm=() bem=() kfm=() kem=()
     for ((r = 0; r < ROUNDS; r++)); do
-        bf+=("$(median_ms "$(baton_cmd full "$q")")")
-        kf+=("$(median_ms "$(kpx_cmd full "$q")")")
-        be+=("$(median_ms "$(baton_cmd empty "$q")")")
-        ke+=("$(median_ms "$(kpx_cmd empty "$q")")")
-        kw+=("$(median_ms "$(kpx_cmd full "$q" wrong)")")
+        read -r a b < <(timing "$(baton_cmd full "$q")"); bf+=("$a"); bfm+=("$b")
+        read -r a b < <(timing "$(kpx_cmd full "$q")"); kf+=("$a"); kfm+=("$b")
+        read -r a b < <(timing "$(baton_cmd empty "$q")"); be+=("$a"); bem+=("$b")
+        read -r a b < <(timing "$(kpx_cmd empty "$q")"); ke+=("$a"); kem+=("$b")
+        read -r a b < <(timing "$(kpx_cmd full "$q" wrong)"); kw+=("$a")
     done
-    BF=$(median "${bf[@]}")
-    BE=$(median "${be[@]}")
-    KF=$(median "${kf[@]}")
-    KE=$(median "${ke[@]}")
-    KW=$(median "${kw[@]}")
-    read -r BX KX RATIO VERDICT < <(awk -v bf="$BF" -v be="$BE" -v kf="$KF" -v ke="$KE" 'BEGIN {
+    BF=$(median "${bf[@]}") BE=$(median "${be[@]}") KF=$(median "${kf[@]}")
+    KE=$(median "${ke[@]}") KW=$(median "${kw[@]}")
+    BFM=$(minimum "${bfm[@]}") BEM=$(minimum "${bem[@]}") KFM=$(minimum "${kfm[@]}")
+    KEM=$(minimum "${kem[@]}")
+    row=$(awk -v bf="$BF" -v be="$BE" -v kf="$KF" -v ke="$KE" -v kw="$KW" \
+        -v bfm="$BFM" -v bem="$BEM" -v kfm="$KFM" -v kem="$KEM" 'BEGIN {
         bx = bf - be; kx = kf - ke; r = bx / kx
-        v = (r <= 0.10) ? sprintf("met (%.0f%% of the allowance)", r / 0.10 * 100) : sprintf("MISSED (%.2fx the allowance)", r / 0.10)
-        gsub(/ /, "_", v)
-        printf "%.1f %.1f %.3f %s\n", bx, kx, r, v }')
-    echo "| $q | $(hits_baton "$q") / $(hits_kpx "$q") | $BF | $BE | $BX | $KF | $KE | $KW | $KX | $RATIO | ${VERDICT//_/ } |"
-    echo "rounds for $q: baton full ${bf[*]}; baton empty ${be[*]}; kpx full ${kf[*]}; kpx empty ${ke[*]}; kpx wrong-pw ${kw[*]}" >&2
+        bxm = bfm - bem; kxm = kfm - kem; rm = bxm / kxm
+        worst = (r > rm) ? r : rm
+        v = (worst <= 0.10) ? "met" : ((r <= 0.10 || rm <= 0.10) ? "met by one estimate only" : "MISSED")
+        printf "%.1f | %.1f | %.3f | %.1f | %.1f | %.3f | %.1f vs %.1f | %s", bx, kx, r, bxm, kxm, rm, kw, ke, v }')
+    echo "| $q | $(hits_baton "$q") / $(hits_kpx "$q") | $row |"
+    {
+        echo "rounds for $q (median ms per round):"
+        echo "  baton full  ${bf[*]}   (min ${bfm[*]})"
+        echo "  baton empty ${be[*]}   (min ${bem[*]})"
+        echo "  kpx full    ${kf[*]}   (min ${kfm[*]})"
+        echo "  kpx empty   ${ke[*]}   (min ${kem[*]})"
+        echo "  kpx wrong   ${kw[*]}"
+    } >&2
 done

@@ -358,19 +358,19 @@ fn open_breakdown(o: &Opts, bytes: &[u8]) -> Vec<Row> {
             "write::seal_digest",
         ),
         row(
-            "  unlock: copy + XChaCha20-Poly1305 open",
+            "  unlock: copy + XChaCha20-Poly1305, 1 thread",
             decrypt_t,
             None,
             &format!("aead::open_in_place, {mb:.1} MB in {} groups", sealed.len()),
         ),
         row(
-            "  unlock: postcard decode of the groups",
+            "  unlock: decode the groups, 1 thread",
             Stats::new(decode_groups),
             None,
             "codec::decode::<GroupPayload>",
         ),
         row(
-            "  unlock: zeroize the plaintext buffers",
+            "  unlock: zeroize plaintexts, 1 thread",
             Stats::new(wipe),
             None,
             "Zeroizing<Vec<u8>> drop",
@@ -415,46 +415,48 @@ fn bench_search(o: &Opts, bytes: &[u8]) {
     search_breakdown(o, &v);
 }
 
-/// Where `Index::query`'s time goes, on a replica of the index built the
-/// same way as `search::Index::build` (its fields are private): fuzzy
-/// scoring of the combined haystack, the second scoring of the title, the
-/// sort, and what two threads or re-scoring only the previous keystroke's
-/// hits would give.
+/// Where `Index::query`'s time goes, on a replica of `search::Index` (its
+/// fields are private): one haystack per entry (title first, ASCII kept as
+/// bytes, other text one `char` per code point), fuzzy-scored whole and on
+/// its title prefix. The replica runs on one thread, to show what the cores
+/// add, and is compared with ASCII-only haystacks, with substring instead
+/// of fuzzy atoms, and with re-scoring only the previous keystroke's hits.
 fn search_breakdown(o: &Opts, v: &Vault) {
-    use nucleo_matcher::Utf32String;
     use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
+    use nucleo_matcher::{Matcher, Utf32String};
 
     struct Item {
-        title: Utf32String,
         all: Utf32String,
+        title_chars: usize,
     }
     let build = |ascii_only: bool| -> Vec<Item> {
         v.entries()
             .map(|(_, g, e)| {
-                let mut rest = String::with_capacity(64);
-                rest.push_str(&e.title);
-                rest.push(' ');
-                rest.push_str(&e.username);
+                let mut all = String::with_capacity(e.title.len() + 96);
+                all.push_str(&e.title);
+                all.push(' ');
+                all.push_str(&e.username);
                 for u in &e.urls {
-                    rest.push(' ');
-                    rest.push_str(u);
+                    all.push(' ');
+                    all.push_str(u);
                 }
                 for t in &e.tags {
-                    rest.push(' ');
-                    rest.push_str(t);
+                    all.push(' ');
+                    all.push_str(t);
                 }
-                rest.push(' ');
-                rest.push_str(&g.name);
-                let fix = |s: &str| {
-                    if ascii_only {
-                        s.replace('–', "-")
-                    } else {
-                        s.to_owned()
-                    }
+                all.push(' ');
+                all.push_str(&g.name);
+                if ascii_only {
+                    all = all.replace('–', "-");
+                }
+                let all = if all.is_ascii() {
+                    Utf32String::Ascii(all.into())
+                } else {
+                    Utf32String::Unicode(all.chars().collect())
                 };
                 Item {
-                    title: Utf32String::from(fix(&e.title).as_str()),
-                    all: Utf32String::from(fix(&rest).as_str()),
+                    all,
+                    title_chars: e.title.chars().count(),
                 }
             })
             .collect()
@@ -462,29 +464,19 @@ fn search_breakdown(o: &Opts, v: &Vault) {
     let build_full = measure(o.warmup.min(1), o.runs.min(5), || {
         std::hint::black_box(build(false));
     });
-    let build_ascii = measure(o.warmup.min(1), o.runs.min(5), || {
-        std::hint::black_box(build(true));
-    });
     let items = build(false);
     let ascii_items = build(true);
     let unicode = items
         .iter()
         .filter(|i| matches!(i.all, Utf32String::Unicode(_)))
         .count();
-    let mut rows = vec![
-        row(
-            "replica Index::build",
-            build_full,
-            None,
-            "as search::Index::build",
-        ),
-        row(
-            "replica Index::build, titles made ASCII",
-            build_ascii,
-            None,
-            "– replaced by -: no grapheme split",
-        ),
-    ];
+    let mut rows = vec![row(
+        "replica Index::build, 1 thread",
+        build_full,
+        None,
+        "as search::Index::build",
+    )];
+    let target = Some(Duration::from_millis(16));
     for (q, prev) in [
         ("p", ""),
         ("acm", "ac"),
@@ -494,19 +486,31 @@ fn search_breakdown(o: &Opts, v: &Vault) {
     ] {
         let pat = Pattern::parse(q, CaseMatching::Smart, Normalization::Smart);
         let mut m = search::matcher();
-        let all_only = measure(o.warmup, o.runs, || {
-            let n = items
-                .iter()
-                .filter(|i| pat.score(i.all.slice(..), &mut m).is_some())
-                .count();
-            std::hint::black_box(n);
+        // Index::query's work for item `k`, on this thread.
+        let score = |items: &[Item], k: usize, m: &mut Matcher| -> Option<(u32, u32)> {
+            let i = &items[k];
+            let a = pat.score(i.all.slice(..), m)?;
+            let t = pat.score(i.all.slice(..i.title_chars), m).unwrap_or(0);
+            Some((k as u32, a + t))
+        };
+        let query = |items: &[Item], m: &mut Matcher| -> Vec<(u32, u32)> {
+            let mut h: Vec<(u32, u32)> = (0..items.len())
+                .filter_map(|k| score(items, k, m))
+                .collect();
+            h.sort_by_key(|x| std::cmp::Reverse(x.1));
+            h
+        };
+        let one_thread = measure(o.warmup, o.runs, || {
+            std::hint::black_box(query(&items, &mut m));
         });
-        let ascii_all_only = measure(o.warmup, o.runs, || {
-            let n = ascii_items
-                .iter()
-                .filter(|i| pat.score(i.all.slice(..), &mut m).is_some())
-                .count();
-            std::hint::black_box(n);
+        let ascii = measure(o.warmup, o.runs, || {
+            std::hint::black_box(query(&ascii_items, &mut m));
+        });
+        let hits = query(&items, &mut m);
+        let sort = measure(o.warmup, o.runs, || {
+            let mut h = hits.clone();
+            h.sort_by_key(|x| std::cmp::Reverse(x.1));
+            std::hint::black_box(h);
         });
         let substring: Vec<Atom> = q
             .split_whitespace()
@@ -535,95 +539,43 @@ fn search_breakdown(o: &Opts, v: &Vault) {
             h.sort_by_key(|x| std::cmp::Reverse(x.1));
             std::hint::black_box(h);
         });
-        let score_all = |items: &[Item], m: &mut nucleo_matcher::Matcher| -> Vec<(u32, u32)> {
-            items
-                .iter()
-                .enumerate()
-                .filter_map(|(k, i)| {
-                    let a = pat.score(i.all.slice(..), m)?;
-                    let t = pat.score(i.title.slice(..), m).unwrap_or(0);
-                    Some((k as u32, a + t))
-                })
-                .collect()
-        };
-        let both = measure(o.warmup, o.runs, || {
-            std::hint::black_box(score_all(&items, &mut m));
-        });
-        let hits = score_all(&items, &mut m);
-        let sort = measure(o.warmup, o.runs, || {
-            let mut h = hits.clone();
-            h.sort_by_key(|x| std::cmp::Reverse(x.1));
-            std::hint::black_box(h);
-        });
-        let two_threads = measure(o.warmup, o.runs, || {
-            let (a, b) = items.split_at(items.len() / 2);
-            let (mut ha, hb) = std::thread::scope(|sc| {
-                let t = sc.spawn(|| score_all(b, &mut search::matcher()));
-                let ha = score_all(a, &mut search::matcher());
-                (ha, t.join().expect("scoring thread"))
-            });
-            ha.extend(hb);
-            ha.sort_by_key(|x| std::cmp::Reverse(x.1));
-            std::hint::black_box(ha);
-        });
         // Incremental: the query extends the previous keystroke's, so only
         // that keystroke's hits can still match.
         let prev_pat = Pattern::parse(prev, CaseMatching::Smart, Normalization::Smart);
-        let prev_hits: Vec<u32> = items
-            .iter()
-            .enumerate()
-            .filter(|(_, i)| prev_pat.score(i.all.slice(..), &mut m).is_some())
-            .map(|(k, _)| k as u32)
+        let prev_hits: Vec<usize> = (0..items.len())
+            .filter(|&k| prev_pat.score(items[k].all.slice(..), &mut m).is_some())
             .collect();
         let incremental = measure(o.warmup, o.runs, || {
             let mut h: Vec<(u32, u32)> = prev_hits
                 .iter()
-                .filter_map(|&k| {
-                    let i = &items[k as usize];
-                    let a = pat.score(i.all.slice(..), &mut m)?;
-                    let t = pat.score(i.title.slice(..), &mut m).unwrap_or(0);
-                    Some((k, a + t))
-                })
+                .filter_map(|&k| score(&items, k, &mut m))
                 .collect();
             h.sort_by_key(|x| std::cmp::Reverse(x.1));
             std::hint::black_box(h);
         });
-        let n = hits.len();
         rows.push(row(
-            format!("{q:?}: score combined haystack only"),
-            all_only,
-            None,
-            &format!("{n} hits"),
+            format!("{q:?}: as Index::query on 1 thread"),
+            one_thread,
+            target,
+            &format!("{} hits", hits.len()),
         ));
         rows.push(row(
-            format!("{q:?}: same, titles made ASCII"),
-            ascii_all_only,
-            None,
+            format!("{q:?}: same, haystacks made ASCII"),
+            ascii,
+            target,
             "– replaced by -",
         ));
+        rows.push(row(format!("{q:?}: of which the sort"), sort, None, ""));
         rows.push(row(
-            format!("{q:?}: + score title (as Index::query)"),
-            both,
-            None,
-            "",
-        ));
-        rows.push(row(format!("{q:?}: sort the hits"), sort, None, ""));
-        rows.push(row(
-            format!("{q:?}: substring atoms, ASCII, + sort"),
+            format!("{q:?}: substring atoms, ASCII, 1 thread"),
             substring_t,
-            Some(Duration::from_millis(16)),
+            target,
             "AtomKind::Substring instead of fuzzy",
         ));
         rows.push(row(
-            format!("{q:?}: whole query on 2 threads"),
-            two_threads,
-            Some(Duration::from_millis(16)),
-            "std::thread::scope",
-        ));
-        rows.push(row(
-            format!("{q:?}: re-score only hits of {prev:?}"),
+            format!("{q:?}: re-score only hits of {prev:?}, 1 thread"),
             incremental,
-            Some(Duration::from_millis(16)),
+            target,
             &format!("{} candidates", prev_hits.len()),
         ));
     }

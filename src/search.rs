@@ -33,7 +33,8 @@ impl Index {
         let items = vault
             .entries()
             .map(|(r, g, e)| {
-                let mut all = String::with_capacity(e.title.len() + e.username.len() + g.name.len() + 64);
+                let mut all =
+                    String::with_capacity(e.title.len() + e.username.len() + g.name.len() + 64);
                 all.push_str(&e.title);
                 all.push(' ');
                 all.push_str(&e.username);
@@ -47,9 +48,13 @@ impl Index {
                 }
                 all.push(' ');
                 all.push_str(&g.name);
-                                let title_chars = e.title.chars().count();
-                Item { entry: r, all: haystack(&all), title_chars }
-                            })
+                let title_chars = e.title.chars().count();
+                Item {
+                    entry: r,
+                    all: haystack(&all),
+                    title_chars,
+                }
+            })
             .collect();
         Index { items }
     }
@@ -69,18 +74,30 @@ impl Index {
     pub fn query(&self, query: &str) -> Vec<Hit> {
         let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
         if pattern.atoms.is_empty() {
-            return self.items.iter().map(|i| Hit { entry: i.entry, score: 0 }).collect();
+            return self
+                .items
+                .iter()
+                .map(|i| Hit {
+                    entry: i.entry,
+                    score: 0,
+                })
+                .collect();
         }
         use rayon::prelude::*;
-                // Scored on all cores, each with its own matcher (a matcher holds
+        // Scored on all cores, each with its own matcher (a matcher holds
         // scratch space and is not shared).
         let mut hits: Vec<Hit> = self
             .items
             .par_iter()
             .map_init(self::matcher, |matcher, i| {
                 let all = pattern.score(i.all.slice(..), matcher)?;
-                let title = pattern.score(i.all.slice(..i.title_chars), matcher).unwrap_or(0);
-                Some(Hit { entry: i.entry, score: all + title })
+                let title = pattern
+                    .score(i.all.slice(..i.title_chars), matcher)
+                    .unwrap_or(0);
+                Some(Hit {
+                    entry: i.entry,
+                    score: all + title,
+                })
             })
             .flatten()
             .collect();

@@ -511,7 +511,9 @@ pub fn unlock(
             .groups
             .par_iter()
             .filter_map(|blob| {
-                let (_, _, key) = group_keys.iter().find(|(g, e, _)| *g == blob.group && *e == blob.epoch)?;
+                let (_, _, key) = group_keys
+                    .iter()
+                    .find(|(g, e, _)| *g == blob.group && *e == blob.epoch)?;
                 Some(open_group(&snapshot.vault_id, blob, key))
             })
             .collect::<Result<Vec<OpenGroup>, VaultError>>()?
@@ -1071,11 +1073,21 @@ impl Vault {
 /// Decrypts and decodes one group's blob.
 fn open_group(vault_id: &VaultId, blob: &GroupBlob, key: &Key32) -> Result<OpenGroup, VaultError> {
     let mut buf = zeroize::Zeroizing::new(blob.ciphertext.clone());
-    aead::open_in_place(key, &blob.nonce, &group_aad(vault_id, blob.group, blob.epoch), &mut buf)
-        .map_err(|_| VaultError::damaged("a group's data fails authentication"))?;
+    aead::open_in_place(
+        key,
+        &blob.nonce,
+        &group_aad(vault_id, blob.group, blob.epoch),
+        &mut buf,
+    )
+    .map_err(|_| VaultError::damaged("a group's data fails authentication"))?;
     let payload: GroupPayload =
         codec::decode(&buf).map_err(|_| VaultError::damaged("a group's data is malformed"))?;
-    Ok(OpenGroup { id: blob.group, name: payload.name, entries: payload.entries, dirty: false })
+    Ok(OpenGroup {
+        id: blob.group,
+        name: payload.name,
+        entries: payload.entries,
+        dirty: false,
+    })
 }
 
 fn decode_record(bytes: &[u8]) -> Result<audit::Record, VaultError> {
