@@ -3,7 +3,7 @@
 //! concealed values). Built once per unlock, queried per keystroke.
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
-use nucleo_matcher::{Config, Matcher, Utf32String};
+use nucleo_matcher::{Config, Matcher, Utf32Str, Utf32String};
 
 use crate::vault::{EntryRef, Vault};
 
@@ -106,6 +106,65 @@ impl Index {
     }
 }
 
+/// One search without an index, for a command that searches once: each
+/// entry's text is put together in a reusable buffer and scored in place,
+/// on all cores. Same matching and order as [`Index::query`].
+pub fn search_once(vault: &Vault, query: &str) -> Vec<Hit> {
+    use rayon::prelude::*;
+    let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
+    let entries: Vec<_> = vault.entries().collect();
+    if pattern.atoms.is_empty() {
+        return entries
+            .iter()
+            .map(|(r, _, _)| Hit {
+                entry: *r,
+                score: 0,
+            })
+            .collect();
+    }
+    let mut hits: Vec<Hit> = entries
+        .par_iter()
+        .map_init(
+            || (matcher(), String::new(), Vec::new()),
+            |(m, text, chars), (r, g, e)| {
+                text.clear();
+                text.push_str(&e.title);
+                let title_len = text.len();
+                text.push(' ');
+                text.push_str(&e.username);
+                for u in &e.urls {
+                    text.push(' ');
+                    text.push_str(u);
+                }
+                for t in &e.tags {
+                    text.push(' ');
+                    text.push_str(t);
+                }
+                text.push(' ');
+                text.push_str(&g.name);
+                let (all, title) = if text.is_ascii() {
+                    let b = text.as_bytes();
+                    (Utf32Str::Ascii(b), Utf32Str::Ascii(&b[..title_len]))
+                } else {
+                    chars.clear();
+                    chars.extend(text.chars());
+                    let n = text[..title_len].chars().count();
+                    (Utf32Str::Unicode(chars), Utf32Str::Unicode(&chars[..n]))
+                };
+                let all = pattern.score(all, m)?;
+                let title = pattern.score(title, m).unwrap_or(0);
+                Some(Hit {
+                    entry: *r,
+                    score: all + title,
+                })
+            },
+        )
+        .flatten()
+        .collect();
+    hits.sort_by_key(|h| std::cmp::Reverse(h.score));
+    hits
+}
+
 /// The matcher's form of `s`: ASCII as bytes, anything else as one
 /// `char` per code point (no grapheme segmentation, which costs more than
 /// the matching itself and changes nothing for titles and addresses).
@@ -120,4 +179,66 @@ fn haystack(s: &str) -> Utf32String {
 /// A matcher configured for entry search.
 pub fn matcher() -> Matcher {
     Matcher::new(Config::DEFAULT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::kdf::KdfParams;
+    use crate::secret::Passphrase;
+    use crate::vault::{CreateOptions, Entry, EntryId, create};
+    use rand::SeedableRng;
+
+    fn sample() -> Vault {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+        let opts = CreateOptions {
+            owner: "alice",
+            firm_domain: None,
+            kdf: KdfParams {
+                memory_kib: 8,
+                time: 1,
+                parallelism: 1,
+            },
+            weak_kdf: true,
+            now: 0,
+        };
+        let mut v = create(
+            opts,
+            &Passphrase::from_slice(b"pw"),
+            &Passphrase::from_slice(b"rc"),
+            &mut rng,
+        )
+        .expect("create");
+        for (title, user, group) in [
+            ("Acme Payroll", "pay", "Clients/Acme"),
+            ("Büro – Drucker", "admin", "Office"),
+            ("GitHub", "octo", "Dev"),
+            ("Bank", "boss", "Finance"),
+        ] {
+            let mut e = Entry::new(EntryId::random(&mut rng), title.into(), 0, 1);
+            e.username = user.into();
+            v.add(group, e, &mut rng).expect("add");
+        }
+        v
+    }
+
+    #[test]
+    fn search_once_agrees_with_the_index() {
+        let v = sample();
+        let index = Index::build(&v);
+        for q in [
+            "", "acmpay", "bnk", "drucker", "büro", "off", "zzz", "git dev",
+        ] {
+            assert_eq!(search_once(&v, q), index.query(q), "query {q:?}");
+        }
+        let titles = |q: &str| -> Vec<String> {
+            search_once(&v, q)
+                .iter()
+                .map(|h| v.entry(h.entry).title.clone())
+                .collect()
+        };
+        assert_eq!(titles("bnk"), ["Bank"]);
+        assert_eq!(titles("drucker"), ["Büro – Drucker"]);
+        assert!(titles("zzz").is_empty());
+    }
 }

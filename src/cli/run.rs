@@ -475,8 +475,7 @@ fn list(ctx: &Context, group: Option<&str>, json: bool) -> Result<()> {
 fn search_cmd(ctx: &Context, query: &str, json: bool) -> Result<()> {
     let mut s = open(ctx, false, "search")?;
     s.record_unlock(ctx);
-    let index = search::Index::build(&s.vault);
-    let hits = index.query(query);
+    let hits = search::search_once(&s.vault, query);
     let rows: Vec<EntrySummary<'_>> = hits
         .iter()
         .map(|h| EntrySummary::new(s.vault.group_name(h.entry), s.vault.entry(h.entry)))
