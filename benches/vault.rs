@@ -893,12 +893,16 @@ fn bench_argon2(o: &Opts) {
                     format!("argon2 crate, buffer reused, m={} MiB p={p}", m / 1024)
                 }
             };
-            let note = format!(
-                "{:.2} cores busy, {:.0}% of CPU in the kernel{}",
-                cpu[k] / wall[k],
-                100.0 * sys[k] / cpu[k].max(1e-9),
-                if reference { "; whole process" } else { "" }
-            );
+            let note = if wall[k] < 0.5 {
+                String::from("too short to measure CPU time (10 ms ticks)")
+            } else {
+                format!(
+                    "{:.2} cores busy, {:.0}% of CPU in the kernel{}",
+                    cpu[k] / wall[k],
+                    100.0 * sys[k] / cpu[k].max(1e-9),
+                    if reference { "; whole process" } else { "" }
+                )
+            };
             rows.push(row(name, Stats::new(samples[k].clone()), None, &note));
         }
         if have_ref {
