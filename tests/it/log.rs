@@ -318,3 +318,78 @@ fn no_secret_is_shown_when_the_record_cannot_be_written() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Bank"));
 }
+
+#[test]
+fn a_record_re_signed_in_another_members_name_is_caught() {
+    // Bob, a contractor, rewrites his own record to say alice wrote it and
+    // signs it again with his key.
+    use baton::audit::SignedRecord;
+    use baton::format::codec;
+    use baton::secret::Passphrase;
+    use baton::vault::{self, Credential};
+    use rand::SeedableRng;
+    let env = Env::new();
+    env.init();
+    env.ok(&["add", "Bank"]);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(21);
+    let file = read::parse(&env.bytes()).unwrap();
+    let pass = Passphrase::from_slice(crate::common::PASS.as_bytes());
+    let seen =
+        baton::store::read_high_water(&crate::common::state_dir(&env), &file.snapshot.vault_id)
+            .unwrap();
+    let mut v = vault::unlock(
+        file,
+        Credential::Passphrase {
+            member: None,
+            passphrase: &pass,
+        },
+        1_790_000_000,
+        8 << 30,
+        &seen,
+    )
+    .unwrap();
+    let bob = vault::testkit::add_member(
+        &mut v,
+        "bob",
+        baton::format::Role::Contractor,
+        b"bob's passphrase",
+        1_790_000_000,
+        &mut rng,
+    )
+    .unwrap();
+    let sealed = v.seal(1_790_000_000, &mut rng).unwrap();
+    std::fs::write(&env.vault, &sealed).unwrap();
+    // Bob opens the vault: his own unlock record, signed by him.
+    let out = env
+        .cmd(&["--member", "bob", "list"])
+        .env("BATON_PASSPHRASE", "bob's passphrase")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(code(&env.run(&["log", "verify"])), 0);
+    let good = env.bytes();
+    let (sealed_len, frames) = tail_frames(&good);
+    let last = frames.last().unwrap();
+    let signed: SignedRecord = codec::decode(last).unwrap();
+    let mut record: baton::audit::Record = codec::decode(&signed.body).unwrap();
+    assert_eq!(record.member, 2, "the last record is bob's");
+    record.member = 1;
+    let body = codec::encode(&record);
+    let mut msg = file_vault_id(&good).to_vec();
+    msg.extend_from_slice(&body);
+    let sig = baton::format::Sig(bob.sign(baton::audit::RECORD_LABEL, &msg));
+    let forged = codec::encode(&SignedRecord { body, sig });
+    let mut frames = frames.clone();
+    let n = frames.len();
+    frames[n - 1] = forged;
+    let msg = verify_fails(
+        &env,
+        &rebuild(&good[..sealed_len], &frames),
+        "record re-signed by bob as alice",
+    );
+    assert!(msg.contains("the signature is not alice's"), "{msg}");
+}
+
+fn file_vault_id(bytes: &[u8]) -> [u8; 16] {
+    read::parse(bytes).unwrap().snapshot.vault_id
+}
