@@ -219,7 +219,7 @@ mod tests {
     fn lengths() {
         let mut r = rng(1);
         for len in [4, 5, 24, 100, 1024] {
-            let p = password(&opts(len, true, true, true, true), &mut r).unwrap();
+            let p = password(&opts(len, true, true, true, true), &mut r).expect("valid test input");
             assert_eq!(p.chars().count(), len);
             assert_eq!(p.len(), len);
         }
@@ -257,7 +257,7 @@ mod tests {
         let all = opts(4, true, true, true, true);
         let mut first_chars = HashSet::new();
         for _ in 0..2000 {
-            let p = password(&all, &mut r).unwrap();
+            let p = password(&all, &mut r).expect("valid test input");
             assert!(has(&p, LOWER) && has(&p, UPPER) && has(&p, DIGITS) && has(&p, SYMBOLS));
             first_chars.insert(p.as_bytes()[0]);
         }
@@ -267,7 +267,7 @@ mod tests {
         }
         let two = opts(4, false, true, true, false);
         for _ in 0..500 {
-            let p = password(&two, &mut r).unwrap();
+            let p = password(&two, &mut r).expect("valid test input");
             assert!(has(&p, UPPER) && has(&p, DIGITS));
             assert!(!has(&p, LOWER) && !has(&p, SYMBOLS));
         }
@@ -278,12 +278,12 @@ mod tests {
         let mut r = rng(4);
         let o = opts(64, true, true, true, false);
         for _ in 0..500 {
-            let p = password(&o, &mut r).unwrap();
+            let p = password(&o, &mut r).expect("valid test input");
             assert!(p.chars().all(|c| c.is_ascii_alphanumeric()));
             assert!(!has(&p, SYMBOLS));
         }
         let digits_only = opts(12, false, false, true, false);
-        let p = password(&digits_only, &mut r).unwrap();
+        let p = password(&digits_only, &mut r).expect("valid test input");
         assert!(p.chars().all(|c| c.is_ascii_digit()));
     }
 
@@ -307,14 +307,14 @@ mod tests {
     fn passphrases() {
         let mut r = rng(5);
         let words: HashSet<&str> = eff_wordlist::large::LIST.iter().map(|(_, w)| *w).collect();
-        let p = passphrase(6, " | ", &mut r).unwrap();
+        let p = passphrase(6, " | ", &mut r).expect("valid test input");
         let parts: Vec<&str> = p.split(" | ").collect();
         assert_eq!(parts.len(), 6);
         assert!(parts.iter().all(|w| words.contains(w)));
-        let p = passphrase(64, "", &mut r).unwrap();
+        let p = passphrase(64, "", &mut r).expect("valid test input");
         assert!(p.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
-        let a = passphrase(5, "-", &mut r).unwrap();
-        let b = passphrase(5, "-", &mut r).unwrap();
+        let a = passphrase(5, "-", &mut r).expect("valid test input");
+        let b = passphrase(5, "-", &mut r).expect("valid test input");
         assert_ne!(a, b);
     }
 
@@ -349,7 +349,7 @@ mod tests {
         let n = 100_000;
         let o = opts(64, true, true, true, true);
         for _ in 0..n {
-            let p = password(&o, &mut r).unwrap();
+            let p = password(&o, &mut r).expect("valid test input");
             counts[usize::from(p.as_bytes()[0])] += 1;
         }
         let expected = n as f64 / pool.len() as f64;

@@ -534,7 +534,7 @@ mod tests {
     const SEED_SHA512: &[u8] = b"1234567890123456789012345678901234567890123456789012345678901234";
 
     fn rfc(secret: &[u8], algorithm: Algorithm) -> Totp {
-        Totp::new(secret.to_vec(), algorithm, 8, 30, None, None).unwrap()
+        Totp::new(secret.to_vec(), algorithm, 8, 30, None, None).expect("valid test input")
     }
 
     fn same(a: &Totp, b: &Totp) {
@@ -571,7 +571,8 @@ mod tests {
     /// a 30 s period: t = 0 is counter 0, t = 30 is counter 1.
     #[test]
     fn rfc4226_six_digits() {
-        let t = Totp::new(SEED_SHA1.to_vec(), Algorithm::Sha1, 6, 30, None, None).unwrap();
+        let t = Totp::new(SEED_SHA1.to_vec(), Algorithm::Sha1, 6, 30, None, None)
+            .expect("valid test input");
         assert_eq!(t.code_at(0).0.as_str(), "755224");
         assert_eq!(t.code_at(30).0.as_str(), "287082");
         assert_eq!(t.code_at(9 * 30).0.as_str(), "520489");
@@ -597,7 +598,8 @@ mod tests {
     fn ten_digits_are_zero_padded_31_bit_value() {
         // RFC 4226 Appendix D: truncated values 0x4c93cf18 (counter 0) and
         // 0x41397eea (counter 1).
-        let t = Totp::new(SEED_SHA1.to_vec(), Algorithm::Sha1, 10, 30, None, None).unwrap();
+        let t = Totp::new(SEED_SHA1.to_vec(), Algorithm::Sha1, 10, 30, None, None)
+            .expect("valid test input");
         assert_eq!(t.code_at(0).0.as_str(), "1284755224");
         assert_eq!(t.code_at(30).0.as_str(), "1094287082");
     }
@@ -608,7 +610,8 @@ mod tests {
         assert_eq!(t.code_at(59).1, 1);
         assert_eq!(t.code_at(60).1, 30);
         assert_eq!(t.code_at(61).1, 29);
-        let t = Totp::new(SEED_SHA1.to_vec(), Algorithm::Sha1, 6, 60, None, None).unwrap();
+        let t = Totp::new(SEED_SHA1.to_vec(), Algorithm::Sha1, 6, 60, None, None)
+            .expect("valid test input");
         assert_eq!(t.code_at(1_700_000_000).1, 40); // 1_700_000_000 % 60 == 20
     }
 
@@ -625,15 +628,19 @@ mod tests {
     fn bare_secret() {
         // "12345678901234567890" in base32.
         let b32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
-        let t = Totp::parse(b32).unwrap();
+        let t = Totp::parse(b32).expect("valid test input");
         assert_eq!(t.secret(), SEED_SHA1);
         assert_eq!((t.algorithm, t.digits, t.period), (Algorithm::Sha1, 6, 30));
         assert_eq!(t.issuer, None);
-        let messy = Totp::parse("  gezd gnbv-gy3t qojq gezd gnbv gy3t qojq ").unwrap();
+        let messy =
+            Totp::parse("  gezd gnbv-gy3t qojq gezd gnbv gy3t qojq ").expect("valid test input");
         assert_eq!(messy.secret(), SEED_SHA1);
         // "f" padded and unpadded (RFC 4648 section 10).
-        assert_eq!(Totp::parse("MY======").unwrap().secret(), b"f");
-        assert_eq!(Totp::parse("my").unwrap().secret(), b"f");
+        assert_eq!(
+            Totp::parse("MY======").expect("valid test input").secret(),
+            b"f"
+        );
+        assert_eq!(Totp::parse("my").expect("valid test input").secret(), b"f");
     }
 
     #[test]
@@ -662,7 +669,7 @@ mod tests {
     #[test]
     fn uri_with_encoded_label_and_issuer() {
         let uri = "otpauth://totp/ACME%20Co:john.doe%40email.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME+Co&ALGORITHM=sha256&Digits=8&period=60";
-        let t = Totp::parse(uri).unwrap();
+        let t = Totp::parse(uri).expect("valid test input");
         assert_eq!(t.secret(), SEED_SHA1);
         assert_eq!(t.algorithm, Algorithm::Sha256);
         assert_eq!(t.digits, 8);
@@ -675,27 +682,33 @@ mod tests {
     fn uri_label_forms() {
         let s = "secret=MY";
         // Encoded colon and a space after it (Google key-uri format).
-        let t = Totp::parse(&format!("otpauth://totp/Example%3A%20alice?{s}")).unwrap();
+        let t = Totp::parse(&format!("otpauth://totp/Example%3A%20alice?{s}"))
+            .expect("valid test input");
         assert_eq!(t.issuer.as_deref(), Some("Example"));
         assert_eq!(t.account.as_deref(), Some("alice"));
         // No issuer anywhere.
-        let t = Totp::parse(&format!("OTPAUTH://TOTP/alice%40example.com?{s}")).unwrap();
+        let t = Totp::parse(&format!("OTPAUTH://TOTP/alice%40example.com?{s}"))
+            .expect("valid test input");
         assert_eq!(t.issuer, None);
         assert_eq!(t.account.as_deref(), Some("alice@example.com"));
         // Issuer parameter only.
-        let t = Totp::parse(&format!("otpauth://totp/alice?{s}&issuer=Big%20Corp")).unwrap();
+        let t = Totp::parse(&format!("otpauth://totp/alice?{s}&issuer=Big%20Corp"))
+            .expect("valid test input");
         assert_eq!(t.issuer.as_deref(), Some("Big Corp"));
         assert_eq!(t.account.as_deref(), Some("alice"));
         // Parameter wins over a different label prefix.
-        let t = Totp::parse(&format!("otpauth://totp/Old:alice?issuer=New&{s}")).unwrap();
+        let t = Totp::parse(&format!("otpauth://totp/Old:alice?issuer=New&{s}"))
+            .expect("valid test input");
         assert_eq!(t.issuer.as_deref(), Some("New"));
         assert_eq!(t.account.as_deref(), Some("alice"));
         // Issuer containing a colon, matched against the parameter.
-        let t = Totp::parse(&format!("otpauth://totp/a%3Ab:c?issuer=a%3Ab&{s}")).unwrap();
+        let t = Totp::parse(&format!("otpauth://totp/a%3Ab:c?issuer=a%3Ab&{s}"))
+            .expect("valid test input");
         assert_eq!(t.issuer.as_deref(), Some("a:b"));
         assert_eq!(t.account.as_deref(), Some("c"));
         // Empty label, unknown parameters ignored, fragment ignored.
-        let t = Totp::parse(&format!("otpauth://totp/?{s}&image=x&color=red#frag")).unwrap();
+        let t = Totp::parse(&format!("otpauth://totp/?{s}&image=x&color=red#frag"))
+            .expect("valid test input");
         assert_eq!((&t.issuer, &t.account), (&None, &None));
         assert_eq!(t.secret(), b"f");
     }
@@ -794,7 +807,7 @@ mod tests {
             Some("ACME Co".into()),
             Some("john@x.com".into()),
         )
-        .unwrap();
+        .expect("valid test input");
         assert_eq!(
             t.to_uri().as_str(),
             "otpauth://totp/ACME%20Co:john%40x.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\
@@ -828,8 +841,8 @@ mod tests {
                     issuer.map(Into::into),
                     account.map(Into::into),
                 )
-                .unwrap();
-                let back = Totp::parse(&t.to_uri()).unwrap();
+                .expect("valid test input");
+                let back = Totp::parse(&t.to_uri()).expect("valid test input");
                 same(&t, &back);
                 assert_eq!(back.to_uri(), t.to_uri());
             }
@@ -846,11 +859,17 @@ mod tests {
             Some("I".into()),
             None,
         )
-        .unwrap();
-        let bytes = postcard::to_stdvec(&t).unwrap();
-        same(&t, &postcard::from_bytes::<Totp>(&bytes).unwrap());
-        let json = serde_json::to_string(&t).unwrap();
-        same(&t, &serde_json::from_str::<Totp>(&json).unwrap());
+        .expect("valid test input");
+        let bytes = postcard::to_stdvec(&t).expect("valid test input");
+        same(
+            &t,
+            &postcard::from_bytes::<Totp>(&bytes).expect("valid test input"),
+        );
+        let json = serde_json::to_string(&t).expect("valid test input");
+        same(
+            &t,
+            &serde_json::from_str::<Totp>(&json).expect("valid test input"),
+        );
         // Deserialization re-validates.
         let bad = json.replace("\"digits\":7", "\"digits\":3");
         assert!(serde_json::from_str::<Totp>(&bad).is_err());
@@ -866,7 +885,7 @@ mod tests {
             None,
             None,
         )
-        .unwrap();
+        .expect("valid test input");
         let s = format!("{t:?}");
         assert_eq!(s, "Totp { algorithm: Sha1, digits: 6, period: 30, .. }");
         assert_eq!(t.duplicate().secret(), t.secret());
