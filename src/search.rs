@@ -5,7 +5,7 @@
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str, Utf32String};
 
-use crate::vault::{EntryRef, Vault};
+use crate::vault::{Entry, EntryRef, Vault};
 
 /// The searchable text of every live entry the member can read.
 pub struct Index {
@@ -33,21 +33,8 @@ impl Index {
         let items = vault
             .entries()
             .map(|(r, g, e)| {
-                let mut all =
-                    String::with_capacity(e.title.len() + e.username.len() + g.name.len() + 64);
-                all.push_str(&e.title);
-                all.push(' ');
-                all.push_str(&e.username);
-                for u in &e.urls {
-                    all.push(' ');
-                    all.push_str(u);
-                }
-                for t in &e.tags {
-                    all.push(' ');
-                    all.push_str(t);
-                }
-                all.push(' ');
-                all.push_str(&g.name);
+                let mut all = String::new();
+                searchable_text(&mut all, e, &g.name);
                 let title_chars = e.title.chars().count();
                 Item {
                     entry: r,
@@ -89,14 +76,10 @@ impl Index {
         let mut hits: Vec<Hit> = self
             .items
             .par_iter()
-            .map_init(self::matcher, |matcher, i| {
-                let all = pattern.score(i.all.slice(..), matcher)?;
-                let title = pattern
-                    .score(i.all.slice(..i.title_chars), matcher)
-                    .unwrap_or(0);
-                Some(Hit {
+            .map_init(self::matcher, |m, i| {
+                score(&pattern, i.all.slice(..), i.all.slice(..i.title_chars), m).map(|score| Hit {
                     entry: i.entry,
-                    score: all + title,
+                    score,
                 })
             })
             .flatten()
@@ -127,21 +110,8 @@ pub fn search_once(vault: &Vault, query: &str) -> Vec<Hit> {
         .map_init(
             || (matcher(), String::new(), Vec::new()),
             |(m, text, chars), (r, g, e)| {
-                text.clear();
-                text.push_str(&e.title);
-                let title_len = text.len();
-                text.push(' ');
-                text.push_str(&e.username);
-                for u in &e.urls {
-                    text.push(' ');
-                    text.push_str(u);
-                }
-                for t in &e.tags {
-                    text.push(' ');
-                    text.push_str(t);
-                }
-                text.push(' ');
-                text.push_str(&g.name);
+                searchable_text(text, e, &g.name);
+                let title_len = e.title.len();
                 let (all, title) = if text.is_ascii() {
                     let b = text.as_bytes();
                     (Utf32Str::Ascii(b), Utf32Str::Ascii(&b[..title_len]))
@@ -151,18 +121,44 @@ pub fn search_once(vault: &Vault, query: &str) -> Vec<Hit> {
                     let n = text[..title_len].chars().count();
                     (Utf32Str::Unicode(chars), Utf32Str::Unicode(&chars[..n]))
                 };
-                let all = pattern.score(all, m)?;
-                let title = pattern.score(title, m).unwrap_or(0);
-                Some(Hit {
-                    entry: *r,
-                    score: all + title,
-                })
+                score(&pattern, all, title, m).map(|score| Hit { entry: *r, score })
             },
         )
         .flatten()
         .collect();
     hits.sort_by_key(|h| std::cmp::Reverse(h.score));
     hits
+}
+
+/// Puts an entry's searchable text in `out`: title (first, so it is a
+/// prefix), username, URLs, tags and group, separated by spaces.
+fn searchable_text(out: &mut String, e: &Entry, group: &str) {
+    out.clear();
+    out.push_str(&e.title);
+    out.push(' ');
+    out.push_str(&e.username);
+    for s in e
+        .urls
+        .iter()
+        .chain(&e.tags)
+        .map(String::as_str)
+        .chain([group])
+    {
+        out.push(' ');
+        out.push_str(s);
+    }
+}
+
+/// Every word of the query must match somewhere in `all`; a match in the
+/// title adds to the score, since the title is what people type.
+fn score(
+    pattern: &Pattern,
+    all: Utf32Str<'_>,
+    title: Utf32Str<'_>,
+    m: &mut Matcher,
+) -> Option<u32> {
+    let all = pattern.score(all, m)?;
+    Some(all + pattern.score(title, m).unwrap_or(0))
 }
 
 /// The matcher's form of `s`: ASCII as bytes, anything else as one
