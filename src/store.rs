@@ -156,9 +156,37 @@ pub fn read(path: &Path) -> Result<Vec<u8>, StoreError> {
     }
 }
 
+const FINGERPRINT_LABEL: &str = "baton file fingerprint";
+
 /// A digest of file bytes, remembered at load to detect a concurrent change.
 pub fn fingerprint(bytes: &[u8]) -> [u8; 32] {
-    hash::digest("baton file fingerprint", &[bytes])
+    hash::digest(FINGERPRINT_LABEL, &[bytes])
+}
+
+/// The fingerprint of a file this process is writing to: started from the
+/// bytes it loaded and extended with each frame it appends, so that it
+/// never has to read the file back.
+#[derive(Clone)]
+pub struct Fingerprint(sha2::Sha256);
+
+impl Fingerprint {
+    pub fn of(bytes: &[u8]) -> Self {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(FINGERPRINT_LABEL.as_bytes());
+        h.update([0u8]);
+        h.update(bytes);
+        Fingerprint(h)
+    }
+
+    pub fn extend(&mut self, appended: &[u8]) {
+        sha2::Digest::update(&mut self.0, appended);
+    }
+
+    /// Equals [`fingerprint`] of the whole file as it now is.
+    pub fn value(&self) -> [u8; 32] {
+        sha2::Digest::finalize(self.0.clone()).into()
+    }
 }
 
 fn sync_dir(dir: &Path) -> Result<(), StoreError> {
@@ -389,4 +417,21 @@ pub fn append_frame(
         ))(e));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_extended_fingerprint_equals_that_of_the_whole_file() {
+        let mut f = Fingerprint::of(b"sealed part");
+        f.extend(b"LR frame one");
+        f.extend(b"LR frame two");
+        assert_eq!(
+            f.value(),
+            fingerprint(b"sealed partLR frame oneLR frame two")
+        );
+        assert_ne!(f.value(), fingerprint(b"sealed part"));
+    }
 }

@@ -173,7 +173,9 @@ pub(super) fn check_new_passphrase(p: &Passphrase) -> Result<()> {
 pub(super) struct Session {
     pub vault: Vault,
     pub path: PathBuf,
-    fingerprint: [u8; 32],
+    fingerprint: store::Fingerprint,
+    /// The fingerprint without a torn final frame, when the file had one.
+    untorn: Option<store::Fingerprint>,
     /// Where the next log frame goes (everything but a torn frame).
     valid_len: u64,
     lock: Option<store::VaultLock>,
@@ -196,13 +198,18 @@ pub(super) fn open(ctx: &Context, write: bool, what: &str) -> Result<Session> {
         }
     };
     let bytes = store::read(&ctx.vault)?;
-    let fingerprint = store::fingerprint(&bytes);
+    let fingerprint = store::Fingerprint::of(&bytes);
     for w in store::permission_warnings(&ctx.vault) {
         eprintln!("{w}");
     }
     let file = read::parse(&bytes)?;
-    drop(bytes);
     let valid_len = file.valid_len as u64;
+    // A torn final frame is cut off by the first append: from then on the
+    // file is the bytes before it plus what this session appends.
+    let untorn = file
+        .torn_tail
+        .then(|| store::Fingerprint::of(&bytes[..file.valid_len]));
+    drop(bytes);
     let seen = ctx.seen(&file.snapshot.vault_id)?;
     let secret = if ctx.recovery {
         let code = current_passphrase(ctx, "Recovery code: ")?;
@@ -235,6 +242,7 @@ pub(super) fn open(ctx: &Context, write: bool, what: &str) -> Result<Session> {
         vault,
         path: ctx.vault.clone(),
         fingerprint,
+        untorn,
         valid_len,
         lock,
     })
@@ -248,8 +256,9 @@ impl Session {
             .as_ref()
             .expect("a session opened for writing holds the lock");
         let bytes = self.vault.seal(os::now(), &mut os::rng())?;
-        store::save(&self.path, &bytes, &self.fingerprint, lock)?;
-        self.fingerprint = store::fingerprint(&bytes);
+        store::save(&self.path, &bytes, &self.fingerprint.value(), lock)?;
+        self.fingerprint = store::Fingerprint::of(&bytes);
+        self.untorn = None;
         self.valid_len = bytes.len() as u64;
         ctx.remember(self.vault.vault_id(), &self.vault.log_head());
         Ok(())
@@ -278,7 +287,10 @@ impl Session {
         self.valid_len += frame.len() as u64;
         self.vault.accept_record(bytes)?;
         // The file changed: a later save in this session must not see a conflict.
-        self.fingerprint = store::fingerprint(&store::read(&self.path)?);
+        if let Some(untorn) = self.untorn.take() {
+            self.fingerprint = untorn;
+        }
+        self.fingerprint.extend(&frame);
         ctx.remember(self.vault.vault_id(), &self.vault.log_head());
         Ok(())
     }
