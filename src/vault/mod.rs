@@ -12,9 +12,9 @@ pub mod entry;
 use serde::{Deserialize, Serialize};
 
 use crate::audit;
+use crate::crypto::aead;
 use crate::crypto::kdf::{self, KdfError, KdfParams, SALT_LEN};
 use crate::crypto::keys::{self, MemberSecrets};
-use crate::crypto::{aead, hash};
 pub use crate::format::FOUNDING_OWNER;
 use crate::format::read::VerifiedFile;
 use crate::format::{
@@ -1061,12 +1061,6 @@ impl Vault {
         self.blobs = snapshot.groups;
         self.log = snapshot.log;
         Ok(bytes)
-    }
-
-    /// A digest identifying this member's view, for tests and diagnostics.
-    pub fn content_digest(&self) -> [u8; 32] {
-        let parts: Vec<&[u8]> = self.blobs.iter().map(|b| b.ciphertext.as_slice()).collect();
-        hash::digest("baton content", &parts)
     }
 }
 

@@ -75,44 +75,18 @@ fn forge_bound(
     edit: impl FnOnce(&mut Snapshot),
 ) -> Vec<u8> {
     let file = read::parse(bytes).expect("the original parses");
-    let manifest = file.manifest.clone();
     let mut snapshot = file.snapshot;
     edit(&mut snapshot);
-    let mut bindings: Vec<audit::Binding> = snapshot
+    let subjects: Vec<audit::Subject> = snapshot
         .groups
         .iter()
-        .map(|b| audit::Binding {
-            subject: audit::Subject::Group { group: b.group },
-            hash: audit::blob_hash(b),
-        })
-        .collect();
-    bindings.extend(snapshot.slots.iter().map(|sl| audit::Binding {
-        subject: audit::Subject::Slot {
+        .map(|b| audit::Subject::Group { group: b.group })
+        .chain(snapshot.slots.iter().map(|sl| audit::Subject::Slot {
             member: sl.member,
             kind: sl.kind,
-        },
-        hash: audit::slot_hash(sl),
-    }));
-    let verified =
-        audit::verify(&snapshot.vault_id, &manifest, &snapshot.log, 0).expect("log verifies");
-    let head = audit::head_of(&verified);
-    let draft = audit::Draft {
-        bindings,
-        ..audit::Draft::new(NOW, audit::Action::Edit)
-    };
-    let rec = audit::make(
-        &snapshot.vault_id,
-        &head,
-        signer_id,
-        draft,
-        signer,
-        &manifest.log_public,
-        &mut StdRng::seed_from_u64(99),
-    );
-    snapshot.log.push(rec);
-    let verified =
-        audit::verify(&snapshot.vault_id, &manifest, &snapshot.log, 0).expect("log verifies");
-    snapshot.log_head = audit::head_of(&verified);
+        }))
+        .collect();
+    bind(&mut snapshot, &file.manifest, signer_id, signer, &subjects);
     snapshot.saver = signer_id;
     write::file_bytes(&snapshot, |d| signer.sign(labels::SEAL, d))
 }
