@@ -417,9 +417,38 @@ fn bench_search(o: &Opts, bytes: &[u8]) {
     let mut once = Vec::new();
     for q in ["payrol", "github", "acme v", "p"] {
         let stats = measure(o.warmup.min(2), o.runs.min(10), || {
+            std::hint::black_box(search::search_once(&v, q));
+        });
+        once.push(row(
+            format!("search_once {q:?} alone"),
+            stats,
+            None,
+            "the search half of the row below",
+        ));
+        // Timed until the hits are ready, as `baton search` prints them;
+        // dropping (zeroizing) the vault comes after, and is timed below.
+        let mut samples = Vec::new();
+        let mut drops = Vec::new();
+        for i in 0..o.warmup.min(2) + o.runs.min(10) {
+            let t0 = Instant::now();
             let w = unlock(bytes);
             std::hint::black_box(search::search_once(&w, q));
-        });
+            let t1 = Instant::now();
+            drop(w);
+            if i >= o.warmup.min(2) {
+                samples.push(t1 - t0);
+                drops.push(t1.elapsed());
+            }
+        }
+        let stats = Stats::new(samples);
+        if q == "p" {
+            once.push(row(
+                "drop (zeroize) the vault afterwards",
+                Stats::new(drops),
+                None,
+                "after the hits are printed",
+            ));
+        }
         once.push(row(
             format!("open + search_once {q:?}"),
             stats,
@@ -430,222 +459,6 @@ fn bench_search(o: &Opts, bytes: &[u8]) {
     print_table(
         &format!("Open and search {} entries once (baton search)", o.entries),
         &once,
-    );
-    search_breakdown(o, &v);
-}
-
-/// Where `Index::query`'s time goes, on a replica of `search::Index` (its
-/// fields are private): one haystack per entry (title first, ASCII kept as
-/// bytes, other text one `char` per code point), fuzzy-scored whole and on
-/// its title prefix. The replica runs on one thread, to show what the cores
-/// add, and is compared with ASCII-only haystacks, with substring instead
-/// of fuzzy atoms, and with re-scoring only the previous keystroke's hits.
-fn search_breakdown(o: &Opts, v: &Vault) {
-    use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization, Pattern};
-    use nucleo_matcher::{Matcher, Utf32String};
-
-    struct Item {
-        all: Utf32String,
-        title_chars: usize,
-    }
-    let build = |ascii_only: bool| -> Vec<Item> {
-        v.entries()
-            .map(|(_, g, e)| {
-                let mut all = String::with_capacity(e.title.len() + 96);
-                all.push_str(&e.title);
-                all.push(' ');
-                all.push_str(&e.username);
-                for u in &e.urls {
-                    all.push(' ');
-                    all.push_str(u);
-                }
-                for t in &e.tags {
-                    all.push(' ');
-                    all.push_str(t);
-                }
-                all.push(' ');
-                all.push_str(&g.name);
-                if ascii_only {
-                    all = all.replace('–', "-");
-                }
-                let all = if all.is_ascii() {
-                    Utf32String::Ascii(all.into())
-                } else {
-                    Utf32String::Unicode(all.chars().collect())
-                };
-                Item {
-                    all,
-                    title_chars: e.title.chars().count(),
-                }
-            })
-            .collect()
-    };
-    let build_full = measure(o.warmup.min(1), o.runs.min(5), || {
-        std::hint::black_box(build(false));
-    });
-    let items = build(false);
-    let ascii_items = build(true);
-    let unicode = items
-        .iter()
-        .filter(|i| matches!(i.all, Utf32String::Unicode(_)))
-        .count();
-    let mut rows = vec![row(
-        "replica Index::build, 1 thread",
-        build_full,
-        None,
-        "as search::Index::build",
-    )];
-    let target = Some(Duration::from_millis(16));
-    for (q, prev) in [
-        ("p", ""),
-        ("acm", "ac"),
-        ("acme v", "acme "),
-        ("payrol", "payro"),
-        ("zqxjkv", "zqxjk"),
-    ] {
-        let pat = Pattern::parse(q, CaseMatching::Smart, Normalization::Smart);
-        let mut m = search::matcher();
-        // Index::query's work for item `k`, on this thread.
-        let score = |items: &[Item], k: usize, m: &mut Matcher| -> Option<(u32, u32)> {
-            let i = &items[k];
-            let a = pat.score(i.all.slice(..), m)?;
-            let t = pat.score(i.all.slice(..i.title_chars), m).unwrap_or(0);
-            Some((k as u32, a + t))
-        };
-        let query = |items: &[Item], m: &mut Matcher| -> Vec<(u32, u32)> {
-            let mut h: Vec<(u32, u32)> = (0..items.len())
-                .filter_map(|k| score(items, k, m))
-                .collect();
-            h.sort_by_key(|x| std::cmp::Reverse(x.1));
-            h
-        };
-        let one_thread = measure(o.warmup, o.runs, || {
-            std::hint::black_box(query(&items, &mut m));
-        });
-        let ascii = measure(o.warmup, o.runs, || {
-            std::hint::black_box(query(&ascii_items, &mut m));
-        });
-        // The same work on all cores, two ways: as Index::query does it
-        // (rayon map_init + flatten: a matcher per split, every item its own
-        // Option), and in one chunk per core with one matcher each.
-        let rayon_items = measure(o.warmup, o.runs, || {
-            use rayon::prelude::*;
-            let mut h: Vec<(u32, u32)> = (0..items.len())
-                .into_par_iter()
-                .map_init(search::matcher, |m, k| score(&items, k, m))
-                .flatten()
-                .collect();
-            h.sort_by_key(|x| std::cmp::Reverse(x.1));
-            std::hint::black_box(h);
-        });
-        let rayon_chunks = measure(o.warmup, o.runs, || {
-            use rayon::prelude::*;
-            let cores = rayon::current_num_threads().max(1);
-            let chunk = items.len().div_ceil(cores).max(1);
-            let mut h: Vec<(u32, u32)> = (0..items.len())
-                .collect::<Vec<usize>>()
-                .par_chunks(chunk)
-                .flat_map_iter(|ks| {
-                    let mut m = search::matcher();
-                    ks.iter()
-                        .filter_map(|&k| score(&items, k, &mut m))
-                        .collect::<Vec<_>>()
-                })
-                .collect();
-            h.sort_by_key(|x| std::cmp::Reverse(x.1));
-            std::hint::black_box(h);
-        });
-        let hits = query(&items, &mut m);
-        let sort = measure(o.warmup, o.runs, || {
-            let mut h = hits.clone();
-            h.sort_by_key(|x| std::cmp::Reverse(x.1));
-            std::hint::black_box(h);
-        });
-        let substring: Vec<Atom> = q
-            .split_whitespace()
-            .map(|w| {
-                Atom::new(
-                    w,
-                    CaseMatching::Smart,
-                    Normalization::Smart,
-                    AtomKind::Substring,
-                    false,
-                )
-            })
-            .collect();
-        let substring_t = measure(o.warmup, o.runs, || {
-            let mut h: Vec<(u32, u32)> = ascii_items
-                .iter()
-                .enumerate()
-                .filter_map(|(k, i)| {
-                    let mut sc = 0u32;
-                    for a in &substring {
-                        sc += u32::from(a.score(i.all.slice(..), &mut m)?);
-                    }
-                    Some((k as u32, sc))
-                })
-                .collect();
-            h.sort_by_key(|x| std::cmp::Reverse(x.1));
-            std::hint::black_box(h);
-        });
-        // Incremental: the query extends the previous keystroke's, so only
-        // that keystroke's hits can still match.
-        let prev_pat = Pattern::parse(prev, CaseMatching::Smart, Normalization::Smart);
-        let prev_hits: Vec<usize> = (0..items.len())
-            .filter(|&k| prev_pat.score(items[k].all.slice(..), &mut m).is_some())
-            .collect();
-        let incremental = measure(o.warmup, o.runs, || {
-            let mut h: Vec<(u32, u32)> = prev_hits
-                .iter()
-                .filter_map(|&k| score(&items, k, &mut m))
-                .collect();
-            h.sort_by_key(|x| std::cmp::Reverse(x.1));
-            std::hint::black_box(h);
-        });
-        rows.push(row(
-            format!("{q:?}: as Index::query on 1 thread"),
-            one_thread,
-            target,
-            &format!("{} hits", hits.len()),
-        ));
-        rows.push(row(
-            format!("{q:?}: all cores, map_init + flatten"),
-            rayon_items,
-            target,
-            "as Index::query",
-        ));
-        rows.push(row(
-            format!("{q:?}: all cores, one chunk per core"),
-            rayon_chunks,
-            target,
-            "par_chunks, one matcher each",
-        ));
-        rows.push(row(
-            format!("{q:?}: 1 thread, haystacks made ASCII"),
-            ascii,
-            target,
-            "– replaced by -",
-        ));
-        rows.push(row(format!("{q:?}: of which the sort"), sort, None, ""));
-        rows.push(row(
-            format!("{q:?}: substring atoms, ASCII, 1 thread"),
-            substring_t,
-            target,
-            "AtomKind::Substring instead of fuzzy",
-        ));
-        rows.push(row(
-            format!("{q:?}: re-score only hits of {prev:?}, 1 thread"),
-            incremental,
-            target,
-            &format!("{} candidates", prev_hits.len()),
-        ));
-    }
-    print_table(
-        &format!(
-            "Search breakdown (replica of search::Index; {unicode} of {} haystacks non-ASCII)",
-            items.len()
-        ),
-        &rows,
     );
 }
 

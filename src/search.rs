@@ -1,24 +1,63 @@
-//! Fuzzy search over what a member may see without a reveal: titles,
-//! usernames, URLs, tags and group names (never passwords, notes or other
-//! concealed values). Built once per unlock, queried per keystroke.
+//! Search over what a member may see without a reveal: titles, group
+//! paths, usernames, URLs and tags (never passwords, notes or other
+//! concealed values). An [`Index`] is built once per unlock and queried per
+//! keystroke; [`search_once`] serves a command that searches once.
+//!
+//! **What matches.** The query is split into words at whitespace, and
+//! every word must match the entry somewhere:
+//! - *fuzzily* in the title or the group path: its letters in order, gaps
+//!   allowed ("acmpay" finds "Acme Payroll"), scored by nucleo-matcher;
+//! - or *as a substring* of the username, a URL or a tag ("gmail" finds
+//!   "ops@gmail.com"). Machine-made text is not matched fuzzily: a short
+//!   word is found letter by letter in nearly every address ("acm" in
+//!   "https://mail.example.com"), which is noise rather than a find.
+//!
+//! Case is ignored unless the word has an upper-case letter, and accents
+//! unless it has a non-ASCII letter (nucleo's smart case and smart
+//! normalization; substrings are compared case- and accent-folded). A
+//! word scores the best of: twice its title score (the title is what
+//! people type), its group score, and its substring score. An entry scores
+//! the sum over its words; results come best first, ties in vault order.
+//!
+//! **Why it is fast.** Every entry's text is folded once (lower case,
+//! accents removed, UTF-8 bytes). A cheap test on the folded bytes, the
+//! word's bytes in order within the title, is a necessary condition for
+//! nucleo's fuzzy match, so nucleo scores only titles that can match.
+//! Substrings are found with `memchr::memmem` in the folded bytes. Group
+//! paths, few and shared by many entries, are scored once per query.
+//! Entries are scored in chunks on all cores, one matcher per chunk.
 
-use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use memchr::memmem;
+use nucleo_matcher::chars::{normalize, to_lower_case};
+use nucleo_matcher::pattern::{Atom, AtomKind, CaseMatching, Normalization};
 use nucleo_matcher::{Config, Matcher, Utf32Str, Utf32String};
+use rayon::prelude::*;
 
 use crate::vault::{Entry, EntryRef, Vault};
+
+/// Score of each character of a word found as a substring of the
+/// username, a URL or a tag (nucleo gives 16 per matched character).
+const SUBSTRING_PER_CHAR: u32 = 16;
+/// Extra score when that substring starts a word ("mail" in "mail.acme").
+const SUBSTRING_AT_WORD_START: u32 = 16;
+/// Entries scored together on one thread, with one matcher.
+const CHUNK: usize = 2048;
 
 /// The searchable text of every live entry the member can read.
 pub struct Index {
     items: Vec<Item>,
+    groups: Vec<Utf32String>,
 }
 
 struct Item {
     entry: EntryRef,
-    /// Title, username, URLs, tags and group, separated by spaces, decoded
-    /// once for the matcher (ASCII text is kept as bytes).
-    all: Utf32String,
-    /// Length in characters of the title at the start of `all`.
-    title_chars: usize,
+    /// The title as nucleo reads it (ASCII kept as bytes).
+    title: Utf32String,
+    /// Folded title, then folded username, URLs and tags each preceded by
+    /// a newline (which no query word contains).
+    folded: Box<[u8]>,
+    /// Length of the folded title at the start of `folded`.
+    title_len: usize,
 }
 
 /// One result: the entry and its score (higher is better).
@@ -30,20 +69,22 @@ pub struct Hit {
 
 impl Index {
     pub fn build(vault: &Vault) -> Self {
-        let items = vault
-            .entries()
-            .map(|(r, g, e)| {
-                let mut all = String::new();
-                searchable_text(&mut all, e, &g.name);
-                let title_chars = e.title.chars().count();
+        let entries: Vec<(EntryRef, &Entry)> = vault.entries().map(|(r, _, e)| (r, e)).collect();
+        let items = entries
+            .par_iter()
+            .map(|&(entry, e)| {
+                let mut folded = Vec::with_capacity(e.title.len() + 64);
+                let title_len = fold_entry(&mut folded, e);
                 Item {
-                    entry: r,
-                    all: haystack(&all),
-                    title_chars,
+                    entry,
+                    title: utf32(&e.title),
+                    folded: folded.into_boxed_slice(),
+                    title_len,
                 }
             })
             .collect();
-        Index { items }
+        let groups = vault.groups().iter().map(|g| utf32(&g.name)).collect();
+        Index { items, groups }
     }
 
     pub fn len(&self) -> usize {
@@ -55,12 +96,9 @@ impl Index {
     }
 
     /// Entries matching `query`, best first; ties keep vault order. An empty
-    /// query matches everything with score 0. Every word of the query must
-    /// match somewhere; a match in the title adds to the score, since the
-    /// title is what people type.
+    /// query matches everything with score 0.
     pub fn query(&self, query: &str) -> Vec<Hit> {
-        let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
-        if pattern.atoms.is_empty() {
+        let Some(q) = Query::new(query, self.groups.iter().map(|g| g.slice(..))) else {
             return self
                 .items
                 .iter()
@@ -69,112 +107,219 @@ impl Index {
                     score: 0,
                 })
                 .collect();
-        }
-        use rayon::prelude::*;
-        // Scored on all cores, each with its own matcher (a matcher holds
-        // scratch space and is not shared).
+        };
         let mut hits: Vec<Hit> = self
             .items
-            .par_iter()
-            .map_init(self::matcher, |m, i| {
-                score(&pattern, i.all.slice(..), i.all.slice(..i.title_chars), m).map(|score| Hit {
-                    entry: i.entry,
-                    score,
-                })
+            .par_chunks(CHUNK)
+            .map_init(matcher, |m, chunk| {
+                chunk
+                    .iter()
+                    .filter_map(|i| {
+                        let (title_folded, rest) = i.folded.split_at(i.title_len);
+                        let c = Candidate {
+                            title: i.title.slice(..),
+                            title_folded,
+                            rest,
+                            group: i.entry.group,
+                        };
+                        q.score(&c, m).map(|score| Hit {
+                            entry: i.entry,
+                            score,
+                        })
+                    })
+                    .collect::<Vec<_>>()
             })
             .flatten()
             .collect();
-        hits.sort_by_key(|h| std::cmp::Reverse(h.score));
+        hits.par_sort_by_key(|h| std::cmp::Reverse(h.score));
         hits
     }
 }
 
 /// One search without an index, for a command that searches once: each
-/// entry's text is put together in a reusable buffer and scored in place,
-/// on all cores. Same matching and order as [`Index::query`].
+/// entry's text is folded into a reusable buffer and scored in place, on
+/// all cores. Same matching and order as [`Index::query`].
 pub fn search_once(vault: &Vault, query: &str) -> Vec<Hit> {
-    use rayon::prelude::*;
-    let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
-    let entries: Vec<_> = vault.entries().collect();
-    if pattern.atoms.is_empty() {
+    let entries: Vec<(EntryRef, &Entry)> = vault.entries().map(|(r, _, e)| (r, e)).collect();
+    let groups: Vec<Utf32String> = vault.groups().iter().map(|g| utf32(&g.name)).collect();
+    let Some(q) = Query::new(query, groups.iter().map(|g| g.slice(..))) else {
         return entries
             .iter()
-            .map(|(r, _, _)| Hit {
-                entry: *r,
-                score: 0,
-            })
+            .map(|&(entry, _)| Hit { entry, score: 0 })
             .collect();
-    }
+    };
     let mut hits: Vec<Hit> = entries
-        .par_iter()
+        .par_chunks(CHUNK)
         .map_init(
-            || (matcher(), String::new(), Vec::new()),
-            |(m, text, chars), (r, g, e)| {
-                searchable_text(text, e, &g.name);
-                let title_len = e.title.len();
-                let (all, title) = if text.is_ascii() {
-                    let b = text.as_bytes();
-                    (Utf32Str::Ascii(b), Utf32Str::Ascii(&b[..title_len]))
-                } else {
-                    chars.clear();
-                    chars.extend(text.chars());
-                    let n = text[..title_len].chars().count();
-                    (Utf32Str::Unicode(chars), Utf32Str::Unicode(&chars[..n]))
-                };
-                score(&pattern, all, title, m).map(|score| Hit { entry: *r, score })
+            || (matcher(), Vec::new(), Vec::new()),
+            |(m, folded, chars), chunk| {
+                chunk
+                    .iter()
+                    .filter_map(|&(entry, e)| {
+                        folded.clear();
+                        let title_len = fold_entry(folded, e);
+                        let (title_folded, rest) = folded.split_at(title_len);
+                        let title = if e.title.is_ascii() {
+                            Utf32Str::Ascii(e.title.as_bytes())
+                        } else {
+                            chars.clear();
+                            chars.extend(e.title.chars());
+                            Utf32Str::Unicode(chars)
+                        };
+                        let c = Candidate {
+                            title,
+                            title_folded,
+                            rest,
+                            group: entry.group,
+                        };
+                        q.score(&c, m).map(|score| Hit { entry, score })
+                    })
+                    .collect::<Vec<_>>()
             },
         )
         .flatten()
         .collect();
-    hits.sort_by_key(|h| std::cmp::Reverse(h.score));
+    hits.par_sort_by_key(|h| std::cmp::Reverse(h.score));
     hits
 }
 
-/// Puts an entry's searchable text in `out`: title (first, so it is a
-/// prefix), username, URLs, tags and group, separated by spaces.
-fn searchable_text(out: &mut String, e: &Entry, group: &str) {
-    out.clear();
-    out.push_str(&e.title);
-    out.push(' ');
-    out.push_str(&e.username);
-    for s in e
-        .urls
-        .iter()
-        .chain(&e.tags)
-        .map(String::as_str)
-        .chain([group])
-    {
-        out.push(' ');
-        out.push_str(s);
+/// A matcher configured for entry search. A matcher holds scratch
+/// matrices, so each thread has its own.
+pub fn matcher() -> Matcher {
+    Matcher::new(Config::DEFAULT)
+}
+
+/// What one entry offers a query.
+struct Candidate<'a> {
+    title: Utf32Str<'a>,
+    title_folded: &'a [u8],
+    /// Folded username, URLs and tags, each preceded by a newline.
+    rest: &'a [u8],
+    group: usize,
+}
+
+/// A parsed query: its words, and each word's score against each group.
+struct Query {
+    words: Vec<Word>,
+}
+
+struct Word {
+    fuzzy: Atom,
+    folded: Vec<u8>,
+    finder: memmem::Finder<'static>,
+    chars: u32,
+    /// This word's fuzzy score against each group path, by group index.
+    groups: Vec<Option<u16>>,
+}
+
+impl Query {
+    /// `None` for a query with no words (which matches everything).
+    fn new<'g>(query: &str, groups: impl Iterator<Item = Utf32Str<'g>> + Clone) -> Option<Self> {
+        let mut matcher = matcher();
+        let words: Vec<Word> = query
+            .split_whitespace()
+            .map(|w| {
+                let fuzzy = Atom::new(
+                    w,
+                    CaseMatching::Smart,
+                    Normalization::Smart,
+                    AtomKind::Fuzzy,
+                    false,
+                );
+                let mut folded = Vec::with_capacity(w.len());
+                fold(&mut folded, w);
+                let groups = groups
+                    .clone()
+                    .map(|g| fuzzy.score(g, &mut matcher))
+                    .collect();
+                Word {
+                    finder: memmem::Finder::new(&folded).into_owned(),
+                    fuzzy,
+                    folded,
+                    chars: w.chars().count() as u32,
+                    groups,
+                }
+            })
+            .collect();
+        (!words.is_empty()).then_some(Query { words })
+    }
+
+    /// The entry's score, or `None` when some word matches nowhere.
+    fn score(&self, c: &Candidate<'_>, m: &mut Matcher) -> Option<u32> {
+        let mut total = 0u32;
+        for w in &self.words {
+            let title = if in_order(&w.folded, c.title_folded) {
+                w.fuzzy.score(c.title, m).map(|x| 2 * u32::from(x))
+            } else {
+                None
+            };
+            let group = w.groups.get(c.group).copied().flatten().map(u32::from);
+            let rest = w.finder.find(c.rest).map(|at| {
+                let word_start = at == 0 || !c.rest[at - 1].is_ascii_alphanumeric();
+                SUBSTRING_PER_CHAR * w.chars
+                    + if word_start {
+                        SUBSTRING_AT_WORD_START
+                    } else {
+                        0
+                    }
+            });
+            total += [title, group, rest].into_iter().flatten().max()?;
+        }
+        Some(total)
     }
 }
 
-/// Every word of the query must match somewhere in `all`; a match in the
-/// title adds to the score, since the title is what people type.
-fn score(
-    pattern: &Pattern,
-    all: Utf32Str<'_>,
-    title: Utf32Str<'_>,
-    m: &mut Matcher,
-) -> Option<u32> {
-    let all = pattern.score(all, m)?;
-    Some(all + pattern.score(title, m).unwrap_or(0))
+/// Whether `needle`'s bytes occur in `hay` in order. For folded text this
+/// is a necessary condition for a fuzzy match: characters in order encode
+/// to bytes in order.
+fn in_order(needle: &[u8], hay: &[u8]) -> bool {
+    let mut rest = hay;
+    for &b in needle {
+        match memchr::memchr(b, rest) {
+            Some(i) => rest = &rest[i + 1..],
+            None => return false,
+        }
+    }
+    true
 }
 
-/// The matcher's form of `s`: ASCII as bytes, anything else as one
-/// `char` per code point (no grapheme segmentation, which costs more than
-/// the matching itself and changes nothing for titles and addresses).
-fn haystack(s: &str) -> Utf32String {
+/// Folds an entry's searchable text into `out` (see [`Item::folded`]) and
+/// returns the length of the folded title.
+fn fold_entry(out: &mut Vec<u8>, e: &Entry) -> usize {
+    fold(out, &e.title);
+    let title_len = out.len();
+    for s in std::iter::once(&e.username).chain(&e.urls).chain(&e.tags) {
+        out.push(b'\n');
+        fold(out, s);
+    }
+    title_len
+}
+
+/// Appends `s` lower-cased and without accents, as nucleo compares
+/// characters when it ignores case and accents.
+fn fold(out: &mut Vec<u8>, s: &str) {
+    if s.is_ascii() {
+        let start = out.len();
+        out.extend_from_slice(s.as_bytes());
+        out[start..].make_ascii_lowercase();
+        return;
+    }
+    let mut buf = [0u8; 4];
+    for c in s.chars() {
+        let f = to_lower_case(normalize(c));
+        out.extend_from_slice(f.encode_utf8(&mut buf).as_bytes());
+    }
+}
+
+/// nucleo's form of `s`: ASCII as bytes, anything else as one `char` per
+/// code point (no grapheme segmentation, which costs more than the
+/// matching itself and changes nothing for titles and paths).
+fn utf32(s: &str) -> Utf32String {
     if s.is_ascii() {
         Utf32String::Ascii(s.into())
     } else {
         Utf32String::Unicode(s.chars().collect())
     }
-}
-
-/// A matcher configured for entry search.
-pub fn matcher() -> Matcher {
-    Matcher::new(Config::DEFAULT)
 }
 
 #[cfg(test)]
@@ -183,6 +328,7 @@ mod tests {
     use crate::crypto::kdf::KdfParams;
     use crate::secret::Passphrase;
     use crate::vault::{CreateOptions, Entry, EntryId, create};
+    use proptest::prelude::*;
     use rand::SeedableRng;
 
     fn sample() -> Vault {
@@ -205,36 +351,115 @@ mod tests {
             &mut rng,
         )
         .expect("create");
-        for (title, user, group) in [
-            ("Acme Payroll", "pay", "Clients/Acme"),
-            ("Büro – Drucker", "admin", "Office"),
-            ("GitHub", "octo", "Dev"),
-            ("Bank", "boss", "Finance"),
+        for (title, user, url, group) in [
+            (
+                "Acme Payroll",
+                "pay",
+                "https://payroll.acme.test",
+                "Clients/Acme",
+            ),
+            ("Büro – Drucker", "admin", "", "Office"),
+            ("GitHub", "octo", "https://github.com", "Dev"),
+            ("Bank", "boss", "https://ebanking.example", "Finance"),
+            (
+                "Webmail",
+                "ops@gmail.com",
+                "https://mail.example.com",
+                "Office",
+            ),
+            ("Boss Portal", "it", "", "Office"),
         ] {
             let mut e = Entry::new(EntryId::random(&mut rng), title.into(), 0, 1);
             e.username = user.into();
+            if !url.is_empty() {
+                e.urls.push(url.into());
+            }
             v.add(group, e, &mut rng).expect("add");
         }
         v
     }
 
+    fn titles(v: &Vault, q: &str) -> Vec<String> {
+        let hits = search_once(v, q);
+        assert_eq!(
+            hits,
+            Index::build(v).query(q),
+            "index and search_once differ on {q:?}"
+        );
+        hits.iter()
+            .map(|h| v.entry(h.entry).title.clone())
+            .collect()
+    }
+
     #[test]
-    fn search_once_agrees_with_the_index() {
+    fn titles_and_groups_match_fuzzily() {
         let v = sample();
-        let index = Index::build(&v);
-        for q in [
-            "", "acmpay", "bnk", "drucker", "büro", "off", "zzz", "git dev",
-        ] {
-            assert_eq!(search_once(&v, q), index.query(q), "query {q:?}");
+        assert_eq!(titles(&v, "bnk"), ["Bank"]);
+        assert_eq!(titles(&v, "acmpay"), ["Acme Payroll"]);
+        assert_eq!(titles(&v, "clients"), ["Acme Payroll"], "by group path");
+        assert_eq!(titles(&v, "git dev"), ["GitHub"], "each word anywhere");
+        assert!(
+            titles(&v, "git finance").is_empty(),
+            "every word must match"
+        );
+        assert!(titles(&v, "zzz").is_empty());
+    }
+
+    #[test]
+    fn accents_and_case_are_ignored_unless_typed() {
+        let v = sample();
+        assert_eq!(titles(&v, "buro"), ["Büro – Drucker"]);
+        assert_eq!(
+            titles(&v, "DRUCKER"),
+            Vec::<String>::new(),
+            "upper case is exact"
+        );
+        assert_eq!(titles(&v, "Drucker"), ["Büro – Drucker"]);
+    }
+
+    #[test]
+    fn usernames_urls_and_tags_match_as_substrings_only() {
+        let v = sample();
+        assert_eq!(titles(&v, "gmail"), ["Webmail"]);
+        assert_eq!(titles(&v, "ebanking"), ["Bank"]);
+        // "acm" is in "mail.example.com" letter by letter; that is not a find.
+        assert_eq!(titles(&v, "acm"), ["Acme Payroll"]);
+    }
+
+    #[test]
+    fn a_title_match_ranks_above_a_username_match() {
+        let v = sample();
+        // "boss" is Bank's username and the start of another title.
+        assert_eq!(titles(&v, "boss"), ["Boss Portal", "Bank"]);
+    }
+
+    #[test]
+    fn an_empty_query_lists_everything_in_vault_order() {
+        let v = sample();
+        let all: Vec<EntryRef> = v.entries().map(|(r, _, _)| r).collect();
+        for q in ["", "   "] {
+            let hits: Vec<EntryRef> = search_once(&v, q).iter().map(|h| h.entry).collect();
+            assert_eq!(hits, all);
         }
-        let titles = |q: &str| -> Vec<String> {
-            search_once(&v, q)
-                .iter()
-                .map(|h| v.entry(h.entry).title.clone())
-                .collect()
-        };
-        assert_eq!(titles("bnk"), ["Bank"]);
-        assert_eq!(titles("drucker"), ["Büro – Drucker"]);
-        assert!(titles("zzz").is_empty());
+    }
+
+    proptest! {
+        /// The byte test that skips nucleo must never skip a title nucleo
+        /// would match: otherwise the search silently misses entries.
+        #[test]
+        fn the_folded_byte_test_never_rejects_a_fuzzy_match(
+            title in "[a-zA-Z0-9 äöüÄÖÜéèÉßçñ–.@/-]{0,24}",
+            word in "[a-zA-Z0-9äöüÄÖÜéèÉßçñ.@/-]{1,5}",
+        ) {
+            let mut m = matcher();
+            let atom = Atom::new(&word, CaseMatching::Smart, Normalization::Smart, AtomKind::Fuzzy, false);
+            let hay = utf32(&title);
+            if atom.score(hay.slice(..), &mut m).is_some() {
+                let (mut t, mut w) = (Vec::new(), Vec::new());
+                fold(&mut t, &title);
+                fold(&mut w, &word);
+                prop_assert!(in_order(&w, &t), "{word:?} matches {title:?} but fails the byte test");
+            }
+        }
     }
 }
