@@ -50,6 +50,13 @@ pub fn format_date(unix: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// `"HH:MM:SS UTC"` for unix seconds.
+pub fn format_time(unix: i64) -> String {
+    let unix = unix.clamp(MIN_UNIX, MAX_UNIX);
+    let s = unix.rem_euclid(DAY);
+    format!("{:02}:{:02}:{:02} UTC", s / 3600, s / 60 % 60, s % 60)
+}
+
 /// Parses `"YYYY-MM-DD"` (midnight UTC) or RFC 3339
 /// `"YYYY-MM-DDTHH:MM:SS"` followed by `Z` or `±HH:MM`, into unix seconds.
 ///

@@ -17,6 +17,8 @@
 //! - [`store`]: paths, permissions, the lock file, atomic saves, backups.
 //! - [`os`]: passphrase prompt, process hardening, clipboard, randomness.
 //! - [`cli`]: argument parsing (pure) and command execution (IO).
+//! - [`tui`]: the terminal UI; its state, keymap, update and view are pure,
+//!   its runtime and terminal modules do the IO.
 
 #![forbid(unsafe_code)]
 
@@ -31,4 +33,5 @@ pub mod search;
 pub mod secret;
 pub mod store;
 pub mod totp;
+pub(crate) mod tui;
 pub mod vault;

@@ -114,6 +114,11 @@ pub enum Command {
     },
     /// The access log: records, verification, checkpoints.
     Log(LogArgs),
+    /// The terminal UI (also what `baton` alone starts on a terminal).
+    Tui {
+        #[command(flatten)]
+        who: Who,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -286,7 +291,8 @@ impl Command {
             | Command::Totp { who, .. }
             | Command::Codes { who, .. }
             | Command::Rm { who, .. }
-            | Command::Passwd { who } => who,
+            | Command::Passwd { who }
+            | Command::Tui { who } => who,
             Command::Log(LogArgs {
                 action: Some(LogAction::Checkpoint { who }),
                 ..

@@ -5,7 +5,7 @@ pub mod args;
 mod log_cmd;
 pub mod output;
 pub mod run;
-mod session;
+pub(crate) mod session;
 
 use std::ffi::OsString;
 

@@ -24,13 +24,14 @@ use crate::{dates, os, search, store};
 
 /// The group used when `add` names none.
 pub const DEFAULT_GROUP: &str = "General";
-/// How long clipboard contents stay before they are cleared.
-pub const CLIPBOARD_SECONDS: u64 = 20;
 
 pub fn run(cli: Cli) -> Result<()> {
     let ctx = Context::from_env(&cli)?;
     let Some(command) = cli.command else {
-        // Without a command, show the commands.
+        if os::interactive() {
+            return crate::tui::start(ctx);
+        }
+        // Without a command and without a terminal, show the commands.
         use clap::CommandFactory;
         let mut help = super::args::Cli::command();
         help.print_help()
@@ -58,6 +59,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Gen(a) => gen_cmd(a),
         Command::Passwd { .. } => passwd(&ctx),
         Command::Log(a) => super::log_cmd::run(&ctx, a),
+        Command::Tui { .. } => crate::tui::start(ctx),
     }
 }
 
@@ -535,13 +537,12 @@ fn get(ctx: &Context, entry: &str, field: &str, copy: bool) -> Result<()> {
             return Err(CliError::other(format!("{}'s {f} is empty", e.title)));
         }
         if copy {
-            let secs = std::env::var("BATON_CLIPBOARD_SECONDS")
-                .ok()
-                .and_then(|s| s.parse::<u64>().ok())
-                .filter(|s| (1..=3600).contains(s))
-                .unwrap_or(CLIPBOARD_SECONDS);
-            os::clipboard::copy(&value, Duration::from_secs(secs))
-                .map_err(|err| CliError::other(err.to_string()))?;
+            let secs = os::clipboard::clear_after().as_secs();
+            // The holder keeps serving the value after this command exits.
+            drop(
+                os::clipboard::copy(&value, Duration::from_secs(secs))
+                    .map_err(|err| CliError::other(err.to_string()))?,
+            );
             eprintln!(
                 "Copied {}'s {f} to the clipboard; it will be cleared in {secs} s.",
                 output::clean(&e.title)

@@ -15,10 +15,11 @@ use crate::secret::Passphrase;
 use crate::vault::{self, Credential, Entry, EntryRef, Vault};
 use crate::{os, store};
 
-pub(super) type Result<T> = std::result::Result<T, CliError>;
+pub(crate) type Result<T> = std::result::Result<T, CliError>;
 
 /// What the environment and global flags decide.
-pub(super) struct Context {
+#[derive(Clone)]
+pub(crate) struct Context {
     pub vault: PathBuf,
     pub member: Option<String>,
     pub passphrase_file: Option<PathBuf>,
@@ -102,7 +103,7 @@ impl Context {
 }
 
 /// Reads a passphrase from a file: its first line, without the line end.
-pub(super) fn passphrase_from_file(path: &Path) -> Result<Passphrase> {
+pub(crate) fn passphrase_from_file(path: &Path) -> Result<Passphrase> {
     let bytes = std::fs::File::open(path)
         .and_then(|f| os::read_bounded(f, os::MAX_PASSPHRASE + 2))
         .map_err(|e| CliError::other(format!("cannot read {}: {e}", path.display())))?;
@@ -115,7 +116,7 @@ pub(super) fn passphrase_from_file(path: &Path) -> Result<Passphrase> {
     Ok(Passphrase::from_slice(line))
 }
 
-pub(super) fn env_passphrase(var: &str) -> Option<Passphrase> {
+pub(crate) fn env_passphrase(var: &str) -> Option<Passphrase> {
     std::env::var_os(var).map(|v| {
         let s = zeroize::Zeroizing::new(v.into_encoded_bytes());
         Passphrase::from_slice(&s)
@@ -123,7 +124,7 @@ pub(super) fn env_passphrase(var: &str) -> Option<Passphrase> {
 }
 
 /// The passphrase that unlocks: --passphrase-file, BATON_PASSPHRASE, or asked.
-pub(super) fn current_passphrase(ctx: &Context, prompt: &str) -> Result<Passphrase> {
+pub(crate) fn current_passphrase(ctx: &Context, prompt: &str) -> Result<Passphrase> {
     if let Some(p) = &ctx.passphrase_file {
         return passphrase_from_file(p);
     }
@@ -134,7 +135,7 @@ pub(super) fn current_passphrase(ctx: &Context, prompt: &str) -> Result<Passphra
 }
 
 /// A new passphrase: from `env_var` if set, else asked twice.
-pub(super) fn new_passphrase(env_var: Option<&str>, who: &str) -> Result<Passphrase> {
+pub(crate) fn new_passphrase(env_var: Option<&str>, who: &str) -> Result<Passphrase> {
     let p = match env_var.and_then(env_passphrase) {
         Some(p) => p,
         None => {
@@ -154,7 +155,7 @@ pub(super) fn new_passphrase(env_var: Option<&str>, who: &str) -> Result<Passphr
     Ok(p)
 }
 
-pub(super) fn check_new_passphrase(p: &Passphrase) -> Result<()> {
+pub(crate) fn check_new_passphrase(p: &Passphrase) -> Result<()> {
     if p.is_empty() {
         return Err(CliError::usage("the passphrase is empty"));
     }
@@ -170,7 +171,7 @@ pub(super) fn check_new_passphrase(p: &Passphrase) -> Result<()> {
 }
 
 /// An unlocked vault with what is needed to record and save.
-pub(super) struct Session {
+pub(crate) struct Session {
     pub vault: Vault,
     pub path: PathBuf,
     fingerprint: store::Fingerprint,
@@ -179,65 +180,107 @@ pub(super) struct Session {
     /// Where the next log frame goes (everything but a torn frame).
     valid_len: u64,
     lock: Option<store::VaultLock>,
+    /// Warnings from opening (file permissions, no lock).
+    notices: Vec<String>,
+    /// A seal whose write failed: the vault in memory is ahead of the
+    /// file, so nothing may be appended until a save succeeds.
+    unsaved: bool,
 }
 
 /// Opens the vault under its lock, held until the command ends, so that
 /// no other process can interleave a change. Read-only commands go on
 /// without the lock when it cannot be taken for a reason other than
-/// another holder (a read-only directory), and then record nothing.
-pub(super) fn open(ctx: &Context, write: bool, what: &str) -> Result<Session> {
+/// another holder (a read-only directory), and then record nothing. The
+/// passphrase (or recovery code) is asked only once the file has parsed.
+pub(crate) fn open(ctx: &Context, write: bool, what: &str) -> Result<Session> {
+    let loaded = load(ctx, write, what)?;
+    let secret = if ctx.recovery {
+        current_passphrase(ctx, "Recovery code: ")?
+    } else {
+        let who = ctx.member.as_deref().unwrap_or("the owner");
+        current_passphrase(ctx, &format!("Passphrase for {who}: "))?
+    };
+    let session = unlock_loaded(ctx, loaded, ctx.member.as_deref(), &secret, ctx.recovery)?;
+    for w in session.warnings() {
+        eprintln!("{w}");
+    }
+    Ok(session)
+}
+
+/// A vault file read and checked under its lock, not yet unlocked.
+pub(crate) struct Loaded {
+    file: read::VerifiedFile,
+    fingerprint: store::Fingerprint,
+    untorn: Option<store::Fingerprint>,
+    lock: Option<store::VaultLock>,
+    warnings: Vec<String>,
+}
+
+/// Takes the lock (see [`open`]), reads, and checks the file's structure,
+/// signatures and seal; no passphrase needed.
+pub(crate) fn load(ctx: &Context, write: bool, what: &str) -> Result<Loaded> {
+    let mut warnings = Vec::new();
     let lock = match store::lock(&ctx.vault, &ctx.holder(what), ctx.lock_wait) {
         Ok(l) => Some(l),
         Err(e @ store::StoreError::Locked { .. }) => return Err(e.into()),
         Err(e) if write => return Err(e.into()),
         Err(e) => {
             if ctx.vault.exists() {
-                eprintln!("warning: opening without the lock ({e}); this access is not recorded");
+                warnings.push(format!(
+                    "warning: opening without the lock ({e}); this access is not recorded"
+                ));
             }
             None
         }
     };
     let bytes = store::read(&ctx.vault)?;
     let fingerprint = store::Fingerprint::of(&bytes);
-    for w in store::permission_warnings(&ctx.vault) {
-        eprintln!("{w}");
-    }
+    warnings.extend(store::permission_warnings(&ctx.vault));
     let file = read::parse(&bytes)?;
-    let valid_len = file.valid_len as u64;
     // A torn final frame is cut off by the first append: from then on the
     // file is the bytes before it plus what this session appends.
     let untorn = file
         .torn_tail
         .then(|| store::Fingerprint::of(&bytes[..file.valid_len]));
-    drop(bytes);
+    Ok(Loaded {
+        file,
+        fingerprint,
+        untorn,
+        lock,
+        warnings,
+    })
+}
+
+/// Unlocks a loaded file as `member` (the founding owner when `None`)
+/// with a passphrase, or with the recovery code when `recovery` is set.
+pub(crate) fn unlock_loaded(
+    ctx: &Context,
+    loaded: Loaded,
+    member: Option<&str>,
+    secret: &Passphrase,
+    recovery: bool,
+) -> Result<Session> {
+    let Loaded {
+        file,
+        fingerprint,
+        untorn,
+        lock,
+        warnings,
+    } = loaded;
+    let valid_len = file.valid_len as u64;
     let seen = ctx.seen(&file.snapshot.vault_id)?;
-    let secret = if ctx.recovery {
-        let code = current_passphrase(ctx, "Recovery code: ")?;
-        normalize_recovery(code.expose())
-    } else {
-        let who = ctx.member.as_deref().unwrap_or("the owner");
-        current_passphrase(ctx, &format!("Passphrase for {who}: "))?
-    };
-    let cred = if ctx.recovery {
-        Credential::Recovery { code: &secret }
+    let code;
+    let cred = if recovery {
+        code = normalize_recovery(secret.expose());
+        Credential::Recovery { code: &code }
     } else {
         Credential::Passphrase {
-            member: ctx.member.as_deref(),
-            passphrase: &secret,
+            member,
+            passphrase: secret,
         }
     };
     let vault = vault::unlock(file, cred, os::now(), os::ram_bytes(), &seen)?;
     ctx.remember(vault.vault_id(), &vault.log_head());
-    if vault.weak_kdf() {
-        eprintln!(
-            "warning: this vault was created with --weak-kdf; its passphrases are cheap to guess. Use it for tests and demos only."
-        );
-    }
-    if vault.torn_tail() {
-        eprintln!(
-            "warning: the vault's last access-log record was cut short by a crash; it was never acknowledged and is dropped"
-        );
-    }
     Ok(Session {
         vault,
         path: ctx.vault.clone(),
@@ -245,18 +288,38 @@ pub(super) fn open(ctx: &Context, write: bool, what: &str) -> Result<Session> {
         untorn,
         valid_len,
         lock,
+        unsaved: false,
+        notices: warnings,
     })
 }
 
 impl Session {
-    /// Writes the queued records and the vault, atomically.
+    /// What the member should be told on unlocking, each line starting
+    /// with "warning:".
+    pub fn warnings(&self) -> Vec<String> {
+        let mut w = self.notices.clone();
+        if self.vault.weak_kdf() {
+            w.push("warning: this vault was created with --weak-kdf; its passphrases are cheap to guess. Use it for tests and demos only.".into());
+        }
+        if self.vault.torn_tail() {
+            w.push("warning: the vault's last access-log record was cut short by a crash; it was never acknowledged and is dropped".into());
+        }
+        w
+    }
+
+    /// Writes the queued records and the vault, atomically. If the write
+    /// fails, the vault in memory already holds what was sealed; a later
+    /// save writes it all again, and until then nothing is appended.
     pub fn save(&mut self, ctx: &Context) -> Result<()> {
-        let lock = self
-            .lock
-            .as_ref()
-            .expect("a session opened for writing holds the lock");
+        let Some(lock) = self.lock.as_ref() else {
+            return Err(CliError::other(
+                "the vault's lock could not be taken, so nothing can be saved",
+            ));
+        };
         let bytes = self.vault.seal(os::now(), &mut os::rng())?;
+        self.unsaved = true;
         store::save(&self.path, &bytes, &self.fingerprint.value(), lock)?;
+        self.unsaved = false;
         self.fingerprint = store::Fingerprint::of(&bytes);
         self.untorn = None;
         self.valid_len = bytes.len() as u64;
@@ -272,6 +335,11 @@ impl Session {
                 "the vault's lock could not be taken, so the access cannot be recorded",
             ));
         };
+        if self.unsaved {
+            return Err(CliError::other(
+                "the last save failed, so the access log cannot be extended until a save succeeds; nothing was revealed",
+            ));
+        }
         let bytes = self.vault.prepare_record(draft, &mut os::rng());
         if bytes.len() > crate::format::MAX_RECORD_LEN {
             return Err(CliError::other(
@@ -295,12 +363,17 @@ impl Session {
         Ok(())
     }
 
+    /// Records that this member unlocked the vault.
+    pub fn try_record_unlock(&mut self, ctx: &Context) -> Result<()> {
+        self.record(ctx, Draft::new(os::now(), Action::Unlock))
+    }
+
     /// Records that this member looked at the vault; best effort.
     pub fn record_unlock(&mut self, ctx: &Context) {
         if self.lock.is_none() {
             return;
         }
-        if let Err(e) = self.record(ctx, Draft::new(os::now(), Action::Unlock)) {
+        if let Err(e) = self.try_record_unlock(ctx) {
             eprintln!(
                 "warning: {}",
                 e.message.replace("; nothing was revealed", "")
@@ -311,7 +384,7 @@ impl Session {
 
 /// What a reveal shows.
 #[derive(Clone, Copy)]
-pub(super) enum Revealed<'a> {
+pub(crate) enum Revealed<'a> {
     Field(&'a str),
     TotpCode,
     BackupCodes,
@@ -320,7 +393,7 @@ pub(super) enum Revealed<'a> {
 /// The one path by which a secret leaves the vault: the member's role is
 /// checked, a signed record is appended and synced (fail-closed: if that
 /// fails, nothing is shown), and only then may `show` print or copy.
-pub(super) fn reveal<T>(
+pub(crate) fn reveal<T>(
     s: &mut Session,
     ctx: &Context,
     r: EntryRef,
@@ -361,7 +434,7 @@ pub(super) fn reveal<T>(
 }
 
 /// A recovery code as typed: case and separators do not matter.
-pub(super) fn normalize_recovery(raw: &[u8]) -> Passphrase {
+pub(crate) fn normalize_recovery(raw: &[u8]) -> Passphrase {
     let mut out = zeroize::Zeroizing::new(Vec::with_capacity(raw.len()));
     out.extend(
         raw.iter()

@@ -8,10 +8,13 @@
 //! what its clipboard holds, so that clear is unconditional.
 //!
 //! The value crosses to the child through a pipe on its standard input,
-//! never through its arguments or environment.
+//! never through its arguments or environment: its length in decimal and a
+//! newline, then the value. The pipe stays open: the byte `C` asks the
+//! holder to clear now (the TUI does so on lock and on quit); the pipe
+//! closing asks for nothing (a command that copies exits at once).
 
 use std::fs::OpenOptions;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -29,12 +32,52 @@ pub enum ClipboardError {
     Spawn(std::io::Error),
 }
 
+/// How long a copied value stays: `BATON_CLIPBOARD_SECONDS` (1 to 3600),
+/// else 20 s.
+pub fn clear_after() -> Duration {
+    let secs = std::env::var("BATON_CLIPBOARD_SECONDS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .filter(|s| (1..=3600).contains(s))
+        .unwrap_or(20);
+    Duration::from_secs(secs)
+}
+
 fn has_display() -> bool {
     std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty())
 }
 
+/// A running holder; [`Holder::clear_now`] ends it early. Dropping it
+/// leaves the holder to clear at its deadline.
+pub struct Holder {
+    stdin: Option<std::process::ChildStdin>,
+    child: std::process::Child,
+}
+
+impl Holder {
+    /// Asks the holder to clear the clipboard now (if it still holds our
+    /// value) and waits briefly for it to finish.
+    pub fn clear_now(mut self) {
+        if let Some(mut stdin) = self.stdin.take() {
+            let _ = stdin.write_all(b"C");
+        }
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_millis(1000) {
+            if !matches!(self.child.try_wait(), Ok(None)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Whether the holder still runs (it has not reached its deadline).
+    pub fn running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
 /// Copies `value`; it is cleared after `clear_after`.
-pub fn copy(value: &str, clear_after: Duration) -> Result<(), ClipboardError> {
+pub fn copy(value: &str, clear_after: Duration) -> Result<Holder, ClipboardError> {
     let mode = if has_display() {
         "x11"
     } else {
@@ -47,31 +90,35 @@ pub fn copy(value: &str, clear_after: Duration) -> Result<(), ClipboardError> {
         .arg(mode)
         .arg(clear_after.as_secs().to_string())
         .stdin(Stdio::piped())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .process_group(0)
         .spawn()
         .map_err(ClipboardError::Spawn)?;
-    if let Some(mut stdin) = child.stdin.take() {
+    let mut stdin = child.stdin.take();
+    if let Some(stdin) = stdin.as_mut() {
         let payload = if mode == "x11" { value } else { "" };
-        stdin
-            .write_all(payload.as_bytes())
-            .map_err(ClipboardError::Spawn)?;
+        let mut framed = Zeroizing::new(format!("{}\n", payload.len()).into_bytes());
+        framed.extend_from_slice(payload.as_bytes());
+        stdin.write_all(&framed).map_err(ClipboardError::Spawn)?;
     }
     if mode == "x11" {
-        // Wait briefly for the holder to report that it owns the selection.
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_millis(1500) {
-            if let Ok(Some(status)) = child.try_wait() {
-                if !status.success() {
-                    return Err(ClipboardError::Unavailable);
-                }
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
+        // The holder writes one line once it owns the selection, or exits.
+        let Some(stdout) = child.stdout.take() else {
+            return Err(ClipboardError::Unavailable);
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line);
+            let _ = tx.send(line);
+        });
+        match rx.recv_timeout(Duration::from_millis(3000)) {
+            Ok(line) if line.trim() == "ok" => {}
+            _ => return Err(ClipboardError::Unavailable),
         }
     }
-    Ok(())
+    Ok(Holder { stdin, child })
 }
 
 /// Writes the OSC 52 "set clipboard" escape for `value` to the terminal.
@@ -90,41 +137,61 @@ fn osc52(value: &str) -> Result<(), ClipboardError> {
 /// on standard input. Returns the exit code.
 pub fn holder_main(mode: &str, seconds: &str) -> i32 {
     let secs: u64 = seconds.parse().unwrap_or(20).min(3600);
-    let Ok(raw) = super::read_bounded(std::io::stdin(), 64 * 1024) else {
+    let mut stdin = std::io::stdin().lock();
+    let Some(value) = read_value(&mut stdin) else {
         return 1;
     };
-    let Ok(value) = std::str::from_utf8(&raw) else {
+    let Ok(value) = String::from_utf8(value.to_vec()).map(Zeroizing::new) else {
         return 1;
     };
     let deadline = Instant::now() + Duration::from_secs(secs);
-    match mode {
-        "x11" => hold_x11(value, deadline),
-        _ => {
-            std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
-            let Ok(mut tty) = OpenOptions::new().write(true).open("/dev/tty") else {
-                return 1;
-            };
-            let _ = tty.write_all(b"\x1b]52;c;\x07");
-            0
+    let x11 = mode == "x11";
+    // Waits for `C` on the pipe: clear now and exit.
+    let early = value.clone();
+    std::thread::spawn(move || {
+        let mut b = [0u8; 1];
+        if matches!(std::io::stdin().read(&mut b), Ok(1)) && b[0] == b'C' {
+            if x11 {
+                clear_x11_if_ours(&early);
+            } else {
+                clear_osc52();
+            }
+            std::process::exit(0);
         }
+    });
+    if x11 {
+        hold_x11(&value, deadline)
+    } else {
+        std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
+        clear_osc52()
     }
 }
 
-fn hold_x11(value: &str, deadline: Instant) -> i32 {
-    use arboard::SetExtLinux;
-    let Ok(mut cb) = arboard::Clipboard::new() else {
+/// Reads `LEN\n` and then LEN bytes (at most 64 KiB).
+fn read_value(r: &mut impl std::io::BufRead) -> Option<Zeroizing<Vec<u8>>> {
+    let mut header = Vec::new();
+    std::io::BufRead::read_until(&mut r.by_ref().take(8), b'\n', &mut header).ok()?;
+    let len: usize = std::str::from_utf8(header.strip_suffix(b"\n")?)
+        .ok()?
+        .parse()
+        .ok()?;
+    if len > 64 * 1024 {
+        return None;
+    }
+    let mut value = Zeroizing::new(vec![0u8; len]);
+    r.read_exact(&mut value).ok()?;
+    Some(value)
+}
+
+fn clear_osc52() -> i32 {
+    let Ok(mut tty) = OpenOptions::new().write(true).open("/dev/tty") else {
         return 1;
     };
-    // Serves paste requests until the deadline or until another program
-    // takes the selection.
-    if cb
-        .set()
-        .wait_until(deadline)
-        .text(value.to_owned())
-        .is_err()
-    {
-        return 1;
-    }
+    let _ = tty.write_all(b"\x1b]52;c;\x07");
+    0
+}
+
+fn clear_x11_if_ours(value: &str) {
     if let Ok(mut cb) = arboard::Clipboard::new()
         && cb
             .get_text()
@@ -133,5 +200,20 @@ fn hold_x11(value: &str, deadline: Instant) -> i32 {
     {
         let _ = cb.clear();
     }
+}
+
+fn hold_x11(value: &str, deadline: Instant) -> i32 {
+    let Ok(mut cb) = arboard::Clipboard::new() else {
+        return 1;
+    };
+    // arboard serves paste requests from its own thread for as long as
+    // `cb` lives.
+    if cb.set_text(value.to_owned()).is_err() {
+        return 1;
+    }
+    println!("ok");
+    let _ = std::io::stdout().flush();
+    std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
+    clear_x11_if_ours(value);
     0
 }

@@ -1,0 +1,103 @@
+//! What the user meant ([`Action`], from the keymap or from the runtime
+//! reporting back) and what the runtime must do ([`Effect`]).
+
+use crate::cli::CliError;
+use crate::cli::session::Session;
+use crate::search::Index;
+use crate::secret::Passphrase;
+use crate::vault::EntryRef;
+
+/// A user intent, or a result the runtime feeds back.
+pub enum Action {
+    // Moving around.
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    /// Enter: open the selected entry, submit a form, keep the search.
+    Open,
+    /// Esc: close, go back, leave the search.
+    Back,
+    /// Tab: the next pane or field.
+    NextPane,
+    /// Text typed into the field that has the focus.
+    Char(char),
+    Backspace,
+    /// Ctrl-U: clear the field that has the focus.
+    ClearField,
+
+    // Commands (PRODUCT.md §5).
+    Search,
+    Reveal,
+    Copy(CopyWhat),
+    Lock,
+    Help,
+    Quit,
+
+    /// Time passed (idle lock, reveal timeout, spinner, TOTP countdown).
+    Tick,
+    /// The terminal's size, in cells.
+    Resize(u16, u16),
+
+    // Reported by the runtime.
+    Unlocked(Box<Opened>),
+    UnlockFailed(CliError),
+    /// The reveal's log records are durable; what was asked may be shown
+    /// (and, for a copy, is on the clipboard).
+    Revealed(Reveal),
+    /// The reveal could not be logged (or copied): nothing was shown.
+    RevealFailed(String),
+}
+
+/// A vault unlocked by the runtime, with its search index.
+pub struct Opened {
+    pub session: Session,
+    pub index: Index,
+}
+
+/// What a copy key copies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CopyWhat {
+    Password,
+    Username,
+    TotpCode,
+}
+
+/// A reveal asked of the runtime: the entry, and whether it is shown on
+/// screen or copied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reveal {
+    pub entry: EntryRef,
+    pub how: RevealHow,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RevealHow {
+    /// Every concealed value of the entry, on screen (`r`).
+    Show,
+    Copy(CopyWhat),
+}
+
+/// What the runtime must do for an update.
+pub enum Effect {
+    /// Lock, read and unlock the vault on a worker thread (the KDF takes
+    /// about a second), then report [`Action::Unlocked`] or
+    /// [`Action::UnlockFailed`].
+    Unlock {
+        member: Option<String>,
+        passphrase: Passphrase,
+    },
+    /// Append and sync the reveal's signed log records, then (for a copy)
+    /// copy the value; report [`Action::Revealed`] only if all of it
+    /// succeeded, else [`Action::RevealFailed`].
+    Reveal(Reveal),
+    /// Clear the clipboard now if it still holds a value we copied.
+    ClearClipboard,
+    /// Record the end of the session and drop it: its keys, its decrypted
+    /// entries and the vault's lock go with it.
+    EndSession(Box<Session>),
+    /// Leave the loop and restore the terminal.
+    Quit,
+}

@@ -1,0 +1,350 @@
+//! The TUI's whole state. Only [`super::update`] changes it; the view
+//! reads it. The unlocked session (keys, decrypted entries, the vault's
+//! lock) lives in [`MainScreen`] and nowhere else, so locking is dropping
+//! that screen.
+
+use zeroize::Zeroize;
+
+use super::action::{CopyWhat, RevealHow};
+use crate::cli::session::Session;
+use crate::search::Index;
+use crate::secret::Passphrase;
+use crate::vault::EntryRef;
+
+/// The time an update sees: a monotonic clock in milliseconds (for
+/// timeouts) and the wall clock in Unix seconds (for TOTP and the log).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Now {
+    pub ms: u64,
+    pub unix: i64,
+}
+
+/// Timeouts, from the command line and environment.
+#[derive(Clone, Copy, Debug)]
+pub struct Settings {
+    /// Lock after this long without a key press (default 5 minutes).
+    pub idle_lock_ms: u64,
+    /// Hide a revealed entry after this long (15 s).
+    pub reveal_ms: u64,
+    /// Clear a copied value after this long (20 s).
+    pub clipboard_ms: u64,
+}
+
+impl Settings {
+    /// `BATON_IDLE_LOCK_SECONDS` (10 to 86400; default 300) and
+    /// `BATON_CLIPBOARD_SECONDS` (see [`crate::os::clipboard::clear_after`]).
+    pub fn from_env() -> Self {
+        let idle = std::env::var("BATON_IDLE_LOCK_SECONDS")
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+            .filter(|s| (10..=86_400).contains(s))
+            .unwrap_or(300);
+        Settings {
+            idle_lock_ms: idle * 1000,
+            clipboard_ms: u64::try_from(crate::os::clipboard::clear_after().as_millis())
+                .unwrap_or(20_000),
+            ..Settings::default()
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            idle_lock_ms: 5 * 60 * 1000,
+            reveal_ms: 15 * 1000,
+            clipboard_ms: 20 * 1000,
+        }
+    }
+}
+
+pub struct App {
+    pub screen: Screen,
+    /// The time of the last update (the view draws TOTP codes, countdowns
+    /// and the spinner from it).
+    pub clock: Now,
+    pub settings: Settings,
+    /// Where the vault is, as shown to the user.
+    pub vault_label: String,
+    /// A one-line message under the body, with when it goes away.
+    pub status: Option<Status>,
+    pub last_input_ms: u64,
+    /// The terminal's size in cells.
+    pub size: (u16, u16),
+    /// The clipboard holds a value we copied, until this instant.
+    pub clipboard_until: Option<u64>,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(vault_label: String, screen: Screen, settings: Settings) -> Self {
+        App {
+            screen,
+            clock: Now { ms: 0, unix: 0 },
+            settings,
+            vault_label,
+            status: None,
+            last_input_ms: 0,
+            size: (80, 24),
+            clipboard_until: None,
+            quit: false,
+        }
+    }
+}
+
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+    pub until_ms: u64,
+}
+
+pub enum Screen {
+    Unlock(UnlockScreen),
+    Main(Box<MainScreen>),
+    /// After a lock: what this member revealed during the session.
+    Summary(SummaryScreen),
+}
+
+/// A passphrase being typed: a fixed-capacity buffer that never
+/// reallocates (so no stray copies) and is zeroized when cleared or
+/// dropped. No `Debug`, no `Clone`.
+pub struct SecretInput {
+    buf: Vec<u8>,
+}
+
+impl SecretInput {
+    pub const CAPACITY: usize = crate::os::MAX_PASSPHRASE;
+
+    pub fn new() -> Self {
+        SecretInput {
+            buf: Vec::with_capacity(Self::CAPACITY),
+        }
+    }
+
+    /// Appends `c`; refused (false) when it would not fit.
+    pub fn push(&mut self, c: char) -> bool {
+        let mut tmp = [0u8; 4];
+        let bytes = c.encode_utf8(&mut tmp).as_bytes();
+        if self.buf.len() + bytes.len() > Self::CAPACITY {
+            tmp.zeroize();
+            return false;
+        }
+        self.buf.extend_from_slice(bytes);
+        tmp.zeroize();
+        true
+    }
+
+    pub fn pop(&mut self) {
+        let Ok(s) = std::str::from_utf8(&self.buf) else {
+            self.clear();
+            return;
+        };
+        let cut = s.char_indices().last().map_or(0, |(i, _)| i);
+        self.buf[cut..].zeroize();
+        self.buf.truncate(cut);
+    }
+
+    pub fn clear(&mut self) {
+        self.buf.zeroize();
+    }
+
+    /// Characters typed, for the mask.
+    pub fn chars(&self) -> usize {
+        std::str::from_utf8(&self.buf).map_or(self.buf.len(), |s| s.chars().count())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    /// Moves the passphrase out, leaving this input empty.
+    pub fn take(&mut self) -> Passphrase {
+        let p = Passphrase::from_slice(&self.buf);
+        self.clear();
+        p
+    }
+}
+
+impl Default for SecretInput {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for SecretInput {
+    fn drop(&mut self) {
+        self.buf.zeroize();
+    }
+}
+
+pub struct UnlockScreen {
+    /// Members who may unlock, as the file lists them (empty when the file
+    /// could not be read; the runtime's error then says why).
+    pub members: Vec<String>,
+    pub member: usize,
+    pub passphrase: SecretInput,
+    pub focus: UnlockFocus,
+    /// Deriving the key since this instant (the spinner runs).
+    pub busy_since: Option<u64>,
+    pub error: Option<UnlockError>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnlockFocus {
+    Member,
+    Passphrase,
+}
+
+/// Why the last unlock failed: a heading by kind and the detail.
+pub struct UnlockError {
+    pub heading: &'static str,
+    pub detail: String,
+}
+
+impl UnlockScreen {
+    pub fn new(members: Vec<String>, preferred: Option<&str>) -> Self {
+        let member = preferred
+            .and_then(|p| members.iter().position(|m| m == p))
+            .unwrap_or(0);
+        UnlockScreen {
+            members,
+            member,
+            passphrase: SecretInput::new(),
+            focus: UnlockFocus::Passphrase,
+            busy_since: None,
+            error: None,
+        }
+    }
+}
+
+/// Which part of the main view has the keyboard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    Groups,
+    List,
+    /// Typing into the search field.
+    Search,
+    /// The selected entry's details fill the right side.
+    Detail,
+}
+
+pub enum Overlay {
+    Help,
+}
+
+pub struct MainScreen {
+    pub session: Session,
+    pub index: Index,
+    pub focus: Focus,
+    /// The search as typed.
+    pub query: String,
+    /// Entries shown, best match first (all entries, in vault order, for
+    /// an empty query), after the group filter.
+    pub hits: Vec<EntryRef>,
+    /// Index into `hits`.
+    pub selected: usize,
+    /// First row of `hits` on screen.
+    pub top: usize,
+    /// Groups pane: 0 is "All", then the vault's groups in order.
+    pub group_cursor: usize,
+    /// The entry whose concealed values are shown, until when.
+    pub revealed: Option<(EntryRef, u64)>,
+    /// A copy or reveal waiting for the runtime's report.
+    pub pending: Option<(EntryRef, RevealHow)>,
+    pub overlay: Option<Overlay>,
+    /// Everything revealed or copied in this session, for the summary.
+    pub shift: Vec<ShiftItem>,
+}
+
+/// One line of the shift summary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShiftItem {
+    pub unix: i64,
+    pub title: String,
+    pub group: String,
+    pub what: ShiftWhat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShiftWhat {
+    Revealed,
+    Copied(CopyWhat),
+}
+
+pub struct SummaryScreen {
+    pub member: String,
+    /// Who may unlock next (for the unlock screen's picker).
+    pub members: Vec<String>,
+    pub items: Vec<ShiftItem>,
+    /// Why the session ended.
+    pub reason: LockReason,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LockReason {
+    Asked,
+    Idle,
+}
+
+impl MainScreen {
+    pub fn new(session: Session, index: Index) -> Self {
+        let mut m = MainScreen {
+            session,
+            index,
+            focus: Focus::List,
+            query: String::new(),
+            hits: Vec::new(),
+            selected: 0,
+            top: 0,
+            group_cursor: 0,
+            revealed: None,
+            pending: None,
+            overlay: None,
+            shift: Vec::new(),
+        };
+        m.refilter();
+        m
+    }
+
+    /// The group the list is limited to, if any.
+    pub fn group_filter(&self) -> Option<usize> {
+        self.group_cursor.checked_sub(1)
+    }
+
+    /// Runs the search and the group filter again; the selection goes to
+    /// the best match.
+    pub fn refilter(&mut self) {
+        let group = self.group_filter();
+        self.hits = self
+            .index
+            .query(&self.query)
+            .into_iter()
+            .map(|h| h.entry)
+            .filter(|r| group.is_none_or(|g| r.group == g))
+            .collect();
+        self.selected = 0;
+        self.top = 0;
+    }
+
+    pub fn selected_entry(&self) -> Option<EntryRef> {
+        self.hits.get(self.selected).copied()
+    }
+
+    /// Entries per group (live ones), in the vault's group order.
+    pub fn group_counts(&self) -> Vec<(String, usize)> {
+        let v = &self.session.vault;
+        v.groups()
+            .iter()
+            .map(|g| {
+                (
+                    g.name.clone(),
+                    g.entries.iter().filter(|e| e.removed.is_none()).count(),
+                )
+            })
+            .collect()
+    }
+
+    pub fn is_revealed(&self, r: EntryRef) -> bool {
+        self.revealed.is_some_and(|(e, _)| e == r)
+    }
+}

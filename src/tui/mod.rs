@@ -1,0 +1,69 @@
+//! The terminal UI (PRODUCT.md §5).
+//!
+//! Shaped as state, actions, a pure update and a pure view, with IO at the
+//! edge (docs/ARCHITECTURE.md):
+//! - [`app`]: the whole state, [`App`]; the unlocked session lives in it.
+//! - [`keymap`]: a key press on a screen → the [`Action`] the user meant.
+//! - [`update`]: `update(&mut App, Action, Now) → Vec<Effect>`, no IO. An
+//!   effect is what the runtime must do: unlock, append a log record and
+//!   then reveal or copy, end a session, quit.
+//! - [`view`]: `render(&App, &mut Frame)`, no state change; concealed
+//!   values are masked unless the runtime has reported their reveal logged.
+//! - [`strings`]: every piece of user-facing text.
+//! - [`runtime`]: the loop, generic over the ratatui backend: draw, wait
+//!   for a key or a tick, update, perform effects, feed results back.
+//! - [`terminal`]: raw mode, the alternate screen, restoring both on exit
+//!   and on a panic.
+
+pub mod action;
+pub mod app;
+pub mod keymap;
+pub mod runtime;
+pub mod strings;
+pub mod terminal;
+pub mod update;
+pub mod view;
+
+#[cfg(test)]
+mod tests;
+
+pub use action::{Action, Effect};
+pub use app::{App, Now};
+
+use crate::cli::CliError;
+use crate::cli::session::Context;
+
+/// Runs the TUI on the real terminal for the vault `ctx` names.
+pub fn start(ctx: Context) -> Result<(), CliError> {
+    if !ctx.vault.exists() {
+        return Err(CliError::other(format!(
+            "no vault at {}; create one with `baton init`, or try `baton demo`",
+            ctx.vault.display()
+        )));
+    }
+    let members = runtime::members(&ctx);
+    let mut app = App::new(
+        ctx.vault.display().to_string(),
+        app::Screen::Unlock(app::UnlockScreen::new(members, ctx.member.as_deref())),
+        app::Settings::from_env(),
+    );
+    let mut env = runtime::Env::new(ctx);
+    let mut term =
+        terminal::enter().map_err(|e| CliError::other(format!("cannot use the terminal: {e}")))?;
+    let result = runtime::run(&mut term, &mut app, &mut env, &mut runtime::TerminalEvents);
+    // Whatever happened, the clipboard is cleared and the session ends.
+    if let app::Screen::Main(_) = app.screen {
+        let now = Now {
+            ms: u64::MAX,
+            unix: crate::os::now(),
+        };
+        for effect in update::update(&mut app, Action::Quit, now) {
+            if let Effect::EndSession(s) = effect {
+                drop(s);
+            }
+        }
+    }
+    runtime::clear_clipboard(&mut env);
+    terminal::leave();
+    result.map_err(|e| CliError::other(format!("terminal error: {e}")))
+}

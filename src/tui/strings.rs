@@ -1,0 +1,101 @@
+//! Every piece of text the TUI shows, in one place.
+
+use super::action::CopyWhat;
+
+pub const APP: &str = "Baton";
+
+// Unlock screen.
+pub const UNLOCK_TITLE: &str = "Unlock the vault";
+pub const MEMBER: &str = "Member";
+pub const PASSPHRASE: &str = "Passphrase";
+pub const UNLOCK_HINT: &str = "Enter unlock · Tab member · Esc quit";
+pub const DERIVING: &str = "Deriving the key from your passphrase…";
+pub const WRONG_PASSPHRASE: &str = "Wrong passphrase, or no such member.";
+pub const ACCESS_DENIED: &str = "Access denied.";
+pub const LOCKED_ELSEWHERE: &str = "The vault is open in another Baton process.";
+pub const DAMAGED: &str = "The vault file is damaged or was altered.";
+pub const CANNOT_OPEN: &str = "The vault cannot be opened.";
+pub const TYPE_PASSPHRASE: &str = "Type your passphrase, then Enter.";
+pub const PASSPHRASE_TOO_LONG: &str = "That passphrase is longer than Baton accepts (1024 bytes).";
+
+// Main view.
+pub const GROUPS: &str = "Groups";
+pub const ALL: &str = "All";
+pub const ENTRIES: &str = "Entries";
+pub const SEARCH_PROMPT: &str = "/ search";
+pub const NO_ENTRIES: &str = "No entries you can read yet.";
+pub const NO_MATCH: &str = "Nothing matches.";
+pub const NOTHING_SELECTED: &str = "Select an entry to see it here.";
+pub const MASK: &str = "••••••••";
+pub const HELP_TITLE: &str = "Keys";
+pub const HELP_CLOSE: &str = "Esc, Enter or ? closes this help";
+
+// Shift summary.
+pub const SUMMARY_TITLE: &str = "Vault locked";
+pub const SUMMARY_NONE: &str = "Nothing was revealed or copied in this session.";
+pub const SUMMARY_HINT: &str = "Enter unlock again · q quit";
+pub const LOCKED_IDLE: &str = "Locked after a while without a key press; every key was dropped.";
+pub const LOCKED_ASKED: &str = "Locked; every key and decrypted value was dropped.";
+
+/// The keys of PRODUCT.md §5 (and Tab), for `?` help: key, what it does.
+pub const KEYS: &[(&str, &str)] = &[
+    ("↑/↓  j/k", "move"),
+    ("PgUp/PgDn Home/End", "move by page, to the ends"),
+    (
+        "Enter",
+        "open the entry; in search: keep the filter, select the best match",
+    ),
+    ("Esc", "back; in search: clear it"),
+    ("Tab", "groups pane ↔ entry list"),
+    (
+        "/",
+        "search titles, groups, usernames, URLs and tags as you type",
+    ),
+    (
+        "r",
+        "reveal / hide the entry's concealed values (logged; hidden after 15 s)",
+    ),
+    ("c", "copy the password (logged; cleared after 20 s)"),
+    ("u", "copy the username (logged)"),
+    ("t", "copy the current TOTP code (logged)"),
+    ("Ctrl-L", "lock now: drop every key, show what you revealed"),
+    ("?", "this help"),
+    ("q", "quit (clears the clipboard if it holds our value)"),
+];
+
+/// The footer's key hints for the list.
+pub const FOOTER_LIST: &str = "↑↓ move  Enter open  / search  r reveal  c copy pw  u user  t TOTP  Tab groups  ^L lock  ? help  q quit";
+pub const FOOTER_SEARCH: &str = "type to filter  Enter keep  Esc clear  ↑↓ move";
+pub const FOOTER_GROUPS: &str = "↑↓ choose group  Enter/Tab entries  ^L lock  ? help  q quit";
+pub const FOOTER_DETAIL: &str =
+    "r reveal/hide  c copy pw  u copy user  t copy TOTP  Esc back  ^L lock  ? help";
+
+pub fn what(w: CopyWhat) -> &'static str {
+    match w {
+        CopyWhat::Password => "password",
+        CopyWhat::Username => "username",
+        CopyWhat::TotpCode => "TOTP code",
+    }
+}
+
+pub fn copied(title: &str, w: CopyWhat, secs: u64) -> String {
+    format!(
+        "Copied {title}'s {}; the clipboard is cleared in {secs} s.",
+        what(w)
+    )
+}
+
+pub fn nothing_to_copy(title: &str, w: CopyWhat) -> String {
+    match w {
+        CopyWhat::TotpCode => format!("{title} has no TOTP."),
+        _ => format!("{title} has no {}.", what(w)),
+    }
+}
+
+pub fn entry_count(shown: usize, total: usize) -> String {
+    if shown == total {
+        format!("{total} entries")
+    } else {
+        format!("{shown} of {total}")
+    }
+}

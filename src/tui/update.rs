@@ -1,0 +1,425 @@
+//! `update`: the state after an action, and the effects the runtime must
+//! perform. No IO and no clock: the time comes in as [`Now`].
+//!
+//! A reveal or a copy never shows anything by itself: it asks the runtime
+//! for [`Effect::Reveal`], and the value appears only when the runtime
+//! reports [`Action::Revealed`], which it does only after the signed log
+//! records are on disk (fail-closed, PRODUCT.md §2.3).
+
+use super::action::{Action, CopyWhat, Effect, Reveal, RevealHow};
+use super::app::{
+    App, Focus, LockReason, MainScreen, Now, Overlay, Screen, ShiftItem, ShiftWhat, Status,
+    SummaryScreen, UnlockError, UnlockFocus, UnlockScreen,
+};
+use super::strings;
+use super::view;
+use crate::cli::Exit;
+
+/// How long a status message stays.
+const STATUS_MS: u64 = 6_000;
+
+pub fn update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
+    app.clock = now;
+    if is_input(&action) {
+        app.last_input_ms = now.ms;
+    }
+    match action {
+        Action::Tick => return tick(app, now),
+        Action::Resize(w, h) => {
+            app.size = (w, h);
+            if let Screen::Main(m) = &mut app.screen {
+                keep_visible(m, view::list_rows(app.size));
+            }
+            return Vec::new();
+        }
+        _ => {}
+    }
+    match &mut app.screen {
+        Screen::Unlock(_) => unlock_update(app, action, now),
+        Screen::Summary(_) => match action {
+            Action::Quit => quit(app),
+            Action::Open | Action::Back => {
+                if let Screen::Summary(s) = &app.screen {
+                    let members = s.members.clone();
+                    app.screen = Screen::Unlock(UnlockScreen::new(members, Some(&s.member)));
+                }
+                Vec::new()
+            }
+            _ => Vec::new(),
+        },
+        Screen::Main(_) => main_update(app, action, now),
+    }
+}
+
+/// Key-driven actions count as activity; ticks and reports do not.
+fn is_input(a: &Action) -> bool {
+    !matches!(
+        a,
+        Action::Tick
+            | Action::Resize(..)
+            | Action::Unlocked(_)
+            | Action::UnlockFailed(_)
+            | Action::Revealed(_)
+            | Action::RevealFailed(_)
+    )
+}
+
+fn status(app: &mut App, text: impl Into<String>, error: bool, now: Now) {
+    app.status = Some(Status {
+        text: text.into(),
+        error,
+        until_ms: now.ms + STATUS_MS,
+    });
+}
+
+fn tick(app: &mut App, now: Now) -> Vec<Effect> {
+    if app.status.as_ref().is_some_and(|s| now.ms >= s.until_ms) {
+        app.status = None;
+    }
+    if app.clipboard_until.is_some_and(|t| now.ms >= t) {
+        app.clipboard_until = None;
+    }
+    if let Screen::Main(m) = &mut app.screen {
+        if m.revealed.is_some_and(|(_, until)| now.ms >= until) {
+            m.revealed = None;
+        }
+        if now.ms.saturating_sub(app.last_input_ms) >= app.settings.idle_lock_ms {
+            return lock(app, LockReason::Idle);
+        }
+    }
+    Vec::new()
+}
+
+fn unlock_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
+    let Screen::Unlock(u) = &mut app.screen else {
+        return Vec::new();
+    };
+    match action {
+        Action::Quit => return quit(app),
+        Action::Unlocked(opened) => {
+            let text = opened.session.warnings().into_iter().next();
+            app.screen = Screen::Main(Box::new(MainScreen::new(opened.session, opened.index)));
+            if let Screen::Main(m) = &mut app.screen {
+                keep_visible(m, view::list_rows(app.size));
+            }
+            if let Some(t) = text {
+                status(app, t, true, now);
+            }
+            return Vec::new();
+        }
+        Action::UnlockFailed(e) => {
+            u.busy_since = None;
+            u.error = Some(UnlockError {
+                heading: match e.exit {
+                    Exit::Unlock => strings::WRONG_PASSPHRASE,
+                    Exit::Denied => strings::ACCESS_DENIED,
+                    Exit::Locked => strings::LOCKED_ELSEWHERE,
+                    Exit::Integrity => strings::DAMAGED,
+                    _ => strings::CANNOT_OPEN,
+                },
+                detail: e.message,
+            });
+            return Vec::new();
+        }
+        _ => {}
+    }
+    if u.busy_since.is_some() {
+        return Vec::new();
+    }
+    match action {
+        Action::Char(c) => {
+            u.error = None;
+            u.focus = UnlockFocus::Passphrase;
+            if !u.passphrase.push(c) {
+                u.error = Some(UnlockError {
+                    heading: strings::PASSPHRASE_TOO_LONG,
+                    detail: String::new(),
+                });
+            }
+        }
+        Action::Backspace => u.passphrase.pop(),
+        Action::ClearField => u.passphrase.clear(),
+        Action::Up | Action::Down if !u.members.is_empty() => {
+            let n = u.members.len();
+            u.member = if matches!(action, Action::Up) {
+                (u.member + n - 1) % n
+            } else {
+                (u.member + 1) % n
+            };
+        }
+        Action::NextPane if u.members.len() > 1 => {
+            u.focus = match u.focus {
+                UnlockFocus::Member => UnlockFocus::Passphrase,
+                UnlockFocus::Passphrase => UnlockFocus::Member,
+            };
+        }
+        Action::Open => {
+            if u.focus == UnlockFocus::Member {
+                u.focus = UnlockFocus::Passphrase;
+            } else if u.passphrase.is_empty() {
+                u.error = Some(UnlockError {
+                    heading: strings::TYPE_PASSPHRASE,
+                    detail: String::new(),
+                });
+            } else {
+                u.error = None;
+                u.busy_since = Some(now.ms);
+                return vec![Effect::Unlock {
+                    member: u.members.get(u.member).cloned(),
+                    passphrase: u.passphrase.take(),
+                }];
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
+    let rows = view::list_rows(app.size);
+    let reveal_ms = app.settings.reveal_ms;
+    let clipboard_ms = app.settings.clipboard_ms;
+    let Screen::Main(m) = &mut app.screen else {
+        return Vec::new();
+    };
+    if m.overlay.is_some() {
+        match action {
+            Action::Back | Action::Help | Action::Open => m.overlay = None,
+            Action::Quit => return quit(app),
+            Action::Lock => return lock(app, LockReason::Asked),
+            _ => {}
+        }
+        return Vec::new();
+    }
+    match action {
+        Action::Quit => return quit(app),
+        Action::Lock => return lock(app, LockReason::Asked),
+        Action::Help => m.overlay = Some(Overlay::Help),
+        Action::Search => m.focus = Focus::Search,
+        Action::Char(c) if m.focus == Focus::Search => {
+            m.query.push(c);
+            refilter(m, rows);
+        }
+        Action::Backspace if m.focus == Focus::Search => {
+            m.query.pop();
+            refilter(m, rows);
+        }
+        Action::ClearField if m.focus == Focus::Search => {
+            m.query.clear();
+            refilter(m, rows);
+        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Home
+        | Action::End => {
+            if m.focus == Focus::Groups {
+                let n = m.session.vault.groups().len() + 1;
+                m.group_cursor = step(m.group_cursor, n, &action, rows);
+                refilter(m, rows);
+            } else {
+                let before = m.selected_entry();
+                m.selected = step(m.selected, m.hits.len(), &action, rows);
+                keep_visible(m, rows);
+                if m.selected_entry() != before {
+                    m.revealed = None;
+                }
+            }
+        }
+        Action::Open => match m.focus {
+            Focus::Search | Focus::Groups => m.focus = Focus::List,
+            Focus::List if m.selected_entry().is_some() => m.focus = Focus::Detail,
+            _ => {}
+        },
+        Action::Back => match m.focus {
+            Focus::Search => {
+                m.focus = Focus::List;
+                if !m.query.is_empty() {
+                    m.query.clear();
+                    refilter(m, rows);
+                }
+            }
+            Focus::Detail | Focus::Groups => m.focus = Focus::List,
+            Focus::List if !m.query.is_empty() => {
+                m.query.clear();
+                refilter(m, rows);
+            }
+            Focus::List => {}
+        },
+        Action::NextPane => {
+            m.focus = match m.focus {
+                Focus::Groups => Focus::List,
+                Focus::List | Focus::Search | Focus::Detail => Focus::Groups,
+            }
+        }
+        Action::Reveal => {
+            let Some(r) = m.selected_entry() else {
+                return Vec::new();
+            };
+            if m.is_revealed(r) {
+                m.revealed = None;
+            } else if m.pending.is_none() {
+                m.pending = Some((r, RevealHow::Show));
+                return vec![Effect::Reveal(Reveal {
+                    entry: r,
+                    how: RevealHow::Show,
+                })];
+            }
+        }
+        Action::Copy(what) => {
+            let Some(r) = m.selected_entry() else {
+                return Vec::new();
+            };
+            let e = m.session.vault.entry(r);
+            let missing = match what {
+                CopyWhat::Password => e.password.is_empty(),
+                CopyWhat::Username => e.username.is_empty(),
+                CopyWhat::TotpCode => e.totp.is_none(),
+            };
+            if missing {
+                let text = strings::nothing_to_copy(&e.title, what);
+                status(app, text, true, now);
+                return Vec::new();
+            }
+            if m.pending.is_none() {
+                m.pending = Some((r, RevealHow::Copy(what)));
+                return vec![Effect::Reveal(Reveal {
+                    entry: r,
+                    how: RevealHow::Copy(what),
+                })];
+            }
+        }
+        Action::Revealed(rv) => {
+            m.pending = None;
+            let e = m.session.vault.entry(rv.entry);
+            let item = ShiftItem {
+                unix: now.unix,
+                title: e.title.clone(),
+                group: m.session.vault.group_name(rv.entry).to_owned(),
+                what: match rv.how {
+                    RevealHow::Show => ShiftWhat::Revealed,
+                    RevealHow::Copy(w) => ShiftWhat::Copied(w),
+                },
+            };
+            let title = e.title.clone();
+            m.shift.push(item);
+            match rv.how {
+                RevealHow::Show => {
+                    if m.selected_entry() == Some(rv.entry) {
+                        m.revealed = Some((rv.entry, now.ms + reveal_ms));
+                    }
+                }
+                RevealHow::Copy(what) => {
+                    app.clipboard_until = Some(now.ms + clipboard_ms);
+                    let text = strings::copied(&title, what, clipboard_ms / 1000);
+                    status(app, text, false, now);
+                }
+            }
+        }
+        Action::RevealFailed(msg) => {
+            m.pending = None;
+            status(app, msg, true, now);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Moves a cursor within `0..n` for a movement action.
+fn step(cur: usize, n: usize, action: &Action, page: usize) -> usize {
+    if n == 0 {
+        return 0;
+    }
+    let last = n - 1;
+    let page = page.max(1);
+    match action {
+        Action::Up => cur.saturating_sub(1),
+        Action::Down => (cur + 1).min(last),
+        Action::PageUp => cur.saturating_sub(page),
+        Action::PageDown => (cur + page).min(last),
+        Action::Home => 0,
+        Action::End => last,
+        _ => cur,
+    }
+}
+
+fn refilter(m: &mut MainScreen, rows: usize) {
+    let before = m.selected_entry();
+    m.refilter();
+    keep_visible(m, rows);
+    if m.selected_entry() != before {
+        m.revealed = None;
+    }
+}
+
+/// Scrolls the list so the selection is on screen.
+fn keep_visible(m: &mut MainScreen, rows: usize) {
+    let rows = rows.max(1);
+    if m.selected < m.top {
+        m.top = m.selected;
+    } else if m.selected >= m.top + rows {
+        m.top = m.selected + 1 - rows;
+    }
+}
+
+/// Ends the session: the clipboard is cleared if it holds our value, the
+/// session (keys, entries, the vault's lock) goes to the runtime to be
+/// recorded and dropped, and the shift summary is shown.
+fn lock(app: &mut App, reason: LockReason) -> Vec<Effect> {
+    let m = match std::mem::replace(&mut app.screen, Screen::Summary(placeholder())) {
+        Screen::Main(m) => *m,
+        other => {
+            app.screen = other;
+            return Vec::new();
+        }
+    };
+    let member = m.session.vault.me().name.clone();
+    let members = unlockable(&m);
+    app.screen = Screen::Summary(SummaryScreen {
+        member,
+        members,
+        items: m.shift,
+        reason,
+    });
+    app.status = None;
+    let mut effects = Vec::new();
+    if app.clipboard_until.take().is_some() {
+        effects.push(Effect::ClearClipboard);
+    }
+    effects.push(Effect::EndSession(Box::new(m.session)));
+    effects
+}
+
+fn placeholder() -> SummaryScreen {
+    SummaryScreen {
+        member: String::new(),
+        members: Vec::new(),
+        items: Vec::new(),
+        reason: LockReason::Asked,
+    }
+}
+
+fn unlockable(m: &MainScreen) -> Vec<String> {
+    m.session
+        .vault
+        .manifest()
+        .members
+        .iter()
+        .filter(|x| x.revoked_at.is_none())
+        .map(|x| x.name.clone())
+        .collect()
+}
+
+fn quit(app: &mut App) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    if let Screen::Main(_) = app.screen {
+        effects = lock(app, LockReason::Asked);
+    }
+    if app.clipboard_until.take().is_some() {
+        effects.push(Effect::ClearClipboard);
+    }
+    app.quit = true;
+    effects.push(Effect::Quit);
+    effects
+}

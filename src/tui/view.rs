@@ -1,0 +1,619 @@
+//! `render(&App, &mut Frame)`: draws the state and changes nothing.
+//! Concealed values are drawn masked unless the entry is revealed, which
+//! the state says only after the runtime reported the reveal logged. Text
+//! from the vault is drawn with control characters escaped, so a title
+//! cannot send escape sequences to the terminal. Only the visible rows of
+//! the entry list are built.
+
+use std::borrow::Cow;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+
+use super::app::{
+    App, Focus, LockReason, MainScreen, Overlay, Screen, ShiftWhat, SummaryScreen, UnlockFocus,
+    UnlockScreen,
+};
+use super::strings;
+use crate::cli::output::clean;
+use crate::dates;
+use crate::vault::{Entry, EntryRef};
+
+const ACCENT: Color = Color::Cyan;
+const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
+
+pub fn render(app: &App, f: &mut Frame) {
+    let area = f.area();
+    match &app.screen {
+        Screen::Unlock(u) => unlock(app, u, f, area),
+        Screen::Main(m) => main(app, m, f, area),
+        Screen::Summary(s) => summary(app, s, f, area),
+    }
+}
+
+/// Where the parts of the main view go.
+struct MainAreas {
+    header: Rect,
+    search: Rect,
+    groups: Option<Rect>,
+    list: Rect,
+    detail: Rect,
+    status: Rect,
+    footer: Rect,
+}
+
+fn main_areas(area: Rect) -> MainAreas {
+    let [header, search, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let (groups, list, detail) = if area.width >= 100 {
+        let [g, l, d] = Layout::horizontal([
+            Constraint::Length(24),
+            Constraint::Percentage(40),
+            Constraint::Fill(1),
+        ])
+        .areas(body);
+        (Some(g), l, d)
+    } else if area.width >= 70 {
+        let [g, l, d] = Layout::horizontal([
+            Constraint::Length(16),
+            Constraint::Length(30),
+            Constraint::Fill(1),
+        ])
+        .areas(body);
+        (Some(g), l, d)
+    } else {
+        let [l, d] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Fill(1)]).areas(body);
+        (None, l, d)
+    };
+    MainAreas {
+        header,
+        search,
+        groups,
+        list,
+        detail,
+        status,
+        footer,
+    }
+}
+
+/// Rows of the entry list that fit a terminal of `size` (what Page Up and
+/// Page Down move by, and how far the list scrolls).
+pub fn list_rows(size: (u16, u16)) -> usize {
+    let a = main_areas(Rect::new(0, 0, size.0, size.1));
+    usize::from(a.list.height.saturating_sub(2))
+}
+
+fn pane(title: &str, focused: bool) -> Block<'_> {
+    let b = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .title(Span::styled(
+            format!(" {title} "),
+            Style::default().add_modifier(Modifier::BOLD),
+        ));
+    if focused {
+        b.border_style(Style::default().fg(ACCENT))
+    } else {
+        b.border_style(Style::default().fg(Color::DarkGray))
+    }
+}
+
+fn header(app: &App, right: String, f: &mut Frame, area: Rect) {
+    let left = format!(" {} · {}", strings::APP, clean(&app.vault_label));
+    let width = usize::from(area.width);
+    let pad = width.saturating_sub(left.chars().count() + right.chars().count() + 1);
+    let line = Line::from(vec![
+        Span::styled(left, Style::default().add_modifier(Modifier::BOLD)),
+        Span::raw(" ".repeat(pad)),
+        Span::raw(right),
+        Span::raw(" "),
+    ]);
+    f.render_widget(
+        Paragraph::new(line).style(Style::default().bg(Color::Blue).fg(Color::White)),
+        area,
+    );
+}
+
+fn status_line(app: &App, f: &mut Frame, area: Rect) {
+    if let Some(s) = &app.status {
+        let style = if s.error {
+            Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)
+        } else {
+            Style::default().fg(Color::Green)
+        };
+        f.render_widget(
+            Paragraph::new(Span::styled(format!(" {}", clean(&s.text)), style)),
+            area,
+        );
+    }
+}
+
+fn footer(text: &str, f: &mut Frame, area: Rect) {
+    f.render_widget(
+        Paragraph::new(Span::styled(
+            format!(" {text}"),
+            Style::default().fg(Color::DarkGray),
+        )),
+        area,
+    );
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+fn unlock(app: &App, u: &UnlockScreen, f: &mut Frame, area: Rect) {
+    let [head, body, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header(app, String::new(), f, head);
+    footer(strings::UNLOCK_HINT, f, foot);
+    let member_rows = u.members.len().clamp(1, 6) as u16;
+    let height = 9 + member_rows;
+    let card = centered(body, 60, height);
+    let block = pane(strings::UNLOCK_TITLE, true);
+    let inner = block.inner(card);
+    f.render_widget(Clear, card);
+    f.render_widget(block, card);
+
+    let mut lines: Vec<Line> = Vec::new();
+    let member_label = Style::default().add_modifier(Modifier::BOLD);
+    lines.push(Line::from(Span::styled(strings::MEMBER, member_label)));
+    if u.members.is_empty() {
+        lines.push(Line::from("  (the founding owner)".dark_gray()));
+    }
+    let first = u.member.saturating_sub(5);
+    for (i, name) in u.members.iter().enumerate().skip(first).take(6) {
+        let chosen = i == u.member;
+        let marker = if chosen { "▸ " } else { "  " };
+        let mut style = Style::default();
+        if chosen {
+            style = style.add_modifier(Modifier::BOLD);
+            if u.focus == UnlockFocus::Member {
+                style = style.fg(Color::Black).bg(ACCENT);
+            }
+        }
+        lines.push(Line::from(Span::styled(
+            format!("{marker}{}", clean(name)),
+            style,
+        )));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(strings::PASSPHRASE, member_label)));
+    let dots = "•".repeat(u.passphrase.chars().min(40));
+    let cursor = if u.focus == UnlockFocus::Passphrase && u.busy_since.is_none() {
+        "▏"
+    } else {
+        ""
+    };
+    lines.push(Line::from(vec![
+        Span::raw("  "),
+        Span::raw(dots),
+        Span::styled(cursor, Style::default().fg(ACCENT)),
+    ]));
+    lines.push(Line::from(""));
+    if let Some(since) = u.busy_since {
+        let frame = (app.clock.ms.saturating_sub(since) / 100) as usize % SPINNER.len();
+        lines.push(Line::from(vec![
+            Span::styled(SPINNER[frame], Style::default().fg(ACCENT)),
+            Span::raw(" "),
+            Span::raw(strings::DERIVING),
+        ]));
+    } else if let Some(e) = &u.error {
+        lines.push(Line::from(Span::styled(
+            e.heading,
+            Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+        )));
+        if !e.detail.is_empty() {
+            lines.push(Line::from(Span::styled(
+                clean(&e.detail).into_owned(),
+                Style::default().fg(Color::Red),
+            )));
+        }
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn main(app: &App, m: &MainScreen, f: &mut Frame, area: Rect) {
+    let a = main_areas(area);
+    let v = &m.session.vault;
+    let me = v.me();
+    let role = format!("{:?}", me.role).to_lowercase();
+    let mut right = format!("{} ({role})", clean(&me.name));
+    if let Some(until) = app.clipboard_until {
+        let secs = until.saturating_sub(app.clock.ms).div_ceil(1000);
+        right = format!("clipboard clears in {secs} s · {right}");
+    }
+    header(app, right, f, a.header);
+
+    // Search bar.
+    let searching = m.focus == Focus::Search;
+    let mut spans = vec![Span::styled(
+        format!(" {} ", strings::SEARCH_PROMPT),
+        if searching {
+            Style::default().fg(Color::Black).bg(ACCENT)
+        } else {
+            Style::default().fg(Color::DarkGray)
+        },
+    )];
+    spans.push(Span::raw(" "));
+    spans.push(Span::raw(clean(&m.query).into_owned()));
+    if searching {
+        spans.push(Span::styled("▏", Style::default().fg(ACCENT)));
+    }
+    let count = strings::entry_count(m.hits.len(), m.index.len());
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    let pad = usize::from(a.search.width).saturating_sub(used + count.chars().count() + 1);
+    spans.push(Span::raw(" ".repeat(pad)));
+    spans.push(Span::styled(count, Style::default().fg(Color::DarkGray)));
+    f.render_widget(Paragraph::new(Line::from(spans)), a.search);
+
+    if let Some(g) = a.groups {
+        groups(m, f, g);
+    }
+    list(m, f, a.list);
+    detail(app, m, f, a.detail);
+    status_line(app, f, a.status);
+    footer(
+        match m.focus {
+            Focus::Search => strings::FOOTER_SEARCH,
+            Focus::Groups => strings::FOOTER_GROUPS,
+            Focus::Detail => strings::FOOTER_DETAIL,
+            Focus::List => strings::FOOTER_LIST,
+        },
+        f,
+        a.footer,
+    );
+    if let Some(Overlay::Help) = m.overlay {
+        help(f, area);
+    }
+}
+
+fn groups(m: &MainScreen, f: &mut Frame, area: Rect) {
+    let block = pane(strings::GROUPS, m.focus == Focus::Groups);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let counts = m.group_counts();
+    let total: usize = counts.iter().map(|(_, n)| n).sum();
+    let rows = usize::from(inner.height);
+    let first = m.group_cursor.saturating_sub(rows.saturating_sub(1));
+    let width = usize::from(inner.width);
+    let lines: Vec<Line> = std::iter::once((strings::ALL.to_owned(), total))
+        .chain(counts)
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .map(|(i, (name, n))| {
+            let n = n.to_string();
+            let name = fit(&clean(&name), width.saturating_sub(n.len() + 1));
+            let pad = width.saturating_sub(name.chars().count() + n.len());
+            let mut style = Style::default();
+            if i == m.group_cursor {
+                style = style.add_modifier(Modifier::BOLD);
+                if m.focus == Focus::Groups {
+                    style = style.fg(Color::Black).bg(ACCENT);
+                }
+            }
+            Line::from(vec![
+                Span::styled(format!("{name}{}", " ".repeat(pad)), style),
+                Span::styled(n, style.fg(Color::DarkGray)),
+            ])
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+fn list(m: &MainScreen, f: &mut Frame, area: Rect) {
+    let focused = matches!(m.focus, Focus::List | Focus::Search);
+    let block = pane(strings::ENTRIES, focused);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if m.hits.is_empty() {
+        let text = if m.query.is_empty() {
+            strings::NO_ENTRIES
+        } else {
+            strings::NO_MATCH
+        };
+        f.render_widget(Paragraph::new(text.dark_gray()), inner);
+        return;
+    }
+    let v = &m.session.vault;
+    let width = usize::from(inner.width);
+    let rows = usize::from(inner.height);
+    // Only the rows on screen are built.
+    let lines: Vec<Line> = m
+        .hits
+        .iter()
+        .enumerate()
+        .skip(m.top)
+        .take(rows)
+        .map(|(i, &r)| {
+            let e = v.entry(r);
+            let title = fit(&clean(&e.title), width);
+            let rest = width.saturating_sub(title.chars().count() + 2);
+            let user = if rest > 3 && !e.username.is_empty() {
+                fit(&clean(&e.username), rest)
+            } else {
+                String::new()
+            };
+            let pad = width.saturating_sub(title.chars().count() + user.chars().count());
+            let selected = i == m.selected;
+            let base = if selected {
+                Style::default()
+                    .fg(Color::Black)
+                    .bg(if focused || m.focus == Focus::Detail {
+                        ACCENT
+                    } else {
+                        Color::Gray
+                    })
+                    .add_modifier(Modifier::BOLD)
+            } else {
+                Style::default()
+            };
+            Line::from(vec![
+                Span::styled(title, base),
+                Span::styled(" ".repeat(pad), base),
+                Span::styled(
+                    user,
+                    if selected {
+                        base
+                    } else {
+                        base.fg(Color::DarkGray)
+                    },
+                ),
+            ])
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+fn detail(app: &App, m: &MainScreen, f: &mut Frame, area: Rect) {
+    let Some(r) = m.selected_entry() else {
+        let block = pane("", m.focus == Focus::Detail);
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        f.render_widget(Paragraph::new(strings::NOTHING_SELECTED.dark_gray()), inner);
+        return;
+    };
+    let v = &m.session.vault;
+    let e = v.entry(r);
+    let title = clean(&e.title);
+    let block = pane(&title, m.focus == Focus::Detail);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let lines = detail_lines(app, m, r, e);
+    f.render_widget(
+        Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false }),
+        inner,
+    );
+}
+
+fn detail_lines<'a>(app: &App, m: &'a MainScreen, r: EntryRef, e: &'a Entry) -> Vec<Line<'a>> {
+    let v = &m.session.vault;
+    let shown = m.is_revealed(r);
+    let label = |s: &str| Span::styled(format!("{s:<10}"), Style::default().fg(Color::DarkGray));
+    let plain = |s: &str| Span::raw(clean(s).into_owned());
+    let masked = |hint: &str| {
+        vec![
+            Span::raw(strings::MASK),
+            Span::styled(format!("  {hint}"), Style::default().fg(Color::DarkGray)),
+        ]
+    };
+    let mut out = Vec::new();
+    out.push(Line::from(vec![label("Group"), plain(v.group_name(r))]));
+    if !e.username.is_empty() {
+        out.push(Line::from(vec![label("Username"), plain(&e.username)]));
+    }
+    if !e.password.is_empty() {
+        let mut l = vec![label("Password")];
+        if shown {
+            l.push(Span::styled(
+                clean(e.password.expose()).into_owned(),
+                Style::default().fg(Color::Yellow),
+            ));
+        } else {
+            l.extend(masked("r reveal · c copy"));
+        }
+        out.push(Line::from(l));
+    }
+    for u in &e.urls {
+        out.push(Line::from(vec![label("URL"), plain(u)]));
+    }
+    if let Some(id) = &e.identity {
+        out.push(Line::from(vec![label("Identity"), plain(id)]));
+    }
+    if let Some(t) = &e.totp {
+        let mut l = vec![label("TOTP")];
+        if shown {
+            let (code, left) = t.code_at(app.clock.unix);
+            l.push(Span::styled(
+                code.to_string(),
+                Style::default()
+                    .fg(Color::Yellow)
+                    .add_modifier(Modifier::BOLD),
+            ));
+            l.push(Span::styled(
+                format!("  {left:>2} s left"),
+                Style::default().fg(Color::DarkGray),
+            ));
+        } else {
+            l.extend(masked("r reveal · t copy"));
+        }
+        out.push(Line::from(l));
+    }
+    if !e.backup_codes.is_empty() {
+        let unused = e
+            .backup_codes
+            .iter()
+            .filter(|c| c.used_at.is_none())
+            .count();
+        out.push(Line::from(vec![
+            label("Codes"),
+            Span::raw(format!("{unused} of {} unused", e.backup_codes.len())),
+        ]));
+    }
+    for cf in &e.fields {
+        let mut l = vec![label(&fit(&clean(&cf.name), 9))];
+        if cf.concealed && !shown {
+            l.extend(masked("r reveal"));
+        } else {
+            l.push(plain(cf.value.expose()));
+        }
+        out.push(Line::from(l));
+    }
+    if !e.tags.is_empty() {
+        out.push(Line::from(vec![label("Tags"), plain(&e.tags.join(", "))]));
+    }
+    if let Some(days) = e.rotate_days {
+        let due = e.password_changed_at + i64::from(days) * 86_400;
+        out.push(Line::from(vec![
+            label("Rotate"),
+            Span::raw(format!(
+                "every {days} days; due {}",
+                dates::format_date(due)
+            )),
+        ]));
+    }
+    if let Some(exp) = e.expires_at {
+        out.push(Line::from(vec![
+            label("Expires"),
+            Span::raw(dates::format_date(exp)),
+        ]));
+    }
+    out.push(Line::from(vec![
+        label("Modified"),
+        Span::raw(format!(
+            "{} by {}",
+            dates::format_date(e.modified_at),
+            clean(v.member_name(e.modified_by))
+        )),
+    ]));
+    if !e.notes.is_empty() {
+        out.push(Line::from(""));
+        if shown {
+            out.push(Line::from(label("Notes")));
+            for l in e.notes.expose().lines() {
+                out.push(Line::from(plain(l)));
+            }
+        } else {
+            let mut l = vec![label("Notes")];
+            l.extend(masked("r reveal"));
+            out.push(Line::from(l));
+        }
+    }
+    if shown {
+        let left = m.revealed.map_or(0, |(_, until)| {
+            until.saturating_sub(app.clock.ms).div_ceil(1000)
+        });
+        out.push(Line::from(""));
+        out.push(Line::from(Span::styled(
+            format!("Revealed and logged · hidden in {left} s · r hides now"),
+            Style::default().fg(Color::Yellow),
+        )));
+    } else if m.pending.is_some_and(|(p, _)| p == r) {
+        out.push(Line::from(""));
+        out.push(Line::from("Writing the access-log record…".dark_gray()));
+    }
+    out
+}
+
+fn help(f: &mut Frame, area: Rect) {
+    let height = strings::KEYS.len() as u16 + 4;
+    let card = centered(area, 76, height);
+    f.render_widget(Clear, card);
+    let block = pane(strings::HELP_TITLE, true);
+    let inner = block.inner(card);
+    f.render_widget(block, card);
+    let mut lines: Vec<Line> = strings::KEYS
+        .iter()
+        .map(|(k, what)| {
+            Line::from(vec![
+                Span::styled(format!("{k:<20}"), Style::default().fg(ACCENT).bold()),
+                Span::raw(*what),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(""));
+    lines.push(Line::from(strings::HELP_CLOSE.dark_gray()));
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn summary(app: &App, s: &SummaryScreen, f: &mut Frame, area: Rect) {
+    let [head, body, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header(app, String::new(), f, head);
+    footer(strings::SUMMARY_HINT, f, foot);
+    let block = pane(strings::SUMMARY_TITLE, true);
+    let inner = block.inner(body);
+    f.render_widget(block, body);
+    let mut lines = vec![
+        Line::from(match s.reason {
+            LockReason::Idle => strings::LOCKED_IDLE,
+            LockReason::Asked => strings::LOCKED_ASKED,
+        }),
+        Line::from(""),
+    ];
+    if s.items.is_empty() {
+        lines.push(Line::from(strings::SUMMARY_NONE));
+    } else {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{} revealed or copied in this session ({}):",
+                clean(&s.member),
+                s.items.len()
+            ),
+            Style::default().bold(),
+        )));
+        for it in &s.items {
+            let what = match it.what {
+                ShiftWhat::Revealed => Cow::Borrowed("revealed"),
+                ShiftWhat::Copied(w) => Cow::Owned(format!("copied {}", strings::what(w))),
+            };
+            lines.push(Line::from(format!(
+                "  {}  {:<18} {} ({})",
+                dates::format_time(it.unix),
+                what,
+                clean(&it.title),
+                clean(&it.group)
+            )));
+        }
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// `s` cut to `width` characters, with an ellipsis when cut.
+fn fit(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_owned();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out: String = s.chars().take(width - 1).collect();
+    out.push('…');
+    out
+}
