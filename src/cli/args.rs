@@ -114,6 +114,8 @@ pub enum Command {
     },
     /// The access log: records, verification, checkpoints.
     Log(LogArgs),
+    /// A throw-away vault with sample data, opened in the terminal UI and deleted on quit.
+    Demo,
     /// The terminal UI (also what `baton` alone starts on a terminal).
     Tui {
         #[command(flatten)]
@@ -297,7 +299,7 @@ impl Command {
                 action: Some(LogAction::Checkpoint { who }),
                 ..
             }) => who,
-            Command::Init(_) | Command::Gen(_) | Command::Log(_) => return None,
+            Command::Init(_) | Command::Gen(_) | Command::Log(_) | Command::Demo => return None,
         };
         w.member.as_deref()
     }

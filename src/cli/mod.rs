@@ -2,6 +2,7 @@
 //! [`output`] shapes what is printed. Errors carry the documented exit code.
 
 pub mod args;
+mod demo;
 mod log_cmd;
 pub mod output;
 pub mod run;

@@ -60,6 +60,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Passwd { .. } => passwd(&ctx),
         Command::Log(a) => super::log_cmd::run(&ctx, a),
         Command::Tui { .. } => crate::tui::start(ctx),
+        Command::Demo => super::demo::run(&ctx),
     }
 }
 

@@ -66,6 +66,8 @@ pub struct App {
     pub settings: Settings,
     /// Where the vault is, as shown to the user.
     pub vault_label: String,
+    /// A line of help on the unlock screen (the demo's passphrase).
+    pub hint: Option<String>,
     /// A one-line message under the body, with when it goes away.
     pub status: Option<Status>,
     pub last_input_ms: u64,
@@ -83,6 +85,7 @@ impl App {
             clock: Now { ms: 0, unix: 0 },
             settings,
             vault_label,
+            hint: None,
             status: None,
             last_input_ms: 0,
             size: (80, 24),

@@ -35,6 +35,11 @@ use crate::cli::session::Context;
 
 /// Runs the TUI on the real terminal for the vault `ctx` names.
 pub fn start(ctx: Context) -> Result<(), CliError> {
+    start_with_hint(ctx, None)
+}
+
+/// As [`start`], with a line of help on the unlock screen.
+pub fn start_with_hint(ctx: Context, hint: Option<String>) -> Result<(), CliError> {
     if !ctx.vault.exists() {
         return Err(CliError::other(format!(
             "no vault at {}; create one with `baton init`, or try `baton demo`",
@@ -47,6 +52,7 @@ pub fn start(ctx: Context) -> Result<(), CliError> {
         app::Screen::Unlock(app::UnlockScreen::new(members, ctx.member.as_deref())),
         app::Settings::from_env(),
     );
+    app.hint = hint;
     let mut env = runtime::Env::new(ctx);
     let mut term =
         terminal::enter().map_err(|e| CliError::other(format!("cannot use the terminal: {e}")))?;

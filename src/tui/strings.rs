@@ -43,18 +43,15 @@ pub const KEYS: &[(&str, &str)] = &[
     ("PgUp/PgDn Home/End", "move by page, to the ends"),
     (
         "Enter",
-        "open the entry; in search: keep the filter, select the best match",
+        "open; in search: keep the filter, best match first",
     ),
     ("Esc", "back; in search: clear it"),
     ("Tab", "groups pane ↔ entry list"),
     (
         "/",
-        "search titles, groups, usernames, URLs and tags as you type",
+        "search as you type (titles, groups, users, URLs, tags)",
     ),
-    (
-        "r",
-        "reveal / hide the entry's concealed values (logged; hidden after 15 s)",
-    ),
+    ("r", "reveal/hide concealed values (logged; hides in 15 s)"),
     ("c", "copy the password (logged; cleared after 20 s)"),
     ("u", "copy the username (logged)"),
     ("t", "copy the current TOTP code (logged)"),

@@ -64,8 +64,8 @@ fn main_areas(area: Rect) -> MainAreas {
         (Some(g), l, d)
     } else if area.width >= 70 {
         let [g, l, d] = Layout::horizontal([
-            Constraint::Length(16),
-            Constraint::Length(30),
+            Constraint::Length(15),
+            Constraint::Length(26),
             Constraint::Fill(1),
         ])
         .areas(body);
@@ -169,7 +169,7 @@ fn unlock(app: &App, u: &UnlockScreen, f: &mut Frame, area: Rect) {
     header(app, String::new(), f, head);
     footer(strings::UNLOCK_HINT, f, foot);
     let member_rows = u.members.len().clamp(1, 6) as u16;
-    let height = 9 + member_rows;
+    let height = 10 + member_rows;
     let card = centered(body, 60, height);
     let block = pane(strings::UNLOCK_TITLE, true);
     let inner = block.inner(card);
@@ -212,6 +212,12 @@ fn unlock(app: &App, u: &UnlockScreen, f: &mut Frame, area: Rect) {
         Span::styled(cursor, Style::default().fg(ACCENT)),
     ]));
     lines.push(Line::from(""));
+    if let Some(h) = &app.hint {
+        lines.push(Line::from(Span::styled(
+            clean(h).into_owned(),
+            Style::default().fg(Color::Yellow),
+        )));
+    }
     if let Some(since) = u.busy_since {
         let frame = (app.clock.ms.saturating_sub(since) / 100) as usize % SPINNER.len();
         lines.push(Line::from(vec![
@@ -411,7 +417,7 @@ fn detail(app: &App, m: &MainScreen, f: &mut Frame, area: Rect) {
 fn detail_lines<'a>(app: &App, m: &'a MainScreen, r: EntryRef, e: &'a Entry) -> Vec<Line<'a>> {
     let v = &m.session.vault;
     let shown = m.is_revealed(r);
-    let label = |s: &str| Span::styled(format!("{s:<10}"), Style::default().fg(Color::DarkGray));
+    let label = |s: &str| Span::styled(format!("{s:<9}"), Style::default().fg(Color::DarkGray));
     let plain = |s: &str| Span::raw(clean(s).into_owned());
     let masked = |hint: &str| {
         vec![
@@ -473,7 +479,17 @@ fn detail_lines<'a>(app: &App, m: &'a MainScreen, r: EntryRef, e: &'a Entry) -> 
         ]));
     }
     for cf in &e.fields {
-        let mut l = vec![label(&fit(&clean(&cf.name), 9))];
+        let name = clean(&cf.name);
+        // A name longer than the label column gets a line of its own.
+        let mut l = if name.chars().count() <= 8 {
+            vec![label(&name)]
+        } else {
+            out.push(Line::from(Span::styled(
+                name.into_owned(),
+                Style::default().fg(Color::DarkGray),
+            )));
+            vec![label("")]
+        };
         if cf.concealed && !shown {
             l.extend(masked("r reveal"));
         } else {
@@ -486,13 +502,18 @@ fn detail_lines<'a>(app: &App, m: &'a MainScreen, r: EntryRef, e: &'a Entry) -> 
     }
     if let Some(days) = e.rotate_days {
         let due = e.password_changed_at + i64::from(days) * 86_400;
-        out.push(Line::from(vec![
-            label("Rotate"),
-            Span::raw(format!(
-                "every {days} days; due {}",
-                dates::format_date(due)
-            )),
-        ]));
+        let (text, style) = if due <= app.clock.unix {
+            (
+                format!("{days} d · overdue since {}", dates::format_date(due)),
+                Style::default().fg(Color::Red),
+            )
+        } else {
+            (
+                format!("{days} d · due {}", dates::format_date(due)),
+                Style::default(),
+            )
+        };
+        out.push(Line::from(vec![label("Rotate"), Span::styled(text, style)]));
     }
     if let Some(exp) = e.expires_at {
         out.push(Line::from(vec![
@@ -548,7 +569,7 @@ fn help(f: &mut Frame, area: Rect) {
         .iter()
         .map(|(k, what)| {
             Line::from(vec![
-                Span::styled(format!("{k:<20}"), Style::default().fg(ACCENT).bold()),
+                Span::styled(format!("{k:<19} "), Style::default().fg(ACCENT).bold()),
                 Span::raw(*what),
             ])
         })

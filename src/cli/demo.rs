@@ -1,0 +1,322 @@
+//! `baton demo`: a throw-away vault for a small dental practice, in a new
+//! private temporary directory, opened straight in the TUI and deleted
+//! afterwards. Its passphrase is shown on the unlock screen; its key
+//! derivation is below the floor (a `--weak-kdf` vault), which the TUI
+//! warns about, so it is fit for a look around and nothing else.
+
+use std::path::{Path, PathBuf};
+
+use super::session::Context;
+use super::{CliError, Exit};
+use crate::audit::{Action, Draft};
+use crate::crypto::kdf::KdfParams;
+use crate::generate::{self, CharsetOptions};
+use crate::secret::{Concealed, Passphrase};
+use crate::totp::{Algorithm, Totp};
+use crate::vault::entry::{BackupCode, CustomField};
+use crate::vault::{self, CreateOptions, Entry, EntryId, Vault};
+use crate::{os, store};
+use rand::Rng;
+
+/// The demo vault's passphrase, shown on its unlock screen.
+pub const PASSPHRASE: &str = "demo";
+const OWNER: &str = "dr.smith";
+const DOMAIN: &str = "smith-dental.example";
+/// Cheap on purpose: a throw-away vault.
+const KDF: KdfParams = KdfParams {
+    memory_kib: 16 * 1024,
+    time: 1,
+    parallelism: 2,
+};
+
+pub(crate) fn run(ctx: &Context) -> Result<(), CliError> {
+    let dir = private_temp_dir()?;
+    let result = build_and_open(ctx, &dir);
+    let removed = std::fs::remove_dir_all(&dir);
+    result?;
+    match removed {
+        Ok(()) => println!("The demo vault was deleted."),
+        Err(e) => eprintln!("warning: cannot delete {} ({e})", dir.display()),
+    }
+    Ok(())
+}
+
+fn build_and_open(ctx: &Context, dir: &Path) -> Result<(), CliError> {
+    let path = dir.join("demo.baton");
+    let now = os::now();
+    let mut rng = os::rng();
+    let mut recovery = zeroize::Zeroizing::new([0u8; 20]);
+    rng.fill_bytes(&mut recovery[..]);
+    let mut v = vault::create(
+        CreateOptions {
+            owner: OWNER,
+            firm_domain: Some(DOMAIN.into()),
+            kdf: KDF,
+            weak_kdf: true,
+            now,
+        },
+        &Passphrase::from_slice(PASSPHRASE.as_bytes()),
+        &Passphrase::from_slice(&recovery[..]),
+        &mut rng,
+    )?;
+    fill(&mut v, now, &mut rng)?;
+    let bytes = v.seal(now, &mut rng)?;
+    drop(v);
+    let lock = store::lock(&path, "baton demo", ctx.lock_wait)?;
+    store::create_new(&path, &bytes, &lock)?;
+    drop(lock);
+    let demo_ctx = Context {
+        vault: path,
+        member: None,
+        passphrase_file: None,
+        recovery: false,
+        lock_wait: ctx.lock_wait,
+        // Its own state directory: the demo leaves nothing behind.
+        state_dir: Some(dir.join("state")),
+    };
+    crate::tui::start_with_hint(
+        demo_ctx,
+        Some(format!(
+            "Demo vault (deleted on quit): passphrase \"{PASSPHRASE}\""
+        )),
+    )
+}
+
+/// A directory only this user can enter, under the system temp dir.
+fn private_temp_dir() -> Result<PathBuf, CliError> {
+    use std::os::unix::fs::DirBuilderExt;
+    let mut rng = os::rng();
+    for _ in 0..8 {
+        let mut tag = [0u8; 8];
+        rng.fill_bytes(&mut tag);
+        let dir = std::env::temp_dir().join(format!(
+            "baton-demo-{}",
+            data_encoding::HEXLOWER.encode(&tag)
+        ));
+        match std::fs::DirBuilder::new().mode(0o700).create(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                return Err(CliError::new(
+                    Exit::Other,
+                    format!("cannot create a temporary directory: {e}"),
+                ));
+            }
+        }
+    }
+    Err(CliError::other("cannot create a temporary directory"))
+}
+
+struct Account {
+    group: &'static str,
+    title: &'static str,
+    username: &'static str,
+    url: &'static str,
+    identity: Option<&'static str>,
+    tags: &'static [&'static str],
+    notes: &'static str,
+    rotate_days: Option<u32>,
+    totp: bool,
+    backup_codes: usize,
+    fields: &'static [(&'static str, bool)],
+}
+
+const ACCOUNTS: &[Account] = &[
+    Account {
+        group: "Office/E-mail",
+        title: "Microsoft 365 admin",
+        username: "it@smith-dental.example",
+        url: "https://admin.microsoft.com",
+        identity: Some("it@smith-dental.example"),
+        tags: &["admin", "mfa"],
+        notes: "Global admin. Break-glass account: use only if the contractor's admin role fails.",
+        rotate_days: Some(90),
+        totp: true,
+        backup_codes: 8,
+        fields: &[],
+    },
+    Account {
+        group: "Office/E-mail",
+        title: "Reception mailbox",
+        username: "reception@smith-dental.example",
+        url: "https://outlook.office.com",
+        identity: Some("reception@smith-dental.example"),
+        tags: &["shared"],
+        notes: "",
+        rotate_days: Some(180),
+        totp: false,
+        backup_codes: 0,
+        fields: &[],
+    },
+    Account {
+        group: "Finance/Payroll",
+        title: "Payroll – Gusto",
+        username: "payroll@smith-dental.example",
+        url: "https://app.gusto.com",
+        // Registered by a former contractor under a personal address.
+        identity: Some("mike.fixit@gmail.com"),
+        tags: &["payroll", "mfa"],
+        notes: "Runs on the 15th and the last day of the month.",
+        rotate_days: Some(90),
+        totp: true,
+        backup_codes: 0,
+        fields: &[],
+    },
+    Account {
+        group: "Finance/Tax",
+        title: "Tax software – Drake",
+        username: "smithdental",
+        url: "https://www.drakesoftware.com/login",
+        identity: Some("office@smith-dental.example"),
+        tags: &["tax"],
+        notes: "",
+        rotate_days: Some(365),
+        totp: false,
+        backup_codes: 0,
+        fields: &[("EFIN", false), ("PIN", true)],
+    },
+    Account {
+        group: "Finance/Bank",
+        title: "First Harbor Bank",
+        username: "smithdental-ops",
+        url: "https://online.firstharbor.example",
+        identity: Some("office@smith-dental.example"),
+        tags: &["bank", "mfa"],
+        notes: "Wire transfers need the second signer (Dr. Smith) to approve in the app.",
+        rotate_days: Some(90),
+        totp: true,
+        backup_codes: 10,
+        fields: &[("Customer ID", false)],
+    },
+    Account {
+        group: "IT/Network",
+        title: "Office router",
+        username: "admin",
+        url: "https://192.168.1.1",
+        identity: None,
+        tags: &["network"],
+        notes: "Firmware updated by the contractor; config backup in IT/Backup.",
+        rotate_days: Some(180),
+        totp: false,
+        backup_codes: 0,
+        fields: &[("Wi-Fi passphrase", true)],
+    },
+    Account {
+        group: "IT/Network",
+        title: "Guest Wi-Fi",
+        username: "",
+        url: "",
+        identity: None,
+        tags: &["network", "shared"],
+        notes: "",
+        rotate_days: Some(30),
+        totp: false,
+        backup_codes: 0,
+        fields: &[],
+    },
+    Account {
+        group: "IT/Backup",
+        title: "Backblaze B2",
+        username: "it@smith-dental.example",
+        url: "https://secure.backblaze.com",
+        identity: Some("it@smith-dental.example"),
+        tags: &["backup", "mfa"],
+        notes: "",
+        rotate_days: Some(180),
+        totp: true,
+        backup_codes: 6,
+        fields: &[("Application key ID", false), ("Application key", true)],
+    },
+    Account {
+        group: "Clinical",
+        title: "Dentrix practice management",
+        username: "frontdesk",
+        url: "https://dentrix.smith-dental.example",
+        identity: Some("office@smith-dental.example"),
+        tags: &["clinical"],
+        notes: "",
+        rotate_days: Some(90),
+        totp: false,
+        backup_codes: 0,
+        fields: &[],
+    },
+    Account {
+        group: "Clinical",
+        title: "Lab portal – Glidewell",
+        username: "smithdental",
+        url: "https://glidewelldental.com",
+        identity: Some("office@smith-dental.example"),
+        tags: &["clinical"],
+        notes: "",
+        rotate_days: None,
+        totp: false,
+        backup_codes: 0,
+        fields: &[],
+    },
+];
+
+fn fill(v: &mut Vault, now: i64, rng: &mut impl rand::CryptoRng) -> Result<(), CliError> {
+    let me = v.me().id;
+    let gen_err = |e: generate::GenerateError| CliError::other(e.to_string());
+    for (i, a) in ACCOUNTS.iter().enumerate() {
+        // Spread the accounts' ages over the last year.
+        let age = i64::try_from(i).unwrap_or(0) * 37 * 86_400;
+        let mut e = Entry::new(EntryId::random(rng), a.title.into(), now - age, me);
+        e.username = a.username.into();
+        let pw = generate::password(&CharsetOptions::default(), rng).map_err(gen_err)?;
+        e.password = Concealed::of(&pw);
+        e.password_changed_at = now - age;
+        if !a.url.is_empty() {
+            e.urls.push(a.url.into());
+        }
+        e.identity = a.identity.map(str::to_owned);
+        e.tags = a.tags.iter().map(|t| (*t).to_owned()).collect();
+        e.notes = Concealed::of(a.notes);
+        e.rotate_days = a.rotate_days;
+        if a.totp {
+            let mut seed = vec![0u8; 20];
+            rng.fill_bytes(&mut seed);
+            let t = Totp::new(
+                seed,
+                Algorithm::Sha1,
+                6,
+                30,
+                Some(a.title.into()),
+                Some(a.username.into()),
+            )
+            .map_err(|e| CliError::other(e.to_string()))?;
+            e.totp = Some(t);
+        }
+        for k in 0..a.backup_codes {
+            let mut raw = [0u8; 5];
+            rng.fill_bytes(&mut raw);
+            let code = data_encoding::BASE32_NOPAD.encode(&raw).to_lowercase();
+            let used = k < 2;
+            e.backup_codes.push(BackupCode {
+                code: Concealed::of(&code),
+                used_at: used.then_some(now - 20 * 86_400),
+                used_by: used.then_some(me),
+            });
+        }
+        for (name, concealed) in a.fields {
+            let value = if *concealed {
+                generate::passphrase(4, "-", rng).map_err(gen_err)?
+            } else {
+                zeroize::Zeroizing::new(format!("{:06}", rng.next_u32() % 1_000_000))
+            };
+            e.fields.push(CustomField {
+                name: (*name).into(),
+                value: Concealed::of(&value),
+                concealed: *concealed,
+            });
+        }
+        let r = v.add(a.group, e, rng)?;
+        v.note(Draft {
+            entry: Some(v.entry(r).id.0),
+            group: Some(v.group_id(r)),
+            details: Some(v.details_for(r)),
+            ..Draft::new(now, Action::Add)
+        });
+    }
+    Ok(())
+}
