@@ -226,7 +226,34 @@ fn plain_text(what: &str, value: &str, max_chars: usize) -> Result<()> {
     Ok(())
 }
 
-fn apply_fields(e: &mut Entry, f: &EntryFields, now: i64, me: u32, is_new: bool) -> Result<()> {
+/// The password `--generate` or `--password-stdin` asks for, if any.
+fn new_password(f: &EntryFields) -> Result<Option<Concealed>> {
+    Ok(if f.generate {
+        let opts = CharsetOptions {
+            length: f.length.unwrap_or(24),
+            ..CharsetOptions::default()
+        };
+        let p = generate::password(&opts, &mut os::rng())
+            .map_err(|err| CliError::usage(err.to_string()))?;
+        Some(Concealed::of(&p))
+    } else if f.password_stdin {
+        Some(read_password_stdin()?)
+    } else {
+        None
+    })
+}
+
+/// Applies `f` (and a new password, if any) to `e`. Every check runs
+/// before the first change only for the password; callers that must not
+/// leave `e` half changed apply to a scratch entry first.
+pub(crate) fn apply_fields(
+    e: &mut Entry,
+    f: &EntryFields,
+    new_password: Option<Concealed>,
+    now: i64,
+    me: u32,
+    is_new: bool,
+) -> Result<()> {
     if let Some(u) = &f.username {
         plain_text("--username", u, 500)?;
         e.username = u.clone();
@@ -327,19 +354,6 @@ fn apply_fields(e: &mut Entry, f: &EntryFields, now: i64, me: u32, is_new: bool)
             });
         }
     }
-    let new_password = if f.generate {
-        let opts = CharsetOptions {
-            length: f.length.unwrap_or(24),
-            ..CharsetOptions::default()
-        };
-        let p = generate::password(&opts, &mut os::rng())
-            .map_err(|err| CliError::usage(err.to_string()))?;
-        Some(Concealed::of(&p))
-    } else if f.password_stdin {
-        Some(read_password_stdin()?)
-    } else {
-        None
-    };
     if let Some(p) = new_password {
         if is_new {
             e.password = p;
@@ -401,7 +415,7 @@ fn add(ctx: &Context, a: AddArgs) -> Result<()> {
         now,
         me,
     );
-    apply_fields(&mut e, &a.fields, now, me, true)?;
+    apply_fields(&mut e, &a.fields, new_password(&a.fields)?, now, me, true)?;
     let group = a
         .fields
         .group
@@ -666,6 +680,7 @@ fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
         None => r,
     };
     let history_before = s.vault.entry(r).history.len();
+    let password = new_password(&a.fields)?;
     {
         let e = s.vault.edit(r, now)?;
         if let Some(t) = &a.title {
@@ -688,7 +703,7 @@ fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
                 )));
             }
         }
-        apply_fields(e, &a.fields, now, me, false)?;
+        apply_fields(e, &a.fields, password, now, me, false)?;
     }
     let password_changed = s.vault.entry(r).history.len() != history_before;
     let field = password_changed.then_some(Field::Password);
@@ -717,7 +732,13 @@ fn rm(ctx: &Context, entry: &str) -> Result<()> {
 
 /// A record about one entry, with its title and group sealed for the log
 /// key's holders.
-fn entry_draft(v: &Vault, r: EntryRef, action: Action, field: Option<Field>, now: i64) -> Draft {
+pub(crate) fn entry_draft(
+    v: &Vault,
+    r: EntryRef,
+    action: Action,
+    field: Option<Field>,
+    now: i64,
+) -> Draft {
     Draft {
         entry: Some(v.entry(r).id.0),
         group: Some(v.group_id(r)),
