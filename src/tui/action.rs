@@ -6,6 +6,9 @@ use crate::cli::session::Session;
 use crate::search::Index;
 use crate::secret::Passphrase;
 use crate::vault::EntryRef;
+use zeroize::Zeroizing;
+
+use super::app::SecretInput;
 
 /// A user intent, or a result the runtime feeds back.
 pub enum Action {
@@ -27,11 +30,31 @@ pub enum Action {
     Backspace,
     /// Ctrl-U: clear the field that has the focus.
     ClearField,
+    /// Shift-Tab or ↑ in a form: the previous field.
+    PrevField,
+    /// Ctrl-S: save the form.
+    Submit,
+    /// Ctrl-G in a form: generate a password into the password field.
+    GenerateInto,
 
     // Commands (PRODUCT.md §5).
     Search,
     Reveal,
     Copy(CopyWhat),
+    New,
+    Edit,
+    Delete,
+    Generator,
+    BackupCodes,
+    /// `x` in the backup codes view.
+    MarkUsed,
+    AccessLog,
+    /// `y` / `n` in a confirmation.
+    Confirm(bool),
+    /// In the generator: words instead of characters, or back.
+    ToggleWords,
+    Longer,
+    Shorter,
     Lock,
     Help,
     Quit,
@@ -49,6 +72,18 @@ pub enum Action {
     Revealed(Reveal),
     /// The reveal could not be logged (or copied): nothing was shown.
     RevealFailed(String),
+    /// A change was applied; the list is rebuilt and `entry` selected.
+    /// `error` when it could not be written (it stays in memory, and the
+    /// next save writes it).
+    Saved {
+        entry: Option<EntryRef>,
+        message: String,
+        error: bool,
+    },
+    /// A change was refused before anything changed.
+    SaveFailed(String),
+    /// A generated password or passphrase.
+    Generated(Zeroizing<String>),
 }
 
 /// A vault unlocked by the runtime, with its search index.
@@ -78,6 +113,44 @@ pub enum RevealHow {
     /// Every concealed value of the entry, on screen (`r`).
     Show,
     Copy(CopyWhat),
+    /// The backup codes view.
+    Codes,
+}
+
+/// A change to the vault, applied by the runtime (it needs the OS random
+/// source for ids and new group keys), recorded, and saved.
+pub enum Change {
+    /// The open add or edit form (the runtime reads it from the state, so
+    /// that it stays filled in if it is refused).
+    SaveForm,
+    Remove(EntryRef),
+    CodeUsed(EntryRef, usize),
+    /// Write what an earlier failed save left in memory.
+    Retry,
+}
+
+/// What an add or edit form holds when submitted. For an edit, empty
+/// secret fields mean "unchanged".
+pub struct EntryForm {
+    pub title: String,
+    pub group: String,
+    pub username: String,
+    pub url: String,
+    pub identity: String,
+    pub tags: String,
+    pub rotate_days: String,
+    pub password: SecretInput,
+    pub totp: SecretInput,
+    pub notes: SecretInput,
+}
+
+/// The generator's settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GenOptions {
+    /// Words from the EFF list instead of characters.
+    pub words: bool,
+    /// Characters, or words.
+    pub length: usize,
 }
 
 /// What the runtime must do for an update.
@@ -95,6 +168,13 @@ pub enum Effect {
     Reveal(Reveal),
     /// Clear the clipboard now if it still holds a value we copied.
     ClearClipboard,
+    /// Apply, record and save a change; report [`Action::Saved`] or
+    /// [`Action::SaveFailed`].
+    Change(Change),
+    /// Generate a password; report [`Action::Generated`].
+    Generate(GenOptions),
+    /// Copy a generated value (not from the vault: nothing to log).
+    CopyGenerated(Zeroizing<String>),
     /// Record the end of the session and drop it: its keys, its decrypted
     /// entries and the vault's lock go with it.
     EndSession(Box<Session>),

@@ -5,7 +5,9 @@
 
 use zeroize::Zeroize;
 
-use super::action::{CopyWhat, RevealHow};
+use zeroize::Zeroizing;
+
+use super::action::{CopyWhat, EntryForm, GenOptions, RevealHow};
 use crate::cli::session::Session;
 use crate::search::Index;
 use crate::secret::Passphrase;
@@ -160,6 +162,11 @@ impl SecretInput {
         self.buf.is_empty()
     }
 
+    /// The text typed (for building an entry from a form).
+    pub fn peek(&self) -> &str {
+        std::str::from_utf8(&self.buf).unwrap_or("")
+    }
+
     /// Moves the passphrase out, leaving this input empty.
     pub fn take(&mut self) -> Passphrase {
         let p = Passphrase::from_slice(&self.buf);
@@ -189,6 +196,8 @@ pub struct UnlockScreen {
     pub focus: UnlockFocus,
     /// Deriving the key since this instant (the spinner runs).
     pub busy_since: Option<u64>,
+    /// Characters typed before Enter, for the mask while the key is derived.
+    pub submitted_chars: usize,
     pub error: Option<UnlockError>,
 }
 
@@ -215,6 +224,7 @@ impl UnlockScreen {
             passphrase: SecretInput::new(),
             focus: UnlockFocus::Passphrase,
             busy_since: None,
+            submitted_chars: 0,
             error: None,
         }
     }
@@ -233,6 +243,110 @@ pub enum Focus {
 
 pub enum Overlay {
     Help,
+    /// "Delete this entry?"
+    ConfirmDelete(EntryRef),
+    /// The entry's backup codes, shown after the reveal was logged, until
+    /// the instant given.
+    Codes {
+        entry: EntryRef,
+        cursor: usize,
+        until_ms: u64,
+    },
+    /// The access log, newest first; `top` rows scrolled.
+    Log {
+        top: usize,
+    },
+    Form(Box<Form>),
+    Generator(Generator),
+}
+
+/// The add or edit form.
+pub struct Form {
+    /// The entry edited; `None` for a new one.
+    pub editing: Option<EntryRef>,
+    pub values: EntryForm,
+    pub cursor: usize,
+    pub error: Option<String>,
+    /// Waiting for the runtime to save.
+    pub saving: bool,
+}
+
+/// The form's fields, in order.
+pub const FORM_LABELS: [&str; 10] = [
+    "Title",
+    "Group",
+    "Username",
+    "Password",
+    "URL",
+    "Identity",
+    "Tags",
+    "TOTP",
+    "Rotate days",
+    "Notes",
+];
+pub const FORM_PASSWORD: usize = 3;
+
+pub enum FieldMut<'a> {
+    Plain(&'a mut String),
+    Secret(&'a mut SecretInput),
+}
+
+pub enum FieldRef<'a> {
+    Plain(&'a str),
+    Secret(&'a SecretInput),
+}
+
+impl EntryForm {
+    pub fn empty(group: String) -> Self {
+        EntryForm {
+            title: String::new(),
+            group,
+            username: String::new(),
+            url: String::new(),
+            identity: String::new(),
+            tags: String::new(),
+            rotate_days: String::new(),
+            password: SecretInput::new(),
+            totp: SecretInput::new(),
+            notes: SecretInput::new(),
+        }
+    }
+
+    pub fn field_mut(&mut self, i: usize) -> FieldMut<'_> {
+        match i {
+            0 => FieldMut::Plain(&mut self.title),
+            1 => FieldMut::Plain(&mut self.group),
+            2 => FieldMut::Plain(&mut self.username),
+            3 => FieldMut::Secret(&mut self.password),
+            4 => FieldMut::Plain(&mut self.url),
+            5 => FieldMut::Plain(&mut self.identity),
+            6 => FieldMut::Plain(&mut self.tags),
+            7 => FieldMut::Secret(&mut self.totp),
+            8 => FieldMut::Plain(&mut self.rotate_days),
+            _ => FieldMut::Secret(&mut self.notes),
+        }
+    }
+
+    pub fn field(&self, i: usize) -> FieldRef<'_> {
+        match i {
+            0 => FieldRef::Plain(&self.title),
+            1 => FieldRef::Plain(&self.group),
+            2 => FieldRef::Plain(&self.username),
+            3 => FieldRef::Secret(&self.password),
+            4 => FieldRef::Plain(&self.url),
+            5 => FieldRef::Plain(&self.identity),
+            6 => FieldRef::Plain(&self.tags),
+            7 => FieldRef::Secret(&self.totp),
+            8 => FieldRef::Plain(&self.rotate_days),
+            _ => FieldRef::Secret(&self.notes),
+        }
+    }
+}
+
+/// The password generator (`g`).
+pub struct Generator {
+    pub opts: GenOptions,
+    pub value: Option<Zeroizing<String>>,
 }
 
 pub struct MainScreen {
@@ -259,6 +373,36 @@ pub struct MainScreen {
     pub shift: Vec<ShiftItem>,
 }
 
+impl MainScreen {
+    /// Rebuilds the index after a change and selects `entry` if it is
+    /// still listed.
+    pub fn reindex(&mut self, entry: Option<EntryRef>) {
+        self.index = Index::build(&self.session.vault);
+        self.refilter();
+        if let Some(r) = entry
+            && let Some(i) = self.hits.iter().position(|h| *h == r)
+        {
+            self.selected = i;
+        }
+        self.revealed = None;
+    }
+
+    /// The log records this member may read, newest first: all of them for
+    /// owners and auditors, their own for a contractor.
+    pub fn visible_log(&self) -> Vec<usize> {
+        let v = &self.session.vault;
+        let me = v.me();
+        let own_only = me.role == crate::format::Role::Contractor;
+        v.log()
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, r)| !own_only || r.record.member == me.id)
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
 /// One line of the shift summary.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ShiftItem {
@@ -272,6 +416,8 @@ pub struct ShiftItem {
 pub enum ShiftWhat {
     Revealed,
     Copied(CopyWhat),
+    /// The backup codes were shown.
+    Codes,
 }
 
 pub struct SummaryScreen {

@@ -5,7 +5,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::{Action, CopyWhat};
-use super::app::{App, Focus, Screen, UnlockFocus};
+use super::app::{App, Focus, Overlay, Screen, UnlockFocus};
 
 /// The action `key` means on the current screen, if any. Only presses
 /// count (not releases or repeats, where the terminal reports them).
@@ -19,6 +19,8 @@ pub fn map(app: &App, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('l') => Some(Action::Lock),
             KeyCode::Char('c') => Some(Action::Quit),
             KeyCode::Char('u') => Some(Action::ClearField),
+            KeyCode::Char('s') => Some(Action::Submit),
+            KeyCode::Char('g') => Some(Action::GenerateInto),
             _ => None,
         };
     }
@@ -30,12 +32,8 @@ pub fn map(app: &App, key: KeyEvent) -> Option<Action> {
             _ => None,
         },
         Screen::Main(m) => {
-            if m.overlay.is_some() {
-                return match key.code {
-                    KeyCode::Char('q') => Some(Action::Quit),
-                    KeyCode::Esc | KeyCode::Enter | KeyCode::Char('?') => Some(Action::Back),
-                    _ => None,
-                };
+            if let Some(o) = &m.overlay {
+                return overlay_key(o, key.code);
             }
             if m.focus == Focus::Search {
                 return search_key(key.code);
@@ -92,8 +90,67 @@ fn main_key(code: KeyCode) -> Option<Action> {
         KeyCode::Char('c') => Action::Copy(CopyWhat::Password),
         KeyCode::Char('u') => Action::Copy(CopyWhat::Username),
         KeyCode::Char('t') => Action::Copy(CopyWhat::TotpCode),
+        KeyCode::Char('n') => Action::New,
+        KeyCode::Char('e') => Action::Edit,
+        KeyCode::Char('d') => Action::Delete,
+        KeyCode::Char('g') => Action::Generator,
+        KeyCode::Char('b') => Action::BackupCodes,
+        KeyCode::Char('A') => Action::AccessLog,
         KeyCode::Char('?') => Action::Help,
         KeyCode::Char('q') => Action::Quit,
         _ => return None,
     })
+}
+
+fn overlay_key(o: &Overlay, code: KeyCode) -> Option<Action> {
+    let moves = |code: KeyCode| match code {
+        KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+        KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+        KeyCode::PageUp => Some(Action::PageUp),
+        KeyCode::PageDown => Some(Action::PageDown),
+        KeyCode::Home => Some(Action::Home),
+        KeyCode::End => Some(Action::End),
+        _ => None,
+    };
+    match o {
+        Overlay::Help => match code {
+            KeyCode::Char('q') => Some(Action::Quit),
+            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('?') => Some(Action::Back),
+            _ => None,
+        },
+        Overlay::ConfirmDelete(_) => match code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => Some(Action::Confirm(true)),
+            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => Some(Action::Confirm(false)),
+            _ => None,
+        },
+        Overlay::Codes { .. } => match code {
+            KeyCode::Char('x') => Some(Action::MarkUsed),
+            KeyCode::Esc | KeyCode::Char('b') => Some(Action::Back),
+            KeyCode::Char('q') => Some(Action::Quit),
+            c => moves(c),
+        },
+        Overlay::Log { .. } => match code {
+            KeyCode::Esc | KeyCode::Char('A') => Some(Action::Back),
+            KeyCode::Char('q') => Some(Action::Quit),
+            c => moves(c),
+        },
+        Overlay::Generator(_) => match code {
+            KeyCode::Char('g') | KeyCode::Char(' ') => Some(Action::Generator),
+            KeyCode::Char('w') => Some(Action::ToggleWords),
+            KeyCode::Char('+') | KeyCode::Right => Some(Action::Longer),
+            KeyCode::Char('-') | KeyCode::Left => Some(Action::Shorter),
+            KeyCode::Char('c') => Some(Action::Copy(CopyWhat::Password)),
+            KeyCode::Esc | KeyCode::Enter => Some(Action::Back),
+            _ => None,
+        },
+        Overlay::Form(_) => match code {
+            KeyCode::Enter => Some(Action::Submit),
+            KeyCode::Esc => Some(Action::Back),
+            KeyCode::Tab | KeyCode::Down => Some(Action::NextPane),
+            KeyCode::BackTab | KeyCode::Up => Some(Action::PrevField),
+            KeyCode::Backspace => Some(Action::Backspace),
+            KeyCode::Char(c) => Some(Action::Char(c)),
+            _ => None,
+        },
+    }
 }

@@ -17,14 +17,19 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, Event};
 
-use super::action::{Action, CopyWhat, Effect, Opened, Reveal, RevealHow};
-use super::app::{App, MainScreen, Now, Screen};
-use super::{keymap, update, view};
-use crate::audit::{Action as LogAction, Draft};
-use crate::cli::session::{self, Context, Revealed};
+use super::action::{Action, Change, CopyWhat, Effect, Opened, Reveal, RevealHow};
+use super::app::{App, Form, MainScreen, Now, Overlay, Screen, SecretInput};
+use super::{keymap, strings, update, view};
+use crate::audit::{Action as LogAction, Draft, Field};
+use crate::cli::args::EntryFields;
+use crate::cli::run::{apply_fields, entry_draft};
+use crate::cli::session::{self, Context, Revealed, Session};
 use crate::cli::{CliError, Exit};
+use crate::format::Role;
 use crate::os::clipboard::{self, Holder};
 use crate::search::Index;
+use crate::secret::Concealed;
+use crate::vault::{Entry, EntryId, EntryRef};
 
 /// Where key presses and resizes come from.
 pub trait Events {
@@ -170,7 +175,202 @@ fn perform(app: &mut App, env: &mut Env, effect: Effect) -> Option<Action> {
             drop(s);
             None
         }
+        Effect::Change(c) => Some(change(app, env, c)),
+        Effect::Generate(opts) => {
+            let mut rng = crate::os::rng();
+            let value = if opts.words {
+                crate::generate::passphrase(opts.length, "-", &mut rng)
+            } else {
+                crate::generate::password(
+                    &crate::generate::CharsetOptions {
+                        length: opts.length,
+                        ..Default::default()
+                    },
+                    &mut rng,
+                )
+            };
+            match value {
+                Ok(v) => Some(Action::Generated(v)),
+                Err(e) => Some(Action::SaveFailed(e.to_string())),
+            }
+        }
+        Effect::CopyGenerated(v) => {
+            let ms = app.settings.clipboard_ms;
+            match clipboard::copy(&v, Duration::from_millis(ms)) {
+                Ok(h) => {
+                    env.holders.push(h);
+                    None
+                }
+                Err(e) => Some(Action::SaveFailed(e.to_string())),
+            }
+        }
         Effect::Quit => None,
+    }
+}
+
+/// Applies a change to the vault, records it, and saves.
+fn change(app: &mut App, env: &mut Env, c: Change) -> Action {
+    let Screen::Main(m) = &mut app.screen else {
+        return Action::SaveFailed("the vault is locked".into());
+    };
+    let ctx = &env.ctx;
+    let now = crate::os::now();
+    let mut rng = crate::os::rng();
+    let s = &mut m.session;
+    if s.vault.me().role == Role::Auditor && !matches!(c, Change::Retry) {
+        return Action::SaveFailed("auditors cannot change entries".into());
+    }
+    let applied: Result<(Option<EntryRef>, String), CliError> = match c {
+        Change::SaveForm => {
+            let Some(Overlay::Form(f)) = &m.overlay else {
+                return Action::SaveFailed("no form is open".into());
+            };
+            apply_form(s, f, now, &mut rng)
+        }
+        Change::Remove(r) => (|| {
+            let title = s.vault.entry(r).title.clone();
+            s.vault
+                .note(entry_draft(&s.vault, r, LogAction::Remove, None, now));
+            s.vault.remove(r, now)?;
+            Ok((
+                None,
+                format!("Deleted {title}; the owner keeps it in the history."),
+            ))
+        })(),
+        Change::CodeUsed(r, i) => (|| {
+            s.vault.mark_code_used(r, i, now)?;
+            let mut draft = entry_draft(
+                &s.vault,
+                r,
+                LogAction::CodeUsed,
+                Some(Field::BackupCodes),
+                now,
+            );
+            if let Some(d) = draft.details.as_mut() {
+                d.note = Some(format!("code {}", i + 1));
+            }
+            s.vault.note(draft);
+            let left = s.vault.entry(r).unused_codes().count();
+            Ok((Some(r), strings::code_marked(i + 1, left)))
+        })(),
+        Change::Retry => Ok((m.selected_entry(), "Saved.".into())),
+    };
+    let (entry, message) = match applied {
+        Ok(x) => x,
+        Err(e) => return Action::SaveFailed(e.message),
+    };
+    match m.session.save(ctx) {
+        Ok(()) => Action::Saved {
+            entry,
+            message,
+            error: false,
+        },
+        Err(e) => Action::Saved {
+            entry,
+            message: strings::not_saved(&e.message),
+            error: true,
+        },
+    }
+}
+
+/// Builds the entry from the form: every check runs on a scratch entry
+/// first, so a refused form changes nothing.
+fn apply_form(
+    s: &mut Session,
+    f: &Form,
+    now: i64,
+    rng: &mut impl rand::CryptoRng,
+) -> Result<(Option<EntryRef>, String), CliError> {
+    let v = &f.values;
+    let title = v.title.trim().to_owned();
+    let group = match v.group.trim() {
+        "" => crate::cli::run::DEFAULT_GROUP.to_owned(),
+        g => g.to_owned(),
+    };
+    let secret = |x: &SecretInput| -> Option<String> {
+        let p = x.peek();
+        (!p.is_empty()).then(|| p.to_owned())
+    };
+    let rotate_days = match v.rotate_days.trim() {
+        "" => None,
+        d => Some(d.parse::<u32>().map_err(|_| {
+            CliError::usage(format!("rotate days: {d:?} is not a whole number of days"))
+        })?),
+    };
+    let fields = EntryFields {
+        group: Some(group.clone()),
+        username: Some(v.username.trim().to_owned()),
+        urls: v.url.split_whitespace().map(str::to_owned).collect(),
+        notes: secret(&v.notes)
+            .map(zeroize::Zeroizing::new)
+            .map(|n| n.to_string()),
+        tags: v
+            .tags
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        identity: Some(v.identity.trim().to_owned()),
+        generate: false,
+        length: None,
+        password_stdin: false,
+        totp: secret(&v.totp),
+        backup_codes_file: None,
+        rotate_days,
+        expires: None,
+        fields: Vec::new(),
+        secret_fields: Vec::new(),
+    };
+    let password = {
+        let p = v.password.peek();
+        (!p.is_empty()).then(|| Concealed::of(p))
+    };
+    let me = s.vault.me().id;
+    // Every check on a scratch entry: nothing changes if one fails.
+    let mut scratch = Entry::new(EntryId([0; 8]), title.clone(), now, me);
+    apply_fields(&mut scratch, &fields, None, now, me, true)?;
+    drop(scratch);
+    match f.editing {
+        None => {
+            let mut e = Entry::new(EntryId::random(rng), title.clone(), now, me);
+            apply_fields(&mut e, &fields, password, now, me, true)?;
+            let r = s.vault.add(&group, e, rng)?;
+            s.vault
+                .note(entry_draft(&s.vault, r, LogAction::Add, None, now));
+            Ok((Some(r), format!("Added {title}.")))
+        }
+        Some(r) => {
+            let r = if s.vault.group_name(r) == group {
+                r
+            } else {
+                s.vault.move_entry(r, &group, rng)?
+            };
+            let history_before = s.vault.entry(r).history.len();
+            {
+                let e = s.vault.edit(r, now)?;
+                e.title = title.clone();
+                apply_fields(e, &fields, password, now, me, false)?;
+                if fields.urls.is_empty() {
+                    e.urls.clear();
+                }
+                if fields.tags.is_empty() {
+                    e.tags.clear();
+                }
+                if fields.rotate_days.is_none() {
+                    e.rotate_days = None;
+                }
+            }
+            let changed = s.vault.entry(r).history.len() != history_before;
+            s.vault.note(entry_draft(
+                &s.vault,
+                r,
+                LogAction::Edit,
+                changed.then_some(Field::Password),
+                now,
+            ));
+            Ok((Some(r), format!("Saved {title}.")))
+        }
     }
 }
 
@@ -254,6 +454,7 @@ fn reveal(
             }
             Ok(())
         }
+        RevealHow::Codes => session::reveal(s, ctx, r, Revealed::BackupCodes, false, |_| Ok(())),
         RevealHow::Copy(what) => {
             let kind = match what {
                 CopyWhat::Password => Revealed::Field("password"),

@@ -52,20 +52,28 @@ pub const KEYS: &[(&str, &str)] = &[
         "search as you type (titles, groups, users, URLs, tags)",
     ),
     ("r", "reveal/hide concealed values (logged; hides in 15 s)"),
-    ("c", "copy the password (logged; cleared after 20 s)"),
-    ("u", "copy the username (logged)"),
-    ("t", "copy the current TOTP code (logged)"),
+    (
+        "c  u  t",
+        "copy password, username, TOTP code (logged; 20 s)",
+    ),
+    ("n  e  d", "new entry, edit, delete (asks first)"),
+    ("g", "password generator (in a form: Ctrl-G)"),
+    ("b", "backup codes (logged); x marks one used"),
+    ("A", "access log (yours, or everyone's for owners)"),
+    ("Ctrl-S", "save again after a failed save"),
     ("Ctrl-L", "lock now: drop every key, show what you revealed"),
     ("?", "this help"),
     ("q", "quit (clears the clipboard if it holds our value)"),
 ];
 
-/// The footer's key hints for the list.
-pub const FOOTER_LIST: &str = "↑↓ move  Enter open  / search  r reveal  c copy pw  u user  t TOTP  Tab groups  ^L lock  ? help  q quit";
-pub const FOOTER_SEARCH: &str = "type to filter  Enter keep  Esc clear  ↑↓ move";
-pub const FOOTER_GROUPS: &str = "↑↓ choose group  Enter/Tab entries  ^L lock  ? help  q quit";
+/// The footer's key hints (they fit 80 columns).
+pub const FOOTER_LIST: &str =
+    "/ search  r reveal  c/u/t copy  n new  e edit  b codes  A log  ? help  q quit";
+pub const FOOTER_SEARCH: &str = "type to filter  ⏎ keep  Esc clear  ↑↓ move  ? help";
+pub const FOOTER_GROUPS: &str = "↑↓ choose group  ⏎/Tab entries  ^L lock  ? help  q quit";
 pub const FOOTER_DETAIL: &str =
-    "r reveal/hide  c copy pw  u copy user  t copy TOTP  Esc back  ^L lock  ? help";
+    "r reveal  c/u/t copy  e edit  d delete  b codes  Esc back  ^L lock  ? help";
+pub const WEAK_KDF: &str = "Weak-KDF vault: its passphrases are cheap to guess (tests, demos).";
 
 pub fn what(w: CopyWhat) -> &'static str {
     match w {
@@ -87,6 +95,45 @@ pub fn nothing_to_copy(title: &str, w: CopyWhat) -> String {
         CopyWhat::TotpCode => format!("{title} has no TOTP."),
         _ => format!("{title} has no {}.", what(w)),
     }
+}
+
+pub const DELETE_TITLE: &str = "Delete";
+pub const DELETE_EXPLAIN: &str =
+    "It disappears from every member's list; the owner keeps it in the history.";
+pub const DELETE_KEYS: &str = "y delete · n or Esc keep it";
+pub const LOG_KEYS: &str = "↑↓ PgUp/PgDn scroll · Esc close";
+pub const NEW_TITLE: &str = "New entry";
+pub const EDIT_TITLE: &str = "Edit entry";
+pub const UNCHANGED: &str = "(unchanged)";
+pub const SAVING: &str = "Saving…";
+pub const FORM_KEYS: &str = "Tab/↑↓ fields · ^G generate password · Enter save · Esc cancel";
+pub const GENERATOR_TITLE: &str = "Generator";
+pub const GENERATOR_KEYS: &str = "g new · w words/characters · +/- length · c copy · Esc close";
+pub const CODE_ALREADY_USED: &str = "That backup code is already used.";
+pub const TITLE_REQUIRED: &str = "An entry needs a title.";
+
+pub fn code_marked(n: usize, left: usize) -> String {
+    if left < 3 {
+        format!("Backup code {n} marked used; only {left} left: generate new ones at the service.")
+    } else {
+        format!("Backup code {n} marked used; {left} left.")
+    }
+}
+
+pub fn not_saved(why: &str) -> String {
+    format!("Not saved: {why}. The change is kept; Ctrl-S tries again.")
+}
+
+pub fn codes_keys(secs_left: u64) -> String {
+    format!("↑↓ choose · x mark used · Esc close · hidden in {secs_left} s")
+}
+
+pub fn no_codes(title: &str) -> String {
+    format!("{title} has no backup codes.")
+}
+
+pub fn generated_copied(secs: u64) -> String {
+    format!("Copied the generated password; the clipboard is cleared in {secs} s.")
 }
 
 pub fn entry_count(shown: usize, total: usize) -> String {

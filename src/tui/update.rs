@@ -6,10 +6,10 @@
 //! reports [`Action::Revealed`], which it does only after the signed log
 //! records are on disk (fail-closed, PRODUCT.md §2.3).
 
-use super::action::{Action, CopyWhat, Effect, Reveal, RevealHow};
+use super::action::{Action, Change, CopyWhat, Effect, EntryForm, GenOptions, Reveal, RevealHow};
 use super::app::{
-    App, Focus, LockReason, MainScreen, Now, Overlay, Screen, ShiftItem, ShiftWhat, Status,
-    SummaryScreen, UnlockError, UnlockFocus, UnlockScreen,
+    App, FORM_LABELS, FieldMut, Focus, Form, Generator, LockReason, MainScreen, Now, Overlay,
+    Screen, ShiftItem, ShiftWhat, Status, SummaryScreen, UnlockError, UnlockFocus, UnlockScreen,
 };
 use super::strings;
 use super::view;
@@ -61,6 +61,9 @@ fn is_input(a: &Action) -> bool {
             | Action::UnlockFailed(_)
             | Action::Revealed(_)
             | Action::RevealFailed(_)
+            | Action::Saved { .. }
+            | Action::SaveFailed(_)
+            | Action::Generated(_)
     )
 }
 
@@ -83,6 +86,11 @@ fn tick(app: &mut App, now: Now) -> Vec<Effect> {
         if m.revealed.is_some_and(|(_, until)| now.ms >= until) {
             m.revealed = None;
         }
+        if let Some(Overlay::Codes { until_ms, .. }) = &m.overlay
+            && now.ms >= *until_ms
+        {
+            m.overlay = None;
+        }
         if now.ms.saturating_sub(app.last_input_ms) >= app.settings.idle_lock_ms {
             return lock(app, LockReason::Idle);
         }
@@ -97,7 +105,11 @@ fn unlock_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
     match action {
         Action::Quit => return quit(app),
         Action::Unlocked(opened) => {
-            let text = opened.session.warnings().into_iter().next();
+            let text = if opened.session.vault.weak_kdf() {
+                Some(strings::WEAK_KDF.to_owned())
+            } else {
+                opened.session.warnings().into_iter().next()
+            };
             app.screen = Screen::Main(Box::new(MainScreen::new(opened.session, opened.index)));
             if let Screen::Main(m) = &mut app.screen {
                 keep_visible(m, view::list_rows(app.size));
@@ -109,6 +121,12 @@ fn unlock_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
         }
         Action::UnlockFailed(e) => {
             u.busy_since = None;
+            u.submitted_chars = 0;
+            let detail = if e.exit == Exit::Unlock {
+                String::new()
+            } else {
+                e.message
+            };
             u.error = Some(UnlockError {
                 heading: match e.exit {
                     Exit::Unlock => strings::WRONG_PASSPHRASE,
@@ -117,7 +135,7 @@ fn unlock_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                     Exit::Integrity => strings::DAMAGED,
                     _ => strings::CANNOT_OPEN,
                 },
-                detail: e.message,
+                detail,
             });
             return Vec::new();
         }
@@ -164,6 +182,7 @@ fn unlock_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
             } else {
                 u.error = None;
                 u.busy_since = Some(now.ms);
+                u.submitted_chars = u.passphrase.chars();
                 return vec![Effect::Unlock {
                     member: u.members.get(u.member).cloned(),
                     passphrase: u.passphrase.take(),
@@ -182,19 +201,107 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
     let Screen::Main(m) = &mut app.screen else {
         return Vec::new();
     };
-    if m.overlay.is_some() {
-        match action {
-            Action::Back | Action::Help | Action::Open => m.overlay = None,
-            Action::Quit => return quit(app),
-            Action::Lock => return lock(app, LockReason::Asked),
-            _ => {}
+    match action {
+        Action::Saved {
+            entry,
+            message,
+            error,
+        } => {
+            if !matches!(m.overlay, Some(Overlay::Codes { .. })) {
+                m.overlay = None;
+            }
+            m.reindex(entry);
+            keep_visible(m, rows);
+            status(app, message, error, now);
+            return Vec::new();
         }
-        return Vec::new();
+        Action::SaveFailed(msg) => {
+            if let Some(Overlay::Form(f)) = &mut m.overlay {
+                f.saving = false;
+                f.error = Some(msg);
+            } else {
+                status(app, msg, true, now);
+            }
+            return Vec::new();
+        }
+        Action::Quit => return quit(app),
+        Action::Lock => return lock(app, LockReason::Asked),
+        _ => {}
+    }
+    if m.overlay.is_some() {
+        return overlay_update(app, action, now);
     }
     match action {
         Action::Quit => return quit(app),
         Action::Lock => return lock(app, LockReason::Asked),
         Action::Help => m.overlay = Some(Overlay::Help),
+        Action::Submit => return vec![Effect::Change(Change::Retry)],
+        Action::AccessLog => m.overlay = Some(Overlay::Log { top: 0 }),
+        Action::Generator => {
+            let opts = GenOptions {
+                words: false,
+                length: 24,
+            };
+            m.overlay = Some(Overlay::Generator(Generator { opts, value: None }));
+            return vec![Effect::Generate(opts)];
+        }
+        Action::New => {
+            let group = m
+                .group_filter()
+                .map(|g| m.session.vault.groups()[g].name.clone())
+                .unwrap_or_default();
+            m.overlay = Some(Overlay::Form(Box::new(Form {
+                editing: None,
+                values: EntryForm::empty(group),
+                cursor: 0,
+                error: None,
+                saving: false,
+            })));
+        }
+        Action::Edit => {
+            if let Some(r) = m.selected_entry() {
+                let v = &m.session.vault;
+                let e = v.entry(r);
+                let mut values = EntryForm::empty(v.group_name(r).to_owned());
+                values.title = e.title.clone();
+                values.username = e.username.clone();
+                values.url = e.urls.join(" ");
+                values.identity = e.identity.clone().unwrap_or_default();
+                values.tags = e.tags.join(", ");
+                values.rotate_days = e.rotate_days.map(|d| d.to_string()).unwrap_or_default();
+                m.revealed = None;
+                m.overlay = Some(Overlay::Form(Box::new(Form {
+                    editing: Some(r),
+                    values,
+                    cursor: 0,
+                    error: None,
+                    saving: false,
+                })));
+            }
+        }
+        Action::Delete => {
+            if let Some(r) = m.selected_entry() {
+                m.overlay = Some(Overlay::ConfirmDelete(r));
+            }
+        }
+        Action::BackupCodes => {
+            let Some(r) = m.selected_entry() else {
+                return Vec::new();
+            };
+            let e = m.session.vault.entry(r);
+            if e.backup_codes.is_empty() {
+                let text = strings::no_codes(&e.title);
+                status(app, text, true, now);
+                return Vec::new();
+            }
+            if m.pending.is_none() {
+                m.pending = Some((r, RevealHow::Codes));
+                return vec![Effect::Reveal(Reveal {
+                    entry: r,
+                    how: RevealHow::Codes,
+                })];
+            }
+        }
         Action::Search => m.focus = Focus::Search,
         Action::Char(c) if m.focus == Focus::Search => {
             m.query.push(c);
@@ -300,6 +407,7 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                 what: match rv.how {
                     RevealHow::Show => ShiftWhat::Revealed,
                     RevealHow::Copy(w) => ShiftWhat::Copied(w),
+                    RevealHow::Codes => ShiftWhat::Codes,
                 },
             };
             let title = e.title.clone();
@@ -309,6 +417,21 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                     if m.selected_entry() == Some(rv.entry) {
                         m.revealed = Some((rv.entry, now.ms + reveal_ms));
                     }
+                }
+                RevealHow::Codes => {
+                    let cursor = m
+                        .session
+                        .vault
+                        .entry(rv.entry)
+                        .backup_codes
+                        .iter()
+                        .position(|c| c.used_at.is_none())
+                        .unwrap_or(0);
+                    m.overlay = Some(Overlay::Codes {
+                        entry: rv.entry,
+                        cursor,
+                        until_ms: now.ms + reveal_ms,
+                    });
                 }
                 RevealHow::Copy(what) => {
                     app.clipboard_until = Some(now.ms + clipboard_ms);
@@ -322,6 +445,155 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
             status(app, msg, true, now);
         }
         _ => {}
+    }
+    Vec::new()
+}
+
+fn overlay_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
+    let rows = view::list_rows(app.size);
+    let clipboard_ms = app.settings.clipboard_ms;
+    let Screen::Main(m) = &mut app.screen else {
+        return Vec::new();
+    };
+    let log_len = if matches!(m.overlay, Some(Overlay::Log { .. })) {
+        m.visible_log().len()
+    } else {
+        0
+    };
+    let Some(o) = m.overlay.as_mut() else {
+        return Vec::new();
+    };
+    let is_move = matches!(
+        action,
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End
+    );
+    match o {
+        Overlay::Help => {
+            if matches!(action, Action::Back | Action::Help | Action::Open) {
+                m.overlay = None;
+            }
+        }
+        Overlay::ConfirmDelete(r) => match action {
+            Action::Confirm(true) => {
+                let r = *r;
+                m.overlay = None;
+                return vec![Effect::Change(Change::Remove(r))];
+            }
+            Action::Confirm(false) | Action::Back => m.overlay = None,
+            _ => {}
+        },
+        Overlay::Codes { entry, cursor, .. } => {
+            let codes = &m.session.vault.entry(*entry).backup_codes;
+            match action {
+                a if is_move => *cursor = step(*cursor, codes.len(), &a, rows),
+                Action::MarkUsed => {
+                    if codes.get(*cursor).is_some_and(|c| c.used_at.is_none()) {
+                        return vec![Effect::Change(Change::CodeUsed(*entry, *cursor))];
+                    }
+                    let text = strings::CODE_ALREADY_USED;
+                    status(app, text, true, now);
+                }
+                Action::Back => m.overlay = None,
+                _ => {}
+            }
+        }
+        Overlay::Log { top } => match action {
+            a if is_move => *top = step(*top, log_len, &a, rows),
+            Action::Back => m.overlay = None,
+            _ => {}
+        },
+        Overlay::Generator(g) => {
+            let (min, max) = if g.opts.words { (3, 20) } else { (8, 128) };
+            match action {
+                Action::Generator => return vec![Effect::Generate(g.opts)],
+                Action::ToggleWords => {
+                    g.opts.words = !g.opts.words;
+                    g.opts.length = if g.opts.words { 6 } else { 24 };
+                    return vec![Effect::Generate(g.opts)];
+                }
+                Action::Longer | Action::Shorter => {
+                    g.opts.length = if matches!(action, Action::Longer) {
+                        (g.opts.length + 1).min(max)
+                    } else {
+                        g.opts.length.saturating_sub(1).max(min)
+                    };
+                    return vec![Effect::Generate(g.opts)];
+                }
+                Action::Generated(v) => g.value = Some(v),
+                Action::Copy(_) => {
+                    if let Some(v) = &g.value {
+                        let effect = Effect::CopyGenerated(v.clone());
+                        app.clipboard_until = Some(now.ms + clipboard_ms);
+                        status(
+                            app,
+                            strings::generated_copied(clipboard_ms / 1000),
+                            false,
+                            now,
+                        );
+                        return vec![effect];
+                    }
+                }
+                Action::Back => m.overlay = None,
+                _ => {}
+            }
+        }
+        Overlay::Form(f) => {
+            if f.saving {
+                return Vec::new();
+            }
+            let n = FORM_LABELS.len();
+            match action {
+                Action::Char(c) => {
+                    f.error = None;
+                    match f.values.field_mut(f.cursor) {
+                        FieldMut::Plain(s) => {
+                            if s.len() < 2000 {
+                                s.push(c);
+                            }
+                        }
+                        FieldMut::Secret(s) => {
+                            s.push(c);
+                        }
+                    }
+                }
+                Action::Backspace => match f.values.field_mut(f.cursor) {
+                    FieldMut::Plain(s) => {
+                        s.pop();
+                    }
+                    FieldMut::Secret(s) => s.pop(),
+                },
+                Action::ClearField => match f.values.field_mut(f.cursor) {
+                    FieldMut::Plain(s) => s.clear(),
+                    FieldMut::Secret(s) => s.clear(),
+                },
+                Action::NextPane => f.cursor = (f.cursor + 1) % n,
+                Action::PrevField => f.cursor = (f.cursor + n - 1) % n,
+                Action::GenerateInto => {
+                    return vec![Effect::Generate(GenOptions {
+                        words: false,
+                        length: 24,
+                    })];
+                }
+                Action::Generated(v) => {
+                    f.values.password.clear();
+                    for c in v.chars() {
+                        f.values.password.push(c);
+                    }
+                    f.cursor = super::app::FORM_PASSWORD;
+                }
+                Action::Submit | Action::Open => {
+                    if f.values.title.trim().is_empty() {
+                        f.error = Some(strings::TITLE_REQUIRED.into());
+                        f.cursor = 0;
+                    } else {
+                        f.saving = true;
+                        return vec![Effect::Change(Change::SaveForm)];
+                    }
+                }
+                Action::Back => m.overlay = None,
+                _ => {}
+            }
+        }
     }
     Vec::new()
 }

@@ -11,11 +11,11 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Padding, Paragraph, Wrap};
 
 use super::app::{
-    App, Focus, LockReason, MainScreen, Overlay, Screen, ShiftWhat, SummaryScreen, UnlockFocus,
-    UnlockScreen,
+    App, FORM_LABELS, FieldRef, Focus, Form, Generator, LockReason, MainScreen, Overlay, Screen,
+    ShiftWhat, SummaryScreen, UnlockFocus, UnlockScreen,
 };
 use super::strings;
 use crate::cli::output::clean;
@@ -171,7 +171,7 @@ fn unlock(app: &App, u: &UnlockScreen, f: &mut Frame, area: Rect) {
     let member_rows = u.members.len().clamp(1, 6) as u16;
     let height = 10 + member_rows;
     let card = centered(body, 60, height);
-    let block = pane(strings::UNLOCK_TITLE, true);
+    let block = pane(strings::UNLOCK_TITLE, true).padding(Padding::horizontal(1));
     let inner = block.inner(card);
     f.render_widget(Clear, card);
     f.render_widget(block, card);
@@ -200,7 +200,12 @@ fn unlock(app: &App, u: &UnlockScreen, f: &mut Frame, area: Rect) {
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(strings::PASSPHRASE, member_label)));
-    let dots = "•".repeat(u.passphrase.chars().min(40));
+    let typed = if u.busy_since.is_some() {
+        u.submitted_chars
+    } else {
+        u.passphrase.chars()
+    };
+    let dots = "•".repeat(typed.min(40));
     let cursor = if u.focus == UnlockFocus::Passphrase && u.busy_since.is_none() {
         "▏"
     } else {
@@ -290,8 +295,18 @@ fn main(app: &App, m: &MainScreen, f: &mut Frame, area: Rect) {
         f,
         a.footer,
     );
-    if let Some(Overlay::Help) = m.overlay {
-        help(f, area);
+    match &m.overlay {
+        Some(Overlay::Help) => help(f, area),
+        Some(Overlay::ConfirmDelete(r)) => confirm_delete(m, *r, f, area),
+        Some(Overlay::Codes {
+            entry,
+            cursor,
+            until_ms,
+        }) => codes(app, m, *entry, *cursor, *until_ms, f, area),
+        Some(Overlay::Log { top }) => log_view(m, *top, f, area),
+        Some(Overlay::Form(form)) => form_view(form, f, area),
+        Some(Overlay::Generator(g)) => generator(g, f, area),
+        None => {}
     }
 }
 
@@ -404,7 +419,14 @@ fn detail(app: &App, m: &MainScreen, f: &mut Frame, area: Rect) {
     let v = &m.session.vault;
     let e = v.entry(r);
     let title = clean(&e.title);
-    let block = pane(&title, m.focus == Focus::Detail);
+    let mut block = pane(&title, m.focus == Focus::Detail);
+    if let Some((_, until)) = m.revealed.filter(|(x, _)| *x == r) {
+        let left = until.saturating_sub(app.clock.ms).div_ceil(1000);
+        block = block.title_bottom(Span::styled(
+            format!(" revealed · hides in {left} s "),
+            Style::default().fg(Color::Yellow),
+        ));
+    }
     let inner = block.inner(area);
     f.render_widget(block, area);
     let lines = detail_lines(app, m, r, e);
@@ -542,16 +564,7 @@ fn detail_lines<'a>(app: &App, m: &'a MainScreen, r: EntryRef, e: &'a Entry) -> 
             out.push(Line::from(l));
         }
     }
-    if shown {
-        let left = m.revealed.map_or(0, |(_, until)| {
-            until.saturating_sub(app.clock.ms).div_ceil(1000)
-        });
-        out.push(Line::from(""));
-        out.push(Line::from(Span::styled(
-            format!("Revealed and logged · hidden in {left} s · r hides now"),
-            Style::default().fg(Color::Yellow),
-        )));
-    } else if m.pending.is_some_and(|(p, _)| p == r) {
+    if !shown && m.pending.is_some_and(|(p, _)| p == r) {
         out.push(Line::from(""));
         out.push(Line::from("Writing the access-log record…".dark_gray()));
     }
@@ -560,11 +573,7 @@ fn detail_lines<'a>(app: &App, m: &'a MainScreen, r: EntryRef, e: &'a Entry) -> 
 
 fn help(f: &mut Frame, area: Rect) {
     let height = strings::KEYS.len() as u16 + 4;
-    let card = centered(area, 76, height);
-    f.render_widget(Clear, card);
-    let block = pane(strings::HELP_TITLE, true);
-    let inner = block.inner(card);
-    f.render_widget(block, card);
+    let inner = card(f, area, strings::HELP_TITLE, 78, height);
     let mut lines: Vec<Line> = strings::KEYS
         .iter()
         .map(|(k, what)| {
@@ -588,7 +597,7 @@ fn summary(app: &App, s: &SummaryScreen, f: &mut Frame, area: Rect) {
     .areas(area);
     header(app, String::new(), f, head);
     footer(strings::SUMMARY_HINT, f, foot);
-    let block = pane(strings::SUMMARY_TITLE, true);
+    let block = pane(strings::SUMMARY_TITLE, true).padding(Padding::horizontal(1));
     let inner = block.inner(body);
     f.render_widget(block, body);
     let mut lines = vec![
@@ -613,6 +622,7 @@ fn summary(app: &App, s: &SummaryScreen, f: &mut Frame, area: Rect) {
             let what = match it.what {
                 ShiftWhat::Revealed => Cow::Borrowed("revealed"),
                 ShiftWhat::Copied(w) => Cow::Owned(format!("copied {}", strings::what(w))),
+                ShiftWhat::Codes => Cow::Borrowed("backup codes shown"),
             };
             lines.push(Line::from(format!(
                 "  {}  {:<18} {} ({})",
@@ -623,6 +633,213 @@ fn summary(app: &App, s: &SummaryScreen, f: &mut Frame, area: Rect) {
             )));
         }
     }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn card(f: &mut Frame, area: Rect, title: &str, width: u16, height: u16) -> Rect {
+    let card = centered(area, width, height);
+    f.render_widget(Clear, card);
+    let block = pane(title, true).padding(Padding::horizontal(1));
+    let inner = block.inner(card);
+    f.render_widget(block, card);
+    inner
+}
+
+fn hint(text: &str) -> Line<'_> {
+    Line::from(Span::styled(text, Style::default().fg(Color::DarkGray)))
+}
+
+fn confirm_delete(m: &MainScreen, r: EntryRef, f: &mut Frame, area: Rect) {
+    let e = m.session.vault.entry(r);
+    let inner = card(f, area, strings::DELETE_TITLE, 60, 7);
+    let lines = vec![
+        Line::from(format!("Delete \"{}\"?", clean(&e.title))),
+        Line::from(strings::DELETE_EXPLAIN),
+        Line::from(""),
+        hint(strings::DELETE_KEYS),
+    ];
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn codes(
+    app: &App,
+    m: &MainScreen,
+    r: EntryRef,
+    cursor: usize,
+    until_ms: u64,
+    f: &mut Frame,
+    area: Rect,
+) {
+    let v = &m.session.vault;
+    let e = v.entry(r);
+    let title = format!("Backup codes · {}", clean(&e.title));
+    let height = (e.backup_codes.len() as u16 + 5).min(area.height);
+    let inner = card(f, area, &title, 64, height);
+    let rows = usize::from(inner.height.saturating_sub(2));
+    let first = cursor.saturating_sub(rows.saturating_sub(1));
+    let mut lines: Vec<Line> = e
+        .backup_codes
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .map(|(i, c)| {
+            let mut style = Style::default();
+            if i == cursor {
+                style = style.fg(Color::Black).bg(ACCENT);
+            }
+            match c.used_at {
+                None => Line::from(Span::styled(
+                    format!("{:>3}  {}", i + 1, clean(c.code.expose())),
+                    style.add_modifier(Modifier::BOLD),
+                )),
+                Some(at) => {
+                    let by = c.used_by.map_or("?", |b| v.member_name(b));
+                    Line::from(Span::styled(
+                        format!(
+                            "{:>3}  {}  used {} by {}",
+                            i + 1,
+                            strings::MASK,
+                            dates::format_date(at),
+                            clean(by)
+                        ),
+                        if i == cursor {
+                            style
+                        } else {
+                            style.fg(Color::DarkGray)
+                        },
+                    ))
+                }
+            }
+        })
+        .collect();
+    let left = until_ms.saturating_sub(app.clock.ms).div_ceil(1000);
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        strings::codes_keys(left),
+        Style::default().fg(Color::DarkGray),
+    )));
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+fn log_view(m: &MainScreen, top: usize, f: &mut Frame, area: Rect) {
+    let v = &m.session.vault;
+    let order = m.visible_log();
+    let title = format!("Access log · {} records", order.len());
+    let inner = card(f, area, &title, area.width, area.height);
+    let rows = usize::from(inner.height.saturating_sub(2));
+    let log = v.log();
+    let mut lines: Vec<Line> = vec![Line::from(Span::styled(
+        format!(
+            "{:<16} {:<10} {:<11} {:<12} {}",
+            "TIME (UTC)", "MEMBER", "ACTION", "FIELD", "ENTRY"
+        ),
+        Style::default().bold(),
+    ))];
+    // Only the rows on screen are decrypted.
+    for &i in order.iter().skip(top).take(rows) {
+        let rec = &log[i].record;
+        let d = v.record_details(rec).unwrap_or_default();
+        let entry = match (d.title, d.group) {
+            (Some(t), Some(g)) => format!("{} ({})", clean(&t), clean(&g)),
+            (Some(t), None) => clean(&t).into_owned(),
+            _ => String::new(),
+        };
+        let time = dates::format_rfc3339(rec.time).replace('T', " ");
+        lines.push(Line::from(format!(
+            "{:<16} {:<10} {:<11} {:<12} {}",
+            time.get(..16).unwrap_or(&time),
+            fit(&clean(v.member_name(rec.member)), 10),
+            rec.action.as_str(),
+            rec.field.map_or("", |x| x.as_str()),
+            entry
+        )));
+    }
+    lines.push(hint(strings::LOG_KEYS));
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+fn form_view(form: &Form, f: &mut Frame, area: Rect) {
+    let title = if form.editing.is_some() {
+        strings::EDIT_TITLE
+    } else {
+        strings::NEW_TITLE
+    };
+    let height = FORM_LABELS.len() as u16 + 6;
+    let inner = card(f, area, title, 72, height);
+    let width = usize::from(inner.width).saturating_sub(14);
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, label) in FORM_LABELS.iter().enumerate() {
+        let focused = i == form.cursor;
+        let value = match form.values.field(i) {
+            FieldRef::Plain(s) => {
+                let s = clean(s);
+                // Keep the end of a long value in view while typing.
+                let n = s.chars().count();
+                Span::raw(s.chars().skip(n.saturating_sub(width)).collect::<String>())
+            }
+            FieldRef::Secret(x) if x.is_empty() => Span::styled(
+                if form.editing.is_some() {
+                    strings::UNCHANGED
+                } else {
+                    ""
+                },
+                Style::default().fg(Color::DarkGray),
+            ),
+            FieldRef::Secret(x) => Span::raw("•".repeat(x.chars().min(width))),
+        };
+        let label_style = if focused {
+            Style::default().fg(ACCENT).bold()
+        } else {
+            Style::default().fg(Color::DarkGray)
+        };
+        let mut spans = vec![Span::styled(format!("{label:<13}"), label_style), value];
+        if focused {
+            spans.push(Span::styled("▏", Style::default().fg(ACCENT)));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::from(""));
+    if let Some(e) = &form.error {
+        lines.push(Line::from(Span::styled(
+            clean(e).into_owned(),
+            Style::default().fg(Color::Red).bold(),
+        )));
+    } else if form.saving {
+        lines.push(hint(strings::SAVING));
+    } else {
+        lines.push(Line::from(""));
+    }
+    lines.push(hint(strings::FORM_KEYS));
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn generator(g: &Generator, f: &mut Frame, area: Rect) {
+    let inner = card(f, area, strings::GENERATOR_TITLE, 72, 9);
+    let bits = if g.opts.words {
+        crate::generate::passphrase_entropy_bits(g.opts.length)
+    } else {
+        crate::generate::password_entropy_bits(&crate::generate::CharsetOptions {
+            length: g.opts.length,
+            ..Default::default()
+        })
+    };
+    let kind = if g.opts.words { "words" } else { "characters" };
+    let value = g
+        .value
+        .as_ref()
+        .map_or(String::new(), |v| clean(v).into_owned());
+    let lines = vec![
+        Line::from(Span::styled(
+            value,
+            Style::default().fg(Color::Yellow).bold(),
+        )),
+        Line::from(""),
+        Line::from(format!("{} {kind}, about {bits:.0} bits", g.opts.length)),
+        Line::from(""),
+        hint(strings::GENERATOR_KEYS),
+    ];
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
