@@ -17,7 +17,7 @@ use super::{CliError, Exit};
 use crate::audit::{Action, Draft, Field};
 use crate::crypto::kdf::{self, KdfParams};
 use crate::generate::{self, CharsetOptions};
-use crate::secret::Concealed;
+use crate::secret::{Concealed, Passphrase};
 use crate::totp::Totp;
 use crate::vault::{self, BackupCode, CreateOptions, CustomField, Entry, EntryId, EntryRef, Vault};
 use crate::{dates, os, search, store};
@@ -100,12 +100,8 @@ fn init(ctx: &Context, a: InitArgs) -> Result<()> {
     };
     kdf::check_bounds(&requested, a.weak_kdf, os::ram_bytes())
         .map_err(|e| CliError::usage(e.to_string()))?;
-    if let Some(d) = &a.firm_domain
-        && (!d.contains('.') || d.contains('@') || d.contains(char::is_whitespace))
-    {
-        return Err(CliError::usage(format!(
-            "{d:?} is not an e-mail domain like example.com"
-        )));
+    if let Some(d) = &a.firm_domain {
+        check_domain(d)?;
     }
 
     let passphrase =
@@ -116,30 +112,21 @@ fn init(ctx: &Context, a: InitArgs) -> Result<()> {
         } else {
             new_passphrase(None, &a.owner)?
         };
-
-    store::ensure_dir(&ctx.vault)?;
-    let lock = store::lock(&ctx.vault, &ctx.holder("init"), ctx.lock_wait)?;
-    let (params, took) = if explicit || a.weak_kdf {
-        let t = time_kdf(&requested)?;
-        (requested, t)
+    let kdf = if explicit || a.weak_kdf {
+        Some(requested)
     } else {
         eprintln!("Calibrating key derivation (about a second)…");
-        calibrate()?
+        None
     };
-    let mut rng = os::rng();
-    let code = new_recovery_code(&mut rng);
-    let code_bytes = normalize_recovery(code.as_bytes());
-    let opts = CreateOptions {
-        owner: &a.owner,
-        firm_domain: a.firm_domain.map(|d| d.to_ascii_lowercase()),
-        kdf: params,
-        weak_kdf: a.weak_kdf,
-        now: os::now(),
-    };
-    let mut v = vault::create(opts, &passphrase, &code_bytes, &mut rng)?;
-    let bytes = v.seal(os::now(), &mut rng)?;
-    store::create_new(&ctx.vault, &bytes, &lock)?;
-    drop(lock);
+    let created = create_vault(
+        ctx,
+        &a.owner,
+        a.firm_domain.as_deref(),
+        &passphrase,
+        kdf,
+        a.weak_kdf,
+    )?;
+    let (params, took, code) = (created.params, created.took, created.recovery_code);
 
     let mut out = std::io::stdout().lock();
     let _ = writeln!(
@@ -173,6 +160,64 @@ fn init(ctx: &Context, a: InitArgs) -> Result<()> {
         a.owner
     );
     Ok(())
+}
+
+/// A firm's e-mail domain: something like `example.com`.
+pub(crate) fn check_domain(d: &str) -> Result<()> {
+    if !d.contains('.') || d.contains('@') || d.contains(char::is_whitespace) {
+        return Err(CliError::usage(format!(
+            "{d:?} is not an e-mail domain like example.com"
+        )));
+    }
+    Ok(())
+}
+
+/// A vault just created, and its recovery code (to be shown once).
+pub(crate) struct Created {
+    pub params: KdfParams,
+    pub took: Duration,
+    pub recovery_code: zeroize::Zeroizing<String>,
+}
+
+/// Creates the vault at `ctx.vault` (refusing to overwrite one), with
+/// `kdf` or, when `None`, parameters calibrated to about a second here.
+pub(crate) fn create_vault(
+    ctx: &Context,
+    owner: &str,
+    firm_domain: Option<&str>,
+    passphrase: &Passphrase,
+    kdf: Option<KdfParams>,
+    weak_kdf: bool,
+) -> Result<Created> {
+    store::ensure_dir(&ctx.vault)?;
+    let lock = store::lock(&ctx.vault, &ctx.holder("init"), ctx.lock_wait)?;
+    if ctx.vault.exists() {
+        return Err(CliError::other(
+            store::StoreError::AlreadyExists(ctx.vault.clone()).to_string(),
+        ));
+    }
+    let (params, took) = match kdf {
+        Some(p) => (p, time_kdf(&p)?),
+        None => calibrate()?,
+    };
+    let mut rng = os::rng();
+    let code = new_recovery_code(&mut rng);
+    let code_bytes = normalize_recovery(code.as_bytes());
+    let opts = CreateOptions {
+        owner,
+        firm_domain: firm_domain.map(str::to_ascii_lowercase),
+        kdf: params,
+        weak_kdf,
+        now: os::now(),
+    };
+    let mut v = vault::create(opts, passphrase, &code_bytes, &mut rng)?;
+    let bytes = v.seal(os::now(), &mut rng)?;
+    store::create_new(&ctx.vault, &bytes, &lock)?;
+    Ok(Created {
+        params,
+        took,
+        recovery_code: code,
+    })
 }
 
 fn time_kdf(p: &KdfParams) -> Result<Duration> {

@@ -84,6 +84,8 @@ pub enum Action {
     SaveFailed(String),
     /// A generated password or passphrase.
     Generated(Zeroizing<String>),
+    /// The vault was created; its recovery code, to show once.
+    Created(Result<Zeroizing<String>, CliError>),
 }
 
 /// A vault unlocked by the runtime, with its search index.
@@ -160,6 +162,13 @@ pub enum Effect {
     /// [`Action::UnlockFailed`].
     Unlock {
         member: Option<String>,
+        passphrase: Passphrase,
+    },
+    /// Create the vault on a worker thread (KDF calibration takes about
+    /// a second), then report [`Action::Created`].
+    Create {
+        owner: String,
+        domain: Option<String>,
         passphrase: Passphrase,
     },
     /// Append and sync the reveal's signed log records, then (for a copy)

@@ -104,6 +104,10 @@ pub struct Status {
 }
 
 pub enum Screen {
+    /// First run, no vault yet: create one.
+    Onboard(OnboardScreen),
+    /// The new vault's recovery code, shown once.
+    Recovery(RecoveryScreen),
     Unlock(UnlockScreen),
     Main(Box<MainScreen>),
     /// After a lock: what this member revealed during the session.
@@ -228,6 +232,77 @@ impl UnlockScreen {
             error: None,
         }
     }
+}
+
+/// First-run form: the owner's name, the firm's e-mail domain, and the
+/// passphrase twice.
+pub struct OnboardScreen {
+    pub owner: String,
+    pub domain: String,
+    pub passphrase: SecretInput,
+    pub repeat: SecretInput,
+    pub cursor: usize,
+    pub error: Option<String>,
+    /// Creating the vault (calibrating the KDF) since this instant.
+    pub busy_since: Option<u64>,
+}
+
+pub const ONBOARD_LABELS: [&str; 4] =
+    ["Your name", "Firm e-mail domain", "Passphrase", "Repeat it"];
+
+impl OnboardScreen {
+    pub fn new() -> Self {
+        OnboardScreen {
+            owner: String::new(),
+            domain: String::new(),
+            passphrase: SecretInput::new(),
+            repeat: SecretInput::new(),
+            cursor: 0,
+            error: None,
+            busy_since: None,
+        }
+    }
+}
+
+impl Default for OnboardScreen {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub struct RecoveryScreen {
+    pub owner: String,
+    pub code: Zeroizing<String>,
+}
+
+/// A rough strength hint for a new passphrase: an entropy estimate from
+/// its length and character classes (a guess, not a measurement: a
+/// dictionary word scores higher than it deserves), and a word for it.
+pub fn strength(p: &str) -> (&'static str, u32) {
+    let n = p.chars().count();
+    if n == 0 {
+        return ("", 0);
+    }
+    let mut pool = 0u32;
+    if p.chars().any(|c| c.is_ascii_lowercase()) {
+        pool += 26;
+    }
+    if p.chars().any(|c| c.is_ascii_uppercase()) {
+        pool += 26;
+    }
+    if p.chars().any(|c| c.is_ascii_digit()) {
+        pool += 10;
+    }
+    if p.chars().any(|c| !c.is_ascii_alphanumeric()) {
+        pool += 33;
+    }
+    let bits = (n as f64 * f64::from(pool.max(2)).log2()) as u32;
+    let word = match bits {
+        0..50 => "weak",
+        50..80 => "fair",
+        _ => "strong",
+    };
+    (word, bits)
 }
 
 /// Which part of the main view has the keyboard.

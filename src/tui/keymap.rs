@@ -25,6 +25,19 @@ pub fn map(app: &App, key: KeyEvent) -> Option<Action> {
         };
     }
     match &app.screen {
+        Screen::Onboard(_) => match key.code {
+            KeyCode::Enter => Some(Action::Open),
+            KeyCode::Esc => Some(Action::Quit),
+            KeyCode::Tab | KeyCode::Down => Some(Action::NextPane),
+            KeyCode::BackTab | KeyCode::Up => Some(Action::PrevField),
+            KeyCode::Backspace => Some(Action::Backspace),
+            KeyCode::Char(c) => Some(Action::Char(c)),
+            _ => None,
+        },
+        Screen::Recovery(_) => match key.code {
+            KeyCode::Char('y') | KeyCode::Char('Y') => Some(Action::Confirm(true)),
+            _ => None,
+        },
         Screen::Unlock(u) => unlock_key(u.focus, key.code),
         Screen::Summary(_) => match key.code {
             KeyCode::Char('q') => Some(Action::Quit),

@@ -40,16 +40,15 @@ pub fn start(ctx: Context) -> Result<(), CliError> {
 
 /// As [`start`], with a line of help on the unlock screen.
 pub fn start_with_hint(ctx: Context, hint: Option<String>) -> Result<(), CliError> {
-    if !ctx.vault.exists() {
-        return Err(CliError::other(format!(
-            "no vault at {}; create one with `baton init`, or try `baton demo`",
-            ctx.vault.display()
-        )));
-    }
-    let members = runtime::members(&ctx);
+    let screen = if ctx.vault.exists() {
+        let members = runtime::members(&ctx);
+        app::Screen::Unlock(app::UnlockScreen::new(members, ctx.member.as_deref()))
+    } else {
+        app::Screen::Onboard(app::OnboardScreen::new())
+    };
     let mut app = App::new(
         ctx.vault.display().to_string(),
-        app::Screen::Unlock(app::UnlockScreen::new(members, ctx.member.as_deref())),
+        screen,
         app::Settings::from_env(),
     );
     app.hint = hint;

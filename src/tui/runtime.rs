@@ -151,6 +151,28 @@ fn perform(app: &mut App, env: &mut Env, effect: Effect) -> Option<Action> {
             env.worker = Some(rx);
             None
         }
+        Effect::Create {
+            owner,
+            domain,
+            passphrase,
+        } => {
+            let ctx = env.ctx.clone();
+            let (tx, rx) = mpsc::channel();
+            std::thread::spawn(move || {
+                let result = crate::cli::run::create_vault(
+                    &ctx,
+                    &owner,
+                    domain.as_deref(),
+                    &passphrase,
+                    None,
+                    false,
+                );
+                drop(passphrase);
+                let _ = tx.send(Action::Created(result.map(|c| c.recovery_code)));
+            });
+            env.worker = Some(rx);
+            None
+        }
         Effect::Reveal(rv) => {
             let clipboard_ms = app.settings.clipboard_ms;
             let Screen::Main(m) = &mut app.screen else {

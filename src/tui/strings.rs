@@ -18,14 +18,30 @@ pub const CANNOT_OPEN: &str = "The vault cannot be opened.";
 pub const TYPE_PASSPHRASE: &str = "Type your passphrase, then Enter.";
 pub const PASSPHRASE_TOO_LONG: &str = "That passphrase is longer than Baton accepts (1024 bytes).";
 
+// First run.
+pub const ONBOARD_TITLE: &str = "Create your firm's vault";
+pub const ONBOARD_INTRO: &str =
+    "No vault here yet. You become its owner; contractors get their own passphrases later.";
+pub const ONBOARD_KEYS: &str = "Tab/↑↓ fields · Enter next / create · Esc quit";
+pub const CREATING: &str = "Creating the vault; tuning key derivation to about a second…";
+pub const NAME_REQUIRED: &str = "Type your name (it appears in the access log).";
+pub const PASSPHRASE_SHORT: &str =
+    "Use at least 12 characters; 5 or more random words are easier to type.";
+pub const PASSPHRASES_DIFFER: &str = "The two passphrases differ; type it again.";
+pub const RECOVERY_TITLE: &str = "Recovery code: shown once";
+pub const RECOVERY_EXPLAIN: &str = "If the passphrase is lost, this code opens the vault as its owner (baton --recovery passwd). Write it down and keep it offline, away from this computer.";
+pub const RECOVERY_CONFIRM: &str = "Press y once you have stored it.";
+pub const CREATED: &str = "Vault created. Unlock it with your passphrase.";
+
 // Main view.
 pub const GROUPS: &str = "Groups";
 pub const ALL: &str = "All";
 pub const ENTRIES: &str = "Entries";
 pub const SEARCH_PROMPT: &str = "/ search";
-pub const NO_ENTRIES: &str = "No entries you can read yet.";
+pub const NO_ENTRIES: &str = "Nothing yet: n adds one.";
 pub const NO_MATCH: &str = "Nothing matches.";
 pub const NOTHING_SELECTED: &str = "Select an entry to see it here.";
+pub const DETAILS: &str = "Details";
 pub const MASK: &str = "••••••••";
 pub const HELP_TITLE: &str = "Keys";
 pub const HELP_CLOSE: &str = "Esc, Enter or ? closes this help";

@@ -8,8 +8,9 @@
 
 use super::action::{Action, Change, CopyWhat, Effect, EntryForm, GenOptions, Reveal, RevealHow};
 use super::app::{
-    App, FORM_LABELS, FieldMut, Focus, Form, Generator, LockReason, MainScreen, Now, Overlay,
-    Screen, ShiftItem, ShiftWhat, Status, SummaryScreen, UnlockError, UnlockFocus, UnlockScreen,
+    App, FORM_LABELS, FieldMut, Focus, Form, Generator, LockReason, MainScreen, Now,
+    ONBOARD_LABELS, Overlay, RecoveryScreen, Screen, ShiftItem, ShiftWhat, Status, SummaryScreen,
+    UnlockError, UnlockFocus, UnlockScreen,
 };
 use super::strings;
 use super::view;
@@ -35,6 +36,20 @@ pub fn update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
         _ => {}
     }
     match &mut app.screen {
+        Screen::Onboard(_) => onboard_update(app, action, now),
+        Screen::Recovery(r) => {
+            match action {
+                Action::Confirm(true) => {
+                    let owner = r.owner.clone();
+                    app.screen =
+                        Screen::Unlock(UnlockScreen::new(vec![owner.clone()], Some(&owner)));
+                    status(app, strings::CREATED, false, now);
+                }
+                Action::Quit => return quit(app),
+                _ => {}
+            }
+            Vec::new()
+        }
         Screen::Unlock(_) => unlock_update(app, action, now),
         Screen::Summary(_) => match action {
             Action::Quit => quit(app),
@@ -64,6 +79,7 @@ fn is_input(a: &Action) -> bool {
             | Action::Saved { .. }
             | Action::SaveFailed(_)
             | Action::Generated(_)
+            | Action::Created(_)
     )
 }
 
@@ -94,6 +110,98 @@ fn tick(app: &mut App, now: Now) -> Vec<Effect> {
         if now.ms.saturating_sub(app.last_input_ms) >= app.settings.idle_lock_ms {
             return lock(app, LockReason::Idle);
         }
+    }
+    Vec::new()
+}
+
+fn onboard_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
+    let Screen::Onboard(o) = &mut app.screen else {
+        return Vec::new();
+    };
+    match action {
+        Action::Quit => return quit(app),
+        Action::Created(Ok(code)) => {
+            let owner = o.owner.trim().to_owned();
+            app.screen = Screen::Recovery(RecoveryScreen { owner, code });
+            return Vec::new();
+        }
+        Action::Created(Err(e)) => {
+            o.busy_since = None;
+            o.cursor = 2;
+            o.error = Some(e.message);
+            return Vec::new();
+        }
+        _ => {}
+    }
+    if o.busy_since.is_some() {
+        return Vec::new();
+    }
+    let n = ONBOARD_LABELS.len();
+    match action {
+        Action::Char(c) => {
+            o.error = None;
+            match o.cursor {
+                0 if o.owner.len() < 64 => o.owner.push(c),
+                1 if o.domain.len() < 253 => o.domain.push(c),
+                2 => {
+                    o.passphrase.push(c);
+                }
+                3 => {
+                    o.repeat.push(c);
+                }
+                _ => {}
+            }
+        }
+        Action::Backspace => match o.cursor {
+            0 => {
+                o.owner.pop();
+            }
+            1 => {
+                o.domain.pop();
+            }
+            2 => o.passphrase.pop(),
+            _ => o.repeat.pop(),
+        },
+        Action::NextPane => o.cursor = (o.cursor + 1) % n,
+        Action::PrevField => o.cursor = (o.cursor + n - 1) % n,
+        Action::Open => {
+            if o.cursor + 1 < n {
+                o.cursor += 1;
+                return Vec::new();
+            }
+            let problem = if o.owner.trim().is_empty() {
+                Some((0, strings::NAME_REQUIRED.to_owned()))
+            } else if let Err(e) = crate::vault::validate_member_name(o.owner.trim()) {
+                Some((0, e.to_string()))
+            } else if !o.domain.trim().is_empty()
+                && let Err(e) = crate::cli::run::check_domain(o.domain.trim())
+            {
+                Some((1, e.message))
+            } else if o.passphrase.chars() < 12 {
+                Some((2, strings::PASSPHRASE_SHORT.to_owned()))
+            } else if o.passphrase.peek() != o.repeat.peek() {
+                Some((3, strings::PASSPHRASES_DIFFER.to_owned()))
+            } else {
+                None
+            };
+            if let Some((field, msg)) = problem {
+                o.cursor = field;
+                o.error = Some(msg);
+                if field == 3 {
+                    o.repeat.clear();
+                }
+                return Vec::new();
+            }
+            o.busy_since = Some(now.ms);
+            o.repeat.clear();
+            let domain = o.domain.trim();
+            return vec![Effect::Create {
+                owner: o.owner.trim().to_owned(),
+                domain: (!domain.is_empty()).then(|| domain.to_owned()),
+                passphrase: o.passphrase.take(),
+            }];
+        }
+        _ => {}
     }
     Vec::new()
 }

@@ -14,8 +14,9 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Padding, Paragraph, Wrap};
 
 use super::app::{
-    App, FORM_LABELS, FieldRef, Focus, Form, Generator, LockReason, MainScreen, Overlay, Screen,
-    ShiftWhat, SummaryScreen, UnlockFocus, UnlockScreen,
+    App, FORM_LABELS, FieldRef, Focus, Form, Generator, LockReason, MainScreen, ONBOARD_LABELS,
+    OnboardScreen, Overlay, RecoveryScreen, Screen, ShiftWhat, SummaryScreen, UnlockFocus,
+    UnlockScreen, strength,
 };
 use super::strings;
 use crate::cli::output::clean;
@@ -28,6 +29,8 @@ const SPINNER: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "�
 pub fn render(app: &App, f: &mut Frame) {
     let area = f.area();
     match &app.screen {
+        Screen::Onboard(o) => onboard(app, o, f, area),
+        Screen::Recovery(r) => recovery(app, r, f, area),
         Screen::Unlock(u) => unlock(app, u, f, area),
         Screen::Main(m) => main(app, m, f, area),
         Screen::Summary(s) => summary(app, s, f, area),
@@ -157,6 +160,107 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
         w,
         h,
     )
+}
+
+/// Header, body and footer of a full-screen card.
+fn frame_parts(app: &App, hint_text: &str, f: &mut Frame, area: Rect) -> Rect {
+    let [head, body, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header(app, String::new(), f, head);
+    footer(hint_text, f, foot);
+    body
+}
+
+fn onboard(app: &App, o: &OnboardScreen, f: &mut Frame, area: Rect) {
+    let body = frame_parts(app, strings::ONBOARD_KEYS, f, area);
+    let inner = card(f, body, strings::ONBOARD_TITLE, 70, 16);
+    let mut lines = vec![Line::from(strings::ONBOARD_INTRO), Line::from("")];
+    for (i, label) in ONBOARD_LABELS.iter().enumerate() {
+        let focused = i == o.cursor && o.busy_since.is_none();
+        let value = match i {
+            0 => clean(&o.owner).into_owned(),
+            1 => clean(&o.domain).into_owned(),
+            2 => "•".repeat(o.passphrase.chars().min(24)),
+            _ => "•".repeat(o.repeat.chars().min(24)),
+        };
+        let label_style = if focused {
+            Style::default().fg(ACCENT).bold()
+        } else {
+            Style::default().fg(Color::DarkGray)
+        };
+        let mut spans = vec![
+            Span::styled(format!("{label:<20}"), label_style),
+            Span::raw(value),
+        ];
+        if focused {
+            spans.push(Span::styled("▏", Style::default().fg(ACCENT)));
+        }
+        if i == 0 && o.owner.is_empty() && !focused {
+            spans.push(Span::styled(
+                "a short login name, e.g. ana",
+                Style::default().fg(Color::DarkGray),
+            ));
+        }
+        if i == 1 && o.domain.is_empty() && !focused {
+            spans.push(Span::styled(
+                "optional, e.g. example.com",
+                Style::default().fg(Color::DarkGray),
+            ));
+        }
+        if i == 2 {
+            let (word, bits) = strength(o.passphrase.peek());
+            if !word.is_empty() {
+                let color = match word {
+                    "weak" => Color::Red,
+                    "fair" => Color::Yellow,
+                    _ => Color::Green,
+                };
+                spans.push(Span::styled(
+                    format!("  {word} ~{bits} bits"),
+                    Style::default().fg(color),
+                ));
+            }
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::from(""));
+    if let Some(since) = o.busy_since {
+        let frame = (app.clock.ms.saturating_sub(since) / 100) as usize % SPINNER.len();
+        lines.push(Line::from(vec![
+            Span::styled(SPINNER[frame], Style::default().fg(ACCENT)),
+            Span::raw(" "),
+            Span::raw(strings::CREATING),
+        ]));
+    } else if let Some(e) = &o.error {
+        lines.push(Line::from(Span::styled(
+            clean(e).into_owned(),
+            Style::default().fg(Color::Red).bold(),
+        )));
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn recovery(app: &App, r: &RecoveryScreen, f: &mut Frame, area: Rect) {
+    let body = frame_parts(app, strings::RECOVERY_CONFIRM, f, area);
+    let inner = card(f, body, strings::RECOVERY_TITLE, 70, 12);
+    let lines = vec![
+        Line::from(strings::RECOVERY_EXPLAIN),
+        Line::from(""),
+        Line::from(Span::styled(
+            format!("    {}", &*r.code),
+            Style::default().fg(Color::Yellow).bold(),
+        )),
+        Line::from(""),
+        Line::from(Span::styled(
+            strings::RECOVERY_CONFIRM,
+            Style::default().bold(),
+        )),
+    ];
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 fn unlock(app: &App, u: &UnlockScreen, f: &mut Frame, area: Rect) {
@@ -410,7 +514,7 @@ fn list(m: &MainScreen, f: &mut Frame, area: Rect) {
 
 fn detail(app: &App, m: &MainScreen, f: &mut Frame, area: Rect) {
     let Some(r) = m.selected_entry() else {
-        let block = pane("", m.focus == Focus::Detail);
+        let block = pane(strings::DETAILS, m.focus == Focus::Detail);
         let inner = block.inner(area);
         f.render_widget(block, area);
         f.render_widget(Paragraph::new(strings::NOTHING_SELECTED.dark_gray()), inner);

@@ -322,7 +322,7 @@ pub fn create(
     })
 }
 
-fn validate_member_name(name: &str) -> Result<(), VaultError> {
+pub fn validate_member_name(name: &str) -> Result<(), VaultError> {
     let ok = !name.is_empty()
         && name.chars().count() <= 64
         && name
