@@ -33,5 +33,5 @@ pub mod search;
 pub mod secret;
 pub mod store;
 pub mod totp;
-pub(crate) mod tui;
+pub mod tui;
 pub mod vault;

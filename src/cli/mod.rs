@@ -6,7 +6,7 @@ mod demo;
 mod log_cmd;
 pub mod output;
 pub mod run;
-pub(crate) mod session;
+pub mod session;
 
 use std::ffi::OsString;
 

@@ -15,11 +15,11 @@ use crate::secret::Passphrase;
 use crate::vault::{self, Credential, Entry, EntryRef, Vault};
 use crate::{os, store};
 
-pub(crate) type Result<T> = std::result::Result<T, CliError>;
+pub type Result<T> = std::result::Result<T, CliError>;
 
 /// What the environment and global flags decide.
 #[derive(Clone)]
-pub(crate) struct Context {
+pub struct Context {
     pub vault: PathBuf,
     pub member: Option<String>,
     pub passphrase_file: Option<PathBuf>,
@@ -103,7 +103,7 @@ impl Context {
 }
 
 /// Reads a passphrase from a file: its first line, without the line end.
-pub(crate) fn passphrase_from_file(path: &Path) -> Result<Passphrase> {
+pub fn passphrase_from_file(path: &Path) -> Result<Passphrase> {
     let bytes = std::fs::File::open(path)
         .and_then(|f| os::read_bounded(f, os::MAX_PASSPHRASE + 2))
         .map_err(|e| CliError::other(format!("cannot read {}: {e}", path.display())))?;
@@ -116,7 +116,7 @@ pub(crate) fn passphrase_from_file(path: &Path) -> Result<Passphrase> {
     Ok(Passphrase::from_slice(line))
 }
 
-pub(crate) fn env_passphrase(var: &str) -> Option<Passphrase> {
+pub fn env_passphrase(var: &str) -> Option<Passphrase> {
     std::env::var_os(var).map(|v| {
         let s = zeroize::Zeroizing::new(v.into_encoded_bytes());
         Passphrase::from_slice(&s)
@@ -124,7 +124,7 @@ pub(crate) fn env_passphrase(var: &str) -> Option<Passphrase> {
 }
 
 /// The passphrase that unlocks: --passphrase-file, BATON_PASSPHRASE, or asked.
-pub(crate) fn current_passphrase(ctx: &Context, prompt: &str) -> Result<Passphrase> {
+pub fn current_passphrase(ctx: &Context, prompt: &str) -> Result<Passphrase> {
     if let Some(p) = &ctx.passphrase_file {
         return passphrase_from_file(p);
     }
@@ -135,7 +135,7 @@ pub(crate) fn current_passphrase(ctx: &Context, prompt: &str) -> Result<Passphra
 }
 
 /// A new passphrase: from `env_var` if set, else asked twice.
-pub(crate) fn new_passphrase(env_var: Option<&str>, who: &str) -> Result<Passphrase> {
+pub fn new_passphrase(env_var: Option<&str>, who: &str) -> Result<Passphrase> {
     let p = match env_var.and_then(env_passphrase) {
         Some(p) => p,
         None => {
@@ -155,7 +155,7 @@ pub(crate) fn new_passphrase(env_var: Option<&str>, who: &str) -> Result<Passphr
     Ok(p)
 }
 
-pub(crate) fn check_new_passphrase(p: &Passphrase) -> Result<()> {
+pub fn check_new_passphrase(p: &Passphrase) -> Result<()> {
     if p.is_empty() {
         return Err(CliError::usage("the passphrase is empty"));
     }
@@ -171,7 +171,7 @@ pub(crate) fn check_new_passphrase(p: &Passphrase) -> Result<()> {
 }
 
 /// An unlocked vault with what is needed to record and save.
-pub(crate) struct Session {
+pub struct Session {
     pub vault: Vault,
     pub path: PathBuf,
     fingerprint: store::Fingerprint,
@@ -192,7 +192,7 @@ pub(crate) struct Session {
 /// without the lock when it cannot be taken for a reason other than
 /// another holder (a read-only directory), and then record nothing. The
 /// passphrase (or recovery code) is asked only once the file has parsed.
-pub(crate) fn open(ctx: &Context, write: bool, what: &str) -> Result<Session> {
+pub fn open(ctx: &Context, write: bool, what: &str) -> Result<Session> {
     let loaded = load(ctx, write, what)?;
     let secret = if ctx.recovery {
         current_passphrase(ctx, "Recovery code: ")?
@@ -208,7 +208,7 @@ pub(crate) fn open(ctx: &Context, write: bool, what: &str) -> Result<Session> {
 }
 
 /// A vault file read and checked under its lock, not yet unlocked.
-pub(crate) struct Loaded {
+pub struct Loaded {
     file: read::VerifiedFile,
     fingerprint: store::Fingerprint,
     untorn: Option<store::Fingerprint>,
@@ -218,7 +218,7 @@ pub(crate) struct Loaded {
 
 /// Takes the lock (see [`open`]), reads, and checks the file's structure,
 /// signatures and seal; no passphrase needed.
-pub(crate) fn load(ctx: &Context, write: bool, what: &str) -> Result<Loaded> {
+pub fn load(ctx: &Context, write: bool, what: &str) -> Result<Loaded> {
     let mut warnings = Vec::new();
     let lock = match store::lock(&ctx.vault, &ctx.holder(what), ctx.lock_wait) {
         Ok(l) => Some(l),
@@ -253,7 +253,7 @@ pub(crate) fn load(ctx: &Context, write: bool, what: &str) -> Result<Loaded> {
 
 /// Unlocks a loaded file as `member` (the founding owner when `None`)
 /// with a passphrase, or with the recovery code when `recovery` is set.
-pub(crate) fn unlock_loaded(
+pub fn unlock_loaded(
     ctx: &Context,
     loaded: Loaded,
     member: Option<&str>,
@@ -384,7 +384,7 @@ impl Session {
 
 /// What a reveal shows.
 #[derive(Clone, Copy)]
-pub(crate) enum Revealed<'a> {
+pub enum Revealed<'a> {
     Field(&'a str),
     TotpCode,
     BackupCodes,
@@ -393,7 +393,7 @@ pub(crate) enum Revealed<'a> {
 /// The one path by which a secret leaves the vault: the member's role is
 /// checked, a signed record is appended and synced (fail-closed: if that
 /// fails, nothing is shown), and only then may `show` print or copy.
-pub(crate) fn reveal<T>(
+pub fn reveal<T>(
     s: &mut Session,
     ctx: &Context,
     r: EntryRef,
@@ -434,7 +434,7 @@ pub(crate) fn reveal<T>(
 }
 
 /// A recovery code as typed: case and separators do not matter.
-pub(crate) fn normalize_recovery(raw: &[u8]) -> Passphrase {
+pub fn normalize_recovery(raw: &[u8]) -> Passphrase {
     let mut out = zeroize::Zeroizing::new(Vec::with_capacity(raw.len()));
     out.extend(
         raw.iter()

@@ -141,6 +141,8 @@ pub fn holder_main(mode: &str, seconds: &str) -> i32 {
     let Some(value) = read_value(&mut stdin) else {
         return 1;
     };
+    // Unlocked again, so that the thread below can read the `C` request.
+    drop(stdin);
     let Ok(value) = String::from_utf8(value.to_vec()).map(Zeroizing::new) else {
         return 1;
     };

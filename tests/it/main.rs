@@ -9,4 +9,5 @@ mod common;
 mod log;
 mod props;
 mod store;
+mod tui;
 mod vectors;

@@ -1,0 +1,557 @@
+//! The terminal UI end to end: the real binary in a tmux pane, driven by
+//! key presses as a person would, the screen read back with
+//! `tmux capture-pane`. Unlock, search as you type, reveal, copy, lock
+//! with the shift summary, quit; then the access log holds the reveal and
+//! the copy, verifies, and no secret is left on the terminal.
+//!
+//! Needs tmux (`.ci/run` installs it). Drives the binary named by
+//! `BATON_TUI_BIN` (CI sets it to the release build), else the test build.
+
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::common::{Env, PASS, contains, json};
+
+/// The password of the entry the test reveals and copies.
+const SECRET: &str = "Xq7-payroll-SECRET-91";
+/// How long to wait for the screen to show something. Generous: the
+/// machine may be loaded; a passing run waits only as long as it takes.
+const WAIT: Duration = Duration::from_secs(20);
+const POLL: Duration = Duration::from_millis(100);
+/// What the pane prints after the binary exits, followed by its exit code.
+const EXITED: &str = "BATON-EXITED-";
+/// What a concealed value looks like on screen until it is revealed.
+const MASK: &str = "••••••••";
+const COLS: u16 = 100;
+const ROWS: u16 = 30;
+
+/// The binary the test drives: `BATON_TUI_BIN`, else the test build.
+fn tui_bin() -> PathBuf {
+    let bin = std::env::var_os("BATON_TUI_BIN")
+        .filter(|p| !p.is_empty())
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_baton")), PathBuf::from);
+    assert!(
+        bin.is_file(),
+        "BATON_TUI_BIN names {}, which is not a file",
+        bin.display()
+    );
+    bin
+}
+
+/// Fails (never skips) when tmux is missing.
+fn require_tmux() {
+    match Command::new("tmux").arg("-V").stdin(Stdio::null()).output() {
+        Ok(out) if out.status.success() => {}
+        Ok(out) => panic!(
+            "`tmux -V` failed ({:?}): {}; the terminal UI test needs a working tmux",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(e) => panic!(
+            "tmux is not available ({e}): install tmux to run the terminal UI test \
+             (apt-get install tmux; .ci/run installs it)"
+        ),
+    }
+}
+
+/// A tmux server on a socket of its own (under `dir`, so that nothing is
+/// left behind), holding one session whose pane runs the command under
+/// test. Dropping it kills the server, so a failing test leaves nothing
+/// running.
+struct Tmux {
+    socket: String,
+    dir: PathBuf,
+}
+
+impl Tmux {
+    const SESSION: &'static str = "baton";
+
+    /// Starts a detached `cols`×`rows` session running `command`
+    /// (program and arguments, run directly, not through a shell).
+    fn start(dir: &Path, cols: u16, rows: u16, command: &[OsString]) -> Tmux {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let t = Tmux {
+            socket: format!(
+                "baton-tui-{}-{}-{nanos}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::Relaxed)
+            ),
+            dir: dir.to_path_buf(),
+        };
+        let mut args: Vec<OsString> = [
+            "new-session",
+            "-d",
+            "-s",
+            Self::SESSION,
+            "-x",
+            &cols.to_string(),
+            "-y",
+            &rows.to_string(),
+        ]
+        .iter()
+        .map(OsString::from)
+        .collect();
+        args.extend(command.iter().cloned());
+        let out = t.run(&args);
+        assert!(
+            out.status.success(),
+            "tmux new-session failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        t
+    }
+
+    /// Runs `tmux` on this server: no configuration file, UTF-8 output
+    /// whatever the locale.
+    fn run<S: AsRef<OsStr>>(&self, args: &[S]) -> Output {
+        self.command()
+            .args(["-u", "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .expect("run tmux")
+    }
+
+    /// `tmux -L SOCKET`, the socket in this server's directory.
+    fn command(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.args(["-L", &self.socket])
+            .env("TMUX_TMPDIR", &self.dir)
+            .env_remove("TMUX")
+            .stdin(Stdio::null());
+        c
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "tmux {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Presses keys by tmux name (`Enter`, `Escape`, `C-l`, `r`).
+    fn press(&self, key: &str) {
+        self.ok(&["send-keys", "-t", Self::SESSION, key]);
+    }
+
+    /// Types `text` literally, one key per character.
+    fn type_text(&self, text: &str) {
+        self.ok(&["send-keys", "-t", Self::SESSION, "-l", text]);
+    }
+
+    /// The visible screen, one line per row.
+    fn screen(&self) -> String {
+        self.ok(&["capture-pane", "-p", "-t", Self::SESSION])
+    }
+
+    /// The screen and up to 1000 lines of scrollback, wrapped lines joined.
+    fn screen_and_scrollback(&self) -> String {
+        self.ok(&[
+            "capture-pane",
+            "-p",
+            "-J",
+            "-S",
+            "-1000",
+            "-t",
+            Self::SESSION,
+        ])
+    }
+
+    /// Polls the screen until `done` holds; returns that screen. Fails
+    /// after [`WAIT`] showing the last screen.
+    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if done(&screen) {
+                return screen;
+            }
+            if start.elapsed() >= WAIT {
+                panic!(
+                    "waited {:?} for {what}; the screen shows:\n{}",
+                    WAIT,
+                    framed(&screen)
+                );
+            }
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// Polls the screen until it shows `text`; returns that screen.
+    fn wait_for(&self, text: &str) -> String {
+        self.wait_until(&format!("{text:?}"), |s| s.contains(text))
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self
+            .command()
+            .arg("kill-server")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+/// A screen between rules, for failure messages.
+fn framed(screen: &str) -> String {
+    let rule = "─".repeat(usize::from(COLS));
+    format!("{rule}\n{}\n{rule}", screen.trim_end_matches('\n'))
+}
+
+/// The screen row where a pane's line starts with `label` (the detail
+/// pane's rows: Username, Password…), or "" when none does.
+fn detail_row<'a>(screen: &'a str, label: &str) -> &'a str {
+    screen
+        .lines()
+        .find(|l| {
+            l.split('│')
+                .any(|cell| cell.trim_start().starts_with(label))
+        })
+        .unwrap_or("")
+}
+
+fn assert_no_secret(screen: &str, when: &str) {
+    assert!(
+        !screen.contains(SECRET),
+        "the password is on the screen {when}:\n{}",
+        framed(screen)
+    );
+}
+
+/// `KEY=VALUE` for `env`.
+fn var(key: &str, value: impl AsRef<OsStr>) -> OsString {
+    let mut s = OsString::from(key);
+    s.push("=");
+    s.push(value);
+    s
+}
+
+/// Every file under `dir` (recursively).
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).expect("read dir") {
+            let p = e.expect("dir entry").path();
+            if p.is_dir() {
+                todo.push(p);
+            } else if p.is_file() {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
+/// A vault owned by alice with the payroll entry and one more.
+fn payroll_vault() -> Env {
+    let env = Env::new();
+    env.ok(&[
+        "init",
+        "--owner",
+        "alice",
+        "--weak-kdf",
+        "--kdf-memory",
+        "8",
+        "--kdf-time",
+        "1",
+        "--kdf-parallelism",
+        "1",
+    ]);
+    env.ok_stdin(
+        &[
+            "add",
+            "Acme Payroll",
+            "--group",
+            "Clients/Acme",
+            "--username",
+            "pay@acme.example",
+            "--password-stdin",
+        ],
+        &format!("{SECRET}\n"),
+    );
+    env.ok(&[
+        "add",
+        "GitHub",
+        "--group",
+        "Dev",
+        "--username",
+        "alice@acme.example",
+        "--generate",
+    ]);
+    env
+}
+
+/// Starts `baton tui` for `env`'s vault in a fresh tmux server, with a
+/// clean environment plus `extra`: no passphrase, no display (so a copy
+/// goes to the terminal as OSC 52), the state directory the CLI uses too.
+/// The pane stays after the binary exits, showing its exit code.
+fn start_tui(env: &Env, extra: &[(&str, &str)]) -> Tmux {
+    require_tmux();
+    let bin = tui_bin();
+    let home = env.dir.path();
+    let mut command: Vec<OsString> = vec!["env".into(), "-i".into()];
+    command.push(var("PATH", std::env::var_os("PATH").unwrap_or_default()));
+    command.push(var("HOME", home));
+    command.push(var("TERM", "xterm-256color"));
+    command.push(var("BATON_VAULT", &env.vault));
+    command.push(var("XDG_STATE_HOME", home.join(".local").join("state")));
+    for (k, v) in extra {
+        command.push(var(k, v));
+    }
+    command.extend(
+        [
+            "sh",
+            "-c",
+            &format!("\"$0\" tui; echo {EXITED}$?; sleep 60"),
+        ]
+        .iter()
+        .map(OsString::from),
+    );
+    command.push(bin.into_os_string());
+    Tmux::start(home, COLS, ROWS, &command)
+}
+
+/// Types the passphrase on the unlock screen (checking it is never shown)
+/// and waits for the main view; returns its screen.
+fn unlock(tmux: &Tmux) -> String {
+    tmux.wait_for("Unlock the vault");
+    tmux.wait_for("alice");
+    tmux.type_text(PASS);
+    let typed = tmux.wait_until("the passphrase masked", |s| s.contains('•'));
+    for word in PASS.split(' ') {
+        assert!(
+            !typed.contains(word),
+            "the passphrase is shown:\n{}",
+            framed(&typed)
+        );
+    }
+    tmux.press("Enter");
+    tmux.wait_until("the main view", |s| {
+        s.contains("Entries") && s.contains("2 entries")
+    })
+}
+
+/// Searches for the payroll entry as you type, keeps the filter with
+/// Enter, and waits for the entry in the detail pane; returns that screen.
+fn find_payroll(tmux: &Tmux) -> String {
+    tmux.press("/");
+    tmux.type_text("acmpay");
+    tmux.wait_for("1 of 2");
+    tmux.press("Enter");
+    tmux.wait_until("Acme Payroll in the detail pane", |s| {
+        s.contains("1 of 2") && detail_row(s, "Username").contains("pay@acme.example")
+    })
+}
+
+#[test]
+fn unlock_search_reveal_copy_lock_and_quit_in_a_real_terminal() {
+    let env = payroll_vault();
+    let home = env.dir.path();
+    let tmux = start_tui(&env, &[]);
+
+    let main = unlock(&tmux);
+    assert!(main.contains("GitHub"), "{}", framed(&main));
+    assert_no_secret(&main, "right after unlocking");
+
+    // Search as you type; Enter keeps the filter and selects the match.
+    let found = find_payroll(&tmux);
+    assert!(
+        !found.contains("GitHub"),
+        "the filter hides GitHub:\n{}",
+        framed(&found)
+    );
+    assert!(
+        found.contains("╭ Acme Payroll"),
+        "the detail pane is titled with the entry:\n{}",
+        framed(&found)
+    );
+    assert!(
+        detail_row(&found, "Password").contains(MASK),
+        "the password is masked:\n{}",
+        framed(&found)
+    );
+    assert_no_secret(&found, "before the reveal");
+
+    // Reveal: the password appears once its record is logged. Had Enter
+    // left the search field focused, `r` would have gone into the query.
+    tmux.press("r");
+    let revealed = tmux.wait_for(SECRET);
+    assert!(
+        detail_row(&revealed, "Password").contains(SECRET)
+            && revealed.contains("acmpay ")
+            && revealed.contains("1 of 2"),
+        "the password is revealed in the detail pane, the filter kept:\n{}",
+        framed(&revealed)
+    );
+
+    // Copy: logged, then sent to the terminal's clipboard (OSC 52).
+    tmux.press("c");
+    tmux.wait_for("Copied Acme Payroll's password");
+
+    // Lock: every key dropped, the shift summary lists what was done.
+    tmux.press("C-l");
+    let summary = tmux.wait_for("Vault locked");
+    assert_no_secret(&summary, "on the shift summary");
+    for what in ["revealed", "copied password"] {
+        assert!(
+            summary
+                .lines()
+                .any(|l| l.contains(what) && l.contains("Acme Payroll")),
+            "the summary lists Acme Payroll as {what}:\n{}",
+            framed(&summary)
+        );
+    }
+    assert!(
+        !summary.contains("GitHub"),
+        "the summary lists only what was revealed or copied:\n{}",
+        framed(&summary)
+    );
+
+    // Enter goes back to the unlock screen; Escape quits.
+    tmux.press("Enter");
+    let unlock = tmux.wait_for("Unlock the vault");
+    assert_no_secret(&unlock, "on the unlock screen after locking");
+    tmux.press("Escape");
+    let after = tmux.wait_for(EXITED);
+    assert!(
+        after.contains(&format!("{EXITED}0")),
+        "the binary exits with 0:\n{}",
+        framed(&after)
+    );
+    // The alternate screen kept everything out of the terminal's history.
+    assert_no_secret(&after, "after exit");
+    let history = tmux.screen_and_scrollback();
+    assert_no_secret(&history, "in the scrollback after exit");
+    assert!(
+        !history.contains("Vault locked") && !history.contains("Entries"),
+        "the UI left the alternate screen and nothing of it behind:\n{}",
+        framed(&history)
+    );
+    drop(tmux);
+
+    // The access log: the reveal and the copy, by alice, for the entry,
+    // then the session's end; the chain verifies.
+    let log = json(&env.ok(&["log", "--json"]));
+    assert!(!log.to_string().contains(SECRET), "the log holds no secret");
+    let records = log["records"].as_array().expect("records");
+    let id = json(&env.ok(&["show", "Acme Payroll", "--json"]))["id"]
+        .as_str()
+        .expect("entry id")
+        .to_owned();
+    let find = |action: &str| {
+        records
+            .iter()
+            .find(|r| r["action"] == action && r["entry_id"] == id.as_str())
+            .unwrap_or_else(|| panic!("no {action} record for Acme Payroll in {log:#}"))
+    };
+    let seq = |r: &serde_json::Value| r["seq"].as_u64().expect("seq");
+    let reveal = find("reveal");
+    let copy = find("copy");
+    for r in [reveal, copy] {
+        assert_eq!(r["field"], "password", "{r}");
+        assert_eq!(r["member"], "alice", "{r}");
+        assert_eq!(r["title"], "Acme Payroll", "{r}");
+        assert_eq!(r["group"], "Clients/Acme", "{r}");
+    }
+    assert!(seq(reveal) < seq(copy), "reveal, then copy: {log:#}");
+    assert!(
+        records
+            .iter()
+            .any(|r| r["action"] == "session-end" && seq(r) > seq(copy)),
+        "locking ended the session in the log: {log:#}"
+    );
+    env.ok(&["log", "verify"]);
+
+    // Nothing the session wrote holds the password in plaintext.
+    for f in files_under(home) {
+        let data = std::fs::read(&f).expect("read file");
+        assert!(
+            !contains(&data, SECRET.as_bytes()),
+            "{} holds the password in plaintext",
+            f.display()
+        );
+    }
+}
+
+/// The OSC 52 escape that sets the terminal's clipboard to `value`.
+fn osc52_set(value: &str) -> Vec<u8> {
+    let b64 = data_encoding::BASE64.encode(value.as_bytes());
+    format!("\x1b]52;c;{b64}\x07").into_bytes()
+}
+
+/// The OSC 52 escape that empties the terminal's clipboard.
+const OSC52_CLEAR: &[u8] = b"\x1b]52;c;\x07";
+
+/// Polls `file` until it holds `needle` after byte `from`; returns the
+/// offset just past it.
+fn wait_in_file(file: &Path, from: usize, needle: &[u8], what: &str) -> usize {
+    let start = Instant::now();
+    loop {
+        let data = std::fs::read(file).unwrap_or_default();
+        if let Some(at) = data
+            .get(from..)
+            .and_then(|d| d.windows(needle.len()).position(|w| w == needle))
+        {
+            return from + at + needle.len();
+        }
+        assert!(
+            start.elapsed() < WAIT,
+            "waited {WAIT:?} for {what}; the terminal received {} bytes, {} after byte {from}",
+            data.len(),
+            data.len().saturating_sub(from)
+        );
+        std::thread::sleep(POLL);
+    }
+}
+
+/// Without a display the copy goes to the terminal as OSC 52. Locking, and
+/// quitting, empty that clipboard at once, not only when the copy's time
+/// is up (90 s here, far beyond how long the test waits for the clear).
+#[test]
+fn lock_and_quit_clear_the_terminal_clipboard_at_once() {
+    let env = payroll_vault();
+    let tmux = start_tui(&env, &[("BATON_CLIPBOARD_SECONDS", "90")]);
+    // Everything the binary writes to the terminal, escapes included. It
+    // holds the revealed screen, so it lives apart from the vault's files.
+    let wire_dir = tempfile::tempdir().expect("temp dir");
+    let wire = wire_dir.path().join("pane-output");
+    tmux.wait_for("Unlock the vault");
+    tmux.ok(&[
+        "pipe-pane",
+        "-o",
+        "-t",
+        Tmux::SESSION,
+        &format!("cat >> '{}'", wire.display()),
+    ]);
+
+    unlock(&tmux);
+    find_payroll(&tmux);
+    tmux.press("c");
+    tmux.wait_for("Copied Acme Payroll's password");
+    let copied = wait_in_file(&wire, 0, &osc52_set(SECRET), "the OSC 52 copy");
+    tmux.press("C-l");
+    tmux.wait_for("Vault locked");
+    let cleared = wait_in_file(&wire, copied, OSC52_CLEAR, "the clipboard cleared on lock");
+
+    // Once more, and quit instead of locking.
+    tmux.press("Enter");
+    unlock(&tmux);
+    find_payroll(&tmux);
+    tmux.press("c");
+    tmux.wait_for("Copied Acme Payroll's password");
+    let copied = wait_in_file(&wire, cleared, &osc52_set(SECRET), "the second copy");
+    tmux.press("q");
+    tmux.wait_for(&format!("{EXITED}0"));
+    wait_in_file(&wire, copied, OSC52_CLEAR, "the clipboard cleared on quit");
+}
