@@ -9,6 +9,9 @@
 //!   8 KiB KDF, group keys, decrypt, decode) on a 100,000-entry vault.
 //! - `search`: `search::Index::build` once, then `Index::query` per
 //!   keystroke for 1-, 3- and 6-character queries.
+//! - `tui`: a keystroke in the TUI's search field as the runtime handles
+//!   it: `tui::update::update` (which filters the 100,000 entries) and
+//!   drawing the whole screen into a 120×40 `TestBackend`.
 //! - `save`: edit one entry, `Vault::seal`, `store::save` into a temporary
 //!   directory on disk (real fsync of the file and the directory).
 //! - `argon2`: `crypto::kdf::derive` at m=64 MiB and m=256 MiB, t=3, with
@@ -376,6 +379,97 @@ fn open_breakdown(o: &Opts, bytes: &[u8]) -> Vec<Row> {
             "Zeroizing<Vec<u8>> drop",
         ),
     ]
+}
+
+fn bench_tui(o: &Opts, bytes: &[u8]) {
+    use baton::cli::session::Context;
+    use baton::tui::action::Action;
+    use baton::tui::app::{App, MainScreen, Screen, Settings};
+    use baton::tui::{Now, runtime, update::update, view};
+    use ratatui::{Terminal, backend::TestBackend};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("vault.baton");
+    std::fs::write(&path, bytes).expect("write bench vault");
+    let ctx = Context {
+        vault: path,
+        member: None,
+        passphrase_file: None,
+        recovery: false,
+        lock_wait: Duration::from_secs(1),
+        state_dir: Some(dir.path().join("state")),
+    };
+    let opened = runtime::open(&ctx, None, &Passphrase::from_slice(PASSPHRASE.as_bytes()))
+        .expect("bench vault opens");
+    let mut app = App::new(
+        "vault.baton".into(),
+        Screen::Main(Box::new(MainScreen::new(opened.session, opened.index))),
+        Settings::default(),
+    );
+    let now = Now { ms: 0, unix: NOW };
+    let (w, h) = (120, 40);
+    let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+    update(&mut app, Action::Resize(w, h), now);
+    update(&mut app, Action::Search, now);
+    let mut draw = |app: &App| {
+        term.draw(|f| view::render(app, f)).expect("draw");
+    };
+    let target = Some(Duration::from_millis(16));
+    let mut rows = Vec::new();
+    let draw_only = measure(o.warmup, o.runs, || draw(&app));
+    rows.push(row(
+        "draw the main view, 120x40 (no update)",
+        draw_only,
+        None,
+        "view::render into TestBackend",
+    ));
+    // Each keystroke of "payrol", typed from an empty search, and then
+    // each Backspace back to empty: update + draw, timed one by one.
+    let word = "payrol";
+    let n = word.chars().count();
+    let mut typed: Vec<Vec<Duration>> = vec![Vec::new(); n];
+    let mut erased: Vec<Vec<Duration>> = vec![Vec::new(); n];
+    for i in 0..o.warmup + o.runs {
+        for (k, c) in word.chars().enumerate() {
+            let t = Instant::now();
+            update(&mut app, Action::Char(c), now);
+            draw(&app);
+            if i >= o.warmup {
+                typed[k].push(t.elapsed());
+            }
+        }
+        for samples in erased.iter_mut() {
+            let t = Instant::now();
+            update(&mut app, Action::Backspace, now);
+            draw(&app);
+            if i >= o.warmup {
+                samples.push(t.elapsed());
+            }
+        }
+    }
+    for (k, samples) in typed.into_iter().enumerate() {
+        rows.push(row(
+            format!("type {:?}", &word[..=k]),
+            Stats::new(samples),
+            target,
+            "update (filter) + draw",
+        ));
+    }
+    for (k, samples) in erased.into_iter().enumerate() {
+        rows.push(row(
+            format!("Backspace to {:?}", &word[..n - 1 - k]),
+            Stats::new(samples),
+            target,
+            "update (filter) + draw",
+        ));
+    }
+    print_table(
+        &format!(
+            "TUI: one keystroke in the search field, {} entries",
+            o.entries
+        ),
+        &rows,
+    );
 }
 
 fn bench_search(o: &Opts, bytes: &[u8]) {
@@ -798,13 +892,16 @@ fn main() {
         o.runs,
         o.warmup
     );
-    let needs_vault = ["open", "search", "save"].iter().any(|s| o.wants(s));
+    let needs_vault = ["open", "search", "tui", "save"].iter().any(|s| o.wants(s));
     let bytes = if needs_vault { setup(&o) } else { Vec::new() };
     if o.wants("open") {
         bench_open(&o, &bytes);
     }
     if o.wants("search") {
         bench_search(&o, &bytes);
+    }
+    if o.wants("tui") {
+        bench_tui(&o, &bytes);
     }
     if o.wants("save") {
         bench_save(&o, &bytes);

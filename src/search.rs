@@ -131,7 +131,7 @@ impl Index {
             })
             .flatten()
             .collect();
-        hits.par_sort_by_key(|h| std::cmp::Reverse(h.score));
+        sort_hits(&mut hits);
         hits
     }
 }
@@ -179,8 +179,14 @@ pub fn search_once(vault: &Vault, query: &str) -> Vec<Hit> {
         )
         .flatten()
         .collect();
-    hits.par_sort_by_key(|h| std::cmp::Reverse(h.score));
+    sort_hits(&mut hits);
     hits
+}
+
+/// Best first; equal scores in vault order (group, then position), which
+/// makes an unstable sort give the same order as a stable one.
+fn sort_hits(hits: &mut [Hit]) {
+    hits.par_sort_unstable_by_key(|h| (std::cmp::Reverse(h.score), h.entry.group, h.entry.index));
 }
 
 /// A matcher configured for entry search. A matcher holds scratch

@@ -733,6 +733,7 @@ fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
             if t.is_empty() {
                 return Err(CliError::usage("the title cannot be empty"));
             }
+            vault::validate_title(t)?;
             e.title = t.to_owned();
         }
         if a.clear_totp {

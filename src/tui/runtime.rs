@@ -305,6 +305,7 @@ fn apply_form(
 ) -> Result<(Option<EntryRef>, String), CliError> {
     let v = &f.values;
     let title = v.title.trim().to_owned();
+    crate::vault::validate_title(&title)?;
     let group = match v.group.trim() {
         "" => crate::cli::run::DEFAULT_GROUP.to_owned(),
         g => g.to_owned(),
@@ -349,9 +350,22 @@ fn apply_form(
         (!p.is_empty()).then(|| Concealed::of(p))
     };
     let me = s.vault.me().id;
-    // Every check on a scratch entry: nothing changes if one fails.
+    // Every check on a scratch entry: nothing changes if one fails. The
+    // messages name form fields, not command-line flags.
     let mut scratch = Entry::new(EntryId([0; 8]), title.clone(), now, me);
-    apply_fields(&mut scratch, &fields, None, now, me, true)?;
+    apply_fields(&mut scratch, &fields, None, now, me, true).map_err(|e| {
+        let mut m = e.message;
+        for (flag, field) in [
+            ("--totp", "TOTP"),
+            ("--url", "URL"),
+            ("--tag", "tag"),
+            ("--username", "username"),
+            ("--identity", "identity"),
+        ] {
+            m = m.replace(flag, field);
+        }
+        CliError::new(e.exit, m)
+    })?;
     drop(scratch);
     match f.editing {
         None => {

@@ -89,6 +89,7 @@ pub const FOOTER_SEARCH: &str = "type to filter  ⏎ keep  Esc clear  ↑↓ mov
 pub const FOOTER_GROUPS: &str = "↑↓ choose group  ⏎/Tab entries  ^L lock  ? help  q quit";
 pub const FOOTER_DETAIL: &str =
     "r reveal  c/u/t copy  e edit  d delete  b codes  Esc back  ^L lock  ? help";
+pub const FOOTER_OVERLAY: &str = "Esc close  ^L lock";
 pub const WEAK_KDF: &str = "Weak-KDF vault: its passphrases are cheap to guess (tests, demos).";
 
 pub fn what(w: CopyWhat) -> &'static str {

@@ -269,6 +269,7 @@ fn describe_effects(effects: &[Effect]) -> Vec<String> {
             },
             Effect::Generate(o) => format!("Generate({o:?})"),
             Effect::CopyGenerated(_) => "CopyGenerated".into(),
+            Effect::Create { owner, .. } => format!("Create({owner})"),
         })
         .collect()
 }
@@ -319,6 +320,7 @@ fn describe(a: Option<Action>) -> String {
         Action::Saved { message, .. } => format!("Saved({message})"),
         Action::SaveFailed(m) => format!("SaveFailed({m})"),
         Action::Generated(_) => "Generated".into(),
+        Action::Created(r) => format!("Created(ok: {})", r.is_ok()),
     }
 }
 
@@ -1371,4 +1373,1366 @@ fn revealed_screen_shows_the_secrets_the_masked_one_hides() {
     let reveal_ms = app.settings.reveal_ms;
     at(&mut app, Action::Tick, later(reveal_ms));
     assert_no_secret("after the reveal timed out", &draw(&app, 120, 40), NOW.unix);
+}
+
+// ---------------------------------------------------------------------------
+// Forms, delete, backup codes, the access log and the generator.
+
+use super::action::GenOptions;
+use super::app::{FORM_LABELS, FORM_PASSWORD, FieldRef, Form};
+use crate::format::Role;
+use zeroize::Zeroizing;
+
+/// A password typed into a form (not one of the fixture's secrets).
+const TYPED_PASSWORD: &str = "Typed-Pw-4242!";
+/// What the generator is told it generated, for deterministic screens.
+const FIXED_GENERATED: &str = "Fixed-Gen-7Qp2-Wz9k-Lm3x";
+const CONTRACTOR: &str = "bob";
+const CONTRACTOR_PASSPHRASE: &str = "bob's own passphrase";
+
+impl Fixture {
+    /// The fixture with a contractor, [`CONTRACTOR`], added by the owner
+    /// before anyone opened the vault.
+    fn with_contractor() -> Self {
+        let fx = Fixture::new();
+        let mut v = fx.disk_vault();
+        let mut rng = StdRng::seed_from_u64(11);
+        vault::testkit::add_member(
+            &mut v,
+            CONTRACTOR,
+            Role::Contractor,
+            CONTRACTOR_PASSPHRASE.as_bytes(),
+            T0,
+            &mut rng,
+        )
+        .expect("add the contractor");
+        let bytes = v.seal(T0, &mut rng).expect("seal");
+        drop(v);
+        std::fs::write(&fx.ctx.vault, bytes).expect("write the vault");
+        fx
+    }
+
+    /// The vault file's bytes.
+    fn bytes(&self) -> Vec<u8> {
+        store::read(&self.ctx.vault).expect("read the vault")
+    }
+
+    /// The vault as it is on disk, unlocked by the owner without taking
+    /// the vault's lock (a session may hold it).
+    fn disk_vault(&self) -> vault::Vault {
+        let file = format::read::parse(&self.bytes()).expect("parse the vault");
+        let passphrase = Passphrase::from_slice(PASSPHRASE.as_bytes());
+        vault::unlock(
+            file,
+            vault::Credential::Passphrase {
+                member: None,
+                passphrase: &passphrase,
+            },
+            crate::os::now(),
+            8 << 30,
+            &format::LogHead::EMPTY,
+        )
+        .unwrap_or_else(|e| panic!("unlock the vault on disk: {e}"))
+    }
+
+    /// The main screen of `member`'s session.
+    fn app_as(&self, member: &str, passphrase: &str, size: (u16, u16)) -> App {
+        let o = runtime::open(
+            &self.ctx,
+            Some(member),
+            &Passphrase::from_slice(passphrase.as_bytes()),
+        )
+        .unwrap_or_else(|e| panic!("open as {member}: {}", e.message));
+        let mut app = App::new(
+            LABEL.into(),
+            Screen::Main(Box::new(MainScreen::new(o.session, o.index))),
+            Settings::default(),
+        );
+        at(&mut app, Action::Resize(size.0, size.1), NOW);
+        app.last_input_ms = NOW.ms;
+        app
+    }
+}
+
+/// A live entry of `v` by title.
+fn live_entry<'a>(v: &'a vault::Vault, title: &str) -> &'a Entry {
+    v.entries()
+        .map(|(_, _, e)| e)
+        .find(|e| e.title == title)
+        .unwrap_or_else(|| panic!("no live entry {title:?} in the vault"))
+}
+
+/// Any entry of `v` by title, removed ones included.
+fn any_entry<'a>(v: &'a vault::Vault, title: &str) -> &'a Entry {
+    v.groups()
+        .iter()
+        .flat_map(|g| g.entries.iter())
+        .find(|e| e.title == title)
+        .unwrap_or_else(|| panic!("no entry {title:?} in the vault, even removed"))
+}
+
+/// The log records of `v` about the entry `id`, oldest first.
+fn records_about(v: &vault::Vault, id: EntryId) -> Vec<crate::audit::Record> {
+    v.log()
+        .iter()
+        .map(|x| x.record.clone())
+        .filter(|r| r.entry == Some(id.0))
+        .collect()
+}
+
+fn form_of(app: &App) -> &Form {
+    match &main_of(app).overlay {
+        Some(Overlay::Form(f)) => f,
+        _ => panic!("no form is open"),
+    }
+}
+
+fn field_index(label: &str) -> usize {
+    FORM_LABELS
+        .iter()
+        .position(|l| *l == label)
+        .unwrap_or_else(|| panic!("no form field {label:?}"))
+}
+
+/// What a form field holds (a secret field's text too).
+fn field_text(f: &Form, label: &str) -> String {
+    match f.values.field(field_index(label)) {
+        FieldRef::Plain(s) => s.to_owned(),
+        FieldRef::Secret(s) => s.peek().to_owned(),
+    }
+}
+
+/// Tab to the field `label`, with `next` performing one Tab.
+fn tab_to(app: &mut App, label: &str, mut next: impl FnMut(&mut App)) {
+    let want = field_index(label);
+    for _ in 0..FORM_LABELS.len() {
+        if form_of(app).cursor == want {
+            return;
+        }
+        next(app);
+    }
+    assert_eq!(form_of(app).cursor, want, "Tab never reached {label:?}");
+}
+
+fn goto(app: &mut App, label: &str) {
+    tab_to(app, label, |a| {
+        assert_eq!(at(a, Action::NextPane, NOW), Vec::<String>::new());
+    });
+}
+
+fn goto_dispatched(app: &mut App, env: &mut runtime::Env, label: &str) {
+    tab_to(app, label, |a| runtime::dispatch(a, env, Action::NextPane));
+}
+
+fn typed_dispatched(app: &mut App, env: &mut runtime::Env, s: &str) {
+    for c in s.chars() {
+        runtime::dispatch(app, env, Action::Char(c));
+    }
+}
+
+fn codes_overlay(app: &App) -> (EntryRef, usize, u64) {
+    match &main_of(app).overlay {
+        Some(Overlay::Codes {
+            entry,
+            cursor,
+            until_ms,
+        }) => (*entry, *cursor, *until_ms),
+        _ => panic!("the backup codes view is not open"),
+    }
+}
+
+fn generator_opts(app: &App) -> GenOptions {
+    match &main_of(app).overlay {
+        Some(Overlay::Generator(g)) => g.opts,
+        _ => panic!("the generator is not open"),
+    }
+}
+
+fn status_of(app: &App) -> (&str, bool) {
+    let s = app.status.as_ref().expect("a status line");
+    (s.text.as_str(), s.error)
+}
+
+fn no_effects() -> Vec<String> {
+    Vec::new()
+}
+
+#[test]
+fn keymap_new_commands_and_their_overlays() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    for (k, want) in [
+        (key('n'), "New"),
+        (key('e'), "Edit"),
+        (key('d'), "Delete"),
+        (key('g'), "Generator"),
+        (key('b'), "BackupCodes"),
+        (key('A'), "AccessLog"),
+        (ctrl('s'), "Submit"),
+    ] {
+        assert_eq!(mapped(&app, k), want, "{k:?} in the list");
+    }
+
+    at(&mut app, Action::New, NOW);
+    for (k, want) in [
+        (key('q'), "Char(q)"),
+        (key('d'), "Char(d)"),
+        (key('y'), "Char(y)"),
+        (key('A'), "Char(A)"),
+        (press(KeyCode::Enter), "Submit"),
+        (ctrl('s'), "Submit"),
+        (ctrl('g'), "GenerateInto"),
+        (ctrl('u'), "ClearField"),
+        (press(KeyCode::Tab), "NextPane"),
+        (press(KeyCode::Down), "NextPane"),
+        (press(KeyCode::BackTab), "PrevField"),
+        (press(KeyCode::Up), "PrevField"),
+        (press(KeyCode::Backspace), "Backspace"),
+        (press(KeyCode::Esc), "Back"),
+    ] {
+        assert_eq!(mapped(&app, k), want, "{k:?} in the form");
+    }
+    at(&mut app, Action::Back, NOW);
+
+    at(&mut app, Action::Delete, NOW);
+    for (k, want) in [
+        (key('y'), "Confirm(true)"),
+        (key('Y'), "Confirm(true)"),
+        (key('n'), "Confirm(false)"),
+        (press(KeyCode::Esc), "Confirm(false)"),
+        (press(KeyCode::Enter), "none"),
+        (key('q'), "none"),
+        (key('r'), "none"),
+    ] {
+        assert_eq!(mapped(&app, k), want, "{k:?} in the delete confirmation");
+    }
+    at(&mut app, Action::Confirm(false), NOW);
+
+    main_mut(&mut app).overlay = Some(Overlay::Codes {
+        entry: main_of(&app).selected_entry().expect("a selection"),
+        cursor: 0,
+        until_ms: NOW.ms + 1,
+    });
+    for (k, want) in [
+        (key('x'), "MarkUsed"),
+        (key('b'), "Back"),
+        (press(KeyCode::Esc), "Back"),
+        (key('j'), "Down"),
+        (key('k'), "Up"),
+        (key('q'), "Quit"),
+        (key('r'), "none"),
+    ] {
+        assert_eq!(mapped(&app, k), want, "{k:?} in the backup codes view");
+    }
+    main_mut(&mut app).overlay = None;
+
+    at(&mut app, Action::AccessLog, NOW);
+    for (k, want) in [
+        (key('A'), "Back"),
+        (press(KeyCode::Esc), "Back"),
+        (press(KeyCode::PageDown), "PageDown"),
+        (key('j'), "Down"),
+        (key('x'), "none"),
+    ] {
+        assert_eq!(mapped(&app, k), want, "{k:?} in the access log");
+    }
+    at(&mut app, Action::Back, NOW);
+
+    at(&mut app, Action::Generator, NOW);
+    for (k, want) in [
+        (key('g'), "Generator"),
+        (key(' '), "Generator"),
+        (key('w'), "ToggleWords"),
+        (key('+'), "Longer"),
+        (press(KeyCode::Right), "Longer"),
+        (key('-'), "Shorter"),
+        (press(KeyCode::Left), "Shorter"),
+        (key('c'), "Copy(Password)"),
+        (press(KeyCode::Enter), "Back"),
+        (press(KeyCode::Esc), "Back"),
+        (key('q'), "none"),
+    ] {
+        assert_eq!(mapped(&app, k), want, "{k:?} in the generator");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Update: the add and edit forms.
+
+#[test]
+fn new_opens_an_empty_form_in_the_filtered_group() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    assert_eq!(at(&mut app, Action::New, NOW), no_effects());
+    let f = form_of(&app);
+    assert!(f.editing.is_none());
+    assert_eq!(f.cursor, 0, "the title has the focus");
+    assert!(f.error.is_none());
+    assert!(!f.saving);
+    for label in FORM_LABELS {
+        assert_eq!(field_text(f, label), "", "{label} of a new entry");
+    }
+    at(&mut app, Action::Back, NOW);
+    assert!(main_of(&app).overlay.is_none());
+
+    // With the list limited to a group, a new entry goes there.
+    at(&mut app, Action::NextPane, NOW);
+    at(&mut app, Action::Down, NOW);
+    let filter = main_of(&app).group_filter().expect("a group filter");
+    let name = main_of(&app).session.vault.groups()[filter].name.clone();
+    assert_eq!(name, PAYROLL_GROUP);
+    at(&mut app, Action::Open, NOW);
+    assert_eq!(at(&mut app, Action::New, NOW), no_effects());
+    let f = form_of(&app);
+    assert_eq!(field_text(f, "Group"), PAYROLL_GROUP);
+    assert_eq!(field_text(f, "Title"), "");
+}
+
+#[test]
+fn typing_goes_to_the_focused_form_field_and_tab_wraps() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    at(&mut app, Action::New, NOW);
+    typed(&mut app, "Staging", NOW);
+    goto(&mut app, "Username");
+    typed(&mut app, "deploy", NOW);
+    goto(&mut app, "Password");
+    assert_eq!(form_of(&app).cursor, FORM_PASSWORD);
+    typed(&mut app, "pw-12", NOW);
+    at(&mut app, Action::Backspace, NOW);
+    goto(&mut app, "Notes");
+    typed(&mut app, "qdn", NOW);
+
+    let f = form_of(&app);
+    assert_eq!(field_text(f, "Title"), "Staging");
+    assert_eq!(field_text(f, "Group"), "");
+    assert_eq!(field_text(f, "Username"), "deploy");
+    assert_eq!(field_text(f, "Password"), "pw-1");
+    assert_eq!(f.values.password.chars(), 4);
+    assert_eq!(field_text(f, "Notes"), "qdn");
+    for label in ["URL", "Identity", "Tags", "TOTP", "Rotate days"] {
+        assert_eq!(field_text(f, label), "", "{label} was not typed into");
+    }
+
+    // Tab from the last field wraps to the first, and back.
+    let last = FORM_LABELS.len() - 1;
+    assert_eq!(f.cursor, last);
+    at(&mut app, Action::NextPane, NOW);
+    assert_eq!(form_of(&app).cursor, 0, "Tab after the last field");
+    at(&mut app, Action::PrevField, NOW);
+    assert_eq!(form_of(&app).cursor, last, "Shift-Tab on the first field");
+    at(&mut app, Action::PrevField, NOW);
+    assert_eq!(form_of(&app).cursor, last - 1);
+
+    // Ctrl-U clears only the focused field.
+    goto(&mut app, "Username");
+    at(&mut app, Action::ClearField, NOW);
+    let f = form_of(&app);
+    assert_eq!(field_text(f, "Username"), "");
+    assert_eq!(field_text(f, "Title"), "Staging");
+
+    // The password is masked on screen.
+    let text = draw(&app, 80, 24);
+    assert!(
+        !text.contains("pw-1"),
+        "the typed password is drawn:\n{text}"
+    );
+    assert!(text.contains("••••"), "{text}");
+}
+
+#[test]
+fn form_submit_needs_a_title_then_asks_the_runtime_to_save() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    at(&mut app, Action::New, NOW);
+    goto(&mut app, "Username");
+    assert_eq!(at(&mut app, Action::Submit, NOW), no_effects());
+    let f = form_of(&app);
+    assert_eq!(f.error.as_deref(), Some(strings::TITLE_REQUIRED));
+    assert_eq!(f.cursor, 0, "the focus goes to the title");
+    assert!(!f.saving);
+    assert!(draw(&app, 80, 24).contains(strings::TITLE_REQUIRED));
+
+    // Blanks are no title either; Enter (Open) submits like Ctrl-S.
+    typed(&mut app, "   ", NOW);
+    assert!(form_of(&app).error.is_none(), "typing clears the error");
+    assert_eq!(at(&mut app, Action::Open, NOW), no_effects());
+    assert_eq!(
+        form_of(&app).error.as_deref(),
+        Some(strings::TITLE_REQUIRED)
+    );
+
+    at(&mut app, Action::ClearField, NOW);
+    typed(&mut app, "Staging", NOW);
+    let effects = update(&mut app, Action::Submit, NOW);
+    assert_eq!(effects.len(), 1, "{:?}", describe_effects(&effects));
+    assert!(
+        matches!(effects[0], Effect::Change(Change::SaveForm)),
+        "{:?}",
+        describe_effects(&effects)
+    );
+    let f = form_of(&app);
+    assert!(f.saving);
+    assert!(f.error.is_none());
+    assert!(draw(&app, 80, 24).contains(strings::SAVING));
+
+    // While it saves, the form takes no input and asks nothing more.
+    assert_eq!(at(&mut app, Action::Char('x'), NOW), no_effects());
+    assert_eq!(at(&mut app, Action::Submit, NOW), no_effects());
+    assert_eq!(at(&mut app, Action::Back, NOW), no_effects());
+    assert_eq!(field_text(form_of(&app), "Title"), "Staging");
+
+    // Refused: the form stays, filled in, with the reason.
+    let why = "\"nope\" is not an e-mail address";
+    at(&mut app, Action::SaveFailed(why.into()), NOW);
+    let f = form_of(&app);
+    assert!(!f.saving);
+    assert_eq!(f.error.as_deref(), Some(why));
+    assert_eq!(field_text(f, "Title"), "Staging");
+
+    // Saved: the form closes and the status says so.
+    at(&mut app, Action::Submit, NOW);
+    at(
+        &mut app,
+        Action::Saved {
+            entry: None,
+            message: "Added Staging.".into(),
+            error: false,
+        },
+        NOW,
+    );
+    assert!(main_of(&app).overlay.is_none());
+    assert_eq!(status_of(&app), ("Added Staging.", false));
+}
+
+#[test]
+fn ctrl_g_in_a_form_generates_into_the_password_field() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    at(&mut app, Action::New, NOW);
+    typed(&mut app, "Staging", NOW);
+    assert_eq!(
+        at(&mut app, Action::GenerateInto, NOW),
+        ["Generate(GenOptions { words: false, length: 24 })"]
+    );
+    assert_eq!(field_text(form_of(&app), "Password"), "");
+    at(
+        &mut app,
+        Action::Generated(Zeroizing::new(FIXED_GENERATED.into())),
+        NOW,
+    );
+    let f = form_of(&app);
+    assert_eq!(field_text(f, "Password"), FIXED_GENERATED);
+    assert_eq!(f.cursor, FORM_PASSWORD, "the focus goes to the password");
+    assert_eq!(field_text(f, "Title"), "Staging");
+    // A second one replaces the first.
+    at(
+        &mut app,
+        Action::Generated(Zeroizing::new("abc".into())),
+        NOW,
+    );
+    assert_eq!(field_text(form_of(&app), "Password"), "abc");
+    let text = draw(&app, 80, 24);
+    assert!(!text.contains(FIXED_GENERATED), "{text}");
+}
+
+#[test]
+fn edit_prefills_the_plain_fields_and_leaves_the_secrets_empty() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    let r = reveal_logged(&mut app, NOW);
+    assert_eq!(at(&mut app, Action::Edit, NOW), no_effects());
+    assert!(main_of(&app).revealed.is_none(), "the reveal ends");
+    let f = form_of(&app);
+    assert_eq!(f.editing, Some(r));
+    assert_eq!(f.cursor, 0);
+    for (label, want) in [
+        ("Title", PAYROLL),
+        ("Group", PAYROLL_GROUP),
+        ("Username", "payroll-admin"),
+        ("URL", "https://payroll.acme.test"),
+        ("Identity", ""),
+        ("Tags", "payroll, mfa"),
+        ("Rotate days", "90"),
+        ("Password", ""),
+        ("TOTP", ""),
+        ("Notes", ""),
+    ] {
+        assert_eq!(field_text(f, label), want, "{label} of the edit form");
+    }
+    let text = draw(&app, 80, 24);
+    assert_eq!(
+        text.matches(strings::UNCHANGED).count(),
+        3,
+        "password, TOTP and notes say unchanged:\n{text}"
+    );
+    assert_no_secret("the edit form", &text, NOW.unix);
+}
+
+// ---------------------------------------------------------------------------
+// Update: delete, backup codes, the generator.
+
+#[test]
+fn delete_asks_first_and_only_y_removes() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    at(&mut app, Action::Down, NOW);
+    let r = main_of(&app).selected_entry().expect("a selection");
+    assert_eq!(title_of(&app, r), ROUTER);
+
+    for cancel in [key('n'), key('N'), press(KeyCode::Esc)] {
+        assert_eq!(at(&mut app, Action::Delete, NOW), no_effects());
+        assert!(matches!(
+            main_of(&app).overlay,
+            Some(Overlay::ConfirmDelete(x)) if x == r
+        ));
+        // Commands under the confirmation do nothing.
+        assert_eq!(at(&mut app, Action::Reveal, NOW), no_effects());
+        let a = keymap::map(&app, cancel).expect("the key maps");
+        assert_eq!(at(&mut app, a, NOW), no_effects(), "{cancel:?}");
+        assert!(main_of(&app).overlay.is_none(), "{cancel:?} keeps it open");
+        assert_eq!(hit_titles(&app), [PAYROLL, ROUTER, BANK]);
+    }
+
+    at(&mut app, Action::Delete, NOW);
+    let y = keymap::map(&app, key('y')).expect("y maps");
+    let effects = update(&mut app, y, NOW);
+    assert_eq!(effects.len(), 1, "{:?}", describe_effects(&effects));
+    assert!(
+        matches!(effects[0], Effect::Change(Change::Remove(x)) if x == r),
+        "{:?}",
+        describe_effects(&effects)
+    );
+    assert!(main_of(&app).overlay.is_none());
+}
+
+#[test]
+fn backup_codes_of_an_entry_without_codes_asks_nothing() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    at(&mut app, Action::Down, NOW);
+    assert_eq!(selected_title(&app), ROUTER);
+    assert_eq!(at(&mut app, Action::BackupCodes, NOW), no_effects());
+    let m = main_of(&app);
+    assert!(m.overlay.is_none());
+    assert!(m.pending.is_none());
+    assert_eq!(status_of(&app), (strings::no_codes(ROUTER).as_str(), true));
+}
+
+#[test]
+fn backup_codes_open_only_when_the_reveal_is_reported_and_hide_after_reveal_ms() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    let r = main_of(&app).selected_entry().expect("a selection");
+    let effects = update(&mut app, Action::BackupCodes, NOW);
+    assert_eq!(effects.len(), 1, "{:?}", describe_effects(&effects));
+    match &effects[0] {
+        Effect::Reveal(rv) => assert_eq!(
+            *rv,
+            Reveal {
+                entry: r,
+                how: RevealHow::Codes
+            }
+        ),
+        _ => panic!("expected a reveal, got {:?}", describe_effects(&effects)),
+    }
+    let m = main_of(&app);
+    assert!(m.overlay.is_none(), "the codes are shown before the log");
+    assert_eq!(m.pending, Some((r, RevealHow::Codes)));
+    assert_no_secret("codes asked, not logged", &draw(&app, 80, 24), NOW.unix);
+    // Asked once only.
+    assert_eq!(at(&mut app, Action::BackupCodes, NOW), no_effects());
+
+    let rv = Reveal {
+        entry: r,
+        how: RevealHow::Codes,
+    };
+    assert_eq!(at(&mut app, Action::Revealed(rv), NOW), no_effects());
+    let reveal_ms = app.settings.reveal_ms;
+    let (entry, cursor, until) = codes_overlay(&app);
+    assert_eq!(entry, r);
+    assert_eq!(cursor, 1, "the cursor starts on the first unused code");
+    assert_eq!(until, NOW.ms + reveal_ms);
+    let m = main_of(&app);
+    assert!(m.pending.is_none());
+    assert_eq!(
+        m.shift,
+        [ShiftItem {
+            unix: NOW.unix,
+            title: PAYROLL.into(),
+            group: PAYROLL_GROUP.into(),
+            what: ShiftWhat::Codes,
+        }]
+    );
+
+    at(&mut app, Action::Tick, later(reveal_ms - 1));
+    codes_overlay(&app);
+    at(&mut app, Action::Tick, later(reveal_ms));
+    assert!(
+        main_of(&app).overlay.is_none(),
+        "the codes are still shown after reveal_ms"
+    );
+    assert_no_secret("codes hidden", &draw(&app, 80, 24), NOW.unix);
+}
+
+#[test]
+fn backup_codes_reveal_failed_opens_nothing() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    at(&mut app, Action::BackupCodes, NOW);
+    at(
+        &mut app,
+        Action::RevealFailed("the access log could not be written".into()),
+        NOW,
+    );
+    let m = main_of(&app);
+    assert!(m.overlay.is_none());
+    assert!(m.pending.is_none());
+    assert!(m.shift.is_empty());
+    assert!(status_of(&app).1);
+}
+
+#[test]
+fn marking_a_used_backup_code_asks_nothing() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    let r = main_of(&app).selected_entry().expect("a selection");
+    at(&mut app, Action::BackupCodes, NOW);
+    at(
+        &mut app,
+        Action::Revealed(Reveal {
+            entry: r,
+            how: RevealHow::Codes,
+        }),
+        NOW,
+    );
+    at(&mut app, Action::Up, NOW);
+    assert_eq!(codes_overlay(&app).1, 0);
+    assert_eq!(at(&mut app, Action::MarkUsed, NOW), no_effects());
+    assert_eq!(status_of(&app), (strings::CODE_ALREADY_USED, true));
+    codes_overlay(&app);
+
+    at(&mut app, Action::Down, NOW);
+    // The cursor stops at the last code.
+    at(&mut app, Action::Down, NOW);
+    assert_eq!(codes_overlay(&app).1, 1);
+    let effects = update(&mut app, Action::MarkUsed, NOW);
+    assert_eq!(describe_effects(&effects), ["Change(CodeUsed(1))"]);
+    assert!(matches!(effects[0], Effect::Change(Change::CodeUsed(x, 1)) if x == r));
+
+    assert_eq!(at(&mut app, Action::Back, NOW), no_effects());
+    assert!(main_of(&app).overlay.is_none());
+}
+
+#[test]
+fn generator_lengths_stay_within_bounds() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    assert_eq!(
+        at(&mut app, Action::Generator, NOW),
+        ["Generate(GenOptions { words: false, length: 24 })"]
+    );
+    let chars = |n: usize| GenOptions {
+        words: false,
+        length: n,
+    };
+    let words = |n: usize| GenOptions {
+        words: true,
+        length: n,
+    };
+    assert_eq!(generator_opts(&app), chars(24));
+
+    // Every press asks for a new value with the options it shows.
+    let press_n = |app: &mut App, action: fn() -> Action, n: usize| {
+        for _ in 0..n {
+            let effects = update(app, action(), NOW);
+            let opts = generator_opts(app);
+            assert_eq!(describe_effects(&effects), [format!("Generate({opts:?})")]);
+        }
+    };
+    press_n(&mut app, || Action::Longer, 200);
+    assert_eq!(generator_opts(&app), chars(128));
+    press_n(&mut app, || Action::Shorter, 200);
+    assert_eq!(generator_opts(&app), chars(8));
+    press_n(&mut app, || Action::Longer, 1);
+    assert_eq!(generator_opts(&app), chars(9));
+
+    assert_eq!(
+        at(&mut app, Action::ToggleWords, NOW),
+        ["Generate(GenOptions { words: true, length: 6 })"]
+    );
+    press_n(&mut app, || Action::Longer, 50);
+    assert_eq!(generator_opts(&app), words(20));
+    press_n(&mut app, || Action::Shorter, 50);
+    assert_eq!(generator_opts(&app), words(3));
+    at(&mut app, Action::ToggleWords, NOW);
+    assert_eq!(generator_opts(&app), chars(24));
+}
+
+#[test]
+fn generator_copies_only_a_value_it_has() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    at(&mut app, Action::Generator, NOW);
+    assert_eq!(
+        at(&mut app, Action::Copy(CopyWhat::Password), NOW),
+        no_effects()
+    );
+    assert!(app.clipboard_until.is_none());
+    at(
+        &mut app,
+        Action::Generated(Zeroizing::new(FIXED_GENERATED.into())),
+        NOW,
+    );
+    let effects = update(&mut app, Action::Copy(CopyWhat::Password), NOW);
+    match effects.as_slice() {
+        [Effect::CopyGenerated(v)] => assert_eq!(v.as_str(), FIXED_GENERATED),
+        _ => panic!("expected a copy, got {:?}", describe_effects(&effects)),
+    }
+    let clipboard_ms = app.settings.clipboard_ms;
+    assert_eq!(app.clipboard_until, Some(NOW.ms + clipboard_ms));
+    assert_eq!(
+        status_of(&app),
+        (
+            strings::generated_copied(clipboard_ms / 1000).as_str(),
+            false
+        )
+    );
+    // Nothing from the vault: no reveal, nothing for the summary.
+    assert!(main_of(&app).shift.is_empty());
+    at(&mut app, Action::Back, NOW);
+    assert!(main_of(&app).overlay.is_none());
+}
+
+// ---------------------------------------------------------------------------
+// Update: the access log.
+
+#[test]
+fn the_owner_reads_every_log_record() {
+    let fx = Fixture::with_contractor();
+    // The contractor's unlock is in the log the owner reads.
+    drop(fx.app_as(CONTRACTOR, CONTRACTOR_PASSPHRASE, (80, 24)));
+    let mut app = fx.main_app((120, 40));
+    assert_eq!(at(&mut app, Action::AccessLog, NOW), no_effects());
+    assert!(matches!(
+        main_of(&app).overlay,
+        Some(Overlay::Log { top: 0 })
+    ));
+    let m = main_of(&app);
+    let log = m.session.vault.log();
+    let all: Vec<usize> = (0..log.len()).rev().collect();
+    assert_eq!(
+        m.visible_log(),
+        all,
+        "owners read every record, newest first"
+    );
+    let members: Vec<&str> = log
+        .iter()
+        .map(|v| m.session.vault.member_name(v.record.member))
+        .collect();
+    assert!(members.contains(&CONTRACTOR), "{members:?}");
+    assert!(members.contains(&OWNER), "{members:?}");
+    let text = draw(&app, 120, 40);
+    assert!(text.contains(CONTRACTOR), "{text}");
+    assert!(text.contains("init"), "{text}");
+    at(&mut app, Action::Back, NOW);
+    assert!(main_of(&app).overlay.is_none());
+}
+
+#[test]
+fn a_contractor_reads_only_their_own_log_records() {
+    let fx = Fixture::with_contractor();
+    let mut app = fx.app_as(CONTRACTOR, CONTRACTOR_PASSPHRASE, (120, 40));
+    let m = main_of(&app);
+    assert_eq!(m.session.vault.me().role, Role::Contractor);
+    let me = m.session.vault.me().id;
+    let log = m.session.vault.log();
+    let visible = m.visible_log();
+    assert!(!visible.is_empty(), "the contractor's own unlock");
+    assert!(
+        visible.len() < log.len(),
+        "the owner's records are there too"
+    );
+    for &i in &visible {
+        assert_eq!(
+            log[i].record.member, me,
+            "record {i} is not the contractor's"
+        );
+    }
+    assert!(visible.windows(2).all(|w| w[0] > w[1]), "newest first");
+    at(&mut app, Action::AccessLog, NOW);
+    let text = draw(&app, 120, 40);
+    assert!(
+        !text.contains(OWNER),
+        "the owner's records are listed:\n{text}"
+    );
+    assert!(!text.contains("init"), "{text}");
+    assert!(text.contains("unlock"), "{text}");
+}
+
+// ---------------------------------------------------------------------------
+// The runtime: changes from the forms, delete and the codes view are
+// applied, recorded and saved in the vault file.
+
+#[test]
+fn dispatched_new_entry_is_saved_with_its_generated_password_and_an_add_record() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    let mut env = runtime::Env::new(fx.ctx.clone());
+    let me = main_of(&app).session.vault.me().id;
+
+    runtime::dispatch(&mut app, &mut env, Action::New);
+    typed_dispatched(&mut app, &mut env, "Staging server");
+    goto_dispatched(&mut app, &mut env, "Username");
+    typed_dispatched(&mut app, &mut env, "deploy");
+    runtime::dispatch(&mut app, &mut env, Action::GenerateInto);
+    let password = field_text(form_of(&app), "Password");
+    assert_eq!(password.chars().count(), 24, "{password:?}");
+    let text = draw(&app, 80, 24);
+    assert!(!text.contains(&password), "the generated password is drawn");
+    runtime::dispatch(&mut app, &mut env, Action::Submit);
+
+    assert!(
+        main_of(&app).overlay.is_none(),
+        "the form closes once saved"
+    );
+    assert_eq!(status_of(&app), ("Added Staging server.", false));
+    assert_eq!(selected_title(&app), "Staging server");
+    assert_eq!(main_of(&app).hits.len(), 4);
+
+    let v = fx.disk_vault();
+    let e = live_entry(&v, "Staging server");
+    assert_eq!(e.password.expose(), password);
+    assert_eq!(e.username, "deploy");
+    assert_eq!(e.created_by, me);
+    let (r, _, _) = v
+        .entries()
+        .find(|(_, _, x)| x.id == e.id)
+        .expect("the entry");
+    assert_eq!(v.group_name(r), crate::cli::run::DEFAULT_GROUP);
+    let records = records_about(&v, e.id);
+    let actions: Vec<LogAction> = records.iter().map(|r| r.action).collect();
+    assert_eq!(actions, [LogAction::Add]);
+    assert_eq!(records[0].member, me);
+    let d = v.record_details(&records[0]).expect("details");
+    assert_eq!(d.title.as_deref(), Some("Staging server"));
+}
+
+#[test]
+fn dispatched_new_entry_with_a_typed_password_in_an_existing_group() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    let mut env = runtime::Env::new(fx.ctx.clone());
+    runtime::dispatch(&mut app, &mut env, Action::New);
+    typed_dispatched(&mut app, &mut env, "Switch");
+    goto_dispatched(&mut app, &mut env, "Group");
+    typed_dispatched(&mut app, &mut env, "IT/Network");
+    goto_dispatched(&mut app, &mut env, "Password");
+    typed_dispatched(&mut app, &mut env, TYPED_PASSWORD);
+    goto_dispatched(&mut app, &mut env, "Identity");
+    typed_dispatched(&mut app, &mut env, "it@acme.test");
+    goto_dispatched(&mut app, &mut env, "Tags");
+    typed_dispatched(&mut app, &mut env, "net, core");
+    goto_dispatched(&mut app, &mut env, "Rotate days");
+    typed_dispatched(&mut app, &mut env, "30");
+    // Enter saves from any field.
+    let enter = keymap::map(&app, press(KeyCode::Enter)).expect("Enter maps");
+    runtime::dispatch(&mut app, &mut env, enter);
+    assert!(
+        main_of(&app).overlay.is_none(),
+        "{:?}",
+        app.status.as_ref().map(|s| &s.text)
+    );
+
+    let v = fx.disk_vault();
+    let e = live_entry(&v, "Switch");
+    assert_eq!(e.password.expose(), TYPED_PASSWORD);
+    assert_eq!(e.identity.as_deref(), Some("it@acme.test"));
+    assert_eq!(e.tags, ["net", "core"]);
+    assert_eq!(e.rotate_days, Some(30));
+    assert_eq!(v.groups().len(), 3, "no new group");
+    let g = v
+        .groups()
+        .iter()
+        .find(|g| g.entries.iter().any(|x| x.id == e.id))
+        .expect("its group");
+    assert_eq!(g.name, "IT/Network");
+    assert_eq!(
+        records_about(&v, e.id)
+            .iter()
+            .map(|r| r.action)
+            .collect::<Vec<_>>(),
+        [LogAction::Add]
+    );
+}
+
+#[test]
+fn dispatched_edit_keeps_the_old_password_in_history_and_logs_the_field() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    let mut env = runtime::Env::new(fx.ctx.clone());
+    assert_eq!(selected_title(&app), PAYROLL);
+    let new_password = "Nw8-payroll-ROTATED-07";
+
+    runtime::dispatch(&mut app, &mut env, Action::Edit);
+    goto_dispatched(&mut app, &mut env, "Password");
+    typed_dispatched(&mut app, &mut env, new_password);
+    runtime::dispatch(&mut app, &mut env, Action::Submit);
+    assert!(main_of(&app).overlay.is_none());
+    assert_eq!(status_of(&app), ("Saved Acme Payroll.", false));
+    assert_eq!(selected_title(&app), PAYROLL);
+
+    let v = fx.disk_vault();
+    let e = live_entry(&v, PAYROLL);
+    assert_eq!(e.password.expose(), new_password);
+    let old: Vec<&str> = e.history.iter().map(|h| h.password.expose()).collect();
+    assert_eq!(old, [PASSWORD], "the old password is kept in the history");
+    // What the form left empty is unchanged.
+    assert_eq!(e.notes.expose(), NOTES);
+    assert!(e.totp.is_some(), "the TOTP was dropped");
+    assert_eq!(e.backup_codes.len(), 2);
+    assert_eq!(
+        e.field("PIN").map(|f| f.value.expose()),
+        Some(PIN),
+        "the custom field was dropped"
+    );
+    assert_eq!(e.username, "payroll-admin");
+    assert_eq!(e.urls, ["https://payroll.acme.test"]);
+    assert_eq!(e.tags, ["payroll", "mfa"]);
+    assert_eq!(e.rotate_days, Some(90));
+    let edits: Vec<Option<Field>> = records_about(&v, e.id)
+        .iter()
+        .filter(|r| r.action == LogAction::Edit)
+        .map(|r| r.field)
+        .collect();
+    assert_eq!(edits, [Some(Field::Password)]);
+
+    // An edit that leaves the password alone records no password field.
+    runtime::dispatch(&mut app, &mut env, Action::Edit);
+    goto_dispatched(&mut app, &mut env, "Username");
+    runtime::dispatch(&mut app, &mut env, Action::ClearField);
+    typed_dispatched(&mut app, &mut env, "payroll-ops");
+    runtime::dispatch(&mut app, &mut env, Action::Submit);
+    let v = fx.disk_vault();
+    let e = live_entry(&v, PAYROLL);
+    assert_eq!(e.username, "payroll-ops");
+    assert_eq!(e.password.expose(), new_password);
+    assert_eq!(e.history.len(), 1);
+    let edits: Vec<Option<Field>> = records_about(&v, e.id)
+        .iter()
+        .filter(|r| r.action == LogAction::Edit)
+        .map(|r| r.field)
+        .collect();
+    assert_eq!(edits, [Some(Field::Password), None]);
+}
+
+#[test]
+fn dispatched_refused_forms_stay_open_and_change_nothing_on_disk() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    let mut env = runtime::Env::new(fx.ctx.clone());
+    // (edit the selection?, field, text typed, what the error says)
+    let cases = [
+        (false, "TOTP", "not a totp!", "totp"),
+        (false, "Identity", "not-an-email", "e-mail"),
+        (false, "Rotate days", "soon", "rotate days"),
+        (true, "Identity", "nobody", "e-mail"),
+        (true, "TOTP", "otpauth://nonsense", "totp"),
+    ];
+    for (edit, label, text, why) in cases {
+        let case = format!(
+            "{} with {label} {text:?}",
+            if edit { "edit" } else { "add" }
+        );
+        let before = fx.bytes();
+        let entries = main_of(&app).session.vault.entry_count();
+        let log = main_of(&app).session.vault.log().len();
+        if edit {
+            runtime::dispatch(&mut app, &mut env, Action::Edit);
+            goto_dispatched(&mut app, &mut env, "Password");
+            typed_dispatched(&mut app, &mut env, TYPED_PASSWORD);
+        } else {
+            runtime::dispatch(&mut app, &mut env, Action::New);
+            typed_dispatched(&mut app, &mut env, "Refused entry");
+        }
+        goto_dispatched(&mut app, &mut env, label);
+        runtime::dispatch(&mut app, &mut env, Action::ClearField);
+        typed_dispatched(&mut app, &mut env, text);
+        runtime::dispatch(&mut app, &mut env, Action::Submit);
+
+        let f = form_of(&app);
+        assert!(!f.saving, "{case}: still saving");
+        let error = f.error.clone().unwrap_or_default();
+        assert!(
+            error.to_lowercase().contains(why),
+            "{case}: the error {error:?} does not say {why:?}"
+        );
+        assert_eq!(field_text(f, label), text, "{case}: the form was emptied");
+        let screen = draw(&app, 80, 24);
+        let shown = error.chars().take(30).collect::<String>();
+        assert!(
+            screen.contains(&shown),
+            "{case}: error not drawn:\n{screen}"
+        );
+        assert!(fx.bytes() == before, "{case}: the vault file changed");
+        let m = main_of(&app);
+        assert_eq!(m.session.vault.entry_count(), entries, "{case}");
+        assert_eq!(
+            m.session.vault.log().len(),
+            log,
+            "{case}: a record was added"
+        );
+        let e = m
+            .session
+            .vault
+            .entry(m.selected_entry().expect("a selection"));
+        assert_eq!(e.title, PAYROLL, "{case}");
+        assert_eq!(e.password.expose(), PASSWORD, "{case}: changed in memory");
+        assert!(e.identity.is_none(), "{case}: changed in memory");
+        assert!(e.history.is_empty(), "{case}: changed in memory");
+        runtime::dispatch(&mut app, &mut env, Action::Back);
+        assert!(main_of(&app).overlay.is_none());
+    }
+    assert!(live_entry(&fx.disk_vault(), PAYROLL).history.is_empty());
+}
+
+#[test]
+fn dispatched_titles_over_500_characters_are_refused_by_add_and_edit_alike() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    let mut env = runtime::Env::new(fx.ctx.clone());
+    let long = "T".repeat(501);
+    let id = live_entry(&main_of(&app).session.vault, PAYROLL).id;
+
+    let before = fx.bytes();
+    runtime::dispatch(&mut app, &mut env, Action::New);
+    typed_dispatched(&mut app, &mut env, &long);
+    runtime::dispatch(&mut app, &mut env, Action::Submit);
+    let error = form_of(&app).error.clone();
+    assert!(
+        error.as_deref().is_some_and(|e| e.contains("500")),
+        "add: {error:?}"
+    );
+    assert!(fx.bytes() == before, "add: the vault file changed");
+    runtime::dispatch(&mut app, &mut env, Action::Back);
+
+    runtime::dispatch(&mut app, &mut env, Action::Edit);
+    runtime::dispatch(&mut app, &mut env, Action::ClearField);
+    typed_dispatched(&mut app, &mut env, &long);
+    runtime::dispatch(&mut app, &mut env, Action::Submit);
+    let still_open = matches!(main_of(&app).overlay, Some(Overlay::Form(_)));
+    let stored = fx
+        .disk_vault()
+        .entries()
+        .find(|(_, _, e)| e.id == id)
+        .map_or(0, |(_, _, e)| e.title.chars().count());
+    assert!(
+        still_open && fx.bytes() == before,
+        "BUG: the edit form saved a {stored}-character title that adding refuses \
+         (an entry title must be 1 to 500 characters; the edit path never checks it)"
+    );
+}
+
+#[test]
+fn dispatched_delete_marks_the_entry_removed_on_disk() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    let mut env = runtime::Env::new(fx.ctx.clone());
+    let me = main_of(&app).session.vault.me().id;
+    runtime::dispatch(&mut app, &mut env, Action::Down);
+    assert_eq!(selected_title(&app), ROUTER);
+    let id = live_entry(&main_of(&app).session.vault, ROUTER).id;
+
+    runtime::dispatch(&mut app, &mut env, Action::Delete);
+    // Nothing is written before the confirmation.
+    let before = fx.bytes();
+    runtime::dispatch(&mut app, &mut env, Action::Confirm(false));
+    assert!(fx.bytes() == before);
+    assert_eq!(hit_titles(&app), [PAYROLL, ROUTER, BANK]);
+
+    runtime::dispatch(&mut app, &mut env, Action::Delete);
+    runtime::dispatch(&mut app, &mut env, Action::Confirm(true));
+    assert!(main_of(&app).overlay.is_none());
+    assert_eq!(hit_titles(&app), [PAYROLL, BANK], "still listed");
+    let (text, error) = status_of(&app);
+    assert!(
+        !error && text.starts_with("Deleted Office router"),
+        "{text}"
+    );
+
+    let v = fx.disk_vault();
+    let e = any_entry(&v, ROUTER);
+    assert_eq!(e.id, id);
+    let removal = e.removed.expect("marked removed on disk");
+    assert_eq!(removal.by, me);
+    assert!(
+        v.entries().all(|(_, _, x)| x.id != id),
+        "still live on disk"
+    );
+    assert_eq!(crate::search::Index::build(&v).len(), 2);
+    let actions: Vec<LogAction> = records_about(&v, id).iter().map(|r| r.action).collect();
+    assert_eq!(actions, [LogAction::Remove]);
+}
+
+#[test]
+fn dispatched_codes_reveal_is_logged_on_disk_before_the_view_opens() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    let mut env = runtime::Env::new(fx.ctx.clone());
+    let id = live_entry(&main_of(&app).session.vault, PAYROLL).id;
+    let tail = fx.tail_records();
+
+    runtime::dispatch(&mut app, &mut env, Action::BackupCodes);
+    codes_overlay(&app);
+    assert_eq!(
+        fx.tail_records(),
+        tail + 1,
+        "one record appended and synced"
+    );
+    let v = fx.disk_vault();
+    let last = &v.log().last().expect("a record").record;
+    assert_eq!(last.action, LogAction::Reveal);
+    assert_eq!(last.field, Some(Field::BackupCodes));
+    assert_eq!(last.entry, Some(id.0));
+    let text = draw(&app, 80, 24);
+    assert!(text.contains(BACKUP_CODES[1]), "{text}");
+
+    // Fail-closed: when the record cannot be written, nothing opens.
+    let mut app = {
+        drop(app);
+        fx.main_app((80, 24))
+    };
+    main_mut(&mut app).session.path = fx.dir.path().join("moved-away.baton");
+    let before = fx.bytes();
+    runtime::dispatch(&mut app, &mut env, Action::BackupCodes);
+    let m = main_of(&app);
+    assert!(m.overlay.is_none(), "the codes were shown without a record");
+    assert!(m.pending.is_none());
+    assert!(m.shift.is_empty());
+    assert!(status_of(&app).1);
+    assert!(fx.bytes() == before);
+    assert_no_secret(
+        "after a failed codes reveal",
+        &draw(&app, 80, 24),
+        app.clock.unix,
+    );
+}
+
+#[test]
+fn dispatched_mark_used_writes_the_code_and_a_code_used_record() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    let mut env = runtime::Env::new(fx.ctx.clone());
+    let me = main_of(&app).session.vault.me().id;
+    let id = live_entry(&main_of(&app).session.vault, PAYROLL).id;
+
+    runtime::dispatch(&mut app, &mut env, Action::BackupCodes);
+    assert_eq!(codes_overlay(&app).1, 1);
+    let x = keymap::map(&app, key('x')).expect("x maps");
+    runtime::dispatch(&mut app, &mut env, x);
+    codes_overlay(&app);
+    assert_eq!(
+        status_of(&app),
+        (strings::code_marked(2, 0).as_str(), false)
+    );
+
+    let v = fx.disk_vault();
+    let e = live_entry(&v, PAYROLL);
+    let used: Vec<Option<i64>> = e.backup_codes.iter().map(|c| c.used_at).collect();
+    assert_eq!(used[0], Some(T0), "the first code's date changed");
+    assert!(used[1].is_some(), "the code is not marked used on disk");
+    assert_eq!(e.backup_codes[1].used_by, Some(me));
+    let records = records_about(&v, id);
+    let code_used: Vec<&crate::audit::Record> = records
+        .iter()
+        .filter(|r| r.action == LogAction::CodeUsed)
+        .collect();
+    assert_eq!(code_used.len(), 1, "{records:?}");
+    assert_eq!(code_used[0].field, Some(Field::BackupCodes));
+    let note = v.record_details(code_used[0]).and_then(|d| d.note);
+    assert_eq!(note.as_deref(), Some("code 2"));
+    // Marking a code used is no edit.
+    assert!(records.iter().all(|r| r.action != LogAction::Edit));
+
+    // Again on the same code: refused, nothing written.
+    let before = fx.bytes();
+    runtime::dispatch(&mut app, &mut env, Action::MarkUsed);
+    assert_eq!(status_of(&app), (strings::CODE_ALREADY_USED, true));
+    assert!(fx.bytes() == before);
+    // The used code is masked now.
+    let text = draw(&app, 80, 24);
+    assert!(!text.contains(BACKUP_CODES[1]), "{text}");
+}
+
+// ---------------------------------------------------------------------------
+// Snapshots of the forms and overlays.
+
+fn snapshot_text(name: &str, size: (u16, u16), text: &str) {
+    insta::assert_snapshot!(format!("{name}_{}x{}", size.0, size.1), text);
+}
+
+/// A log time as the access log view draws it.
+fn log_time(unix: i64) -> String {
+    let t = crate::dates::format_rfc3339(unix).replace('T', " ");
+    t.get(..16).unwrap_or(&t).to_owned()
+}
+
+/// The access log view with the times of records written now (by the
+/// session, at the wall clock) shown as [`NOW`].
+fn fixed_log_times(app: &App, text: &str) -> String {
+    let mut out = text.to_owned();
+    for v in main_of(app).session.vault.log() {
+        if v.record.time != T0 {
+            out = out.replace(&log_time(v.record.time), &log_time(NOW.unix));
+        }
+    }
+    out
+}
+
+#[test]
+fn snapshot_form_new() {
+    let fx = Fixture::new();
+    for size in SIZES {
+        let mut app = fx.main_app(size);
+        at(&mut app, Action::New, NOW);
+        typed(&mut app, "Staging server", NOW);
+        goto(&mut app, "Group");
+        typed(&mut app, "IT/Staging", NOW);
+        goto(&mut app, "Username");
+        typed(&mut app, "deploy", NOW);
+        goto(&mut app, "Password");
+        typed(&mut app, TYPED_PASSWORD, NOW);
+        goto(&mut app, "URL");
+        typed(&mut app, "https://staging.acme.test", NOW);
+        let text = snapshot("form_new", &app, size);
+        assert!(text.contains(strings::NEW_TITLE));
+        assert!(text.contains("Staging server") && text.contains("https://staging.acme.test"));
+        assert!(
+            !text.contains(TYPED_PASSWORD),
+            "the typed password is drawn:\n{text}"
+        );
+        let dots = "•".repeat(TYPED_PASSWORD.chars().count());
+        assert!(text.contains(&dots), "{text}");
+        assert!(
+            !text.contains(strings::UNCHANGED),
+            "a new entry has nothing to keep"
+        );
+    }
+}
+
+#[test]
+fn snapshot_form_new_without_a_title() {
+    let fx = Fixture::new();
+    for size in SIZES {
+        let mut app = fx.main_app(size);
+        at(&mut app, Action::New, NOW);
+        at(&mut app, Action::Submit, NOW);
+        let text = snapshot("form_title_required", &app, size);
+        assert!(text.contains(strings::TITLE_REQUIRED));
+    }
+}
+
+#[test]
+fn snapshot_form_edit() {
+    let fx = Fixture::new();
+    for size in SIZES {
+        let mut app = fx.main_app(size);
+        at(&mut app, Action::Edit, NOW);
+        goto(&mut app, "Tags");
+        let text = snapshot("form_edit", &app, size);
+        assert!(text.contains(strings::EDIT_TITLE));
+        assert!(text.contains("payroll, mfa"), "{text}");
+        assert_eq!(text.matches(strings::UNCHANGED).count(), 3, "{text}");
+    }
+}
+
+#[test]
+fn snapshot_confirm_delete() {
+    let fx = Fixture::new();
+    for size in SIZES {
+        let mut app = fx.main_app(size);
+        at(&mut app, Action::Delete, NOW);
+        let text = snapshot("confirm_delete", &app, size);
+        assert!(text.contains(&format!("Delete \"{PAYROLL}\"?")), "{text}");
+        assert!(text.contains(strings::DELETE_KEYS), "{text}");
+    }
+}
+
+#[test]
+fn snapshot_backup_codes() {
+    let fx = Fixture::new();
+    for size in SIZES {
+        let mut app = fx.main_app(size);
+        let r = main_of(&app).selected_entry().expect("a selection");
+        at(&mut app, Action::BackupCodes, NOW);
+        at(
+            &mut app,
+            Action::Revealed(Reveal {
+                entry: r,
+                how: RevealHow::Codes,
+            }),
+            NOW,
+        );
+        at(&mut app, Action::Tick, later(3_000));
+        let text = draw(&app, size.0, size.1);
+        // A logged reveal of the codes: the unused one is shown, the used
+        // one stays masked, and nothing else secret is drawn.
+        assert!(text.contains(BACKUP_CODES[1]), "{text}");
+        assert!(
+            !text.contains(BACKUP_CODES[0]),
+            "the used code is shown:\n{text}"
+        );
+        let used_row = text
+            .lines()
+            .find(|l| l.contains("used 2026-01-01 by alice"))
+            .unwrap_or_else(|| panic!("no row for the used code:\n{text}"));
+        assert!(used_row.contains(strings::MASK), "{used_row}");
+        for s in secrets(app.clock.unix) {
+            if s != BACKUP_CODES[1] {
+                assert!(!text.contains(&s), "the codes view shows {s:?}:\n{text}");
+            }
+        }
+        assert!(text.contains("hidden in 12 s"), "{text}");
+        snapshot_text("backup_codes", size, &text);
+    }
+}
+
+#[test]
+fn snapshot_access_log() {
+    for size in SIZES {
+        let fx = Fixture::new();
+        let mut app = fx.main_app(size);
+        let mut env = runtime::Env::new(fx.ctx.clone());
+        runtime::dispatch(&mut app, &mut env, Action::Reveal);
+        runtime::dispatch(&mut app, &mut env, Action::BackupCodes);
+        runtime::dispatch(&mut app, &mut env, Action::Back);
+        at(&mut app, Action::Tick, NOW);
+        at(&mut app, Action::AccessLog, NOW);
+        let text = draw(&app, size.0, size.1);
+        assert_no_secret("access log", &text, NOW.unix);
+        let text = fixed_log_times(&app, &text);
+        // init, unlock, four reveals and the codes reveal.
+        assert!(text.contains("Access log · 7 records"), "{text}");
+        assert!(text.contains("backup-codes"), "{text}");
+        assert!(text.contains("2026-01-01 00:00"), "{text}");
+        snapshot_text("access_log", size, &text);
+    }
+}
+
+#[test]
+fn snapshot_generator() {
+    let fx = Fixture::new();
+    for size in SIZES {
+        let mut app = fx.main_app(size);
+        at(&mut app, Action::Generator, NOW);
+        at(
+            &mut app,
+            Action::Generated(Zeroizing::new(FIXED_GENERATED.into())),
+            NOW,
+        );
+        let text = snapshot("generator", &app, size);
+        assert!(text.contains(FIXED_GENERATED), "{text}");
+        assert!(text.contains("24 characters"), "{text}");
+        assert!(text.contains(strings::GENERATOR_KEYS), "{text}");
+    }
 }

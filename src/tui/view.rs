@@ -391,6 +391,7 @@ fn main(app: &App, m: &MainScreen, f: &mut Frame, area: Rect) {
     status_line(app, f, a.status);
     footer(
         match m.focus {
+            _ if m.overlay.is_some() => strings::FOOTER_OVERLAY,
             Focus::Search => strings::FOOTER_SEARCH,
             Focus::Groups => strings::FOOTER_GROUPS,
             Focus::Detail => strings::FOOTER_DETAIL,
@@ -830,7 +831,10 @@ fn codes(
 fn log_view(m: &MainScreen, top: usize, f: &mut Frame, area: Rect) {
     let v = &m.session.vault;
     let order = m.visible_log();
-    let title = format!("Access log · {} records", order.len());
+    let title = match order.len() {
+        1 => "Access log · 1 record".to_owned(),
+        n => format!("Access log · {n} records"),
+    };
     let inner = card(f, area, &title, area.width, area.height);
     let rows = usize::from(inner.height.saturating_sub(2));
     let log = v.log();

@@ -1105,7 +1105,7 @@ pub fn normalize_group(name: &str) -> Result<String, VaultError> {
     Ok(segs.join("/"))
 }
 
-fn validate_title(title: &str) -> Result<(), VaultError> {
+pub fn validate_title(title: &str) -> Result<(), VaultError> {
     if title.trim().is_empty() || title.chars().count() > 500 || title.chars().any(char::is_control)
     {
         return Err(VaultError::Invalid(

@@ -97,6 +97,23 @@ fn bad_field_values_are_refused_before_any_change() {
 }
 
 #[test]
+fn edit_refuses_a_title_that_add_refuses() {
+    let env = Env::new();
+    env.init();
+    env.ok(&["add", "Router"]);
+    let before = env.bytes();
+    let long = "t".repeat(501);
+    for title in [long.as_str(), "tab\there"] {
+        let out = env.run(&["edit", "Router", "--title", title]);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        assert!(stderr(&out).contains("title"), "{}", stderr(&out));
+        let out = env.run(&["add", title]);
+        assert_ne!(code(&out), 0, "add accepts what edit refused");
+    }
+    assert_eq!(env.bytes(), before, "the vault is unchanged");
+}
+
+#[test]
 fn changed_bytes_truncation_and_trailing_bytes_are_exit_4() {
     let env = Env::new();
     env.init();
