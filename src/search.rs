@@ -108,13 +108,15 @@ impl Index {
                 })
                 .collect();
         };
-        let mut hits: Vec<Hit> = self
+        let keys: Vec<u64> = self
             .items
             .par_chunks(CHUNK)
-            .map_init(matcher, |m, chunk| {
+            .enumerate()
+            .map_init(matcher, |m, (ci, chunk)| {
                 chunk
                     .iter()
-                    .filter_map(|i| {
+                    .enumerate()
+                    .filter_map(|(j, i)| {
                         let (title_folded, rest) = i.folded.split_at(i.title_len);
                         let c = Candidate {
                             title: i.title.slice(..),
@@ -122,17 +124,13 @@ impl Index {
                             rest,
                             group: i.entry.group,
                         };
-                        q.score(&c, m).map(|score| Hit {
-                            entry: i.entry,
-                            score,
-                        })
+                        q.score(&c, m).map(|score| rank_key(score, ci * CHUNK + j))
                     })
                     .collect::<Vec<_>>()
             })
             .flatten()
             .collect();
-        sort_hits(&mut hits);
-        hits
+        ranked(keys, |k| self.items[k].entry)
     }
 }
 
@@ -148,14 +146,16 @@ pub fn search_once(vault: &Vault, query: &str) -> Vec<Hit> {
             .map(|&(entry, _)| Hit { entry, score: 0 })
             .collect();
     };
-    let mut hits: Vec<Hit> = entries
+    let keys: Vec<u64> = entries
         .par_chunks(CHUNK)
+        .enumerate()
         .map_init(
             || (matcher(), Vec::new(), Vec::new()),
-            |(m, folded, chars), chunk| {
+            |(m, folded, chars), (ci, chunk)| {
                 chunk
                     .iter()
-                    .filter_map(|&(entry, e)| {
+                    .enumerate()
+                    .filter_map(|(j, &(entry, e))| {
                         folded.clear();
                         let title_len = fold_entry(folded, e);
                         let (title_folded, rest) = folded.split_at(title_len);
@@ -172,21 +172,32 @@ pub fn search_once(vault: &Vault, query: &str) -> Vec<Hit> {
                             rest,
                             group: entry.group,
                         };
-                        q.score(&c, m).map(|score| Hit { entry, score })
+                        q.score(&c, m).map(|score| rank_key(score, ci * CHUNK + j))
                     })
                     .collect::<Vec<_>>()
             },
         )
         .flatten()
         .collect();
-    sort_hits(&mut hits);
-    hits
+    ranked(keys, |k| entries[k].0)
 }
 
-/// Best first; equal scores in vault order (group, then position), which
-/// makes an unstable sort give the same order as a stable one.
-fn sort_hits(hits: &mut [Hit]) {
-    hits.par_sort_unstable_by_key(|h| (std::cmp::Reverse(h.score), h.entry.group, h.entry.index));
+/// A sort key for a hit: higher scores first, then vault order (the
+/// entry's position among those searched). One `u64` sorts fast, and
+/// unstably without changing the order.
+fn rank_key(score: u32, position: usize) -> u64 {
+    (u64::from(u32::MAX - score) << 32) | (position as u64 & 0xffff_ffff)
+}
+
+/// Sorts the keys and turns them back into hits.
+fn ranked(mut keys: Vec<u64>, entry_at: impl Fn(usize) -> EntryRef + Sync) -> Vec<Hit> {
+    keys.par_sort_unstable();
+    keys.par_iter()
+        .map(|&k| Hit {
+            entry: entry_at((k & 0xffff_ffff) as usize),
+            score: u32::MAX - (k >> 32) as u32,
+        })
+        .collect()
 }
 
 /// A matcher configured for entry search. A matcher holds scratch
