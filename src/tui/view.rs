@@ -177,7 +177,7 @@ fn frame_parts(app: &App, hint_text: &str, f: &mut Frame, area: Rect) -> Rect {
 
 fn onboard(app: &App, o: &OnboardScreen, f: &mut Frame, area: Rect) {
     let body = frame_parts(app, strings::ONBOARD_KEYS, f, area);
-    let inner = card(f, body, strings::ONBOARD_TITLE, 70, 16);
+    let inner = card(f, body, strings::ONBOARD_TITLE, 70, 13);
     let mut lines = vec![Line::from(strings::ONBOARD_INTRO), Line::from("")];
     for (i, label) in ONBOARD_LABELS.iter().enumerate() {
         let focused = i == o.cursor && o.busy_since.is_none();
