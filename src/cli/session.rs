@@ -327,6 +327,11 @@ impl Session {
         Ok(())
     }
 
+    /// Whether a save failed and its changes are only in memory.
+    pub fn is_unsaved(&self) -> bool {
+        self.unsaved
+    }
+
     /// Appends one signed record and syncs it to disk. Returns only once
     /// the record is durable.
     pub fn record(&mut self, ctx: &Context, draft: Draft) -> Result<()> {

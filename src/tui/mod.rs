@@ -56,17 +56,10 @@ pub fn start_with_hint(ctx: Context, hint: Option<String>) -> Result<(), CliErro
     let mut term =
         terminal::enter().map_err(|e| CliError::other(format!("cannot use the terminal: {e}")))?;
     let result = runtime::run(&mut term, &mut app, &mut env, &mut runtime::TerminalEvents);
-    // Whatever happened, the clipboard is cleared and the session ends.
+    // Whatever happened, the session ends (recorded) and the clipboard is
+    // cleared.
     if let app::Screen::Main(_) = app.screen {
-        let now = Now {
-            ms: u64::MAX,
-            unix: crate::os::now(),
-        };
-        for effect in update::update(&mut app, Action::Quit, now) {
-            if let Effect::EndSession(s) = effect {
-                drop(s);
-            }
-        }
+        runtime::dispatch(&mut app, &mut env, Action::Quit);
     }
     runtime::clear_clipboard(&mut env);
     terminal::leave();

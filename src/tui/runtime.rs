@@ -189,6 +189,14 @@ fn perform(app: &mut App, env: &mut Env, effect: Effect) -> Option<Action> {
         }
         Effect::EndSession(s) => {
             let mut s = *s;
+            // Changes a failed save left in memory get one more try.
+            if s.is_unsaved() && s.save(&env.ctx).is_err() {
+                app.status = Some(super::app::Status {
+                    text: strings::LOST_ON_LOCK.into(),
+                    error: true,
+                    until_ms: u64::MAX,
+                });
+            }
             // Best effort: a session that cannot record its end still ends.
             let _ = s.record(
                 &env.ctx,
@@ -425,6 +433,11 @@ pub fn open(
     member: Option<&str>,
     passphrase: &crate::secret::Passphrase,
 ) -> Result<Opened, CliError> {
+    let mut ctx = ctx.clone();
+    if member.is_some() {
+        ctx.member = member.map(str::to_owned);
+    }
+    let ctx = &ctx;
     let loaded = session::load(ctx, true, "tui")?;
     let mut s = session::unlock_loaded(ctx, loaded, member, passphrase, false)?;
     s.try_record_unlock(ctx)?;

@@ -85,11 +85,14 @@ pub const KEYS: &[(&str, &str)] = &[
 /// The footer's key hints (they fit 80 columns).
 pub const FOOTER_LIST: &str =
     "/ search  r reveal  c/u/t copy  n new  e edit  b codes  A log  ? help  q quit";
-pub const FOOTER_SEARCH: &str = "type to filter  ⏎ keep  Esc clear  ↑↓ move  ? help";
+pub const FOOTER_SEARCH: &str = "type to filter  ⏎ keep  Esc clear  ↑↓ move";
 pub const FOOTER_GROUPS: &str = "↑↓ choose group  ⏎/Tab entries  ^L lock  ? help  q quit";
 pub const FOOTER_DETAIL: &str =
     "r reveal  c/u/t copy  e edit  d delete  b codes  Esc back  ^L lock  ? help";
 pub const FOOTER_OVERLAY: &str = "Esc close  ^L lock";
+pub const LOST_ON_LOCK: &str =
+    "The last changes could not be saved and were dropped with the session.";
+pub const NOTHING_CONCEALED: &str = "This entry has no concealed value to reveal.";
 pub const WEAK_KDF: &str = "Weak-KDF vault: its passphrases are cheap to guess (tests, demos).";
 
 pub fn what(w: CopyWhat) -> &'static str {

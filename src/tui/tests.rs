@@ -2850,3 +2850,30 @@ fn snapshot_onboarding_and_recovery() {
         assert!(text.contains("ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789"));
     }
 }
+
+#[test]
+fn reveal_of_an_entry_with_nothing_concealed_asks_for_no_record() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    let r = main_of(&app).selected_entry().expect("an entry");
+    {
+        let e = main_mut(&mut app)
+            .session
+            .vault
+            .edit(r, NOW.unix)
+            .expect("editable");
+        e.password = Concealed::of("");
+        e.notes = Concealed::of("");
+        e.totp = None;
+        e.fields.retain(|f| !f.concealed);
+    }
+    assert_eq!(at(&mut app, Action::Reveal, NOW), Vec::<String>::new());
+    let status = app.status.as_ref().expect("a status");
+    assert_eq!(status.text, strings::NOTHING_CONCEALED);
+    assert!(main_of(&app).revealed.is_none() && main_of(&app).pending.is_none());
+    at(&mut app, Action::Lock, NOW);
+    assert!(
+        summary_of(&app).items.is_empty(),
+        "nothing to list as revealed"
+    );
+}

@@ -472,8 +472,15 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
             let Some(r) = m.selected_entry() else {
                 return Vec::new();
             };
+            let e = m.session.vault.entry(r);
+            let concealed = !e.password.is_empty()
+                || !e.notes.is_empty()
+                || e.totp.is_some()
+                || e.fields.iter().any(|f| f.concealed && !f.value.is_empty());
             if m.is_revealed(r) {
                 m.revealed = None;
+            } else if !concealed {
+                status(app, strings::NOTHING_CONCEALED, false, now);
             } else if m.pending.is_none() {
                 m.pending = Some((r, RevealHow::Show));
                 return vec![Effect::Reveal(Reveal {
