@@ -114,6 +114,9 @@ pub enum Command {
     },
     /// The access log: records, verification, checkpoints.
     Log(LogArgs),
+    /// Members: add one, list them.
+    #[command(subcommand)]
+    Member(MemberAction),
     /// A throw-away vault with sample data, opened in the terminal UI and deleted on quit.
     Demo,
     /// The terminal UI (also what `baton` alone starts on a terminal).
@@ -263,6 +266,39 @@ pub struct LogArgs {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum MemberAction {
+    /// Add a member (owners only). Their passphrase comes from
+    /// BATON_NEW_PASSPHRASE or is asked twice.
+    Add {
+        name: String,
+        #[arg(long, value_enum, default_value = "contractor")]
+        role: RoleArg,
+        /// Groups a contractor may read and change, comma-separated.
+        #[arg(long, value_delimiter = ',', value_name = "G1,G2")]
+        groups: Vec<String>,
+        /// The membership ends on this date (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        expires: Option<String>,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Every member: role, groups, expiry, last unlock, reveals.
+    List {
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        who: Who,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RoleArg {
+    Owner,
+    Contractor,
+    Auditor,
+}
+
+#[derive(Subcommand, Debug)]
 pub enum LogAction {
     /// Verify the whole log offline (no passphrase needed): exit 0, or 4
     /// with the first bad record and why.
@@ -294,7 +330,9 @@ impl Command {
             | Command::Codes { who, .. }
             | Command::Rm { who, .. }
             | Command::Passwd { who }
-            | Command::Tui { who } => who,
+            | Command::Tui { who }
+            | Command::Member(MemberAction::Add { who, .. })
+            | Command::Member(MemberAction::List { who, .. }) => who,
             Command::Log(LogArgs {
                 action: Some(LogAction::Checkpoint { who }),
                 ..

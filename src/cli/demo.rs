@@ -1,4 +1,5 @@
-//! `baton demo`: a throw-away vault for a small dental practice, in a new
+//! `baton demo`: a throw-away vault for a small dental practice (the owner
+//! and an IT contractor who holds three of its groups), in a new
 //! private temporary directory, opened straight in the TUI and deleted
 //! afterwards. Its passphrase is shown on the unlock screen; its key
 //! derivation is below the floor (a `--weak-kdf` vault), which the TUI
@@ -21,6 +22,9 @@ use rand::Rng;
 /// The demo vault's passphrase, shown on its unlock screen.
 pub const PASSPHRASE: &str = "demo";
 const OWNER: &str = "dr.smith";
+/// The contractor, who unlocks with the same demo passphrase.
+const CONTRACTOR: &str = "jordan.it";
+const CONTRACTOR_GROUPS: [&str; 3] = ["Office/E-mail", "IT/Network", "IT/Backup"];
 const DOMAIN: &str = "smith-dental.example";
 /// Cheap on purpose: a throw-away vault.
 const KDF: KdfParams = KdfParams {
@@ -60,6 +64,21 @@ fn build_and_open(ctx: &Context, dir: &Path) -> Result<(), CliError> {
         &mut rng,
     )?;
     fill(&mut v, now, &mut rng)?;
+    // The practice's IT contractor: e-mail, network and backups only.
+    let groups: Vec<String> = CONTRACTOR_GROUPS.iter().map(|g| (*g).to_owned()).collect();
+    let id = v.add_member(
+        CONTRACTOR,
+        crate::format::Role::Contractor,
+        &groups,
+        Some(now + 180 * 86_400),
+        &Passphrase::from_slice(PASSPHRASE.as_bytes()),
+        now,
+        &mut rng,
+    )?;
+    v.note(Draft {
+        target: Some(id),
+        ..Draft::new(now, Action::MemberAdd)
+    });
     let bytes = v.seal(now, &mut rng)?;
     drop(v);
     let lock = store::lock(&path, "baton demo", ctx.lock_wait)?;
@@ -77,7 +96,7 @@ fn build_and_open(ctx: &Context, dir: &Path) -> Result<(), CliError> {
     crate::tui::start_with_hint(
         demo_ctx,
         Some(format!(
-            "Demo vault (deleted on quit): passphrase \"{PASSPHRASE}\""
+            "Demo, deleted on quit: passphrase \"{PASSPHRASE}\" (both members)"
         )),
     )
 }

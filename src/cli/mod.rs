@@ -4,6 +4,7 @@
 pub mod args;
 mod demo;
 mod log_cmd;
+mod member;
 pub mod output;
 pub mod run;
 pub mod session;

@@ -61,6 +61,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Log(a) => super::log_cmd::run(&ctx, a),
         Command::Tui { .. } => crate::tui::start(ctx),
         Command::Demo => super::demo::run(&ctx),
+        Command::Member(a) => super::member::run(&ctx, a),
     }
 }
 

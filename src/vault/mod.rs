@@ -748,6 +748,133 @@ impl Vault {
         Ok(self.groups.len() - 1)
     }
 
+    /// Adds a member (owners only) with a passphrase slot, and grants them
+    /// keys by role: an owner every group and the log key (with this
+    /// owner's endorsement, FORMAT.md §6.9); a contractor the groups named;
+    /// an auditor the log key only. The next save signs and binds it all.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_member(
+        &mut self,
+        name: &str,
+        role: Role,
+        groups: &[String],
+        expires_at: Option<i64>,
+        passphrase: &Passphrase,
+        now: i64,
+        rng: &mut impl rand::CryptoRng,
+    ) -> Result<MemberId, VaultError> {
+        if !self.is_owner() {
+            return Err(VaultError::AccessDenied(
+                "only an owner can add members".into(),
+            ));
+        }
+        validate_member_name(name)?;
+        if self.manifest.members.iter().any(|m| m.name == name) {
+            return Err(VaultError::Invalid(format!(
+                "there is already a member named {name:?}"
+            )));
+        }
+        if role != Role::Contractor && !groups.is_empty() {
+            return Err(VaultError::Invalid(
+                "groups are granted to contractors; owners hold every group and auditors none"
+                    .into(),
+            ));
+        }
+        let mut granted: Vec<GroupId> = Vec::new();
+        for g in groups {
+            let norm = normalize_group(g)?;
+            let i = self
+                .group_index(&norm)
+                .ok_or_else(|| VaultError::NotFound(format!("no group named {norm:?}")))?;
+            let id = self.groups[i].id;
+            if !granted.contains(&id) {
+                granted.push(id);
+            }
+        }
+        if role == Role::Owner {
+            granted = self.groups.iter().map(|g| g.id).collect();
+        }
+        let id = self.manifest.next_member_id;
+        let next = id
+            .checked_add(1)
+            .ok_or(VaultError::Limit("member ids are exhausted"))?;
+        let secrets = MemberSecrets::generate(rng);
+        let kdf_params = self.me().kdf;
+        let mut member = Member {
+            id,
+            name: name.to_owned(),
+            role,
+            public: secrets.public(),
+            kdf: kdf_params,
+            added_at: now,
+            added_by: self.me,
+            expires_at,
+            revoked_at: None,
+            must_change_passphrase: false,
+            endorsement: None,
+        };
+        if role == Role::Owner {
+            let msg = crate::format::endorsement_message(&self.vault_id, &member);
+            member.endorsement = Some(crate::format::Endorsement {
+                by: self.me,
+                sig: Sig(self.secrets.sign(labels::ENDORSEMENT, &msg)),
+            });
+        }
+        let slot = make_slot(
+            &self.vault_id,
+            id,
+            SlotKind::Passphrase,
+            kdf_params,
+            passphrase.expose(),
+            &secrets,
+            rng,
+        )?;
+        let x = member.public.x25519;
+        let mut grants = Vec::new();
+        let seal = |group: GroupId, epoch: u32, key: &Key32, rng: &mut _| {
+            let info = grant_info(&self.vault_id, group, epoch, id);
+            keys::seal_group_key(&x, &info, key, rng)
+                .map(|(enc, sealed_key)| Grant {
+                    member: id,
+                    group,
+                    epoch,
+                    enc,
+                    sealed_key,
+                })
+                .ok_or_else(|| VaultError::damaged("a new member's key is not a valid X25519 key"))
+        };
+        for g in &granted {
+            let (epoch, key) = self
+                .group_keys
+                .iter()
+                .find(|(gid, _, _)| gid == g)
+                .map(|(_, e, k)| (*e, k))
+                .ok_or_else(|| {
+                    VaultError::AccessDenied("you do not hold that group's key".into())
+                })?;
+            grants.push(seal(*g, epoch, key, rng)?);
+        }
+        if role != Role::Contractor {
+            let key = self.log_secret.as_ref().ok_or_else(|| {
+                VaultError::AccessDenied("you do not hold the access log's key".into())
+            })?;
+            let epoch = self
+                .manifest
+                .grants
+                .iter()
+                .find(|g| g.member == self.me && g.group == LOG_GROUP)
+                .map_or(1, |g| g.epoch);
+            grants.push(seal(LOG_GROUP, epoch, key, rng)?);
+        }
+        self.manifest.next_member_id = next;
+        self.manifest.members.push(member);
+        self.manifest.grants.extend(grants);
+        self.slots.push(slot);
+        self.dirty_slots.push((id, SlotKind::Passphrase));
+        self.manifest_dirty = true;
+        Ok(id)
+    }
+
     fn check_can_write(&self) -> Result<(), VaultError> {
         if self.me().role == Role::Auditor {
             return Err(VaultError::AccessDenied(

@@ -675,3 +675,142 @@ fn an_older_blob_put_back_is_refused() {
     });
     damaged(&forged, None, "pw", "not what the access log last recorded");
 }
+
+#[test]
+fn an_added_contractor_holds_only_the_granted_groups_keys() {
+    let mut rng = StdRng::seed_from_u64(41);
+    let mut v = new_vault(&mut rng);
+    let mail = Entry::new(
+        EntryId::random(&mut rng),
+        "Webmail".into(),
+        NOW,
+        FOUNDING_OWNER,
+    );
+    v.add("Email", mail, &mut rng).expect("add");
+    let id = v
+        .add_member(
+            "bob",
+            Role::Contractor,
+            &["Email".to_owned()],
+            None,
+            &pass("bob pw"),
+            NOW,
+            &mut rng,
+        )
+        .expect("add bob");
+    let bytes = v.seal(NOW, &mut rng).expect("seal");
+    let bob = open(&bytes, Some("bob"), "bob pw").expect("bob unlocks");
+    assert_eq!(bob.me().id, id);
+    let titles: Vec<&str> = bob.entries().map(|(_, _, e)| e.title.as_str()).collect();
+    assert_eq!(titles, ["Webmail"], "Finance stays closed to bob");
+    assert!(bob.groups().iter().all(|g| g.name == "Email"));
+    assert!(matches!(bob.find("Bank"), Err(VaultError::NotFound(_))));
+    assert!(
+        bob.log_secret().is_none(),
+        "a contractor reads no log details"
+    );
+    // The file holds no grant of Finance to bob at all: not a UI check.
+    let file = read::parse(&bytes).expect("parses");
+    let finance = v.groups()[v.group_index("Finance").expect("Finance")].id;
+    assert!(
+        !file
+            .manifest
+            .grants
+            .iter()
+            .any(|g| g.member == id && g.group == finance)
+    );
+}
+
+#[test]
+fn an_added_owner_is_endorsed_and_an_auditor_gets_only_the_log_key() {
+    let mut rng = StdRng::seed_from_u64(42);
+    let mut v = new_vault(&mut rng);
+    v.add_member(
+        "carol",
+        Role::Owner,
+        &[],
+        None,
+        &pass("carol pw"),
+        NOW,
+        &mut rng,
+    )
+    .expect("add carol");
+    v.add_member(
+        "dan",
+        Role::Auditor,
+        &[],
+        None,
+        &pass("dan pw"),
+        NOW,
+        &mut rng,
+    )
+    .expect("add dan");
+    let bytes = v.seal(NOW, &mut rng).expect("seal");
+    let mut carol = open(&bytes, Some("carol"), "carol pw").expect("carol unlocks");
+    assert_eq!(carol.entry_count(), 1, "an owner holds every group");
+    assert!(carol.log_secret().is_some());
+    // Carol's endorsement lets her sign the manifest: her own change saves
+    // and opens again.
+    carol
+        .add_member(
+            "erin",
+            Role::Contractor,
+            &[],
+            None,
+            &pass("erin pw"),
+            NOW,
+            &mut rng,
+        )
+        .expect("carol adds erin");
+    let bytes = carol.seal(NOW + 1, &mut rng).expect("carol seals");
+    open(&bytes, Some("erin"), "erin pw").expect("erin unlocks");
+    let dan = open(&bytes, Some("dan"), "dan pw").expect("dan unlocks");
+    assert_eq!(dan.entry_count(), 0, "an auditor holds no group key");
+    assert!(dan.log_secret().is_some(), "an auditor reads the log");
+}
+
+#[test]
+fn adding_members_is_for_owners_and_names_are_unique() {
+    let mut rng = StdRng::seed_from_u64(43);
+    let mut v = new_vault(&mut rng);
+    let err = v
+        .add_member(
+            "alice",
+            Role::Contractor,
+            &[],
+            None,
+            &pass("x"),
+            NOW,
+            &mut rng,
+        )
+        .expect_err("a second alice");
+    assert!(matches!(err, VaultError::Invalid(_)), "{err}");
+    let err = v
+        .add_member(
+            "bob",
+            Role::Contractor,
+            &["Nope".into()],
+            None,
+            &pass("x"),
+            NOW,
+            &mut rng,
+        )
+        .expect_err("no such group");
+    assert!(matches!(err, VaultError::NotFound(_)), "{err}");
+    v.add_member(
+        "bob",
+        Role::Contractor,
+        &[],
+        None,
+        &pass("bob pw"),
+        NOW,
+        &mut rng,
+    )
+    .expect("add bob");
+    let bytes = v.seal(NOW, &mut rng).expect("seal");
+    let mut bob = open(&bytes, Some("bob"), "bob pw").expect("bob unlocks");
+    let err = bob
+        .add_member("eve", Role::Owner, &[], None, &pass("x"), NOW, &mut rng)
+        .expect_err("a contractor adds no one");
+    assert!(matches!(err, VaultError::AccessDenied(_)), "{err}");
+}

@@ -494,3 +494,76 @@ fn copy_without_any_clipboard_fails_clearly() {
     assert!(stderr(&out).contains("no clipboard"), "{}", stderr(&out));
     assert!(!String::from_utf8_lossy(&out.stdout).contains("pw-for-copy"));
 }
+
+#[test]
+fn a_contractor_added_with_one_group_reads_only_that_group() {
+    let env = Env::new();
+    env.init();
+    env.ok_stdin(
+        &["add", "Webmail", "--group", "Email", "--password-stdin"],
+        "mail-SECRET-1\n",
+    );
+    env.ok_stdin(
+        &["add", "Bank", "--group", "Finance", "--password-stdin"],
+        "bank-SECRET-2\n",
+    );
+    let added = env
+        .cmd(&[
+            "member",
+            "add",
+            "bob",
+            "--groups",
+            "Email",
+            "--expires",
+            "2099-01-01",
+        ])
+        .env("BATON_NEW_PASSPHRASE", "bob's own passphrase")
+        .output()
+        .expect("run");
+    assert_eq!(code(&added), 0, "{}", stderr(&added));
+    let bob = |args: &[&str]| {
+        env.cmd(args)
+            .env("BATON_MEMBER", "bob")
+            .env("BATON_PASSPHRASE", "bob's own passphrase")
+            .output()
+            .expect("run")
+    };
+    let listed = bob(&["list", "--json"]);
+    assert_eq!(code(&listed), 0, "{}", stderr(&listed));
+    let titles: Vec<String> = json(&String::from_utf8_lossy(&listed.stdout))["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["title"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(titles, ["Webmail"]);
+    let denied = bob(&["get", "Bank"]);
+    assert_ne!(code(&denied), 0);
+    assert!(!String::from_utf8_lossy(&denied.stdout).contains("bank-SECRET-2"));
+    assert!(
+        stderr(&denied).contains("no entry matches"),
+        "{}",
+        stderr(&denied)
+    );
+    let got = bob(&["get", "Webmail"]);
+    assert_eq!(String::from_utf8_lossy(&got.stdout).trim(), "mail-SECRET-1");
+    // The owner's list shows bob's group, expiry and reveal.
+    let members = json(&env.ok(&["member", "list", "--json"]));
+    let bob_row = members["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .find(|m| m["name"] == "bob")
+        .expect("bob listed")
+        .clone();
+    assert_eq!(bob_row["role"], "contractor");
+    assert_eq!(bob_row["groups"], serde_json::json!(["Email"]));
+    assert_eq!(bob_row["expires"], "2099-01-01");
+    assert_eq!(bob_row["reveals"], 1);
+    // Only an owner adds members; a contractor without groups is refused.
+    let refused = bob(&["member", "add", "eve", "--groups", "Email"]);
+    assert_eq!(code(&refused), 6, "{}", stderr(&refused));
+    let out = env.run(&["member", "add", "eve"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert_eq!(code(&env.run(&["log", "verify"])), 0);
+}

@@ -1,0 +1,187 @@
+//! `baton member`: adding members and listing them. A new member gets a
+//! passphrase slot and, by role, the keys they may hold (see
+//! `Vault::add_member`); the change is signed into the manifest and bound
+//! by a `member-add` record in the same save.
+
+use serde::Serialize;
+
+use super::args::{MemberAction, RoleArg};
+use super::output;
+use super::session::{Context, Result, new_passphrase, open};
+use super::{CliError, Exit};
+use crate::audit::{Action, Draft};
+use crate::format::{LOG_GROUP, Role};
+use crate::vault::Vault;
+use crate::{dates, os};
+
+pub(super) fn run(ctx: &Context, a: MemberAction) -> Result<()> {
+    match a {
+        MemberAction::Add {
+            name,
+            role,
+            groups,
+            expires,
+            ..
+        } => add(ctx, &name, role, &groups, expires.as_deref()),
+        MemberAction::List { json, .. } => list(ctx, json),
+    }
+}
+
+fn role_of(r: RoleArg) -> Role {
+    match r {
+        RoleArg::Owner => Role::Owner,
+        RoleArg::Contractor => Role::Contractor,
+        RoleArg::Auditor => Role::Auditor,
+    }
+}
+
+fn role_name(r: Role) -> &'static str {
+    match r {
+        Role::Owner => "owner",
+        Role::Contractor => "contractor",
+        Role::Auditor => "auditor",
+    }
+}
+
+fn add(
+    ctx: &Context,
+    name: &str,
+    role: RoleArg,
+    groups: &[String],
+    expires: Option<&str>,
+) -> Result<()> {
+    let role = role_of(role);
+    let expires_at = expires
+        .map(dates::parse)
+        .transpose()
+        .map_err(|e| CliError::usage(format!("--expires: {e}")))?;
+    if expires_at.is_some_and(|t| t <= os::now()) {
+        return Err(CliError::usage("--expires: that date has passed"));
+    }
+    if role == Role::Contractor && groups.is_empty() {
+        return Err(CliError::usage(
+            "a contractor needs --groups: the groups they may read and change",
+        ));
+    }
+    let mut s = open(ctx, true, "member add")?;
+    if !s.vault.is_owner() {
+        return Err(CliError::new(Exit::Denied, "only an owner can add members"));
+    }
+    let passphrase = new_passphrase(Some("BATON_NEW_PASSPHRASE"), name)?;
+    let now = os::now();
+    let id = s.vault.add_member(
+        name,
+        role,
+        groups,
+        expires_at,
+        &passphrase,
+        now,
+        &mut os::rng(),
+    )?;
+    s.vault.note(Draft {
+        target: Some(id),
+        ..Draft::new(now, Action::MemberAdd)
+    });
+    s.save(ctx)?;
+    let what = match role {
+        Role::Owner => "an owner (every group)".to_owned(),
+        Role::Auditor => "an auditor (the access log, no secrets)".to_owned(),
+        Role::Contractor => format!("a contractor with {}", groups.join(", ")),
+    };
+    println!("Added {} as {what}.", output::clean(name));
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct MemberView {
+    name: String,
+    role: &'static str,
+    /// Group names this viewer can read; others as "group #ID".
+    groups: Vec<String>,
+    expires: Option<String>,
+    revoked: Option<String>,
+    last_unlock: Option<String>,
+    reveals: u64,
+}
+
+fn views(v: &Vault) -> Vec<MemberView> {
+    v.manifest()
+        .members
+        .iter()
+        .map(|m| {
+            let mut groups: Vec<String> = v
+                .manifest()
+                .grants
+                .iter()
+                .filter(|g| g.member == m.id && g.group != LOG_GROUP)
+                .filter(|g| {
+                    v.manifest()
+                        .groups
+                        .iter()
+                        .any(|i| i.id == g.group && i.epoch == g.epoch)
+                })
+                .map(|g| {
+                    v.groups()
+                        .iter()
+                        .find(|o| o.id == g.group)
+                        .map_or_else(|| format!("group #{}", g.group), |o| o.name.clone())
+                })
+                .collect();
+            groups.sort();
+            let mine = v.log().iter().filter(|r| r.record.member == m.id);
+            let last_unlock = mine
+                .clone()
+                .filter(|r| r.record.action == Action::Unlock)
+                .map(|r| r.record.time)
+                .max()
+                .map(dates::format_rfc3339);
+            let reveals = mine
+                .filter(|r| matches!(r.record.action, Action::Reveal | Action::Copy))
+                .count() as u64;
+            MemberView {
+                name: m.name.clone(),
+                role: role_name(m.role),
+                groups,
+                expires: m.expires_at.map(dates::format_date),
+                revoked: m.revoked_at.map(dates::format_rfc3339),
+                last_unlock,
+                reveals,
+            }
+        })
+        .collect()
+}
+
+fn list(ctx: &Context, json: bool) -> Result<()> {
+    let mut s = open(ctx, false, "member list")?;
+    s.record_unlock(ctx);
+    let rows = views(&s.vault);
+    if json {
+        println!("{}", output::json(&serde_json::json!({ "members": rows })));
+        return Ok(());
+    }
+    println!(
+        "{:<20}  {:<10}  {:<10}  {:<20}  {:>7}  GROUPS",
+        "NAME", "ROLE", "EXPIRES", "LAST UNLOCK", "REVEALS"
+    );
+    for r in &rows {
+        let groups = match r.role {
+            "owner" => "(all)".to_owned(),
+            _ if r.groups.is_empty() => "-".to_owned(),
+            _ => r.groups.join(", "),
+        };
+        let state = r
+            .revoked
+            .as_ref()
+            .map_or(String::new(), |t| format!("  (revoked {t})"));
+        println!(
+            "{:<20}  {:<10}  {:<10}  {:<20}  {:>7}  {}{state}",
+            output::clean(&r.name),
+            r.role,
+            r.expires.as_deref().unwrap_or("-"),
+            r.last_unlock.as_deref().unwrap_or("-"),
+            r.reveals,
+            output::clean(&groups)
+        );
+    }
+    Ok(())
+}
