@@ -264,14 +264,7 @@ fn recovery(app: &App, r: &RecoveryScreen, f: &mut Frame, area: Rect) {
 }
 
 fn unlock(app: &App, u: &UnlockScreen, f: &mut Frame, area: Rect) {
-    let [head, body, foot] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    header(app, String::new(), f, head);
-    footer(strings::UNLOCK_HINT, f, foot);
+    let body = frame_parts(app, strings::UNLOCK_HINT, f, area);
     let member_rows = u.members.len().clamp(1, 6) as u16;
     let height = 10 + member_rows;
     let card = centered(body, 60, height);
@@ -694,14 +687,7 @@ fn help(f: &mut Frame, area: Rect) {
 }
 
 fn summary(app: &App, s: &SummaryScreen, f: &mut Frame, area: Rect) {
-    let [head, body, foot] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    header(app, String::new(), f, head);
-    footer(strings::SUMMARY_HINT, f, foot);
+    let body = frame_parts(app, strings::SUMMARY_HINT, f, area);
     let block = pane(strings::SUMMARY_TITLE, true).padding(Padding::horizontal(1));
     let inner = block.inner(body);
     f.render_widget(block, body);
