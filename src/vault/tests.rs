@@ -814,3 +814,36 @@ fn adding_members_is_for_owners_and_names_are_unique() {
         .expect_err("a contractor adds no one");
     assert!(matches!(err, VaultError::AccessDenied(_)), "{err}");
 }
+
+#[test]
+fn a_membership_past_its_expiry_is_refused_at_unlock() {
+    let mut rng = StdRng::seed_from_u64(44);
+    let mut v = new_vault(&mut rng);
+    v.add_member(
+        "bob",
+        Role::Contractor,
+        &["Finance".to_owned()],
+        Some(NOW + 3600),
+        &pass("bob pw"),
+        NOW,
+        &mut rng,
+    )
+    .expect("add bob");
+    let bytes = v.seal(NOW, &mut rng).expect("seal");
+    let at = |now: i64| {
+        unlock(
+            read::parse(&bytes).expect("parses"),
+            Credential::Passphrase {
+                member: Some("bob"),
+                passphrase: &pass("bob pw"),
+            },
+            now,
+            RAM,
+            &LogHead::EMPTY,
+        )
+    };
+    assert!(at(NOW + 3599).is_ok(), "still a member before the date");
+    let err = at(NOW + 3600).expect_err("expired");
+    assert!(matches!(err, VaultError::AccessDenied(_)), "{err}");
+    assert!(err.to_string().contains("expired"), "{err}");
+}
