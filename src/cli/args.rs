@@ -282,6 +282,14 @@ pub enum MemberAction {
         #[command(flatten)]
         who: Who,
     },
+    /// Grant a contractor more groups (owners only).
+    Grant {
+        name: String,
+        #[arg(long, value_delimiter = ',', value_name = "G1,G2", required = true)]
+        groups: Vec<String>,
+        #[command(flatten)]
+        who: Who,
+    },
     /// Every member: role, groups, expiry, last unlock, reveals.
     List {
         #[arg(long)]
@@ -332,6 +340,7 @@ impl Command {
             | Command::Passwd { who }
             | Command::Tui { who }
             | Command::Member(MemberAction::Add { who, .. })
+            | Command::Member(MemberAction::Grant { who, .. })
             | Command::Member(MemberAction::List { who, .. }) => who,
             Command::Log(LogArgs {
                 action: Some(LogAction::Checkpoint { who }),

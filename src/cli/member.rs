@@ -23,6 +23,7 @@ pub(super) fn run(ctx: &Context, a: MemberAction) -> Result<()> {
             expires,
             ..
         } => add(ctx, &name, role, &groups, expires.as_deref()),
+        MemberAction::Grant { name, groups, .. } => grant(ctx, &name, &groups),
         MemberAction::List { json, .. } => list(ctx, json),
     }
 }
@@ -89,6 +90,43 @@ fn add(
         Role::Contractor => format!("a contractor with {}", groups.join(", ")),
     };
     println!("Added {} as {what}.", output::clean(name));
+    Ok(())
+}
+
+fn grant(ctx: &Context, name: &str, groups: &[String]) -> Result<()> {
+    let mut s = open(ctx, true, "member grant")?;
+    if !s.vault.is_owner() {
+        return Err(CliError::new(
+            Exit::Denied,
+            "only an owner can grant groups",
+        ));
+    }
+    let now = os::now();
+    let granted = s.vault.grant(name, groups, &mut os::rng())?;
+    if granted.is_empty() {
+        println!("{} already holds those groups.", output::clean(name));
+        return Ok(());
+    }
+    let target = s
+        .vault
+        .manifest()
+        .members
+        .iter()
+        .find(|m| m.name == name)
+        .map(|m| m.id);
+    for g in &granted {
+        s.vault.note(Draft {
+            target,
+            group: Some(*g),
+            ..Draft::new(now, Action::MemberGrant)
+        });
+    }
+    s.save(ctx)?;
+    println!(
+        "Granted {} group(s) to {}; they take effect at the next unlock.",
+        granted.len(),
+        output::clean(name)
+    );
     Ok(())
 }
 

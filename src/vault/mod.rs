@@ -875,6 +875,79 @@ impl Vault {
         Ok(id)
     }
 
+    /// Grants a contractor more groups (owners only): each group's key,
+    /// sealed to the member's X25519 key. Returns the groups newly granted.
+    pub fn grant(
+        &mut self,
+        name: &str,
+        groups: &[String],
+        rng: &mut impl rand::CryptoRng,
+    ) -> Result<Vec<GroupId>, VaultError> {
+        if !self.is_owner() {
+            return Err(VaultError::AccessDenied(
+                "only an owner can grant groups".into(),
+            ));
+        }
+        let m = self
+            .manifest
+            .members
+            .iter()
+            .find(|m| m.name == name)
+            .ok_or_else(|| VaultError::UnknownMember(name.to_owned()))?;
+        if m.revoked_at.is_some() {
+            return Err(VaultError::Invalid(format!("{name} was revoked")));
+        }
+        if m.role != Role::Contractor {
+            return Err(VaultError::Invalid(format!(
+                "{name} is not a contractor: owners hold every group and auditors none"
+            )));
+        }
+        let (id, x) = (m.id, m.public.x25519);
+        let mut new = Vec::new();
+        for g in groups {
+            let norm = normalize_group(g)?;
+            let i = self
+                .group_index(&norm)
+                .ok_or_else(|| VaultError::NotFound(format!("no group named {norm:?}")))?;
+            let gid = self.groups[i].id;
+            let (epoch, key) = self
+                .group_keys
+                .iter()
+                .find(|(k, _, _)| *k == gid)
+                .map(|(_, e, k)| (*e, k))
+                .ok_or_else(|| {
+                    VaultError::AccessDenied("you do not hold that group's key".into())
+                })?;
+            let held = self
+                .manifest
+                .grants
+                .iter()
+                .any(|g| g.member == id && g.group == gid && g.epoch == epoch);
+            if held || new.iter().any(|(g, _)| *g == gid) {
+                continue;
+            }
+            let info = grant_info(&self.vault_id, gid, epoch, id);
+            let (enc, sealed_key) = keys::seal_group_key(&x, &info, key, rng)
+                .ok_or_else(|| VaultError::damaged("a member's key is not a valid X25519 key"))?;
+            new.push((
+                gid,
+                Grant {
+                    member: id,
+                    group: gid,
+                    epoch,
+                    enc,
+                    sealed_key,
+                },
+            ));
+        }
+        let ids: Vec<GroupId> = new.iter().map(|(g, _)| *g).collect();
+        if !new.is_empty() {
+            self.manifest.grants.extend(new.into_iter().map(|(_, g)| g));
+            self.manifest_dirty = true;
+        }
+        Ok(ids)
+    }
+
     fn check_can_write(&self) -> Result<(), VaultError> {
         if self.me().role == Role::Auditor {
             return Err(VaultError::AccessDenied(

@@ -565,5 +565,17 @@ fn a_contractor_added_with_one_group_reads_only_that_group() {
     assert_eq!(code(&refused), 6, "{}", stderr(&refused));
     let out = env.run(&["member", "add", "eve"]);
     assert_eq!(code(&out), 2, "{}", stderr(&out));
+    // Granting Finance opens it to bob at his next unlock.
+    env.ok(&["member", "grant", "bob", "--groups", "Finance"]);
+    let got = bob(&["get", "Bank"]);
+    assert_eq!(String::from_utf8_lossy(&got.stdout).trim(), "bank-SECRET-2");
+    assert_eq!(
+        code(&env.run(&["member", "grant", "alice", "--groups", "Email"])),
+        1
+    );
+    assert_eq!(
+        code(&bob(&["member", "grant", "bob", "--groups", "Email"])),
+        6
+    );
     assert_eq!(code(&env.run(&["log", "verify"])), 0);
 }
