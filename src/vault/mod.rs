@@ -114,8 +114,20 @@ pub struct Vault {
     me: MemberId,
     secrets: MemberSecrets,
     group_keys: Vec<(GroupId, u32, Key32)>,
-    /// The log key's secret, for owners and auditors.
-    log_secret: Option<Key32>,
+    /// The log key's secrets by epoch, oldest first, for owners and
+    /// auditors; the last is the current one (its public half is
+    /// `Manifest.log_public`), the others open the details of records
+    /// written before a revocation rotated it.
+    log_secrets: Vec<(u32, Key32)>,
+}
+
+/// What [`Vault::revoke`] changed.
+pub struct Revocation {
+    pub member: MemberId,
+    /// The groups whose key was replaced, with their new epoch.
+    pub rekeyed: Vec<(GroupId, u32)>,
+    /// The log key was replaced (the member held it).
+    pub log_rotated: bool,
 }
 
 /// A passphrase as Argon2id receives it: Unicode NFC when it is UTF-8, so
@@ -318,7 +330,7 @@ pub fn create(
         me: FOUNDING_OWNER,
         secrets,
         group_keys: Vec::new(),
-        log_secret: Some(log_secret),
+        log_secrets: vec![(1, log_secret)],
     })
 }
 
@@ -464,7 +476,7 @@ pub fn unlock(
     let me = member.id;
 
     let mut group_keys = Vec::new();
-    let mut log_secret = None;
+    let mut log_secrets: Vec<(u32, Key32)> = Vec::new();
     for grant in manifest
         .grants
         .iter()
@@ -476,12 +488,17 @@ pub fn unlock(
             .map_err(|_| {
                 VaultError::damaged("the log key granted to this member cannot be opened")
             })?;
-        if keys::x25519_public(&key) != manifest.log_public {
-            return Err(VaultError::damaged(
-                "the log key granted to this member is not the vault's",
-            ));
-        }
-        log_secret = Some(key);
+        log_secrets.push((grant.epoch, key));
+    }
+    log_secrets.sort_by_key(|(epoch, _)| *epoch);
+    // The newest log key is the vault's current one; older epochs only
+    // open the details of records written before a revocation.
+    if let Some((_, current)) = log_secrets.last()
+        && keys::x25519_public(current) != manifest.log_public
+    {
+        return Err(VaultError::damaged(
+            "the log key granted to this member is not the vault's",
+        ));
     }
     for grant in manifest
         .grants
@@ -541,7 +558,7 @@ pub fn unlock(
         me,
         secrets,
         group_keys,
-        log_secret,
+        log_secrets,
     })
 }
 
@@ -585,9 +602,9 @@ impl Vault {
         self.me().role == Role::Owner
     }
 
-    /// The log key's secret: owners and auditors hold it.
+    /// The current log key's secret: owners and auditors hold it.
     pub fn log_secret(&self) -> Option<&Key32> {
-        self.log_secret.as_ref()
+        self.log_secrets.last().map(|(_, k)| k)
     }
 
     pub fn weak_kdf(&self) -> bool {
@@ -855,16 +872,14 @@ impl Vault {
             grants.push(seal(*g, epoch, key, rng)?);
         }
         if role != Role::Contractor {
-            let key = self.log_secret.as_ref().ok_or_else(|| {
-                VaultError::AccessDenied("you do not hold the access log's key".into())
-            })?;
-            let epoch = self
-                .manifest
-                .grants
-                .iter()
-                .find(|g| g.member == self.me && g.group == LOG_GROUP)
-                .map_or(1, |g| g.epoch);
-            grants.push(seal(LOG_GROUP, epoch, key, rng)?);
+            if self.log_secrets.is_empty() {
+                return Err(VaultError::AccessDenied(
+                    "you do not hold the access log's key".into(),
+                ));
+            }
+            for (epoch, key) in &self.log_secrets {
+                grants.push(seal(LOG_GROUP, *epoch, key, rng)?);
+            }
         }
         self.manifest.next_member_id = next;
         self.manifest.members.push(member);
@@ -946,6 +961,189 @@ impl Vault {
             self.manifest_dirty = true;
         }
         Ok(ids)
+    }
+
+    /// Revokes member `name` (owners only) and re-keys what they held:
+    /// every group they had a current grant of gets a new random key at
+    /// the next epoch, sealed to each remaining holder's public key (no one
+    /// else's passphrase is needed), and its data is re-encrypted at the
+    /// next save; if they held the log key, it is replaced too, so later
+    /// records' details are sealed to a key they never had. Their slots
+    /// and grants are removed. The caller records a `member-revoke` record
+    /// naming them in the same save (FORMAT.md §8 rule 10).
+    pub fn revoke(
+        &mut self,
+        name: &str,
+        now: i64,
+        rng: &mut impl rand::CryptoRng,
+    ) -> Result<Revocation, VaultError> {
+        if !self.is_owner() {
+            return Err(VaultError::AccessDenied(
+                "only an owner can revoke members".into(),
+            ));
+        }
+        let m = self
+            .manifest
+            .members
+            .iter()
+            .find(|m| m.name == name)
+            .ok_or_else(|| VaultError::UnknownMember(name.to_owned()))?;
+        let id = m.id;
+        if m.revoked_at.is_some() {
+            return Err(VaultError::Invalid(format!("{name} is already revoked")));
+        }
+        if id == self.me {
+            return Err(VaultError::Invalid(
+                "you cannot revoke yourself; another owner can".into(),
+            ));
+        }
+        if id == FOUNDING_OWNER {
+            return Err(VaultError::Invalid(format!(
+                "{name} is the founding owner, who holds the vault's recovery code; \
+                 the founding owner cannot be revoked"
+            )));
+        }
+        let current: Vec<(GroupId, u32)> = self
+            .manifest
+            .groups
+            .iter()
+            .map(|g| (g.id, g.epoch))
+            .collect();
+        let held: Vec<(GroupId, u32)> = current
+            .iter()
+            .copied()
+            .filter(|(g, e)| {
+                self.manifest
+                    .grants
+                    .iter()
+                    .any(|x| x.member == id && x.group == *g && x.epoch == *e)
+            })
+            .collect();
+        let held_log = self
+            .manifest
+            .grants
+            .iter()
+            .any(|x| x.member == id && x.group == LOG_GROUP);
+        // Every key is replaced before anything changes, so a failure
+        // leaves the vault as it was.
+        let mut new_grants = Vec::new();
+        let mut new_keys = Vec::new();
+        for (group, epoch) in &held {
+            let next = epoch
+                .checked_add(1)
+                .ok_or(VaultError::Limit("a group's key epochs are exhausted"))?;
+            if !self.group_keys.iter().any(|(g, _, _)| g == group) {
+                return Err(VaultError::AccessDenied(format!(
+                    "you do not hold the key of group #{group}, which {name} holds"
+                )));
+            }
+            let key = Key32::random(rng);
+            for holder in self.holders(*group, *epoch, id) {
+                new_grants.push(self.make_grant(holder, *group, next, &key, rng)?);
+            }
+            new_keys.push((*group, next, key));
+        }
+        let mut new_log = None;
+        if held_log {
+            let epoch = self.log_secrets.last().map(|(e, _)| *e).ok_or_else(|| {
+                VaultError::AccessDenied("you do not hold the access log's key".into())
+            })?;
+            let next = epoch
+                .checked_add(1)
+                .ok_or(VaultError::Limit("the log key's epochs are exhausted"))?;
+            let key = Key32::random(rng);
+            for holder in self.holders(LOG_GROUP, epoch, id) {
+                new_grants.push(self.make_grant(holder, LOG_GROUP, next, &key, rng)?);
+            }
+            new_log = Some((next, key));
+        }
+
+        let rekeyed: Vec<(GroupId, u32)> = new_keys.iter().map(|(g, e, _)| (*g, *e)).collect();
+        self.manifest.grants.retain(|x| {
+            x.member != id && !held.iter().any(|(g, e)| x.group == *g && x.epoch == *e)
+        });
+        self.manifest.grants.extend(new_grants);
+        for (group, epoch, key) in new_keys {
+            if let Some(info) = self.manifest.groups.iter_mut().find(|g| g.id == group) {
+                info.epoch = epoch;
+            }
+            if let Some(k) = self.group_keys.iter_mut().find(|(g, _, _)| *g == group) {
+                *k = (group, epoch, key);
+            }
+            if let Some(g) = self.groups.iter_mut().find(|g| g.id == group) {
+                g.dirty = true;
+            }
+        }
+        let log_rotated = new_log.is_some();
+        if let Some((epoch, key)) = new_log {
+            self.manifest.log_public = keys::x25519_public(&key);
+            self.log_secrets.push((epoch, key));
+        }
+        self.slots.retain(|s| s.member != id);
+        self.dirty_slots.retain(|(m, _)| *m != id);
+        if let Some(m) = self.manifest.members.iter_mut().find(|m| m.id == id) {
+            m.revoked_at = Some(now);
+        }
+        self.manifest_dirty = true;
+        Ok(Revocation {
+            member: id,
+            rekeyed,
+            log_rotated,
+        })
+    }
+
+    /// The members other than `except`, not revoked, who hold a grant of
+    /// `(group, epoch)`.
+    fn holders(&self, group: GroupId, epoch: u32, except: MemberId) -> Vec<MemberId> {
+        self.manifest
+            .grants
+            .iter()
+            .filter(|g| g.group == group && g.epoch == epoch && g.member != except)
+            .map(|g| g.member)
+            .filter(|id| {
+                self.manifest
+                    .members
+                    .iter()
+                    .any(|m| m.id == *id && m.revoked_at.is_none())
+            })
+            .collect()
+    }
+
+    /// `key` of `(group, epoch)` sealed to `member`'s X25519 key.
+    fn make_grant(
+        &self,
+        member: MemberId,
+        group: GroupId,
+        epoch: u32,
+        key: &Key32,
+        rng: &mut impl rand::CryptoRng,
+    ) -> Result<Grant, VaultError> {
+        let x = self
+            .manifest
+            .members
+            .iter()
+            .find(|m| m.id == member)
+            .map(|m| m.public.x25519)
+            .ok_or_else(|| VaultError::damaged("a grant names a member who is not listed"))?;
+        let info = grant_info(&self.vault_id, group, epoch, member);
+        let (enc, sealed_key) = keys::seal_group_key(&x, &info, key, rng)
+            .ok_or_else(|| VaultError::damaged("a member's key is not a valid X25519 key"))?;
+        Ok(Grant {
+            member,
+            group,
+            epoch,
+            enc,
+            sealed_key,
+        })
+    }
+
+    /// Members whose membership has expired by `now` and is not yet revoked.
+    pub fn expired_members(&self, now: i64) -> Vec<&Member> {
+        self.manifest
+            .members
+            .iter()
+            .filter(|m| m.revoked_at.is_none() && m.expires_at.is_some_and(|t| t <= now))
+            .collect()
     }
 
     fn check_can_write(&self) -> Result<(), VaultError> {
@@ -1091,8 +1289,10 @@ impl Vault {
 
     /// The details of a record, for members who hold the log key.
     pub fn record_details(&self, record: &audit::Record) -> Option<audit::Details> {
-        let key = self.log_secret.as_ref()?;
-        audit::open_details(&self.vault_id, record, key).ok()
+        self.log_secrets
+            .iter()
+            .rev()
+            .find_map(|(_, key)| audit::open_details(&self.vault_id, record, key).ok())
     }
 
     /// A signed checkpoint of the log's current head.

@@ -110,7 +110,7 @@ fn a_vault_round_trips() {
     assert_eq!(w.entry_count(), 1);
     assert_eq!(w.groups()[0].name, "Finance");
     assert!(
-        w.log_secret.is_some(),
+        w.log_secret().is_some(),
         "the founding owner holds the log key"
     );
     assert!(matches!(
@@ -848,4 +848,240 @@ fn a_membership_past_its_expiry_is_refused_at_unlock() {
     };
     assert!(matches!(err, VaultError::AccessDenied(_)), "{err}");
     assert!(err.to_string().contains("expired"), "{err}");
+}
+
+/// Adds `name` as a contractor of `groups` and saves.
+fn with_contractor(v: &mut Vault, name: &str, groups: &[&str], rng: &mut StdRng) -> Vec<u8> {
+    let groups: Vec<String> = groups.iter().map(|g| (*g).to_owned()).collect();
+    v.add_member(
+        name,
+        Role::Contractor,
+        &groups,
+        None,
+        &pass(&format!("{name} pw")),
+        NOW,
+        rng,
+    )
+    .expect("add contractor");
+    v.seal(NOW, rng).expect("seal")
+}
+
+#[test]
+fn a_revoked_contractors_old_keys_open_nothing_saved_after_the_revocation() {
+    let mut rng = StdRng::seed_from_u64(51);
+    let mut v = new_vault(&mut rng);
+    let mail = Entry::new(EntryId::random(&mut rng), "Webmail".into(), NOW, 1);
+    v.add("Email", mail, &mut rng).expect("add");
+    let bytes = with_contractor(&mut v, "bob", &["Email"], &mut rng);
+
+    // Bob keeps everything his unlock gave him: his member keys and the
+    // Email group key.
+    let bob = open(&bytes, Some("bob"), "bob pw").expect("bob unlocks");
+    let bob_secrets = MemberSecrets::from_bytes(&bob.secrets.to_bytes()[..]).expect("copy");
+    let (email, old_epoch, old_key) = {
+        let (g, e, k) = &bob.group_keys[0];
+        (*g, *e, Key32::from_bytes(*k.expose()))
+    };
+    drop(bob);
+
+    let mut v = open(&bytes, None, "pw").expect("owner unlocks");
+    let r = v.revoke("bob", NOW + 10, &mut rng).expect("revoke");
+    assert_eq!(r.rekeyed, [(email, old_epoch + 1)]);
+    assert!(!r.log_rotated, "a contractor never held the log key");
+    v.note(audit::Draft {
+        target: Some(r.member),
+        ..audit::Draft::new(NOW + 10, audit::Action::MemberRevoke)
+    });
+    let after = v.seal(NOW + 10, &mut rng).expect("seal");
+
+    let file = read::parse(&after).expect("parses");
+    // The Email blob is at the new epoch, and bob's old key fails on it.
+    let blob = file
+        .snapshot
+        .groups
+        .iter()
+        .find(|b| b.group == email)
+        .expect("Email blob");
+    assert_eq!(blob.epoch, old_epoch + 1);
+    assert!(
+        open_group(&file.snapshot.vault_id, blob, &old_key).is_err(),
+        "the old Email key decrypts the re-keyed data"
+    );
+    // Bob's member keys open no grant in the new manifest, and bob has
+    // no slot and no grant left.
+    for g in &file.manifest.grants {
+        let info = grant_info(&file.snapshot.vault_id, g.group, g.epoch, g.member);
+        assert!(
+            bob_secrets
+                .open_group_key(&info, &g.enc, &g.sealed_key)
+                .is_err()
+        );
+    }
+    let bob_id = r.member;
+    assert!(!file.manifest.grants.iter().any(|g| g.member == bob_id));
+    assert!(!file.snapshot.slots.iter().any(|s| s.member == bob_id));
+    // His passphrase no longer opens the vault; the owner still reads Email.
+    assert!(matches!(
+        open(&after, Some("bob"), "bob pw"),
+        Err(VaultError::AccessDenied(_))
+    ));
+    let owner = open(&after, None, "pw").expect("the owner unlocks");
+    assert!(owner.find("Webmail").is_ok());
+}
+
+#[test]
+fn revoking_an_auditor_rotates_the_log_key_and_owners_still_read_old_details() {
+    let mut rng = StdRng::seed_from_u64(52);
+    let mut v = new_vault(&mut rng);
+    v.add_member(
+        "dan",
+        Role::Auditor,
+        &[],
+        None,
+        &pass("dan pw"),
+        NOW,
+        &mut rng,
+    )
+    .expect("add dan");
+    let r = v.find("Bank").expect("Bank");
+    let d = v.details_for(r);
+    v.note(audit::Draft {
+        details: Some(d),
+        ..audit::Draft::new(NOW, audit::Action::Edit)
+    });
+    let bytes = v.seal(NOW, &mut rng).expect("seal");
+    let dan = open(&bytes, Some("dan"), "dan pw").expect("dan unlocks");
+    let dan_log = Key32::from_bytes(*dan.log_secret().expect("dan reads the log").expose());
+    drop(dan);
+
+    let mut v = open(&bytes, None, "pw").expect("owner");
+    let rv = v.revoke("dan", NOW + 5, &mut rng).expect("revoke dan");
+    assert!(rv.log_rotated);
+    assert!(rv.rekeyed.is_empty(), "an auditor holds no group");
+    let r = v.find("Bank").expect("Bank");
+    let d = v.details_for(r);
+    v.note(audit::Draft {
+        target: Some(rv.member),
+        details: Some(d),
+        ..audit::Draft::new(NOW + 5, audit::Action::MemberRevoke)
+    });
+    let after = v.seal(NOW + 5, &mut rng).expect("seal");
+
+    let owner = open(&after, None, "pw").expect("owner unlocks");
+    let log = owner.log().to_vec();
+    let last = &log[log.len() - 1].record;
+    assert_eq!(last.action, audit::Action::MemberRevoke);
+    assert!(
+        audit::open_details(owner.vault_id(), last, &dan_log).is_err(),
+        "the revoked auditor's log key opens a record written after the revocation"
+    );
+    assert_eq!(
+        owner.record_details(last).and_then(|d| d.title).as_deref(),
+        Some("Bank")
+    );
+    let earlier = log
+        .iter()
+        .rev()
+        .find(|x| x.record.action == audit::Action::Edit && x.record.details.is_some())
+        .expect("the earlier edit");
+    assert_eq!(
+        owner
+            .record_details(&earlier.record)
+            .and_then(|d| d.title)
+            .as_deref(),
+        Some("Bank"),
+        "owners keep reading details sealed to the old log key"
+    );
+
+    // An auditor added afterwards reads old and new details.
+    let mut v = owner;
+    v.add_member(
+        "erin",
+        Role::Auditor,
+        &[],
+        None,
+        &pass("erin pw"),
+        NOW,
+        &mut rng,
+    )
+    .expect("add erin");
+    let later = v.seal(NOW + 6, &mut rng).expect("seal");
+    let erin = open(&later, Some("erin"), "erin pw").expect("erin unlocks");
+    assert!(erin.record_details(&earlier.record).is_some());
+    assert!(erin.record_details(last).is_some());
+}
+
+#[test]
+fn revocation_is_for_owners_and_spares_the_founder_and_oneself() {
+    let mut rng = StdRng::seed_from_u64(53);
+    let mut v = new_vault(&mut rng);
+    v.add_member(
+        "carol",
+        Role::Owner,
+        &[],
+        None,
+        &pass("carol pw"),
+        NOW,
+        &mut rng,
+    )
+    .expect("add carol");
+    let bytes = with_contractor(&mut v, "bob", &["Finance"], &mut rng);
+    assert!(matches!(
+        v.revoke("alice", NOW, &mut rng),
+        Err(VaultError::Invalid(_))
+    ));
+    assert!(matches!(
+        v.revoke("nobody", NOW, &mut rng),
+        Err(VaultError::UnknownMember(_))
+    ));
+    let mut bob = open(&bytes, Some("bob"), "bob pw").expect("bob");
+    assert!(matches!(
+        bob.revoke("carol", NOW, &mut rng),
+        Err(VaultError::AccessDenied(_))
+    ));
+    let mut carol = open(&bytes, Some("carol"), "carol pw").expect("carol");
+    assert!(matches!(
+        carol.revoke("carol", NOW, &mut rng),
+        Err(VaultError::Invalid(_))
+    ));
+    assert!(matches!(
+        carol.revoke("alice", NOW, &mut rng),
+        Err(VaultError::Invalid(_))
+    ));
+    // Another owner may revoke the contractor; the founder still reads all.
+    carol
+        .revoke("bob", NOW, &mut rng)
+        .expect("carol revokes bob");
+    assert!(matches!(
+        carol.revoke("bob", NOW, &mut rng),
+        Err(VaultError::Invalid(_))
+    ));
+    let after = carol.seal(NOW, &mut rng).expect("seal");
+    let alice = open(&after, None, "pw").expect("alice");
+    assert!(alice.find("Bank").is_ok());
+}
+
+#[test]
+fn expired_members_are_listed_until_revoked() {
+    let mut rng = StdRng::seed_from_u64(54);
+    let mut v = new_vault(&mut rng);
+    v.add_member(
+        "bob",
+        Role::Contractor,
+        &["Finance".to_owned()],
+        Some(NOW + 100),
+        &pass("bob pw"),
+        NOW,
+        &mut rng,
+    )
+    .expect("add");
+    assert!(v.expired_members(NOW).is_empty());
+    let names: Vec<&str> = v
+        .expired_members(NOW + 100)
+        .iter()
+        .map(|m| m.name.as_str())
+        .collect();
+    assert_eq!(names, ["bob"]);
+    v.revoke("bob", NOW + 200, &mut rng).expect("revoke");
+    assert!(v.expired_members(NOW + 200).is_empty());
 }
