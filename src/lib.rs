@@ -28,6 +28,7 @@ pub mod crypto;
 pub mod dates;
 pub mod format;
 pub mod generate;
+pub mod handover;
 pub mod os;
 pub mod search;
 pub mod secret;

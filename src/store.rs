@@ -275,6 +275,19 @@ pub fn backups(path: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// Deletes every backup generation (after a revocation, whose old
+/// generations are encrypted under keys the revoked member held) and
+/// syncs the directory. Returns how many were deleted.
+pub fn purge_backups(path: &Path) -> Result<usize, StoreError> {
+    let mut n = 0;
+    for b in backups(path) {
+        fs::remove_file(&b).map_err(io(format!("cannot delete {}", b.display())))?;
+        n += 1;
+    }
+    sync_dir(&parent_dir(path))?;
+    Ok(n)
+}
+
 /// Warns about a vault file or directory readable by others.
 pub fn permission_warnings(path: &Path) -> Vec<String> {
     let mut out = Vec::new();

@@ -114,7 +114,7 @@ pub enum Command {
     },
     /// The access log: records, verification, checkpoints.
     Log(LogArgs),
-    /// Members: add one, list them.
+    /// Members: add, grant, revoke, sweep expired ones, list.
     #[command(subcommand)]
     Member(MemberAction),
     /// A throw-away vault with sample data, opened in the terminal UI and deleted on quit.
@@ -290,6 +290,18 @@ pub enum MemberAction {
         #[command(flatten)]
         who: Who,
     },
+    /// Revoke a member (owners only): their passphrase stops opening the
+    /// vault, every group they held gets a new key, old backups are deleted.
+    Revoke {
+        name: String,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Revoke, with a re-key, every member whose membership has expired.
+    Sweep {
+        #[command(flatten)]
+        who: Who,
+    },
     /// Every member: role, groups, expiry, last unlock, reveals.
     List {
         #[arg(long)]
@@ -341,7 +353,9 @@ impl Command {
             | Command::Tui { who }
             | Command::Member(MemberAction::Add { who, .. })
             | Command::Member(MemberAction::Grant { who, .. })
-            | Command::Member(MemberAction::List { who, .. }) => who,
+            | Command::Member(MemberAction::List { who, .. })
+            | Command::Member(MemberAction::Revoke { who, .. })
+            | Command::Member(MemberAction::Sweep { who }) => who,
             Command::Log(LogArgs {
                 action: Some(LogAction::Checkpoint { who }),
                 ..

@@ -1,4 +1,4 @@
-//! `baton member`: adding members and listing them. A new member gets a
+//! `baton member`: adding, granting, revoking and listing members. A new member gets a
 //! passphrase slot and, by role, the keys they may hold (see
 //! `Vault::add_member`); the change is signed into the manifest and bound
 //! by a `member-add` record in the same save.
@@ -7,12 +7,12 @@ use serde::Serialize;
 
 use super::args::{MemberAction, RoleArg};
 use super::output;
-use super::session::{Context, Result, new_passphrase, open};
+use super::session::{Context, Result, Session, new_passphrase, open};
 use super::{CliError, Exit};
 use crate::audit::{Action, Draft};
-use crate::format::{LOG_GROUP, Role};
+use crate::format::{LOG_GROUP, MemberId, Role};
 use crate::vault::Vault;
-use crate::{dates, os};
+use crate::{dates, os, store};
 
 pub(super) fn run(ctx: &Context, a: MemberAction) -> Result<()> {
     match a {
@@ -25,7 +25,92 @@ pub(super) fn run(ctx: &Context, a: MemberAction) -> Result<()> {
         } => add(ctx, &name, role, &groups, expires.as_deref()),
         MemberAction::Grant { name, groups, .. } => grant(ctx, &name, &groups),
         MemberAction::List { json, .. } => list(ctx, json),
+        MemberAction::Revoke { name, .. } => {
+            let mut s = open(ctx, true, "member revoke")?;
+            revoke_and_save(ctx, &mut s, &[name])?;
+            Ok(())
+        }
+        MemberAction::Sweep { .. } => sweep(ctx),
     }
+}
+
+/// Revokes `names` in one save: each with a re-key and a signed
+/// `member-revoke` record naming them; then deletes the backup
+/// generations, which the revoked members' keys still open. Prints what
+/// changed. Returns the revoked members' ids.
+pub(super) fn revoke_and_save(
+    ctx: &Context,
+    s: &mut Session,
+    names: &[String],
+) -> Result<Vec<MemberId>> {
+    if !s.vault.is_owner() {
+        return Err(CliError::new(
+            Exit::Denied,
+            "only an owner can revoke members",
+        ));
+    }
+    let now = os::now();
+    let mut done = Vec::new();
+    for name in names {
+        let r = s.vault.revoke(name, now, &mut os::rng())?;
+        s.vault.note(Draft {
+            target: Some(r.member),
+            ..Draft::new(now, Action::MemberRevoke)
+        });
+        done.push((name, r));
+    }
+    s.save(ctx)?;
+    let purged = store::purge_backups(&ctx.vault);
+    for (name, r) in &done {
+        let groups: Vec<String> = r
+            .rekeyed
+            .iter()
+            .map(|(g, _)| {
+                s.vault
+                    .groups()
+                    .iter()
+                    .find(|o| o.id == *g)
+                    .map_or_else(|| format!("group #{g}"), |o| output::clean(&o.name).into_owned())
+            })
+            .collect();
+        let mut what = if groups.is_empty() {
+            "no group to re-key".to_owned()
+        } else {
+            format!("new keys for {}", groups.join(", "))
+        };
+        if r.log_rotated {
+            what.push_str("; a new access-log key");
+        }
+        println!(
+            "Revoked {}: their passphrase no longer opens the vault; {what}.",
+            output::clean(name)
+        );
+    }
+    match purged {
+        Ok(n) => println!(
+            "Deleted {n} backup generation(s) encrypted under the old keys."
+        ),
+        Err(e) => eprintln!(
+            "warning: {e}; delete the vault's .bak files by hand, since the old keys open them"
+        ),
+    }
+    Ok(done.into_iter().map(|(_, r)| r.member).collect())
+}
+
+fn sweep(ctx: &Context) -> Result<()> {
+    let mut s = open(ctx, true, "member sweep")?;
+    let names: Vec<String> = s
+        .vault
+        .expired_members(os::now())
+        .iter()
+        .map(|m| m.name.clone())
+        .collect();
+    if names.is_empty() {
+        println!("No membership has expired.");
+        return Ok(());
+    }
+    revoke_and_save(ctx, &mut s, &names)?;
+    Ok(())
 }
 
 fn role_of(r: RoleArg) -> Role {

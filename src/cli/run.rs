@@ -725,7 +725,7 @@ fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
         Some(g) => s.vault.move_entry(r, g, &mut rng)?,
         None => r,
     };
-    let history_before = s.vault.entry(r).history.len();
+    let password_before = s.vault.entry(r).password.duplicate();
     let password = new_password(&a.fields)?;
     {
         let e = s.vault.edit(r, now)?;
@@ -752,7 +752,7 @@ fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
         }
         apply_fields(e, &a.fields, password, now, me, false)?;
     }
-    let password_changed = s.vault.entry(r).history.len() != history_before;
+    let password_changed = s.vault.entry(r).password != password_before;
     let field = password_changed.then_some(Field::Password);
     s.vault
         .note(entry_draft(&s.vault, r, Action::Edit, field, now));

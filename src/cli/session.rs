@@ -301,6 +301,26 @@ impl Session {
         if self.vault.weak_kdf() {
             w.push("warning: this vault was created with --weak-kdf; its passphrases are cheap to guess. Use it for tests and demos only.".into());
         }
+        if self.vault.is_owner() {
+            let expired = self.vault.expired_members(os::now());
+            if !expired.is_empty() {
+                let names: Vec<String> = expired
+                    .iter()
+                    .map(|m| {
+                        format!(
+                            "{} (expired {})",
+                            crate::cli::output::clean(&m.name),
+                            crate::dates::format_date(m.expires_at.unwrap_or_default())
+                        )
+                    })
+                    .collect();
+                w.push(format!(
+                    "warning: {} membership(s) past their expiry still hold keys: {}. Run `baton member sweep` to revoke them and re-key what they held.",
+                    expired.len(),
+                    names.join(", ")
+                ));
+            }
+        }
         if self.vault.torn_tail() {
             w.push("warning: the vault's last access-log record was cut short by a crash; it was never acknowledged and is dropped".into());
         }

@@ -390,7 +390,7 @@ fn apply_form(
             } else {
                 s.vault.move_entry(r, &group, rng)?
             };
-            let history_before = s.vault.entry(r).history.len();
+            let password_before = s.vault.entry(r).password.duplicate();
             {
                 let e = s.vault.edit(r, now)?;
                 e.title = title.clone();
@@ -405,7 +405,7 @@ fn apply_form(
                     e.rotate_days = None;
                 }
             }
-            let changed = s.vault.entry(r).history.len() != history_before;
+            let changed = s.vault.entry(r).password != password_before;
             s.vault.note(entry_draft(
                 &s.vault,
                 r,

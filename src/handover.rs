@@ -1,0 +1,383 @@
+//! The handover checklist, computed from the verified access log alone.
+//!
+//! When a member leaves, every entry whose secret they saw since that
+//! entry's last rotation must be rotated: the **exposure set**. It is
+//! derived from signed records, not from anything a client claims:
+//!
+//! - an exposure is a record by the member that revealed, copied or
+//!   exported a concealed value of an entry (password, TOTP code or seed,
+//!   backup codes, notes, a concealed field), marked a backup code used,
+//!   or created or edited the entry;
+//! - a rotation is an `edit` record with field `password` by anyone else;
+//!   it clears the entry's earlier exposures.
+//!
+//! A `handover` record naming the member fixes the set: the exposures in
+//! the log before it. After it, an item is **rotated** once an `edit` of
+//! its password is recorded, and **verified** once an owner writes a
+//! `handover-verify` record for it. Pure: no IO, no secrets.
+
+use serde::Serialize;
+
+use crate::audit::{Action, Field, Verified};
+use crate::format::{GroupId, LogHead, MemberId};
+
+/// Where a checklist item stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// Its password has not changed since the member saw it.
+    Pending,
+    /// Its password changed after the handover; an owner has yet to confirm.
+    Rotated,
+    /// An owner confirmed the new credentials work and the old ones do not.
+    Verified,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Pending => "pending",
+            State::Rotated => "rotated",
+            State::Verified => "verified",
+        }
+    }
+}
+
+/// One record that exposed an entry to the member.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exposure {
+    pub seq: u64,
+    pub time: i64,
+    pub action: Action,
+    pub field: Option<Field>,
+}
+
+impl Exposure {
+    /// The exposure touched the entry's second factor: its TOTP seed (a
+    /// code, the seed, an edit or creation) or its backup codes.
+    pub fn touches_mfa(&self) -> bool {
+        matches!(
+            self.field,
+            Some(Field::TotpCode | Field::TotpSeed | Field::BackupCodes | Field::All)
+        ) || matches!(self.action, Action::Add | Action::Edit | Action::CodeUsed)
+    }
+
+    /// What happened, in a few words.
+    pub fn describe(&self) -> String {
+        let what = match self.field {
+            Some(Field::Password) => "the password",
+            Some(Field::Notes) => "the notes",
+            Some(Field::TotpCode) => "a TOTP code",
+            Some(Field::TotpSeed) => "the TOTP seed",
+            Some(Field::BackupCodes) => "the backup codes",
+            Some(Field::Custom) => "a concealed field",
+            Some(Field::All) => "every field",
+            Some(Field::Username | Field::Url) | None => "",
+        };
+        match (self.action, what) {
+            (Action::Add, _) => "created the entry".into(),
+            (Action::Edit, "the password") => "changed the password".into(),
+            (Action::Edit, _) => "edited the entry".into(),
+            (Action::CodeUsed, _) => "used a backup code".into(),
+            (Action::Copy, w) if !w.is_empty() => format!("copied {w}"),
+            (Action::Export, _) => "exported the entry".into(),
+            (_, w) if !w.is_empty() => format!("revealed {w}"),
+            (a, _) => a.as_str().into(),
+        }
+    }
+}
+
+/// An entry to rotate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub entry: [u8; 8],
+    pub group: Option<GroupId>,
+    /// The member's exposures since the entry's last rotation, oldest first.
+    pub exposures: Vec<Exposure>,
+    /// The first password change after the handover: (seq, time).
+    pub rotated: Option<(u64, i64)>,
+    /// The owner's confirmation: (seq, time, owner).
+    pub verified: Option<(u64, i64, MemberId)>,
+}
+
+impl Item {
+    pub fn state(&self) -> State {
+        match (self.rotated, self.verified) {
+            (_, Some(_)) => State::Verified,
+            (Some(_), None) => State::Rotated,
+            (None, None) => State::Pending,
+        }
+    }
+
+    /// When the member last saw it.
+    pub fn last_exposed(&self) -> i64 {
+        self.exposures.last().map_or(0, |e| e.time)
+    }
+
+    /// The member saw or set its second factor.
+    pub fn touches_mfa(&self) -> bool {
+        self.exposures.iter().any(Exposure::touches_mfa)
+    }
+}
+
+/// A handover and its checklist.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Handover {
+    /// The member who left.
+    pub member: MemberId,
+    /// The `handover` record.
+    pub seq: u64,
+    pub time: i64,
+    /// The owner who ran it.
+    pub by: MemberId,
+    /// The log the exposure set was computed from: every record before the
+    /// `handover` record.
+    pub checkpoint: LogHead,
+    pub items: Vec<Item>,
+}
+
+impl Handover {
+    /// Items not yet verified.
+    pub fn open_items(&self) -> impl Iterator<Item = &Item> {
+        self.items
+            .iter()
+            .filter(|i| i.state() != State::Verified)
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.open_items().next().is_none()
+    }
+
+    pub fn item(&self, entry: [u8; 8]) -> Option<&Item> {
+        self.items.iter().find(|i| i.entry == entry)
+    }
+}
+
+/// Whether a record by the member exposed the secret of the entry it names.
+fn is_exposure(action: Action, field: Option<Field>) -> bool {
+    match action {
+        Action::Reveal | Action::Copy | Action::Export => {
+            !matches!(field, Some(Field::Username | Field::Url))
+        }
+        Action::Add | Action::Edit | Action::CodeUsed => true,
+        _ => false,
+    }
+}
+
+fn is_rotation(action: Action, field: Option<Field>) -> bool {
+    action == Action::Edit && field == Some(Field::Password)
+}
+
+/// The entries `member` was exposed to in `log` and that were not rotated
+/// since, in the order of their first exposure.
+pub fn exposure_set(log: &[Verified], member: MemberId) -> Vec<Item> {
+    let mut items: Vec<Item> = Vec::new();
+    for v in log {
+        let r = &v.record;
+        let Some(entry) = r.entry else { continue };
+        if r.member == member {
+            if !is_exposure(r.action, r.field) {
+                continue;
+            }
+            let e = Exposure {
+                seq: r.seq,
+                time: r.time,
+                action: r.action,
+                field: r.field,
+            };
+            match items.iter_mut().find(|i| i.entry == entry) {
+                Some(i) => {
+                    i.exposures.push(e);
+                    i.group = r.group.or(i.group);
+                }
+                None => items.push(Item {
+                    entry,
+                    group: r.group,
+                    exposures: vec![e],
+                    rotated: None,
+                    verified: None,
+                }),
+            }
+        } else if is_rotation(r.action, r.field) {
+            items.retain(|i| i.entry != entry);
+        }
+    }
+    items
+}
+
+/// Every handover in the log, with each checklist's state as of the log's
+/// end, oldest first.
+pub fn handovers(log: &[Verified]) -> Vec<Handover> {
+    let mut out = Vec::new();
+    for (i, v) in log.iter().enumerate() {
+        let r = &v.record;
+        let (Action::Handover, Some(member)) = (r.action, r.target) else {
+            continue;
+        };
+        let mut items = exposure_set(&log[..i], member);
+        for later in &log[i + 1..] {
+            let l = &later.record;
+            let Some(entry) = l.entry else { continue };
+            let Some(item) = items.iter_mut().find(|x| x.entry == entry) else {
+                continue;
+            };
+            if is_rotation(l.action, l.field) && item.rotated.is_none() {
+                item.rotated = Some((l.seq, l.time));
+            } else if l.action == Action::HandoverVerify
+                && l.target == Some(member)
+                && item.verified.is_none()
+            {
+                item.verified = Some((l.seq, l.time, l.member));
+            }
+        }
+        out.push(Handover {
+            member,
+            seq: r.seq,
+            time: r.time,
+            by: r.member,
+            checkpoint: LogHead {
+                count: r.seq,
+                hash: r.prev,
+            },
+            items,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::Record;
+
+    const BOB: MemberId = 2;
+    const OWNER: MemberId = 1;
+
+    fn rec(
+        member: MemberId,
+        action: Action,
+        entry: Option<u8>,
+        field: Option<Field>,
+        target: Option<MemberId>,
+    ) -> Record {
+        Record {
+            seq: 0,
+            prev: [0; 32],
+            time: 0,
+            member,
+            action,
+            entry: entry.map(|e| [e; 8]),
+            group: Some(1),
+            field,
+            details: None,
+            target,
+            bindings: Vec::new(),
+        }
+    }
+
+    fn log(records: Vec<Record>) -> Vec<Verified> {
+        records
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut record)| {
+                record.seq = i as u64;
+                record.time = 1000 + i as i64;
+                record.prev = [i as u8; 32];
+                Verified {
+                    record,
+                    hash: [0; 32],
+                }
+            })
+            .collect()
+    }
+
+    fn entries(items: &[Item]) -> Vec<u8> {
+        items.iter().map(|i| i.entry[0]).collect()
+    }
+
+    #[test]
+    fn the_set_holds_what_the_member_saw_or_set_and_nothing_else() {
+        let l = log(vec![
+            rec(BOB, Action::Unlock, None, None, None),
+            rec(BOB, Action::Reveal, Some(1), Some(Field::Password), None),
+            rec(BOB, Action::Copy, Some(2), Some(Field::Username), None),
+            rec(BOB, Action::Reveal, Some(3), Some(Field::TotpCode), None),
+            rec(BOB, Action::Add, Some(4), None, None),
+            rec(OWNER, Action::Reveal, Some(5), Some(Field::Password), None),
+            rec(BOB, Action::Copy, Some(6), Some(Field::Url), None),
+            rec(BOB, Action::CodeUsed, Some(7), Some(Field::BackupCodes), None),
+            rec(BOB, Action::Remove, Some(8), None, None),
+        ]);
+        let set = exposure_set(&l, BOB);
+        assert_eq!(entries(&set), [1, 3, 4, 7]);
+        assert!(!set[0].touches_mfa(), "a password reveal is not MFA");
+        assert!(set[1].touches_mfa() && set[2].touches_mfa() && set[3].touches_mfa());
+    }
+
+    #[test]
+    fn a_rotation_by_someone_else_clears_earlier_exposures_only() {
+        let l = log(vec![
+            rec(BOB, Action::Reveal, Some(1), Some(Field::Password), None),
+            rec(BOB, Action::Reveal, Some(2), Some(Field::Password), None),
+            rec(OWNER, Action::Edit, Some(1), Some(Field::Password), None),
+            rec(OWNER, Action::Edit, Some(2), None, None),
+            rec(BOB, Action::Edit, Some(3), Some(Field::Password), None),
+        ]);
+        let set = exposure_set(&l, BOB);
+        assert_eq!(
+            entries(&set),
+            [2, 3],
+            "1 was rotated after bob saw it; a title edit does not rotate 2; bob's own change exposes 3"
+        );
+        let l2 = log(vec![
+            rec(BOB, Action::Reveal, Some(1), Some(Field::Password), None),
+            rec(OWNER, Action::Edit, Some(1), Some(Field::Password), None),
+            rec(BOB, Action::Copy, Some(1), Some(Field::Password), None),
+        ]);
+        let set = exposure_set(&l2, BOB);
+        assert_eq!(entries(&set), [1], "seen again after the rotation");
+        assert_eq!(set[0].exposures.len(), 1);
+        assert_eq!(set[0].exposures[0].seq, 2);
+    }
+
+    #[test]
+    fn items_move_from_pending_to_rotated_to_verified() {
+        let l = log(vec![
+            rec(BOB, Action::Reveal, Some(1), Some(Field::Password), None),
+            rec(BOB, Action::Reveal, Some(2), Some(Field::Password), None),
+            rec(OWNER, Action::MemberRevoke, None, None, Some(BOB)),
+            rec(OWNER, Action::Handover, None, None, Some(BOB)),
+            rec(OWNER, Action::Edit, Some(1), Some(Field::Password), None),
+            rec(OWNER, Action::Edit, Some(1), Some(Field::Password), None),
+            rec(OWNER, Action::HandoverVerify, Some(1), None, Some(BOB)),
+            rec(OWNER, Action::HandoverVerify, Some(2), None, Some(3)),
+            rec(OWNER, Action::Reveal, Some(2), Some(Field::Password), None),
+        ]);
+        let hs = handovers(&l);
+        assert_eq!(hs.len(), 1);
+        let h = &hs[0];
+        assert_eq!((h.member, h.seq, h.by), (BOB, 3, OWNER));
+        assert_eq!(h.checkpoint.count, 3, "computed from the records before it");
+        assert_eq!(h.checkpoint.hash, [3; 32]);
+        let states: Vec<State> = h.items.iter().map(Item::state).collect();
+        assert_eq!(states, [State::Verified, State::Pending]);
+        assert_eq!(h.items[0].rotated, Some((4, 1004)), "the first change counts");
+        assert_eq!(
+            h.open_items().map(|i| i.entry[0]).collect::<Vec<_>>(),
+            [2],
+            "a verify record for another member's handover does not count"
+        );
+        assert!(!h.is_complete());
+    }
+
+    #[test]
+    fn records_after_the_handover_do_not_join_its_set() {
+        let l = log(vec![
+            rec(OWNER, Action::Handover, None, None, Some(BOB)),
+            rec(BOB, Action::Reveal, Some(1), Some(Field::Password), None),
+        ]);
+        let hs = handovers(&l);
+        assert!(hs[0].items.is_empty());
+        assert!(hs[0].is_complete());
+    }
+}
