@@ -139,9 +139,7 @@ pub struct Handover {
 impl Handover {
     /// Items not yet verified.
     pub fn open_items(&self) -> impl Iterator<Item = &Item> {
-        self.items
-            .iter()
-            .filter(|i| i.state() != State::Verified)
+        self.items.iter().filter(|i| i.state() != State::Verified)
     }
 
     pub fn is_complete(&self) -> bool {
@@ -305,7 +303,13 @@ mod tests {
             rec(BOB, Action::Add, Some(4), None, None),
             rec(OWNER, Action::Reveal, Some(5), Some(Field::Password), None),
             rec(BOB, Action::Copy, Some(6), Some(Field::Url), None),
-            rec(BOB, Action::CodeUsed, Some(7), Some(Field::BackupCodes), None),
+            rec(
+                BOB,
+                Action::CodeUsed,
+                Some(7),
+                Some(Field::BackupCodes),
+                None,
+            ),
             rec(BOB, Action::Remove, Some(8), None, None),
         ]);
         let set = exposure_set(&l, BOB);
@@ -361,7 +365,11 @@ mod tests {
         assert_eq!(h.checkpoint.hash, [3; 32]);
         let states: Vec<State> = h.items.iter().map(Item::state).collect();
         assert_eq!(states, [State::Verified, State::Pending]);
-        assert_eq!(h.items[0].rotated, Some((4, 1004)), "the first change counts");
+        assert_eq!(
+            h.items[0].rotated,
+            Some((4, 1004)),
+            "the first change counts"
+        );
         assert_eq!(
             h.open_items().map(|i| i.entry[0]).collect::<Vec<_>>(),
             [2],

@@ -85,6 +85,10 @@ pub enum Command {
         entry: String,
         #[arg(long)]
         json: bool,
+        /// Show the TOTP seed as a QR code of its otpauth URI, to enrol it
+        /// in another authenticator (a logged reveal of the seed).
+        #[arg(long, conflicts_with = "json")]
+        qr: bool,
     },
     /// Reveal the unused backup codes (a reveal), or mark one used.
     Codes {
@@ -117,6 +121,9 @@ pub enum Command {
     /// Members: add, grant, revoke, sweep expired ones, list.
     #[command(subcommand)]
     Member(MemberAction),
+    /// Hand over a leaving member: revoke with a re-key, then the rotation
+    /// checklist from the signed access log (owners only).
+    Handover(HandoverArgs),
     /// A throw-away vault with sample data, opened in the terminal UI and deleted on quit.
     Demo,
     /// The terminal UI (also what `baton` alone starts on a terminal).
@@ -311,6 +318,45 @@ pub enum MemberAction {
     },
 }
 
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct HandoverArgs {
+    #[command(subcommand)]
+    pub action: Option<HandoverAction>,
+    /// The member who is leaving.
+    pub name: Option<String>,
+    /// Also write the handover report (Markdown, no secrets) to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    #[command(flatten)]
+    pub who: Who,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum HandoverAction {
+    /// What is left of each handover's checklist.
+    Status {
+        /// Only this member's handover.
+        name: Option<String>,
+        #[arg(long)]
+        json: bool,
+        /// Write the named handover's report (Markdown, no secrets) to FILE.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Confirm that a rotated entry's new credentials work.
+    Verify {
+        entry: String,
+        /// The handover it belongs to, when several list the entry.
+        #[arg(long = "for", value_name = "MEMBER")]
+        member_for: Option<String>,
+        #[command(flatten)]
+        who: Who,
+    },
+}
+
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RoleArg {
     Owner,
@@ -355,7 +401,15 @@ impl Command {
             | Command::Member(MemberAction::Grant { who, .. })
             | Command::Member(MemberAction::List { who, .. })
             | Command::Member(MemberAction::Revoke { who, .. })
-            | Command::Member(MemberAction::Sweep { who }) => who,
+            | Command::Member(MemberAction::Sweep { who })
+            | Command::Handover(HandoverArgs {
+                action: None, who, ..
+            })
+            | Command::Handover(HandoverArgs {
+                action:
+                    Some(HandoverAction::Status { who, .. } | HandoverAction::Verify { who, .. }),
+                ..
+            }) => who,
             Command::Log(LogArgs {
                 action: Some(LogAction::Checkpoint { who }),
                 ..

@@ -66,11 +66,10 @@ pub(super) fn revoke_and_save(
             .rekeyed
             .iter()
             .map(|(g, _)| {
-                s.vault
-                    .groups()
-                    .iter()
-                    .find(|o| o.id == *g)
-                    .map_or_else(|| format!("group #{g}"), |o| output::clean(&o.name).into_owned())
+                s.vault.groups().iter().find(|o| o.id == *g).map_or_else(
+                    || format!("group #{g}"),
+                    |o| output::clean(&o.name).into_owned(),
+                )
             })
             .collect();
         let mut what = if groups.is_empty() {
@@ -87,9 +86,7 @@ pub(super) fn revoke_and_save(
         );
     }
     match purged {
-        Ok(n) => println!(
-            "Deleted {n} backup generation(s) encrypted under the old keys."
-        ),
+        Ok(n) => println!("Deleted {n} backup generation(s) encrypted under the old keys."),
         Err(e) => eprintln!(
             "warning: {e}; delete the vault's .bak files by hand, since the old keys open them"
         ),

@@ -3,6 +3,7 @@
 
 pub mod args;
 mod demo;
+mod handover;
 mod log_cmd;
 mod member;
 pub mod output;

@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use super::CliError;
 use crate::dates;
 use crate::vault::{Entry, Vault};
 
@@ -269,4 +270,22 @@ pub fn detail_text(d: &EntryDetail<'_>) -> String {
         line("Old passwords", &d.password_history.to_string());
     }
     out
+}
+
+/// `text` as a QR code drawn with half-block characters (two rows of
+/// modules per line), dark modules on a light quiet zone, for scanning
+/// from a terminal.
+pub fn qr_code(text: &str) -> super::session::Result<zeroize::Zeroizing<String>> {
+    use qrcode::render::unicode::Dense1x2;
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| CliError::other(format!("cannot draw a QR code: {e}")))?;
+    let drawn = code
+        .render::<Dense1x2>()
+        .dark_color(Dense1x2::Light)
+        .light_color(Dense1x2::Dark)
+        .quiet_zone(true)
+        .build();
+    let mut out = zeroize::Zeroizing::new(drawn);
+    out.push('\n');
+    Ok(out)
 }

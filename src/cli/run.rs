@@ -47,7 +47,15 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Get {
             entry, field, copy, ..
         } => get(&ctx, &entry, &field, copy),
-        Command::Totp { entry, json, .. } => totp_cmd(&ctx, &entry, json),
+        Command::Totp {
+            entry, json, qr, ..
+        } => {
+            if qr {
+                totp_qr(&ctx, &entry)
+            } else {
+                totp_cmd(&ctx, &entry, json)
+            }
+        }
         Command::Codes {
             entry,
             use_code,
@@ -62,6 +70,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Tui { .. } => crate::tui::start(ctx),
         Command::Demo => super::demo::run(&ctx),
         Command::Member(a) => super::member::run(&ctx, a),
+        Command::Handover(a) => super::handover::run(&ctx, a),
     }
 }
 
@@ -639,6 +648,28 @@ fn totp_cmd(ctx: &Context, entry: &str, json: bool) -> Result<()> {
         } else {
             println!("{} ({left} s left)", &*code);
         }
+        Ok(())
+    })
+}
+
+/// The TOTP seed as a QR code, for moving it to the firm's authenticator.
+fn totp_qr(ctx: &Context, entry: &str) -> Result<()> {
+    let mut s = open(ctx, true, "totp --qr")?;
+    let r = s.vault.find(entry)?;
+    if s.vault.entry(r).totp.is_none() {
+        return Err(CliError::other(format!(
+            "{} has no TOTP secret",
+            output::clean(&s.vault.entry(r).title)
+        )));
+    }
+    reveal(&mut s, ctx, r, Revealed::TotpSeed, false, |e| {
+        let t = e.totp.as_ref().expect("checked above");
+        let qr = output::qr_code(&t.to_uri())?;
+        print!("{}", &*qr);
+        println!(
+            "Scan this with the firm's authenticator to enrol {}'s TOTP seed; then keep it out of sight.",
+            output::clean(&e.title)
+        );
         Ok(())
     })
 }

@@ -412,6 +412,8 @@ impl Session {
 pub enum Revealed<'a> {
     Field(&'a str),
     TotpCode,
+    /// The TOTP seed itself, as an otpauth URI or its QR code.
+    TotpSeed,
     BackupCodes,
 }
 
@@ -443,6 +445,7 @@ pub fn reveal<T>(
             _ => (Field::Custom, e.field(f).map(|cf| cf.name.clone())),
         },
         Revealed::TotpCode => (Field::TotpCode, None),
+        Revealed::TotpSeed => (Field::TotpSeed, None),
         Revealed::BackupCodes => (Field::BackupCodes, None),
     };
     let mut details = s.vault.details_for(r);

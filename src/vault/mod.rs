@@ -1281,6 +1281,25 @@ impl Vault {
         &self.verified
     }
 
+    /// Checks every record's signature and place in the chain again (an
+    /// unlock checks signatures only past this machine's high-water mark).
+    pub fn verify_log_fully(&self) -> Result<(), VaultError> {
+        audit::verify(&self.vault_id, &self.manifest, &self.log, 0)
+            .map(|_| ())
+            .map_err(|e| VaultError::Damaged(e.to_string()))
+    }
+
+    /// The entry with this id in a readable group, removed ones included,
+    /// with its group's name.
+    pub fn any_entry(&self, id: [u8; 8]) -> Option<(&Entry, &str)> {
+        self.groups.iter().find_map(|g| {
+            g.entries
+                .iter()
+                .find(|e| e.id.0 == id)
+                .map(|e| (e, g.name.as_str()))
+        })
+    }
+
     /// True when the file ended in a torn log record (a crash during an
     /// append); it was never acknowledged and is dropped at the next write.
     pub fn torn_tail(&self) -> bool {
