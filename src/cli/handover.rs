@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::args::{HandoverAction, HandoverArgs};
-use super::member::revoke_and_save;
+use super::member::{RevokeOutcome, revoke_members};
 use super::output;
 use super::session::{Context, Result, Session, open};
 use super::{CliError, Exit};
@@ -54,6 +54,47 @@ fn owner_session(ctx: &Context, write: bool, what: &str) -> Result<Session> {
 /// the same save, then prints the checklist.
 fn start(ctx: &Context, name: &str, report: Option<&Path>) -> Result<()> {
     let mut s = owner_session(ctx, true, "handover")?;
+    let started = begin(ctx, &mut s, name)?;
+    match &started {
+        Started::Existing(h) => println!(
+            "{} was handed over at {}; here is where the checklist stands.",
+            output::clean(name),
+            h.time
+        ),
+        Started::New(_, Some(o)) => super::member::print_revocation(o),
+        Started::New(_, None) => {}
+    }
+    let view = started.view();
+    print_checklist(view);
+    write_report(report, view)
+}
+
+/// What [`begin`] did.
+pub enum Started {
+    /// A handover of the member was already recorded; nothing changed.
+    Existing(HandoverView),
+    /// A new handover, with the revocation when the member was not revoked.
+    New(HandoverView, Option<RevokeOutcome>),
+}
+
+impl Started {
+    pub fn view(&self) -> &HandoverView {
+        match self {
+            Started::Existing(v) | Started::New(v, _) => v,
+        }
+    }
+}
+
+/// Starts the handover of `name` (owners only): checks every log record's
+/// signature, revokes the member with a re-key unless already revoked,
+/// and writes the `handover` record in the same save. Prints nothing.
+pub(crate) fn begin(ctx: &Context, s: &mut Session, name: &str) -> Result<Started> {
+    if !s.vault.is_owner() {
+        return Err(CliError::new(
+            Exit::Denied,
+            "only an owner can run a handover",
+        ));
+    }
     let m = s
         .vault
         .manifest()
@@ -68,36 +109,28 @@ fn start(ctx: &Context, name: &str, report: Option<&Path>) -> Result<()> {
         })?;
     let (id, revoked) = (m.id, m.revoked_at.is_some());
     s.vault.verify_log_fully()?;
-    if let Some(h) = handover::handovers(s.vault.log())
-        .into_iter()
-        .find(|h| h.member == id)
-    {
-        println!(
-            "{} was handed over on {}; here is where the checklist stands.",
-            output::clean(name),
-            dates::format_rfc3339(h.time)
-        );
-        let view = view(&s.vault, &h);
-        print_checklist(&view);
-        return write_report(report, &view);
+    let find = |v: &Vault| {
+        handover::handovers(v.log())
+            .into_iter()
+            .find(|h| h.member == id)
+            .map(|h| view(v, &h))
+    };
+    if let Some(existing) = find(&s.vault) {
+        return Ok(Started::Existing(existing));
     }
-    let now = os::now();
-    s.vault.note(Draft {
+    let record = Draft {
         target: Some(id),
-        ..Draft::new(now, Action::Handover)
-    });
-    if revoked {
+        ..Draft::new(os::now(), Action::Handover)
+    };
+    let outcome = if revoked {
+        s.vault.note(record);
         s.save(ctx)?;
+        None
     } else {
-        revoke_and_save(ctx, &mut s, &[name.to_owned()])?;
-    }
-    let h = handover::handovers(s.vault.log())
-        .into_iter()
-        .find(|h| h.member == id)
-        .ok_or_else(|| CliError::other("the handover record was not written"))?;
-    let view = view(&s.vault, &h);
-    print_checklist(&view);
-    write_report(report, &view)
+        Some(revoke_members(ctx, s, &[name.to_owned()], vec![record])?)
+    };
+    let h = find(&s.vault).ok_or_else(|| CliError::other("the handover record was not written"))?;
+    Ok(Started::New(h, outcome))
 }
 
 fn status(ctx: &Context, name: Option<&str>, json: bool, report: Option<&Path>) -> Result<()> {
@@ -139,6 +172,47 @@ fn status(ctx: &Context, name: Option<&str>, json: bool, report: Option<&Path>) 
 
 fn verify(ctx: &Context, entry: &str, member_for: Option<&str>) -> Result<()> {
     let mut s = owner_session(ctx, true, "handover verify")?;
+    match confirm(ctx, &mut s, entry, member_for)? {
+        Confirmed::Already(title) => println!("{} is already verified.", output::clean(&title)),
+        Confirmed::Now {
+            title,
+            member,
+            left,
+        } => println!(
+            "Verified {} for the handover of {}; {left} item(s) left.",
+            output::clean(&title),
+            output::clean(&member)
+        ),
+    }
+    Ok(())
+}
+
+/// What [`confirm`] did.
+pub enum Confirmed {
+    Already(String),
+    Now {
+        title: String,
+        member: String,
+        left: usize,
+    },
+}
+
+/// Confirms a rotated checklist item (owners only) with a signed
+/// `handover-verify` record. `entry` is an id, an id prefix or a title;
+/// `member_for` picks the handover when several list the entry. A pending
+/// item is refused unless its entry was removed. Prints nothing.
+pub(crate) fn confirm(
+    ctx: &Context,
+    s: &mut Session,
+    entry: &str,
+    member_for: Option<&str>,
+) -> Result<Confirmed> {
+    if !s.vault.is_owner() {
+        return Err(CliError::new(
+            Exit::Denied,
+            "only an owner can verify handover items",
+        ));
+    }
     let all = handover::handovers(s.vault.log());
     let candidates: Vec<(&Handover, &Item)> = all
         .iter()
@@ -157,10 +231,7 @@ fn verify(ctx: &Context, entry: &str, member_for: Option<&str>) -> Result<()> {
                 "no handover checklist holds an entry matching {entry:?}; see baton handover status"
             )));
         }
-        ([], _) => {
-            println!("{entry} is already verified.");
-            return Ok(());
-        }
+        ([], _) => return Ok(Confirmed::Already(entry.to_owned())),
         (several, _) => {
             let names: Vec<String> = several
                 .iter()
@@ -181,12 +252,12 @@ fn verify(ctx: &Context, entry: &str, member_for: Option<&str>) -> Result<()> {
     let found = s.vault.any_entry(item.entry);
     let title = found.map_or_else(|| EntryId(item.entry).hex(), |(e, _)| e.title.clone());
     let removed = found.is_some_and(|(e, _)| e.removed.is_some());
-    let who = s.vault.member_name(h.member).to_owned();
+    let member = s.vault.member_name(h.member).to_owned();
     if item.state() == State::Pending && !removed {
         return Err(CliError::other(format!(
             "{}'s password has not changed since {} saw it; change it at the service and in Baton first (baton edit {} --generate)",
             output::clean(&title),
-            output::clean(&who),
+            output::clean(&member),
             EntryId(item.entry).hex()
         )));
     }
@@ -201,16 +272,13 @@ fn verify(ctx: &Context, entry: &str, member_for: Option<&str>) -> Result<()> {
         }),
         ..Draft::new(os::now(), Action::HandoverVerify)
     };
-    let (member, left_before) = (h.member, h.open_items().count());
+    let left = h.open_items().count().saturating_sub(1);
     s.record(ctx, draft)?;
-    println!(
-        "Verified {} for the handover of {}; {} item(s) left.",
-        output::clean(&title),
-        output::clean(&who),
-        left_before.saturating_sub(1)
-    );
-    let _ = member;
-    Ok(())
+    Ok(Confirmed::Now {
+        title,
+        member,
+        left,
+    })
 }
 
 /// ENTRY as an id, an id prefix of 4+ hex digits, or a title (any case).

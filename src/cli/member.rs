@@ -10,7 +10,7 @@ use super::output;
 use super::session::{Context, Result, Session, new_passphrase, open};
 use super::{CliError, Exit};
 use crate::audit::{Action, Draft};
-use crate::format::{LOG_GROUP, MemberId, Role};
+use crate::format::{LOG_GROUP, Role};
 use crate::vault::Vault;
 use crate::{dates, os, store};
 
@@ -27,22 +27,38 @@ pub(super) fn run(ctx: &Context, a: MemberAction) -> Result<()> {
         MemberAction::List { json, .. } => list(ctx, json),
         MemberAction::Revoke { name, .. } => {
             let mut s = open(ctx, true, "member revoke")?;
-            revoke_and_save(ctx, &mut s, &[name])?;
+            print_revocation(&revoke_members(ctx, &mut s, &[name], Vec::new())?);
             Ok(())
         }
         MemberAction::Sweep { .. } => sweep(ctx),
     }
 }
 
+/// One member revoked by [`revoke_members`].
+pub struct Revoked {
+    pub name: String,
+    /// The names of the groups that got a new key.
+    pub rekeyed: Vec<String>,
+    pub log_rotated: bool,
+}
+
+/// What [`revoke_members`] did.
+pub struct RevokeOutcome {
+    pub revoked: Vec<Revoked>,
+    /// How many backup generations were deleted, or why they could not be.
+    pub purged: std::result::Result<usize, String>,
+}
+
 /// Revokes `names` in one save: each with a re-key and a signed
-/// `member-revoke` record naming them; then deletes the backup
-/// generations, which the revoked members' keys still open. Prints what
-/// changed. Returns the revoked members' ids.
-pub(super) fn revoke_and_save(
+/// `member-revoke` record naming them, followed by the records `then`;
+/// then deletes the backup generations, which the revoked members' keys
+/// still open. Prints nothing (the terminal UI calls it too).
+pub(crate) fn revoke_members(
     ctx: &Context,
     s: &mut Session,
     names: &[String],
-) -> Result<Vec<MemberId>> {
+    then: Vec<Draft>,
+) -> Result<RevokeOutcome> {
     if !s.vault.is_owner() {
         return Err(CliError::new(
             Exit::Denied,
@@ -50,48 +66,65 @@ pub(super) fn revoke_and_save(
         ));
     }
     let now = os::now();
-    let mut done = Vec::new();
+    let mut revoked = Vec::new();
     for name in names {
         let r = s.vault.revoke(name, now, &mut os::rng())?;
         s.vault.note(Draft {
             target: Some(r.member),
             ..Draft::new(now, Action::MemberRevoke)
         });
-        done.push((name, r));
-    }
-    s.save(ctx)?;
-    let purged = store::purge_backups(&ctx.vault);
-    for (name, r) in &done {
-        let groups: Vec<String> = r
+        let rekeyed = r
             .rekeyed
             .iter()
             .map(|(g, _)| {
-                s.vault.groups().iter().find(|o| o.id == *g).map_or_else(
-                    || format!("group #{g}"),
-                    |o| output::clean(&o.name).into_owned(),
-                )
+                s.vault
+                    .groups()
+                    .iter()
+                    .find(|o| o.id == *g)
+                    .map_or_else(|| format!("group #{g}"), |o| o.name.clone())
             })
             .collect();
-        let mut what = if groups.is_empty() {
+        revoked.push(Revoked {
+            name: name.clone(),
+            rekeyed,
+            log_rotated: r.log_rotated,
+        });
+    }
+    for d in then {
+        s.vault.note(d);
+    }
+    s.save(ctx)?;
+    let purged = store::purge_backups(&ctx.vault).map_err(|e| e.to_string());
+    Ok(RevokeOutcome { revoked, purged })
+}
+
+/// Prints what [`revoke_members`] did.
+pub(super) fn print_revocation(o: &RevokeOutcome) {
+    for r in &o.revoked {
+        let mut what = if r.rekeyed.is_empty() {
             "no group to re-key".to_owned()
         } else {
-            format!("new keys for {}", groups.join(", "))
+            let names: Vec<String> = r
+                .rekeyed
+                .iter()
+                .map(|g| output::clean(g).into_owned())
+                .collect();
+            format!("new keys for {}", names.join(", "))
         };
         if r.log_rotated {
             what.push_str("; a new access-log key");
         }
         println!(
             "Revoked {}: their passphrase no longer opens the vault; {what}.",
-            output::clean(name)
+            output::clean(&r.name)
         );
     }
-    match purged {
+    match &o.purged {
         Ok(n) => println!("Deleted {n} backup generation(s) encrypted under the old keys."),
         Err(e) => eprintln!(
             "warning: {e}; delete the vault's .bak files by hand, since the old keys open them"
         ),
     }
-    Ok(done.into_iter().map(|(_, r)| r.member).collect())
 }
 
 fn sweep(ctx: &Context) -> Result<()> {
@@ -106,7 +139,7 @@ fn sweep(ctx: &Context) -> Result<()> {
         println!("No membership has expired.");
         return Ok(());
     }
-    revoke_and_save(ctx, &mut s, &names)?;
+    print_revocation(&revoke_members(ctx, &mut s, &names, Vec::new())?);
     Ok(())
 }
 

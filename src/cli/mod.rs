@@ -3,9 +3,9 @@
 
 pub mod args;
 mod demo;
-mod handover;
+pub(crate) mod handover;
 mod log_cmd;
-mod member;
+pub(crate) mod member;
 pub mod output;
 pub mod run;
 pub mod session;
