@@ -118,8 +118,26 @@ pub(crate) fn begin(ctx: &Context, s: &mut Session, name: &str) -> Result<Starte
     if let Some(existing) = find(&s.vault) {
         return Ok(Started::Existing(existing));
     }
+    // The groups they held, for the report: after the revocation no grant
+    // names them any more.
+    let mut held: Vec<String> = s
+        .vault
+        .manifest()
+        .grants
+        .iter()
+        .filter(|g| g.member == id)
+        .filter_map(|g| s.vault.groups().iter().find(|o| o.id == g.group))
+        .map(|o| o.name.clone())
+        .collect();
+    held.sort();
+    held.dedup();
     let record = Draft {
         target: Some(id),
+        details: (!held.is_empty()).then(|| Details {
+            title: None,
+            group: None,
+            note: Some(format!("{GROUPS_NOTE}{}", held.join(", "))),
+        }),
         ..Draft::new(os::now(), Action::Handover)
     };
     let outcome = if revoked {
@@ -292,6 +310,9 @@ fn matches_entry(v: &Vault, item: &Item, query: &str) -> bool {
         .is_some_and(|(e, _)| e.title == q || e.title.to_lowercase() == q.to_lowercase())
 }
 
+/// How the `handover` record's sealed note lists the groups the member held.
+const GROUPS_NOTE: &str = "held: ";
+
 /// One checklist item as shown and reported; no secret.
 #[derive(Serialize)]
 pub struct ItemView {
@@ -324,6 +345,9 @@ pub struct HandoverView {
     pub member: String,
     pub role: &'static str,
     pub revoked: Option<String>,
+    /// The groups the member held when the handover began (empty when
+    /// they were revoked before it).
+    pub held: Vec<String>,
     pub by: String,
     pub time: String,
     pub checkpoint: CheckpointView,
@@ -357,6 +381,14 @@ fn view(v: &Vault, h: &Handover) -> HandoverView {
             _ => "contractor",
         },
         revoked: member.and_then(|m| m.revoked_at).map(dates::format_rfc3339),
+        held: v
+            .log()
+            .get(h.seq as usize)
+            .and_then(|r| v.record_details(&r.record))
+            .and_then(|d| d.note)
+            .and_then(|n| n.strip_prefix(GROUPS_NOTE).map(str::to_owned))
+            .map(|n| n.split(", ").map(str::to_owned).collect())
+            .unwrap_or_default(),
         by: v.member_name(h.by).to_owned(),
         time: dates::format_rfc3339(h.time),
         checkpoint: CheckpointView {
@@ -430,6 +462,14 @@ fn print_checklist(h: &HandoverView) {
         h.checkpoint.records,
         &h.checkpoint.head[..16]
     );
+    if !h.held.is_empty() {
+        let held: Vec<String> = h
+            .held
+            .iter()
+            .map(|g| output::clean(g).into_owned())
+            .collect();
+        println!("Groups they held: {}.", held.join(", "));
+    }
     if h.items.is_empty() {
         println!(
             "{} revealed, copied, created or changed no secret since its last rotation: nothing to rotate.",
@@ -487,6 +527,14 @@ pub fn report_markdown(h: &HandoverView, written: i64) -> String {
     let _ = writeln!(o, "- Member: {} ({})", md(&h.member), h.role);
     if let Some(r) = &h.revoked {
         let _ = writeln!(o, "- Revoked: {r}; every group they held was re-keyed");
+    }
+    if !h.held.is_empty() {
+        let held: Vec<String> = h.held.iter().map(|g| md(g)).collect();
+        let _ = writeln!(
+            o,
+            "- Groups held: {} (everything in them was readable to them; the list below is what the access log shows they revealed, created or changed)",
+            held.join(", ")
+        );
     }
     let _ = writeln!(o, "- Handover by: {}, {}", md(&h.by), h.time);
     let _ = writeln!(
