@@ -6,6 +6,7 @@ mod bad_input;
 mod cli;
 mod clipboard;
 mod common;
+mod handover;
 mod log;
 mod props;
 mod store;

@@ -1,0 +1,814 @@
+//! Membership and handover acceptance: a contractor is added with one
+//! group, reveals a password, is handed over; their passphrase stops
+//! opening the vault, the checklist holds exactly what they saw, moves
+//! from pending to rotated to verified, and the report names no secret.
+//! Expiry and `member sweep`, the re-key a revocation writes into the
+//! file, `totp --qr`, and the handover's edge cases.
+//!
+//! Drives the binary named by `BATON_TUI_BIN` (CI sets it to the release
+//! build), else the test build; the library only to read the file.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use baton::format::{LOG_GROUP, read};
+use serde_json::Value;
+
+use crate::common::{Env, PASS, contains, json};
+
+const BOB_PASS: &str = "bob's own passphrase, 41 jars";
+const CAROL_PASS: &str = "carol keeps a different one 77";
+
+/// The binary under test: `BATON_TUI_BIN`, else the test build.
+fn bin() -> PathBuf {
+    let bin = std::env::var_os("BATON_TUI_BIN")
+        .filter(|p| !p.is_empty())
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_baton")), PathBuf::from);
+    assert!(
+        bin.is_file(),
+        "BATON_TUI_BIN names {}, which is not a file",
+        bin.display()
+    );
+    bin
+}
+
+/// One weak-KDF vault owned by alice, in its own temporary directory.
+struct Vault {
+    env: Env,
+}
+
+/// Who runs a command: the owner (alice, the default member) or a member
+/// by name with their passphrase.
+#[derive(Clone, Copy)]
+enum As<'a> {
+    Owner,
+    Member(&'a str, &'a str),
+}
+
+impl Vault {
+    fn new() -> Self {
+        let v = Vault { env: Env::new() };
+        let out = v.run(As::Owner, &["init", "--owner", "alice", "--weak-kdf"]);
+        ok(&out, "init");
+        v
+    }
+
+    /// A command built like `Env::cmd`: a clean environment, HOME in the
+    /// temporary directory, the vault, the passphrase and the lock wait.
+    fn cmd(&self, who: As<'_>, args: &[&str]) -> Command {
+        let mut c = Command::new(bin());
+        c.args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.env.dir.path())
+            .env("BATON_VAULT", &self.env.vault)
+            .env("BATON_PASSPHRASE", PASS)
+            .env("BATON_LOCK_WAIT_MS", "2000")
+            .stdin(Stdio::null());
+        if let As::Member(name, pass) = who {
+            c.env("BATON_MEMBER", name).env("BATON_PASSPHRASE", pass);
+        }
+        c
+    }
+
+    fn run(&self, who: As<'_>, args: &[&str]) -> Output {
+        self.cmd(who, args).output().expect("run baton")
+    }
+
+    /// Runs with `input` on standard input.
+    fn run_stdin(&self, who: As<'_>, args: &[&str], input: &str) -> Output {
+        let mut child = self
+            .cmd(who, args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn baton");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+        child.wait_with_output().expect("wait")
+    }
+
+    /// The owner runs `args`, which must succeed; returns stdout.
+    fn owner(&self, args: &[&str]) -> String {
+        ok(&self.run(As::Owner, args), &args.join(" "))
+    }
+
+    /// Adds an entry with `password` through `--password-stdin`; returns its id.
+    fn add(&self, who: As<'_>, title: &str, group: &str, password: &str, extra: &[&str]) -> String {
+        let mut args = vec!["add", title, "--group", group, "--password-stdin", "--json"];
+        args.extend_from_slice(extra);
+        let out = self.run_stdin(who, &args, &format!("{password}\n"));
+        let added = json(&ok(&out, &format!("add {title}")));
+        assert_eq!(added["title"], title);
+        added["id"].as_str().expect("id").to_owned()
+    }
+
+    /// The owner adds a member with `BATON_NEW_PASSPHRASE`.
+    fn add_member(&self, name: &str, pass: &str, extra: &[&str]) -> Output {
+        let mut args = vec!["member", "add", name];
+        args.extend_from_slice(extra);
+        self.cmd(As::Owner, &args)
+            .env("BATON_NEW_PASSPHRASE", pass)
+            .output()
+            .expect("run baton")
+    }
+
+    fn status(&self) -> Value {
+        json(&self.owner(&["handover", "status", "--json"]))
+    }
+
+    fn log(&self) -> Vec<Value> {
+        json(&self.owner(&["log", "--json"]))["records"]
+            .as_array()
+            .expect("records")
+            .clone()
+    }
+
+    fn file(&self) -> read::VerifiedFile {
+        read::parse(&std::fs::read(&self.env.vault).expect("read vault")).expect("the vault parses")
+    }
+
+    fn dir(&self) -> &Path {
+        self.env.dir.path()
+    }
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().expect("exited normally, not by a signal")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Asserts exit 0; returns stdout.
+fn ok(out: &Output, what: &str) -> String {
+    assert_eq!(
+        code(out),
+        0,
+        "baton {what} failed\nstdout: {}\nstderr: {}",
+        stdout(out),
+        stderr(out)
+    );
+    stdout(out)
+}
+
+/// Asserts the exit code and that stderr says `why`.
+fn fails(out: &Output, exit: i32, why: &str) {
+    assert_eq!(
+        code(out),
+        exit,
+        "expected exit {exit}\nstdout: {}\nstderr: {}",
+        stdout(out),
+        stderr(out)
+    );
+    assert!(
+        stderr(out).contains(why),
+        "stderr should say {why:?}: {}",
+        stderr(out)
+    );
+}
+
+/// The single handover of `member` in `handover status --json`.
+fn handover_of<'a>(status: &'a Value, member: &str) -> &'a Value {
+    let all: Vec<&Value> = status["handovers"]
+        .as_array()
+        .expect("handovers")
+        .iter()
+        .filter(|h| h["member"] == member)
+        .collect();
+    assert_eq!(all.len(), 1, "one handover of {member}: {status:#}");
+    all[0]
+}
+
+fn items(h: &Value) -> &Vec<Value> {
+    h["items"].as_array().expect("items")
+}
+
+fn count(log: &[Value], pred: impl Fn(&Value) -> bool) -> usize {
+    log.iter().filter(|r| pred(r)).count()
+}
+
+fn now_unix() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs() as i64
+}
+
+/// Names of the files in `dir`.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| {
+            e.expect("dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_contractor_is_handed_over_and_the_checklist_runs_from_pending_to_verified() {
+    const MAIL_OLD: &str = "mail-OLD-pw-Zk41q";
+    const RELAY: &str = "relay-UNSEEN-pw-Hm57";
+    const BANK: &str = "bank-FINANCE-pw-Rt93x";
+    const SEED: &str = "KRUGS4ZANFZSAYLOEBXXIZLOEBWWC4TL";
+    let v = Vault::new();
+    let webmail = v.add(As::Owner, "Webmail", "Email", MAIL_OLD, &["--totp", SEED]);
+    let relay = v.add(As::Owner, "Mail Relay", "Email", RELAY, &[]);
+    let bank = v.add(As::Owner, "Bank", "Finance", BANK, &[]);
+    ok(
+        &v.add_member("bob", BOB_PASS, &["--groups", "Email"]),
+        "member add bob",
+    );
+    let bob = As::Member("bob", BOB_PASS);
+
+    // Bob reveals one Email password.
+    let got = v.run(bob, &["get", "Webmail"]);
+    assert_eq!(ok(&got, "get Webmail as bob").trim(), MAIL_OLD);
+
+    // Finance is not his: `list --group Finance` is refused as a group he
+    // cannot read, and `get` finds no such entry, by title or by id.
+    let listed = v.run(bob, &["list", "--group", "Finance"]);
+    fails(
+        &listed,
+        1,
+        "no group \"Finance\" among the groups you can read",
+    );
+    assert!(!stdout(&listed).contains("Bank"), "{}", stdout(&listed));
+    let all = json(&ok(&v.run(bob, &["list", "--json"]), "list as bob"));
+    let titles: Vec<&str> = all["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["title"].as_str().expect("title"))
+        .collect();
+    assert_eq!(titles, ["Mail Relay", "Webmail"]);
+    for query in ["Bank", bank.as_str()] {
+        let denied = v.run(bob, &["get", query]);
+        fails(&denied, 1, "no entry matches");
+        assert!(!contains(&denied.stdout, BANK.as_bytes()));
+        assert!(!contains(&denied.stderr, BANK.as_bytes()));
+    }
+
+    // The owner hands bob over and writes the report.
+    let report = v.dir().join("handover-bob.md");
+    let out = v.run(
+        As::Owner,
+        &["handover", "bob", "--report", report.to_str().unwrap()],
+    );
+    let text = ok(&out, "handover bob --report");
+    assert!(text.contains("Revoked bob"), "{text}");
+    assert!(text.contains("new keys for Email"), "{text}");
+    assert!(text.contains("1 of 1 item(s) left"), "{text}");
+
+    // Bob's passphrase no longer opens the vault.
+    let after = v.run(bob, &["list"]);
+    fails(&after, 6, "bob's membership was revoked");
+    assert_eq!(code(&v.run(bob, &["get", "Webmail"])), 6);
+
+    // The checklist: exactly the entry bob revealed, pending.
+    let status = v.status();
+    let h = handover_of(&status, "bob");
+    assert_eq!(h["role"], "contractor");
+    assert_eq!(h["by"], "alice");
+    assert!(h["revoked"].is_string(), "{h:#}");
+    assert_eq!(h["left"], 1);
+    let list = items(h);
+    assert_eq!(list.len(), 1, "only the revealed entry: {h:#}");
+    assert_eq!(list[0]["entry_id"], webmail.as_str());
+    assert_ne!(list[0]["entry_id"], relay.as_str());
+    assert_eq!(list[0]["title"], "Webmail");
+    assert_eq!(list[0]["group"], "Email");
+    assert_eq!(list[0]["state"], "pending");
+    assert_eq!(list[0]["how"], serde_json::json!(["revealed the password"]));
+    assert_eq!(list[0]["mfa"], serde_json::json!([]));
+    assert!(list[0]["rotated"].is_null() && list[0]["verified"].is_null());
+    // The checkpoint is the log just before the handover record.
+    let log = v.log();
+    let handover_records: Vec<&Value> = log.iter().filter(|r| r["action"] == "handover").collect();
+    assert_eq!(handover_records.len(), 1);
+    assert_eq!(h["checkpoint"]["records"], handover_records[0]["seq"]);
+    let head = h["checkpoint"]["head"].as_str().expect("head").to_owned();
+    assert_eq!(head.len(), 64, "a SHA-256 in hex: {head}");
+
+    // A pending item cannot be verified.
+    let early = v.run(As::Owner, &["handover", "verify", "Webmail"]);
+    fails(&early, 1, "has not changed since bob saw it");
+    assert_eq!(
+        items(handover_of(&v.status(), "bob"))[0]["state"],
+        "pending"
+    );
+
+    // The owner rotates it: rotated.
+    v.owner(&["edit", "Webmail", "--generate"]);
+    let h = v.status();
+    let h = handover_of(&h, "bob");
+    assert_eq!(items(h)[0]["state"], "rotated");
+    assert!(items(h)[0]["rotated"].is_string());
+    assert_eq!(h["left"], 1, "rotated is still open until verified");
+
+    // Verified by id; nothing left.
+    let done = v.owner(&["handover", "verify", &webmail]);
+    assert!(
+        done.contains("Verified Webmail for the handover of bob; 0 item(s) left"),
+        "{done}"
+    );
+    let h = v.status();
+    let h = handover_of(&h, "bob");
+    assert_eq!(items(h)[0]["state"], "verified");
+    assert!(items(h)[0]["verified"].is_string());
+    assert_eq!(h["left"], 0);
+
+    let mail_new = v.owner(&["get", "Webmail"]).trim().to_owned();
+    assert!(!mail_new.is_empty());
+    assert_ne!(mail_new, MAIL_OLD, "edit --generate changed the password");
+
+    // The report: private, names bob, the checkpoint head and the entry;
+    // no password, old or new, and no TOTP seed. The report of the final
+    // state too.
+    let final_report = v.dir().join("handover-bob-final.md");
+    let out = v.owner(&[
+        "handover",
+        "status",
+        "bob",
+        "--report",
+        final_report.to_str().unwrap(),
+    ]);
+    assert!(out.contains("Wrote the report"), "{out}");
+    for (path, state) in [(&report, "pending"), (&final_report, "verified")] {
+        let mode = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{} is private", path.display());
+        let bytes = std::fs::read(path).unwrap();
+        let text = String::from_utf8(bytes.clone()).expect("UTF-8 report");
+        assert!(text.contains("# Handover report: bob"), "{text}");
+        assert!(text.contains(&head), "names the checkpoint head: {text}");
+        assert!(text.contains("| Webmail | Email |"), "{text}");
+        assert!(text.contains(&webmail), "{text}");
+        assert!(text.contains(&format!("| {state} |")), "{text}");
+        assert!(
+            !text.contains("Mail Relay") && !text.contains("Bank"),
+            "{text}"
+        );
+        for secret in [
+            MAIL_OLD,
+            mail_new.as_str(),
+            RELAY,
+            BANK,
+            SEED,
+            BOB_PASS,
+            PASS,
+        ] {
+            assert!(
+                !contains(&bytes, secret.as_bytes()),
+                "{secret:?} is in the report {}",
+                path.display()
+            );
+        }
+    }
+    let vault = std::fs::read(&v.env.vault).unwrap();
+    for secret in [MAIL_OLD, mail_new.as_str(), SEED] {
+        assert!(!contains(&vault, secret.as_bytes()));
+    }
+    assert_eq!(
+        count(&v.log(), |r| r["action"] == "handover-verify"),
+        1,
+        "one verification record"
+    );
+    ok(&v.run(As::Owner, &["log", "verify"]), "log verify");
+}
+
+#[test]
+fn an_expired_membership_stops_unlocking_and_a_sweep_revokes_it() {
+    let v = Vault::new();
+    v.add(As::Owner, "Webmail", "Email", "mail-pw-for-carol", &[]);
+    // `--expires` takes RFC 3339 with a time of day (dates::parse): a
+    // membership that ends a few seconds from now.
+    let expires_at = now_unix() + 4;
+    let expires = baton::dates::format_rfc3339(expires_at);
+    assert!(expires.ends_with('Z') && expires.contains('T'), "{expires}");
+    ok(
+        &v.add_member(
+            "carol",
+            CAROL_PASS,
+            &["--groups", "Email", "--expires", &expires],
+        ),
+        "member add carol --expires",
+    );
+    let carol = As::Member("carol", CAROL_PASS);
+    let before = v.run(carol, &["list"]);
+    if now_unix() < expires_at {
+        ok(&before, "list as carol before her expiry");
+    }
+    let members = json(&v.owner(&["member", "list", "--json"]));
+    let row = members["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "carol")
+        .expect("carol listed")
+        .clone();
+    assert_eq!(row["expires"], baton::dates::format_date(expires_at));
+    assert!(row["revoked"].is_null());
+
+    // Past the expiry (second resolution: one more second for safety).
+    let wait = expires_at + 1 - now_unix();
+    if wait > 0 {
+        std::thread::sleep(Duration::from_secs(wait as u64));
+    }
+    let expired = v.run(carol, &["list"]);
+    fails(&expired, 6, "carol's membership expired");
+    assert_eq!(code(&v.run(carol, &["get", "Webmail"])), 6);
+
+    // The owner is warned at the next unlock, by name, with the way out.
+    let owner = v.run(As::Owner, &["list"]);
+    ok(&owner, "list as the owner");
+    let warned = stderr(&owner);
+    let line = warned
+        .lines()
+        .find(|l| l.contains("past their expiry"))
+        .unwrap_or_else(|| panic!("no expiry warning: {warned}"));
+    assert!(line.starts_with("warning:"), "{line}");
+    assert!(line.contains("carol"), "{line}");
+    assert!(line.contains("baton member sweep"), "{line}");
+
+    // The sweep revokes her with a re-key; a second sweep finds none.
+    let swept = v.owner(&["member", "sweep"]);
+    assert!(swept.contains("Revoked carol"), "{swept}");
+    assert!(swept.contains("new keys for Email"), "{swept}");
+    let members = json(&v.owner(&["member", "list", "--json"]));
+    let row = members["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "carol")
+        .expect("carol listed")
+        .clone();
+    assert!(row["revoked"].is_string(), "{row:#}");
+    assert_eq!(row["groups"], serde_json::json!([]));
+    let again = v.run(As::Owner, &["member", "sweep"]);
+    assert_eq!(stdout(&again).trim(), "No membership has expired.");
+    assert!(
+        !stderr(&again).contains("past their expiry"),
+        "no warning once revoked: {}",
+        stderr(&again)
+    );
+    let log = v.log();
+    assert_eq!(count(&log, |r| r["action"] == "member-revoke"), 1);
+    fails(
+        &v.run(carol, &["list"]),
+        6,
+        "carol's membership was revoked",
+    );
+    ok(&v.run(As::Owner, &["log", "verify"]), "log verify");
+}
+
+#[test]
+fn a_revocation_rekeys_the_file_and_drops_the_backups() {
+    const MAIL: &str = "mail-pw-before-rekey-8Jq";
+    let v = Vault::new();
+    let webmail = v.add(As::Owner, "Webmail", "Email", MAIL, &[]);
+    v.add(As::Owner, "Bank", "Finance", "bank-pw-Xy12", &[]);
+    ok(
+        &v.add_member("bob", BOB_PASS, &["--groups", "Email"]),
+        "member add bob",
+    );
+    let bob = As::Member("bob", BOB_PASS);
+    ok(&v.run(bob, &["get", "Webmail"]), "get as bob");
+
+    let backups = |v: &Vault| -> Vec<String> {
+        names_in(v.dir())
+            .into_iter()
+            .filter(|n| n.contains(".bak"))
+            .collect()
+    };
+    assert!(
+        !backups(&v).is_empty(),
+        "the saves so far left backups: {:?}",
+        names_in(v.dir())
+    );
+
+    let file = v.file();
+    let bob_id = file
+        .manifest
+        .members
+        .iter()
+        .find(|m| m.name == "bob")
+        .expect("bob in the manifest")
+        .id;
+    let bob_groups: Vec<_> = file
+        .manifest
+        .grants
+        .iter()
+        .filter(|g| g.member == bob_id && g.group != LOG_GROUP)
+        .map(|g| g.group)
+        .collect();
+    assert_eq!(bob_groups.len(), 1, "bob holds Email only");
+    let email = bob_groups[0];
+    let epochs: BTreeMap<_, _> = file
+        .manifest
+        .groups
+        .iter()
+        .map(|g| (g.id, g.epoch))
+        .collect();
+    assert_eq!(epochs.len(), 2, "Email and Finance");
+    assert!(file.snapshot.slots.iter().any(|s| s.member == bob_id));
+
+    let out = v.owner(&["member", "revoke", "bob"]);
+    assert!(out.contains("Revoked bob"), "{out}");
+    assert!(out.contains("new keys for Email"), "{out}");
+    assert!(!out.contains("Finance"), "{out}");
+    assert!(out.contains("backup generation(s)"), "{out}");
+    assert_eq!(
+        backups(&v),
+        Vec::<String>::new(),
+        "the backups the old keys open are deleted"
+    );
+
+    let file = v.file();
+    for g in &file.manifest.groups {
+        let old = epochs[&g.id];
+        if g.id == email {
+            assert_eq!(g.epoch, old + 1, "Email has a new key");
+        } else {
+            assert_eq!(g.epoch, old, "Finance, which bob never held, keeps its key");
+        }
+    }
+    assert!(
+        !file.manifest.grants.iter().any(|g| g.member == bob_id),
+        "bob has no grants"
+    );
+    assert!(
+        !file.snapshot.slots.iter().any(|s| s.member == bob_id),
+        "bob has no slots"
+    );
+    let bob_row = file
+        .manifest
+        .members
+        .iter()
+        .find(|m| m.id == bob_id)
+        .unwrap();
+    assert!(bob_row.revoked_at.is_some());
+    // Every current group key reaches the owner, at its new epoch.
+    let alice = file
+        .manifest
+        .members
+        .iter()
+        .find(|m| m.name == "alice")
+        .unwrap()
+        .id;
+    assert!(
+        file.manifest
+            .grants
+            .iter()
+            .any(|g| g.member == alice && g.group == email && g.epoch == epochs[&email] + 1)
+    );
+
+    // The owner still reads Email; bob opens nothing.
+    assert_eq!(v.owner(&["get", &webmail]).trim(), MAIL);
+    fails(&v.run(bob, &["list"]), 6, "revoked");
+    fails(
+        &v.run(As::Owner, &["member", "revoke", "bob"]),
+        1,
+        "already revoked",
+    );
+
+    // Refusals: yourself, the founding owner, a contractor, an unknown name.
+    let before = v.file().manifest;
+    fails(
+        &v.run(As::Owner, &["member", "revoke", "alice"]),
+        1,
+        "you cannot revoke yourself",
+    );
+    ok(
+        &v.add_member(
+            "dave",
+            "dave the second owner's words",
+            &["--role", "owner"],
+        ),
+        "member add dave --role owner",
+    );
+    let dave = As::Member("dave", "dave the second owner's words");
+    fails(
+        &v.run(dave, &["member", "revoke", "alice"]),
+        1,
+        "the founding owner cannot be revoked",
+    );
+    ok(
+        &v.add_member("erin", "erin contracts too 303", &["--groups", "Email"]),
+        "member add erin",
+    );
+    let erin = As::Member("erin", "erin contracts too 303");
+    fails(
+        &v.run(erin, &["member", "revoke", "dave"]),
+        6,
+        "only an owner can revoke members",
+    );
+    fails(
+        &v.run(As::Owner, &["member", "revoke", "nobody"]),
+        3,
+        "nobody",
+    );
+    let after = v.file().manifest;
+    for name in ["alice", "dave", "erin"] {
+        let m = after.members.iter().find(|m| m.name == name).unwrap();
+        assert!(m.revoked_at.is_none(), "{name} was not revoked");
+    }
+    assert_eq!(
+        before.groups, after.groups,
+        "no refused revocation re-keyed anything"
+    );
+    ok(&v.run(As::Owner, &["log", "verify"]), "log verify");
+}
+
+#[test]
+fn totp_qr_draws_the_seed_logs_one_seed_reveal_and_joins_the_checklist() {
+    const SEED: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    let v = Vault::new();
+    let router = v.add(
+        As::Owner,
+        "Router",
+        "Email",
+        "router-pw-Qa55",
+        &["--totp", SEED],
+    );
+    ok(
+        &v.add_member("bob", BOB_PASS, &["--groups", "Email"]),
+        "member add bob",
+    );
+    let bob = As::Member("bob", BOB_PASS);
+    let seed_reveals = |v: &Vault, who: &str| {
+        count(&v.log(), |r| {
+            r["action"] == "reveal"
+                && r["field"] == "totp-seed"
+                && r["member"] == who
+                && r["entry_id"] == router.as_str()
+        })
+    };
+    assert_eq!(seed_reveals(&v, "bob"), 0);
+
+    let out = v.run(bob, &["totp", "Router", "--qr"]);
+    let drawn = ok(&out, "totp Router --qr as bob");
+    let blocks = drawn
+        .chars()
+        .filter(|c| matches!(c, '█' | '▀' | '▄'))
+        .count();
+    assert!(blocks > 100, "a QR code in block characters:\n{drawn}");
+    let rows: Vec<&str> = drawn.lines().filter(|l| l.contains('█')).collect();
+    assert!(rows.len() >= 10, "{drawn}");
+    assert!(
+        !drawn.contains(SEED) && !drawn.contains("otpauth"),
+        "the seed is drawn, not written out:\n{drawn}"
+    );
+    assert!(drawn.contains("Router"), "{drawn}");
+    assert_eq!(seed_reveals(&v, "bob"), 1, "one reveal record of the seed");
+    let log = v.log();
+    let rec = log
+        .iter()
+        .find(|r| r["field"] == "totp-seed")
+        .expect("the reveal");
+    assert_eq!(rec["title"], "Router");
+    assert_eq!(rec["group"], "Email");
+
+    // An entry without a TOTP seed: refused, nothing revealed.
+    v.add(As::Owner, "Plain", "Email", "plain-pw-1", &[]);
+    let records = v.log().len();
+    fails(
+        &v.run(bob, &["totp", "Plain", "--qr"]),
+        1,
+        "has no TOTP secret",
+    );
+    assert_eq!(
+        count(&v.log(), |r| r["field"] == "totp-seed"),
+        1,
+        "no seed reveal for an entry without one"
+    );
+    assert!(v.log().len() <= records + 2, "an unlock at most");
+
+    // Bob's handover lists the entry, with the TOTP seed to move.
+    let text = v.owner(&["handover", "bob"]);
+    assert!(text.contains("MFA to move: TOTP seed"), "{text}");
+    let status = v.status();
+    let h = handover_of(&status, "bob");
+    let list = items(h);
+    assert_eq!(list.len(), 1, "{h:#}");
+    assert_eq!(list[0]["entry_id"], router.as_str());
+    assert_eq!(list[0]["title"], "Router");
+    assert_eq!(
+        list[0]["how"],
+        serde_json::json!(["revealed the TOTP seed"])
+    );
+    assert_eq!(list[0]["mfa"], serde_json::json!(["TOTP seed"]));
+    assert_eq!(list[0]["state"], "pending");
+    ok(&v.run(As::Owner, &["log", "verify"]), "log verify");
+}
+
+#[test]
+fn a_member_who_revealed_nothing_has_an_empty_checklist_and_a_second_handover_writes_nothing() {
+    let v = Vault::new();
+    v.add(
+        As::Owner,
+        "Webmail",
+        "Email",
+        "mail-pw-never-seen",
+        &["--username", "it-admin"],
+    );
+    // The owner revealing a password does not put it on bob's checklist.
+    v.owner(&["get", "Webmail"]);
+    ok(
+        &v.add_member("bob", BOB_PASS, &["--groups", "Email"]),
+        "member add bob",
+    );
+    let bob = As::Member("bob", BOB_PASS);
+    ok(&v.run(bob, &["list"]), "list as bob");
+    ok(&v.run(bob, &["show", "Webmail"]), "show as bob");
+    // A username is not a secret: revealing it exposes nothing to rotate.
+    let user = v.run(bob, &["get", "Webmail", "--field", "username"]);
+    assert_eq!(ok(&user, "get username as bob").trim(), "it-admin");
+
+    let first = v.owner(&["handover", "bob"]);
+    assert!(first.contains("Revoked bob"), "{first}");
+    assert!(first.contains("nothing to rotate"), "{first}");
+    let status = v.status();
+    let h = handover_of(&status, "bob");
+    assert_eq!(items(h).len(), 0, "{h:#}");
+    assert_eq!(h["left"], 0);
+
+    let log = v.log();
+    assert_eq!(count(&log, |r| r["action"] == "handover"), 1);
+    assert_eq!(count(&log, |r| r["action"] == "member-revoke"), 1);
+    let bytes = std::fs::read(&v.env.vault).unwrap();
+
+    let second = v.owner(&["handover", "bob"]);
+    assert!(second.contains("bob was handed over at"), "{second}");
+    assert!(!second.contains("Revoked"), "{second}");
+    assert_eq!(
+        std::fs::read(&v.env.vault).unwrap(),
+        bytes,
+        "a second handover of bob leaves the file as it was"
+    );
+    let log = v.log();
+    assert_eq!(count(&log, |r| r["action"] == "handover"), 1);
+    assert_eq!(count(&log, |r| r["action"] == "member-revoke"), 1);
+    assert_eq!(
+        v.status()["handovers"].as_array().unwrap().len(),
+        1,
+        "one handover"
+    );
+    ok(&v.run(As::Owner, &["log", "verify"]), "log verify");
+}
+
+#[test]
+fn entries_the_contractor_created_are_on_the_checklist() {
+    const SEED: &str = "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U";
+    const VENDOR: &str = "vendor-pw-set-by-bob-66";
+    let v = Vault::new();
+    v.add(As::Owner, "Webmail", "Email", "mail-pw-owner-only", &[]);
+    ok(
+        &v.add_member("bob", BOB_PASS, &["--groups", "Email"]),
+        "member add bob",
+    );
+    let bob = As::Member("bob", BOB_PASS);
+    let vendor = v.add(bob, "Vendor Portal", "Email", VENDOR, &["--totp", SEED]);
+    // Not a group of his: refused, nothing created.
+    let out = v.run_stdin(
+        bob,
+        &["add", "Sneaky", "--group", "Finance", "--password-stdin"],
+        "x\n",
+    );
+    assert_ne!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(code(&out), 6, "{}", stderr(&out));
+
+    let text = v.owner(&["handover", "bob"]);
+    assert!(text.contains("Vendor Portal"), "{text}");
+    let status = v.status();
+    let h = handover_of(&status, "bob");
+    let list = items(h);
+    assert_eq!(list.len(), 1, "only the entry bob created: {h:#}");
+    assert_eq!(list[0]["entry_id"], vendor.as_str());
+    assert_eq!(list[0]["title"], "Vendor Portal");
+    assert_eq!(list[0]["group"], "Email");
+    assert_eq!(list[0]["how"], serde_json::json!(["created the entry"]));
+    assert_eq!(list[0]["mfa"], serde_json::json!(["TOTP seed"]));
+    assert_eq!(list[0]["state"], "pending");
+    // The owner still reads what bob stored, after the re-key.
+    assert_eq!(v.owner(&["get", &vendor]).trim(), VENDOR);
+    ok(&v.run(As::Owner, &["log", "verify"]), "log verify");
+}
