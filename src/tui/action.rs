@@ -49,6 +49,13 @@ pub enum Action {
     /// `x` in the backup codes view.
     MarkUsed,
     AccessLog,
+    /// `M`: members and handover.
+    Members,
+    /// A command of the members view (owners).
+    Member(MemberCmd),
+    /// `v` in a handover checklist: the selected item's new credentials
+    /// work and the old ones do not.
+    VerifyItem,
     /// `y` / `n` in a confirmation.
     Confirm(bool),
     /// In the generator: words instead of characters, or back.
@@ -86,6 +93,56 @@ pub enum Action {
     Generated(Zeroizing<String>),
     /// The vault was created; its recovery code, to show once.
     Created(Result<Zeroizing<String>, CliError>),
+    /// A membership change or handover step was applied and saved (`Ok`,
+    /// possibly with a save error kept in memory), or refused with
+    /// nothing changed (`Err`, why).
+    MemberDone(Result<MemberReport, String>),
+}
+
+/// A command of the members view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemberCmd {
+    /// `a`: the add-member form.
+    Add,
+    /// `g`: grant groups to the selected contractor.
+    Grant,
+    /// `x`: revoke the selected member (asks first).
+    Revoke,
+    /// `s`: revoke every expired membership (asks first).
+    Sweep,
+    /// `h`: the handover of the selected member, or its checklist.
+    Handover,
+}
+
+/// What the runtime reports after a membership change.
+pub struct MemberReport {
+    pub message: String,
+    /// The change is in memory but could not be written.
+    pub error: bool,
+    /// Open this member's handover checklist.
+    pub checklist: Option<String>,
+}
+
+/// A membership change or handover step, performed by the runtime (it
+/// needs the OS random source, the vault file and its backups).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MemberOp {
+    /// The open add-member form (read from the state, so that it stays
+    /// filled in if it is refused).
+    Add,
+    Grant {
+        name: String,
+        groups: Vec<String>,
+    },
+    /// Revoke these members with a re-key, in one save.
+    Revoke(Vec<String>),
+    /// Start (or reopen) the handover of a member.
+    Handover(String),
+    /// Confirm a rotated checklist item of `member`'s handover.
+    Verify {
+        member: String,
+        entry_id: String,
+    },
 }
 
 /// A vault unlocked by the runtime, with its search index.
@@ -182,6 +239,9 @@ pub enum Effect {
     Change(Change),
     /// Generate a password; report [`Action::Generated`].
     Generate(GenOptions),
+    /// Apply, record and save a membership change or handover step;
+    /// report [`Action::MemberDone`].
+    Member(MemberOp),
     /// Copy a generated value (not from the vault: nothing to log).
     CopyGenerated(Zeroizing<String>),
     /// Record the end of the session and drop it: its keys, its decrypted

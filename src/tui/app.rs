@@ -333,6 +333,8 @@ pub enum Overlay {
     },
     Form(Box<Form>),
     Generator(Generator),
+    /// Members and handover (`M`).
+    Members(Box<MembersView>),
 }
 
 /// The add or edit form.
@@ -344,6 +346,16 @@ pub struct Form {
     pub error: Option<String>,
     /// Waiting for the runtime to save.
     pub saving: bool,
+    /// Opened from a handover checklist: go back to it (this member's,
+    /// this entry selected) when the form closes.
+    pub back_to: Option<ChecklistAt>,
+}
+
+/// A place in a handover checklist to come back to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChecklistAt {
+    pub member: String,
+    pub entry_id: String,
 }
 
 /// The form's fields, in order.
@@ -571,4 +583,218 @@ impl MainScreen {
     pub fn is_revealed(&self, r: EntryRef) -> bool {
         self.revealed.is_some_and(|(e, _)| e == r)
     }
+}
+
+/// The members view (`M`): the member list, and what is open over it.
+pub struct MembersView {
+    /// Index into [`member_rows`].
+    pub cursor: usize,
+    pub mode: MembersMode,
+}
+
+impl MembersView {
+    pub fn new() -> Self {
+        MembersView {
+            cursor: 0,
+            mode: MembersMode::List,
+        }
+    }
+}
+
+impl Default for MembersView {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub enum MembersMode {
+    List,
+    /// The add-member form (`a`).
+    Add(Box<MemberForm>),
+    /// Groups to grant the selected contractor (`g`).
+    Grant(GrantInput),
+    /// "Revoke …?", "Start the handover …?" (`y`/`n`).
+    Confirm(MemberConfirm),
+    /// A handover's checklist, recomputed from the vault's log each time
+    /// it is drawn; `cursor` indexes its items.
+    Checklist {
+        member: String,
+        cursor: usize,
+    },
+}
+
+/// What a confirmation in the members view would do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MemberConfirm {
+    Revoke(String),
+    /// Revoke these expired memberships.
+    Sweep(Vec<String>),
+    /// Start the handover of this member.
+    Handover {
+        name: String,
+        revoked: bool,
+    },
+}
+
+/// The groups typed for a grant.
+pub struct GrantInput {
+    pub member: String,
+    pub groups: String,
+    pub error: Option<String>,
+}
+
+/// The add-member form.
+pub struct MemberForm {
+    pub name: String,
+    pub role: crate::format::Role,
+    /// Comma-separated group names (contractors).
+    pub groups: String,
+    /// `YYYY-MM-DD`, or empty for no expiry.
+    pub expires: String,
+    pub passphrase: SecretInput,
+    pub repeat: SecretInput,
+    pub cursor: usize,
+    pub error: Option<String>,
+}
+
+/// The add-member form's fields, in order.
+pub const MEMBER_FORM_LABELS: [&str; 6] = [
+    "Name",
+    "Role",
+    "Groups",
+    "Expires",
+    "Passphrase",
+    "Repeat it",
+];
+pub const MEMBER_FORM_ROLE: usize = 1;
+pub const MEMBER_FORM_GROUPS: usize = 2;
+pub const MEMBER_FORM_EXPIRES: usize = 3;
+pub const MEMBER_FORM_PASSPHRASE: usize = 4;
+pub const MEMBER_FORM_REPEAT: usize = 5;
+
+impl MemberForm {
+    pub fn new() -> Self {
+        MemberForm {
+            name: String::new(),
+            role: crate::format::Role::Contractor,
+            groups: String::new(),
+            expires: String::new(),
+            passphrase: SecretInput::new(),
+            repeat: SecretInput::new(),
+            cursor: 0,
+            error: None,
+        }
+    }
+
+    /// The groups typed, trimmed, without empty ones.
+    pub fn group_list(&self) -> Vec<String> {
+        split_groups(&self.groups)
+    }
+}
+
+impl Default for MemberForm {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Comma-separated group names, trimmed, without empty ones.
+pub fn split_groups(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|g| !g.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+pub fn role_name(r: crate::format::Role) -> &'static str {
+    match r {
+        crate::format::Role::Owner => "owner",
+        crate::format::Role::Contractor => "contractor",
+        crate::format::Role::Auditor => "auditor",
+    }
+}
+
+/// One member as the members view lists them: the facts `baton member
+/// list` shows (`cli::member`), computed the same way — the groups they
+/// hold a grant of at the current key epoch, their last recorded unlock,
+/// how many reveals and copies they made — in one pass over the log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberRow {
+    pub name: String,
+    pub role: crate::format::Role,
+    /// Group names (or "group #ID" for a group this member cannot read),
+    /// sorted.
+    pub groups: Vec<String>,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub last_unlock: Option<i64>,
+    pub reveals: u64,
+}
+
+impl MemberRow {
+    /// Past its expiry and still holding keys: `s` revokes it.
+    pub fn expired(&self, now: i64) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_some_and(|t| t <= now)
+    }
+}
+
+pub fn member_rows(v: &crate::vault::Vault) -> Vec<MemberRow> {
+    use crate::audit::Action as LogAction;
+    let manifest = v.manifest();
+    let mut activity: std::collections::HashMap<crate::format::MemberId, (Option<i64>, u64)> =
+        std::collections::HashMap::new();
+    for r in v.log() {
+        let a = activity.entry(r.record.member).or_default();
+        match r.record.action {
+            LogAction::Unlock => a.0 = a.0.max(Some(r.record.time)),
+            LogAction::Reveal | LogAction::Copy => a.1 += 1,
+            _ => {}
+        }
+    }
+    manifest
+        .members
+        .iter()
+        .map(|m| {
+            let mut groups: Vec<String> = manifest
+                .grants
+                .iter()
+                .filter(|g| g.member == m.id && g.group != crate::format::LOG_GROUP)
+                .filter(|g| {
+                    manifest
+                        .groups
+                        .iter()
+                        .any(|i| i.id == g.group && i.epoch == g.epoch)
+                })
+                .map(|g| {
+                    v.groups()
+                        .iter()
+                        .find(|o| o.id == g.group)
+                        .map_or_else(|| format!("group #{}", g.group), |o| o.name.clone())
+                })
+                .collect();
+            groups.sort();
+            groups.dedup();
+            let (last_unlock, reveals) = activity.get(&m.id).copied().unwrap_or_default();
+            MemberRow {
+                name: m.name.clone(),
+                role: m.role,
+                groups,
+                expires_at: m.expires_at,
+                revoked_at: m.revoked_at,
+                last_unlock,
+                reveals,
+            }
+        })
+        .collect()
+}
+
+/// The handover of `member`, as recorded in the vault's log now.
+pub fn handover_of(
+    v: &crate::vault::Vault,
+    member: &str,
+) -> Option<crate::cli::handover::HandoverView> {
+    crate::cli::handover::views(v)
+        .into_iter()
+        .find(|h| h.member == member)
 }

@@ -4,8 +4,8 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::action::{Action, CopyWhat};
-use super::app::{App, Focus, Overlay, Screen, UnlockFocus};
+use super::action::{Action, CopyWhat, MemberCmd};
+use super::app::{App, Focus, MembersMode, Overlay, Screen, UnlockFocus};
 
 /// The action `key` means on the current screen, if any. Only presses
 /// count (not releases or repeats, where the terminal reports them).
@@ -109,6 +109,7 @@ fn main_key(code: KeyCode) -> Option<Action> {
         KeyCode::Char('g') => Action::Generator,
         KeyCode::Char('b') => Action::BackupCodes,
         KeyCode::Char('A') => Action::AccessLog,
+        KeyCode::Char('M') => Action::Members,
         KeyCode::Char('?') => Action::Help,
         KeyCode::Char('q') => Action::Quit,
         _ => return None,
@@ -155,6 +156,48 @@ fn overlay_key(o: &Overlay, code: KeyCode) -> Option<Action> {
             KeyCode::Char('c') => Some(Action::Copy(CopyWhat::Password)),
             KeyCode::Esc | KeyCode::Enter => Some(Action::Back),
             _ => None,
+        },
+        Overlay::Members(mv) => match &mv.mode {
+            MembersMode::List => match code {
+                KeyCode::Char('a') => Some(Action::Member(MemberCmd::Add)),
+                KeyCode::Char('g') => Some(Action::Member(MemberCmd::Grant)),
+                KeyCode::Char('x') => Some(Action::Member(MemberCmd::Revoke)),
+                KeyCode::Char('s') => Some(Action::Member(MemberCmd::Sweep)),
+                KeyCode::Char('h') => Some(Action::Member(MemberCmd::Handover)),
+                KeyCode::Esc | KeyCode::Char('M') => Some(Action::Back),
+                KeyCode::Char('q') => Some(Action::Quit),
+                c => moves(c),
+            },
+            MembersMode::Add(_) => match code {
+                KeyCode::Enter => Some(Action::Submit),
+                KeyCode::Esc => Some(Action::Back),
+                KeyCode::Tab | KeyCode::Down => Some(Action::NextPane),
+                KeyCode::BackTab | KeyCode::Up => Some(Action::PrevField),
+                KeyCode::Backspace => Some(Action::Backspace),
+                KeyCode::Char(c) => Some(Action::Char(c)),
+                _ => None,
+            },
+            MembersMode::Grant(_) => match code {
+                KeyCode::Enter => Some(Action::Submit),
+                KeyCode::Esc => Some(Action::Back),
+                KeyCode::Backspace => Some(Action::Backspace),
+                KeyCode::Char(c) => Some(Action::Char(c)),
+                _ => None,
+            },
+            MembersMode::Confirm(_) => match code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => Some(Action::Confirm(true)),
+                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
+                    Some(Action::Confirm(false))
+                }
+                _ => None,
+            },
+            MembersMode::Checklist { .. } => match code {
+                KeyCode::Char('v') => Some(Action::VerifyItem),
+                KeyCode::Enter | KeyCode::Char('e') => Some(Action::Edit),
+                KeyCode::Esc => Some(Action::Back),
+                KeyCode::Char('q') => Some(Action::Quit),
+                c => moves(c),
+            },
         },
         Overlay::Form(_) => match code {
             KeyCode::Enter => Some(Action::Submit),

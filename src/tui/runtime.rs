@@ -17,11 +17,16 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, Event};
 
-use super::action::{Action, Change, CopyWhat, Effect, Opened, Reveal, RevealHow};
-use super::app::{App, Form, MainScreen, Now, Overlay, Screen, SecretInput};
+use super::action::{
+    Action, Change, CopyWhat, Effect, MemberOp, MemberReport, Opened, Reveal, RevealHow,
+};
+use super::app::{
+    App, Form, MainScreen, MemberForm, MembersMode, Now, Overlay, Screen, SecretInput, role_name,
+};
 use super::{keymap, strings, update, view};
 use crate::audit::{Action as LogAction, Draft, Field};
 use crate::cli::args::EntryFields;
+use crate::cli::handover;
 use crate::cli::run::{apply_fields, entry_draft};
 use crate::cli::session::{self, Context, Revealed, Session};
 use crate::cli::{CliError, Exit};
@@ -206,6 +211,7 @@ fn perform(app: &mut App, env: &mut Env, effect: Effect) -> Option<Action> {
             None
         }
         Effect::Change(c) => Some(change(app, env, c)),
+        Effect::Member(op) => Some(member_change(app, env, op)),
         Effect::Generate(opts) => {
             let mut rng = crate::os::rng();
             let value = if opts.words {
@@ -416,6 +422,171 @@ fn apply_form(
             Ok((Some(r), format!("Saved {title}.")))
         }
     }
+}
+
+/// Applies a membership change or handover step with the command line's
+/// own functions (which print nothing): the change, its signed records
+/// and the save, as `baton member` and `baton handover` make them.
+fn member_change(app: &mut App, env: &mut Env, op: MemberOp) -> Action {
+    let Screen::Main(m) = &mut app.screen else {
+        return Action::MemberDone(Err("the vault is locked".into()));
+    };
+    let ctx = &env.ctx;
+    let was_unsaved = m.session.is_unsaved();
+    let s = &mut m.session;
+    let result = match op {
+        MemberOp::Add => match &m.overlay {
+            Some(Overlay::Members(mv)) => match &mv.mode {
+                MembersMode::Add(f) => add_member(ctx, s, f),
+                _ => Err(CliError::other("no add-member form is open")),
+            },
+            _ => Err(CliError::other("no add-member form is open")),
+        },
+        MemberOp::Grant { name, groups } => grant(ctx, s, &name, &groups),
+        MemberOp::Revoke(names) => crate::cli::member::revoke_members(ctx, s, &names, Vec::new())
+            .map(|o| {
+                let rekeyed = o.revoked.iter().map(|r| r.rekeyed.len()).sum();
+                MemberReport {
+                    message: strings::revoked(&names, rekeyed, &o.purged),
+                    error: o.purged.is_err(),
+                    checklist: None,
+                }
+            }),
+        MemberOp::Handover(name) => handover::begin(ctx, s, &name).map(|started| {
+            let message = match &started {
+                handover::Started::Existing(h) => strings::handover_existing(&name, &h.time),
+                handover::Started::New(h, outcome) => {
+                    let mut text =
+                        strings::handover_started(&name, h.items.len(), outcome.is_some());
+                    if let Some(Err(e)) = outcome.as_ref().map(|o| &o.purged) {
+                        text.push_str(&strings::purge_failed(e));
+                    }
+                    text
+                }
+            };
+            MemberReport {
+                message,
+                error: false,
+                checklist: Some(name.clone()),
+            }
+        }),
+        MemberOp::Verify { member, entry_id } => {
+            handover::confirm(ctx, s, &entry_id, Some(&member)).map(|c| MemberReport {
+                message: match c {
+                    handover::Confirmed::Already(title) => strings::already_verified(&title),
+                    handover::Confirmed::Now {
+                        title,
+                        member,
+                        left,
+                    } => strings::item_verified(&title, &member, left),
+                },
+                error: false,
+                checklist: Some(member.clone()),
+            })
+        }
+    };
+    match result {
+        Ok(r) => Action::MemberDone(Ok(r)),
+        // Applied in memory, but the save failed: it stays, and the next
+        // save writes it.
+        Err(e) if !was_unsaved && m.session.is_unsaved() => Action::MemberDone(Ok(MemberReport {
+            message: strings::not_saved(&e.message),
+            error: true,
+            checklist: None,
+        })),
+        Err(e) => Action::MemberDone(Err(e.message)),
+    }
+}
+
+/// `baton member add`, from the form: the member with a passphrase slot
+/// and keys by role, a `member-add` record naming them, and the save.
+fn add_member(ctx: &Context, s: &mut Session, f: &MemberForm) -> Result<MemberReport, CliError> {
+    if !s.vault.is_owner() {
+        return Err(CliError::new(Exit::Denied, "only an owner can add members"));
+    }
+    let name = f.name.trim();
+    let groups = f.group_list();
+    let expires_at = match f.expires.trim() {
+        "" => None,
+        d => Some(
+            crate::dates::parse(d)
+                .map_err(|e| CliError::usage(strings::bad_expiry(&e.to_string())))?,
+        ),
+    };
+    if f.passphrase.peek() != f.repeat.peek() {
+        return Err(CliError::usage(strings::PASSPHRASES_DIFFER));
+    }
+    let passphrase = crate::secret::Passphrase::from_slice(f.passphrase.peek().as_bytes());
+    session::check_new_passphrase(&passphrase)?;
+    let now = crate::os::now();
+    if expires_at.is_some_and(|t| t <= now) {
+        return Err(CliError::usage(strings::EXPIRY_PASSED));
+    }
+    let id = s.vault.add_member(
+        name,
+        f.role,
+        &groups,
+        expires_at,
+        &passphrase,
+        now,
+        &mut crate::os::rng(),
+    )?;
+    drop(passphrase);
+    s.vault.note(Draft {
+        target: Some(id),
+        ..Draft::new(now, LogAction::MemberAdd)
+    });
+    s.save(ctx)?;
+    Ok(MemberReport {
+        message: strings::member_added(name, role_name(f.role), &groups),
+        error: false,
+        checklist: None,
+    })
+}
+
+/// `baton member grant`: the groups' keys sealed to the contractor, one
+/// `member-grant` record per group newly granted, and the save.
+fn grant(
+    ctx: &Context,
+    s: &mut Session,
+    name: &str,
+    groups: &[String],
+) -> Result<MemberReport, CliError> {
+    if !s.vault.is_owner() {
+        return Err(CliError::new(
+            Exit::Denied,
+            "only an owner can grant groups",
+        ));
+    }
+    let now = crate::os::now();
+    let granted = s.vault.grant(name, groups, &mut crate::os::rng())?;
+    if granted.is_empty() {
+        return Ok(MemberReport {
+            message: strings::already_holds(name),
+            error: false,
+            checklist: None,
+        });
+    }
+    let target = s
+        .vault
+        .manifest()
+        .members
+        .iter()
+        .find(|m| m.name == name)
+        .map(|m| m.id);
+    for g in &granted {
+        s.vault.note(Draft {
+            target,
+            group: Some(*g),
+            ..Draft::new(now, LogAction::MemberGrant)
+        });
+    }
+    s.save(ctx)?;
+    Ok(MemberReport {
+        message: strings::granted(granted.len(), name),
+        error: false,
+        checklist: None,
+    })
 }
 
 /// Clears every clipboard value we copied that is still held.

@@ -76,15 +76,17 @@ pub const KEYS: &[(&str, &str)] = &[
     ("g", "password generator (in a form: Ctrl-G)"),
     ("b", "backup codes (logged); x marks one used"),
     ("A", "access log (yours, or everyone's for owners)"),
+    ("M", "members: add, grant, revoke, handover (owners)"),
     ("Ctrl-S", "save again after a failed save"),
     ("Ctrl-L", "lock now: drop every key, show what you revealed"),
     ("?", "this help"),
     ("q", "quit (clears the clipboard if it holds our value)"),
 ];
 
-/// The footer's key hints (they fit 80 columns).
+/// The footer's key hints (they fit 80 columns; the wide one, 100).
 pub const FOOTER_LIST: &str =
-    "/ search  r reveal  c/u/t copy  n new  e edit  b codes  A log  ? help  q quit";
+    "/ search  r reveal  c/u/t copy  n/e new/edit  A log  M members  ? help  q quit";
+pub const FOOTER_LIST_WIDE: &str = "/ search  r reveal  c/u/t copy  n new  e edit  d delete  b codes  A log  M members  ? help  q quit";
 pub const FOOTER_SEARCH: &str = "type to filter  ⏎ keep  Esc clear  ↑↓ move";
 pub const FOOTER_GROUPS: &str = "↑↓ choose group  ⏎/Tab entries  ^L lock  ? help  q quit";
 pub const FOOTER_DETAIL: &str =
@@ -162,4 +164,182 @@ pub fn entry_count(shown: usize, total: usize) -> String {
     } else {
         format!("{shown} of {total}")
     }
+}
+
+// Members and handover (`M`).
+pub const MEMBERS_TITLE: &str = "Members";
+pub const MEMBERS_KEYS: &str =
+    "a add · g grant · x revoke · s sweep expired · h handover · ↑↓ · Esc close";
+pub const MEMBERS_KEYS_READ_ONLY: &str =
+    "Read-only: owners change members · h a recorded handover · Esc close";
+pub const MEMBERS_OWNERS_ONLY: &str =
+    "Members and handover are for owners and auditors; ask an owner.";
+pub const MEMBERS_READ_ONLY: &str = "Only an owner can change members or run a handover.";
+pub const NOT_YOURSELF: &str = "You cannot revoke or hand over yourself; another owner can.";
+pub const GROUPS_FOR_CONTRACTORS: &str =
+    "Groups are granted to contractors; owners hold every group and auditors none.";
+pub const GRANT_CONTRACTORS_ONLY: &str = GROUPS_FOR_CONTRACTORS;
+pub const NONE_EXPIRED: &str = "No membership has expired.";
+pub const GROUPS_REQUIRED: &str = "Type one or more group names, comma-separated.";
+pub const MEMBER_NAME_REQUIRED: &str = "Type the new member's name (it appears in the access log).";
+pub const CONTRACTOR_NEEDS_GROUPS: &str =
+    "A contractor needs at least one group: the groups they may read and change.";
+pub const EXPIRY_PASSED: &str = "That expiry date has passed.";
+pub const ADD_MEMBER_TITLE: &str = "Add a member";
+pub const ADD_MEMBER_KEYS: &str = "Tab/↑↓ fields · Enter add · Esc cancel";
+pub const ROLE_HINT: &str = "space, or o / c / a";
+pub const GROUPS_HINT: &str = "contractors: comma-separated";
+pub const EXPIRES_HINT: &str = "YYYY-MM-DD, optional";
+pub const GRANT_KEYS: &str = "Enter grant · Esc cancel";
+pub const CONFIRM_KEYS: &str = "y yes · n or Esc no";
+pub const HANDOVER_KEYS: &str = "y start the handover · n or Esc cancel";
+pub const CHECKLIST_KEYS: &str =
+    "↑↓ choose · Enter/e edit it (^G generates) · v verify · Esc members";
+pub const CHECKLIST_KEYS_READ_ONLY: &str = "↑↓ scroll · Esc members";
+pub const EXPIRED: &str = "EXPIRED";
+pub const ACTIVE: &str = "active";
+pub const REVOKED: &str = "revoked";
+
+pub fn was_revoked(name: &str) -> String {
+    format!("{name} is already revoked.")
+}
+
+pub fn member_exists(name: &str) -> String {
+    format!("There is already a member named {name}.")
+}
+
+pub fn bad_expiry(why: &str) -> String {
+    format!("Expires: {why}; type a date as YYYY-MM-DD, or leave it empty.")
+}
+
+pub fn already_verified(title: &str) -> String {
+    format!("{title} is already verified.")
+}
+
+pub fn rotate_first(title: &str, member: &str) -> String {
+    format!(
+        "{title}'s password has not changed since {member} saw it: Enter edits it (^G generates a new one)."
+    )
+}
+
+pub fn not_listed(title: &str) -> String {
+    format!("{title} is removed or not readable here: nothing to edit.")
+}
+
+/// The notice an owner gets at unlock when memberships have expired.
+pub fn expired_notice(n: usize) -> String {
+    if n == 1 {
+        "1 membership has expired but still holds keys: M, then s, revokes it.".into()
+    } else {
+        format!("{n} memberships have expired but still hold keys: M, then s, revokes them.")
+    }
+}
+
+pub fn grant_title(name: &str) -> String {
+    format!("Grant groups to {name}")
+}
+
+pub fn revoke_question(name: &str) -> String {
+    format!("Revoke {name}?")
+}
+
+pub const REVOKE_EXPLAIN: &str = "Their passphrase stops opening the vault; every group they held gets a new key, sealed to the members who remain; backups under the old keys are deleted.";
+
+pub fn sweep_question(names: &[String]) -> String {
+    match names {
+        [one] => format!("Revoke {one}, whose membership has expired?"),
+        _ => format!(
+            "Revoke {} expired memberships: {}?",
+            names.len(),
+            names.join(", ")
+        ),
+    }
+}
+
+pub fn handover_question(name: &str) -> String {
+    format!("Hand over {name}'s access?")
+}
+
+pub fn handover_steps(name: &str, revoked: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    if revoked {
+        out.push(format!(
+            "{name} is already revoked and their groups re-keyed."
+        ));
+    } else {
+        out.push(format!(
+            "1. Revoke {name}: their passphrase stops opening the vault."
+        ));
+        out.push(format!(
+            "2. Re-key every group {name} held, so their old keys open nothing new."
+        ));
+    }
+    out.push(format!(
+        "{}Build the rotation checklist from the signed access log: every credential {name} revealed, copied, created or changed.",
+        if revoked { "" } else { "3. " }
+    ));
+    out.push("Then change each password here (Enter on an item), and v verifies it.".into());
+    out
+}
+
+pub fn checklist_title(name: &str, left: usize, total: usize) -> String {
+    format!("Handover of {name} · {left} of {total} left")
+}
+
+pub fn nothing_to_rotate(name: &str) -> String {
+    format!(
+        "{name} revealed, copied, created or changed no secret since its last rotation: nothing to rotate."
+    )
+}
+
+pub const ALL_VERIFIED: &str = "Every item is rotated and verified.";
+
+pub fn member_added(name: &str, role: &str, groups: &[String]) -> String {
+    match role {
+        "contractor" => format!("Added {name} as a contractor with {}.", groups.join(", ")),
+        "owner" => format!("Added {name} as an owner (every group)."),
+        _ => format!("Added {name} as an auditor (the access log, no secrets)."),
+    }
+}
+
+pub fn granted(n: usize, name: &str) -> String {
+    format!("Granted {n} group(s) to {name}; they take effect at their next unlock.")
+}
+
+pub fn already_holds(name: &str) -> String {
+    format!("{name} already holds those groups.")
+}
+
+pub fn revoked(names: &[String], rekeyed: usize, purge: &Result<usize, String>) -> String {
+    let keys = match rekeyed {
+        0 => "no group to re-key".to_owned(),
+        1 => "1 group re-keyed".to_owned(),
+        n => format!("{n} groups re-keyed"),
+    };
+    let backups = match purge {
+        Ok(0) => String::new(),
+        Ok(n) => format!("; {n} old backup(s) deleted"),
+        Err(e) => format!("; {e}: delete the vault's .bak files by hand, the old keys open them"),
+    };
+    format!("Revoked {}: {keys}{backups}.", names.join(", "))
+}
+
+pub fn handover_started(name: &str, items: usize, revoked_now: bool) -> String {
+    if revoked_now {
+        format!("Revoked {name}, re-keyed, and recorded the handover: {items} item(s) to rotate.")
+    } else {
+        format!("Recorded the handover of {name}: {items} item(s) to rotate.")
+    }
+}
+
+pub fn purge_failed(e: &str) -> String {
+    format!(" {e}: delete the vault's .bak files by hand, the old keys open them.")
+}
+
+pub fn handover_existing(name: &str, time: &str) -> String {
+    format!("{name} was handed over at {time}; here is where the checklist stands.")
+}
+
+pub fn item_verified(title: &str, member: &str, left: usize) -> String {
+    format!("Verified {title} for the handover of {member}; {left} item(s) left.")
 }

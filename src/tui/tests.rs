@@ -270,6 +270,7 @@ fn describe_effects(effects: &[Effect]) -> Vec<String> {
             Effect::Generate(o) => format!("Generate({o:?})"),
             Effect::CopyGenerated(_) => "CopyGenerated".into(),
             Effect::Create { owner, .. } => format!("Create({owner})"),
+            Effect::Member(op) => format!("Member({op:?})"),
         })
         .collect()
 }
@@ -321,6 +322,13 @@ fn describe(a: Option<Action>) -> String {
         Action::SaveFailed(m) => format!("SaveFailed({m})"),
         Action::Generated(_) => "Generated".into(),
         Action::Created(r) => format!("Created(ok: {})", r.is_ok()),
+        Action::Members => "Members".into(),
+        Action::Member(c) => format!("Member({c:?})"),
+        Action::VerifyItem => "VerifyItem".into(),
+        Action::MemberDone(r) => match r {
+            Ok(r) => format!("MemberDone({})", r.message),
+            Err(e) => format!("MemberDone(refused: {e})"),
+        },
     }
 }
 

@@ -6,15 +6,23 @@
 //! reports [`Action::Revealed`], which it does only after the signed log
 //! records are on disk (fail-closed, PRODUCT.md §2.3).
 
-use super::action::{Action, Change, CopyWhat, Effect, EntryForm, GenOptions, Reveal, RevealHow};
+use super::action::{
+    Action, Change, CopyWhat, Effect, EntryForm, GenOptions, MemberCmd, MemberOp, Reveal, RevealHow,
+};
 use super::app::{
-    App, FORM_LABELS, FieldMut, Focus, Form, Generator, LockReason, MainScreen, Now,
-    ONBOARD_LABELS, Overlay, RecoveryScreen, Screen, ShiftItem, ShiftWhat, Status, SummaryScreen,
-    UnlockError, UnlockFocus, UnlockScreen,
+    App, ChecklistAt, FORM_LABELS, FieldMut, Focus, Form, Generator, GrantInput, LockReason,
+    MEMBER_FORM_EXPIRES, MEMBER_FORM_GROUPS, MEMBER_FORM_LABELS, MEMBER_FORM_PASSPHRASE,
+    MEMBER_FORM_REPEAT, MEMBER_FORM_ROLE, MainScreen, MemberConfirm, MemberForm, MembersMode,
+    MembersView, Now, ONBOARD_LABELS, Overlay, RecoveryScreen, Screen, ShiftItem, ShiftWhat,
+    Status, SummaryScreen, UnlockError, UnlockFocus, UnlockScreen, handover_of, member_rows,
+    split_groups,
 };
 use super::strings;
 use super::view;
 use crate::cli::Exit;
+use crate::format::Role;
+use crate::handover::State;
+use crate::vault::EntryRef;
 
 /// How long a status message stays.
 const STATUS_MS: u64 = 6_000;
@@ -80,6 +88,7 @@ fn is_input(a: &Action) -> bool {
             | Action::SaveFailed(_)
             | Action::Generated(_)
             | Action::Created(_)
+            | Action::MemberDone(_)
     )
 }
 
@@ -213,7 +222,15 @@ fn unlock_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
     match action {
         Action::Quit => return quit(app),
         Action::Unlocked(opened) => {
-            let text = if opened.session.vault.weak_kdf() {
+            let v = &opened.session.vault;
+            let expired = if v.is_owner() {
+                v.expired_members(now.unix).len()
+            } else {
+                0
+            };
+            let text = if expired > 0 {
+                Some(strings::expired_notice(expired))
+            } else if v.weak_kdf() {
                 Some(strings::WEAK_KDF.to_owned())
             } else {
                 opened.session.warnings().into_iter().next()
@@ -315,12 +332,27 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
             message,
             error,
         } => {
+            let back = match &mut m.overlay {
+                Some(Overlay::Form(f)) => f.back_to.take(),
+                _ => None,
+            };
             if !matches!(m.overlay, Some(Overlay::Codes { .. })) {
                 m.overlay = None;
             }
             m.reindex(entry);
             keep_visible(m, rows);
+            if let Some(at) = back {
+                m.overlay = Some(checklist_at(m, at));
+            }
             status(app, message, error, now);
+            return Vec::new();
+        }
+        Action::MemberDone(result) => {
+            let (text, error) = member_done(m, result);
+            keep_visible(m, rows);
+            if let Some(text) = text {
+                status(app, text, error, now);
+            }
             return Vec::new();
         }
         Action::SaveFailed(msg) => {
@@ -345,6 +377,13 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
         Action::Help => m.overlay = Some(Overlay::Help),
         Action::Submit => return vec![Effect::Change(Change::Retry)],
         Action::AccessLog => m.overlay = Some(Overlay::Log { top: 0 }),
+        Action::Members => {
+            if m.session.vault.me().role == Role::Contractor {
+                status(app, strings::MEMBERS_OWNERS_ONLY, false, now);
+            } else {
+                m.overlay = Some(Overlay::Members(Box::default()));
+            }
+        }
         Action::Generator => {
             let opts = GenOptions {
                 words: false,
@@ -364,27 +403,13 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                 cursor: 0,
                 error: None,
                 saving: false,
+                back_to: None,
             })));
         }
         Action::Edit => {
             if let Some(r) = m.selected_entry() {
-                let v = &m.session.vault;
-                let e = v.entry(r);
-                let mut values = EntryForm::empty(v.group_name(r).to_owned());
-                values.title = e.title.clone();
-                values.username = e.username.clone();
-                values.url = e.urls.join(" ");
-                values.identity = e.identity.clone().unwrap_or_default();
-                values.tags = e.tags.join(", ");
-                values.rotate_days = e.rotate_days.map(|d| d.to_string()).unwrap_or_default();
                 m.revealed = None;
-                m.overlay = Some(Overlay::Form(Box::new(Form {
-                    editing: Some(r),
-                    values,
-                    cursor: 0,
-                    error: None,
-                    saving: false,
-                })));
+                m.overlay = Some(Overlay::Form(Box::new(edit_form(m, r, None))));
             }
         }
         Action::Delete => {
@@ -575,13 +600,13 @@ fn overlay_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
     } else {
         0
     };
+    if matches!(m.overlay, Some(Overlay::Members(_))) {
+        return members_update(app, action, now);
+    }
     let Some(o) = m.overlay.as_mut() else {
         return Vec::new();
     };
-    let is_move = matches!(
-        action,
-        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End
-    );
+    let is_move = is_move(&action);
     match o {
         Overlay::Help => {
             if matches!(action, Action::Back | Action::Help | Action::Open) {
@@ -705,12 +730,435 @@ fn overlay_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                         return vec![Effect::Change(Change::SaveForm)];
                     }
                 }
-                Action::Back => m.overlay = None,
+                Action::Back => {
+                    let back = f.back_to.take();
+                    m.overlay = back.map(|at| checklist_at(m, at));
+                }
+                _ => {}
+            }
+        }
+        Overlay::Members(_) => {}
+    }
+    Vec::new()
+}
+
+fn is_move(a: &Action) -> bool {
+    matches!(
+        a,
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End
+    )
+}
+
+/// The edit form of entry `r`, prefilled with its plain fields; its
+/// secret fields start empty ("unchanged").
+fn edit_form(m: &MainScreen, r: EntryRef, back_to: Option<ChecklistAt>) -> Form {
+    let v = &m.session.vault;
+    let e = v.entry(r);
+    let mut values = EntryForm::empty(v.group_name(r).to_owned());
+    values.title = e.title.clone();
+    values.username = e.username.clone();
+    values.url = e.urls.join(" ");
+    values.identity = e.identity.clone().unwrap_or_default();
+    values.tags = e.tags.join(", ");
+    values.rotate_days = e.rotate_days.map(|d| d.to_string()).unwrap_or_default();
+    Form {
+        editing: Some(r),
+        values,
+        cursor: 0,
+        error: None,
+        saving: false,
+        back_to,
+    }
+}
+
+/// The members view showing `at.member`'s checklist, recomputed from the
+/// log, with `at.entry_id` selected if it is still listed.
+fn checklist_at(m: &MainScreen, at: ChecklistAt) -> Overlay {
+    let v = &m.session.vault;
+    let rows = member_rows(v);
+    let cursor = handover_of(v, &at.member)
+        .and_then(|h| h.items.iter().position(|i| i.entry_id == at.entry_id))
+        .unwrap_or(0);
+    Overlay::Members(Box::new(MembersView {
+        cursor: rows.iter().position(|r| r.name == at.member).unwrap_or(0),
+        mode: MembersMode::Checklist {
+            member: at.member,
+            cursor,
+        },
+    }))
+}
+
+/// What the runtime reported for a membership change: the index is
+/// rebuilt (re-keyed groups, new or revoked members), the members view
+/// goes back to its list or to a checklist, and a refused form keeps
+/// what was typed. Returns the status line to show.
+fn member_done(
+    m: &mut MainScreen,
+    result: Result<super::action::MemberReport, String>,
+) -> (Option<String>, bool) {
+    match result {
+        Ok(report) => {
+            m.reindex(m.selected_entry());
+            let n = member_rows(&m.session.vault).len();
+            if let Some(Overlay::Members(mv)) = &mut m.overlay {
+                mv.mode = match (report.checklist, &mv.mode) {
+                    (Some(name), MembersMode::Checklist { member, cursor }) if *member == name => {
+                        MembersMode::Checklist {
+                            member: name,
+                            cursor: *cursor,
+                        }
+                    }
+                    (Some(name), _) => {
+                        if let Some(i) = member_rows(&m.session.vault)
+                            .iter()
+                            .position(|r| r.name == name)
+                        {
+                            mv.cursor = i;
+                        }
+                        MembersMode::Checklist {
+                            member: name,
+                            cursor: 0,
+                        }
+                    }
+                    (None, _) => MembersMode::List,
+                };
+                mv.cursor = mv.cursor.min(n.saturating_sub(1));
+            }
+            (Some(report.message), report.error)
+        }
+        Err(why) => {
+            if let Some(Overlay::Members(mv)) = &mut m.overlay {
+                match &mut mv.mode {
+                    MembersMode::Add(f) => {
+                        f.error = Some(why);
+                        return (None, true);
+                    }
+                    MembersMode::Grant(g) => {
+                        g.error = Some(why);
+                        return (None, true);
+                    }
+                    MembersMode::Confirm(_) => mv.mode = MembersMode::List,
+                    MembersMode::List | MembersMode::Checklist { .. } => {}
+                }
+            }
+            (Some(why), true)
+        }
+    }
+}
+
+/// The members view (`M`): the list, the add form, a grant, a
+/// confirmation, or a handover checklist. Owners change members; an
+/// auditor reads the list and recorded checklists.
+fn members_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
+    let page = view::list_rows(app.size);
+    let Screen::Main(m) = &mut app.screen else {
+        return Vec::new();
+    };
+    let Some(Overlay::Members(mv)) = &mut m.overlay else {
+        return Vec::new();
+    };
+    let v = &m.session.vault;
+    let owner = v.is_owner();
+    let mut say: Option<(String, bool)> = None;
+    let mut effects = Vec::new();
+    let mut close = false;
+    let mut jump: Option<(EntryRef, ChecklistAt)> = None;
+    match &mut mv.mode {
+        MembersMode::List => {
+            let rows = member_rows(v);
+            let sel = rows.get(mv.cursor);
+            match action {
+                a if is_move(&a) => mv.cursor = step(mv.cursor, rows.len(), &a, page),
+                Action::Back | Action::Members => close = true,
+                Action::Member(MemberCmd::Handover) => match sel {
+                    None => {}
+                    Some(r) if handover_of(v, &r.name).is_some() => {
+                        mv.mode = MembersMode::Checklist {
+                            member: r.name.clone(),
+                            cursor: 0,
+                        };
+                    }
+                    Some(_) if !owner => say = Some((strings::MEMBERS_READ_ONLY.into(), true)),
+                    Some(r) if r.name == v.me().name => {
+                        say = Some((strings::NOT_YOURSELF.into(), true));
+                    }
+                    Some(r) => {
+                        mv.mode = MembersMode::Confirm(MemberConfirm::Handover {
+                            name: r.name.clone(),
+                            revoked: r.revoked_at.is_some(),
+                        });
+                    }
+                },
+                Action::Member(_) if !owner => {
+                    say = Some((strings::MEMBERS_READ_ONLY.into(), true));
+                }
+                Action::Member(MemberCmd::Add) => {
+                    mv.mode = MembersMode::Add(Box::default());
+                }
+                Action::Member(MemberCmd::Grant) => match sel {
+                    None => {}
+                    Some(r) if r.revoked_at.is_some() => {
+                        say = Some((strings::was_revoked(&r.name), true));
+                    }
+                    Some(r) if r.role != Role::Contractor => {
+                        say = Some((strings::GRANT_CONTRACTORS_ONLY.into(), true));
+                    }
+                    Some(r) => {
+                        mv.mode = MembersMode::Grant(GrantInput {
+                            member: r.name.clone(),
+                            groups: String::new(),
+                            error: None,
+                        });
+                    }
+                },
+                Action::Member(MemberCmd::Revoke) => match sel {
+                    None => {}
+                    Some(r) if r.revoked_at.is_some() => {
+                        say = Some((strings::was_revoked(&r.name), true));
+                    }
+                    Some(r) if r.name == v.me().name => {
+                        say = Some((strings::NOT_YOURSELF.into(), true));
+                    }
+                    Some(r) => {
+                        mv.mode = MembersMode::Confirm(MemberConfirm::Revoke(r.name.clone()));
+                    }
+                },
+                Action::Member(MemberCmd::Sweep) => {
+                    let names: Vec<String> = v
+                        .expired_members(now.unix)
+                        .iter()
+                        .map(|x| x.name.clone())
+                        .collect();
+                    if names.is_empty() {
+                        say = Some((strings::NONE_EXPIRED.into(), false));
+                    } else {
+                        mv.mode = MembersMode::Confirm(MemberConfirm::Sweep(names));
+                    }
+                }
+                _ => {}
+            }
+        }
+        MembersMode::Add(f) => member_form_update(f, action, now, v, &mut effects, &mut close),
+        MembersMode::Grant(g) => match action {
+            Action::Char(c) => {
+                g.error = None;
+                if g.groups.len() < 2000 {
+                    g.groups.push(c);
+                }
+            }
+            Action::Backspace => {
+                g.groups.pop();
+            }
+            Action::ClearField => g.groups.clear(),
+            Action::Submit | Action::Open => {
+                let groups = split_groups(&g.groups);
+                if groups.is_empty() {
+                    g.error = Some(strings::GROUPS_REQUIRED.into());
+                } else {
+                    effects.push(Effect::Member(MemberOp::Grant {
+                        name: g.member.clone(),
+                        groups,
+                    }));
+                }
+            }
+            Action::Back => mv.mode = MembersMode::List,
+            _ => {}
+        },
+        MembersMode::Confirm(c) => match action {
+            Action::Confirm(true) => effects.push(Effect::Member(match c {
+                MemberConfirm::Revoke(name) => MemberOp::Revoke(vec![name.clone()]),
+                MemberConfirm::Sweep(names) => MemberOp::Revoke(names.clone()),
+                MemberConfirm::Handover { name, .. } => MemberOp::Handover(name.clone()),
+            })),
+            Action::Confirm(false) | Action::Back => mv.mode = MembersMode::List,
+            _ => {}
+        },
+        MembersMode::Checklist { member, cursor } => {
+            let h = handover_of(v, member);
+            let items = h.as_ref().map_or(&[][..], |h| &h.items[..]);
+            let item = items.get(*cursor);
+            match action {
+                a if is_move(&a) => *cursor = step(*cursor, items.len(), &a, page),
+                Action::Back => mv.mode = MembersMode::List,
+                Action::VerifyItem | Action::Edit | Action::Open if !owner => {
+                    say = Some((strings::MEMBERS_READ_ONLY.into(), true));
+                }
+                Action::VerifyItem => match item {
+                    None => {}
+                    Some(i) if i.state == State::Verified => {
+                        say = Some((strings::already_verified(&i.title), false));
+                    }
+                    Some(i) if i.state == State::Pending && !i.removed => {
+                        say = Some((strings::rotate_first(&i.title, member), true));
+                    }
+                    Some(i) => effects.push(Effect::Member(MemberOp::Verify {
+                        member: member.clone(),
+                        entry_id: i.entry_id.clone(),
+                    })),
+                },
+                Action::Edit | Action::Open => {
+                    if let Some(i) = item {
+                        let found = v
+                            .entries()
+                            .find(|(_, _, e)| e.id.hex() == i.entry_id)
+                            .map(|(r, _, _)| r);
+                        match found {
+                            Some(r) => {
+                                jump = Some((
+                                    r,
+                                    ChecklistAt {
+                                        member: member.clone(),
+                                        entry_id: i.entry_id.clone(),
+                                    },
+                                ));
+                            }
+                            None => say = Some((strings::not_listed(&i.title), true)),
+                        }
+                    }
+                }
                 _ => {}
             }
         }
     }
-    Vec::new()
+    if close {
+        m.overlay = None;
+    }
+    if let Some((r, at)) = jump {
+        // The entry in the main view, then its edit form over it.
+        m.query.clear();
+        m.group_cursor = 0;
+        m.focus = Focus::List;
+        m.refilter();
+        if let Some(i) = m.hits.iter().position(|h| *h == r) {
+            m.selected = i;
+        }
+        keep_visible(m, page);
+        m.revealed = None;
+        m.overlay = Some(Overlay::Form(Box::new(edit_form(m, r, Some(at)))));
+    }
+    if let Some((text, error)) = say {
+        status(app, text, error, now);
+    }
+    effects
+}
+
+/// The add-member form: typing, moving between fields, and the checks
+/// made before the runtime is asked to add the member.
+fn member_form_update(
+    f: &mut MemberForm,
+    action: Action,
+    now: Now,
+    v: &crate::vault::Vault,
+    effects: &mut Vec<Effect>,
+    back: &mut bool,
+) {
+    let n = MEMBER_FORM_LABELS.len();
+    match action {
+        Action::Char(c) => {
+            f.error = None;
+            match f.cursor {
+                0 if f.name.len() < 64 => f.name.push(c),
+                MEMBER_FORM_ROLE => {
+                    f.role = match c.to_ascii_lowercase() {
+                        'o' => Role::Owner,
+                        'c' => Role::Contractor,
+                        'a' => Role::Auditor,
+                        ' ' => match f.role {
+                            Role::Contractor => Role::Owner,
+                            Role::Owner => Role::Auditor,
+                            Role::Auditor => Role::Contractor,
+                        },
+                        _ => f.role,
+                    }
+                }
+                MEMBER_FORM_GROUPS if f.groups.len() < 2000 => f.groups.push(c),
+                MEMBER_FORM_EXPIRES if f.expires.len() < 32 => f.expires.push(c),
+                MEMBER_FORM_PASSPHRASE if !f.passphrase.push(c) => {
+                    f.error = Some(strings::PASSPHRASE_TOO_LONG.into());
+                }
+                MEMBER_FORM_REPEAT if !f.repeat.push(c) => {
+                    f.error = Some(strings::PASSPHRASE_TOO_LONG.into());
+                }
+                _ => {}
+            }
+        }
+        Action::Backspace => match f.cursor {
+            0 => {
+                f.name.pop();
+            }
+            MEMBER_FORM_GROUPS => {
+                f.groups.pop();
+            }
+            MEMBER_FORM_EXPIRES => {
+                f.expires.pop();
+            }
+            MEMBER_FORM_PASSPHRASE => f.passphrase.pop(),
+            MEMBER_FORM_REPEAT => f.repeat.pop(),
+            _ => {}
+        },
+        Action::ClearField => match f.cursor {
+            0 => f.name.clear(),
+            MEMBER_FORM_GROUPS => f.groups.clear(),
+            MEMBER_FORM_EXPIRES => f.expires.clear(),
+            MEMBER_FORM_PASSPHRASE => f.passphrase.clear(),
+            MEMBER_FORM_REPEAT => f.repeat.clear(),
+            _ => {}
+        },
+        Action::NextPane => f.cursor = (f.cursor + 1) % n,
+        Action::PrevField => f.cursor = (f.cursor + n - 1) % n,
+        Action::Submit | Action::Open => match check_member_form(f, now, v) {
+            Err((field, why)) => {
+                f.cursor = field;
+                f.error = Some(why);
+                if field == MEMBER_FORM_REPEAT {
+                    f.repeat.clear();
+                }
+            }
+            Ok(()) => {
+                f.error = None;
+                effects.push(Effect::Member(MemberOp::Add));
+            }
+        },
+        Action::Back => *back = true,
+        _ => {}
+    }
+}
+
+/// The form's checks, in field order: the field at fault and why.
+fn check_member_form(
+    f: &MemberForm,
+    now: Now,
+    v: &crate::vault::Vault,
+) -> Result<(), (usize, String)> {
+    let name = f.name.trim();
+    if name.is_empty() {
+        return Err((0, strings::MEMBER_NAME_REQUIRED.into()));
+    }
+    crate::vault::validate_member_name(name).map_err(|e| (0, e.to_string()))?;
+    if v.manifest().members.iter().any(|m| m.name == name) {
+        return Err((0, strings::member_exists(name)));
+    }
+    let groups = f.group_list();
+    if f.role == Role::Contractor && groups.is_empty() {
+        return Err((MEMBER_FORM_GROUPS, strings::CONTRACTOR_NEEDS_GROUPS.into()));
+    }
+    if f.role != Role::Contractor && !groups.is_empty() {
+        return Err((MEMBER_FORM_GROUPS, strings::GROUPS_FOR_CONTRACTORS.into()));
+    }
+    if !f.expires.trim().is_empty() {
+        let t = crate::dates::parse(&f.expires)
+            .map_err(|e| (MEMBER_FORM_EXPIRES, strings::bad_expiry(&e.to_string())))?;
+        if t <= now.unix {
+            return Err((MEMBER_FORM_EXPIRES, strings::EXPIRY_PASSED.into()));
+        }
+    }
+    if f.passphrase.chars() < 12 {
+        return Err((MEMBER_FORM_PASSPHRASE, strings::PASSPHRASE_SHORT.into()));
+    }
+    if f.passphrase.peek() != f.repeat.peek() {
+        return Err((MEMBER_FORM_REPEAT, strings::PASSPHRASES_DIFFER.into()));
+    }
+    Ok(())
 }
 
 /// Moves a cursor within `0..n` for a movement action.

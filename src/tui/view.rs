@@ -14,13 +14,16 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Padding, Paragraph, Wrap};
 
 use super::app::{
-    App, FORM_LABELS, FieldRef, Focus, Form, Generator, LockReason, MainScreen, ONBOARD_LABELS,
+    App, FORM_LABELS, FieldRef, Focus, Form, Generator, GrantInput, LockReason, MEMBER_FORM_LABELS,
+    MainScreen, MemberConfirm, MemberForm, MemberRow, MembersMode, MembersView, ONBOARD_LABELS,
     OnboardScreen, Overlay, RecoveryScreen, Screen, ShiftWhat, SummaryScreen, UnlockFocus,
-    UnlockScreen, strength,
+    UnlockScreen, handover_of, member_rows, role_name, strength,
 };
 use super::strings;
 use crate::cli::output::clean;
 use crate::dates;
+use crate::format::Role;
+use crate::handover::State;
 use crate::vault::{Entry, EntryRef};
 
 const ACCENT: Color = Color::Cyan;
@@ -388,6 +391,7 @@ fn main(app: &App, m: &MainScreen, f: &mut Frame, area: Rect) {
             Focus::Search => strings::FOOTER_SEARCH,
             Focus::Groups => strings::FOOTER_GROUPS,
             Focus::Detail => strings::FOOTER_DETAIL,
+            Focus::List if area.width >= 100 => strings::FOOTER_LIST_WIDE,
             Focus::List => strings::FOOTER_LIST,
         },
         f,
@@ -404,6 +408,7 @@ fn main(app: &App, m: &MainScreen, f: &mut Frame, area: Rect) {
         Some(Overlay::Log { top }) => log_view(m, *top, f, area),
         Some(Overlay::Form(form)) => form_view(form, f, area),
         Some(Overlay::Generator(g)) => generator(g, f, area),
+        Some(Overlay::Members(mv)) => members(app, m, mv, f, area),
         None => {}
     }
 }
@@ -948,4 +953,457 @@ fn fit(s: &str, width: usize) -> String {
     let mut out: String = s.chars().take(width - 1).collect();
     out.push('…');
     out
+}
+
+/// A log time as `YYYY-MM-DD HH:MM` (UTC), from unix seconds.
+fn short_time(unix: i64) -> String {
+    short_rfc3339(&dates::format_rfc3339(unix))
+}
+
+/// An RFC 3339 time as `YYYY-MM-DD HH:MM`.
+fn short_rfc3339(t: &str) -> String {
+    let t = t.replace('T', " ");
+    t.get(..16).unwrap_or(&t).to_owned()
+}
+
+fn members(app: &App, m: &MainScreen, mv: &MembersView, f: &mut Frame, area: Rect) {
+    if let MembersMode::Checklist { member, cursor } = &mv.mode {
+        checklist(m, member, *cursor, f, area);
+        return;
+    }
+    let rows = member_rows(&m.session.vault);
+    member_list(app, m, &rows, mv.cursor, f, area);
+    match &mv.mode {
+        MembersMode::Add(form) => member_form(m, form, f, area),
+        MembersMode::Grant(g) => grant_card(&rows, m, g, f, area),
+        MembersMode::Confirm(c) => member_confirm(c, f, area),
+        MembersMode::List | MembersMode::Checklist { .. } => {}
+    }
+}
+
+/// Every member: role, state (expired memberships stand out), expiry,
+/// last unlock, reveals and groups; the selected one in full below.
+fn member_list(
+    app: &App,
+    m: &MainScreen,
+    rows: &[MemberRow],
+    cursor: usize,
+    f: &mut Frame,
+    area: Rect,
+) {
+    let v = &m.session.vault;
+    let now = app.clock.unix;
+    let title = format!("{} · {}", strings::MEMBERS_TITLE, rows.len());
+    let inner = card(f, area, &title, area.width, area.height);
+    let [list_area, detail_area, keys_area] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(3),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    let width = usize::from(inner.width);
+    let wide = width >= 100;
+    let (name_w, unlock_w) = if wide { (16, 16) } else { (12, 10) };
+    let head = format!(
+        "{:<name_w$} {:<10} {:<7} {:<10} {:<unlock_w$} {:>7}  GROUPS",
+        "NAME", "ROLE", "STATE", "EXPIRES", "LAST UNLOCK", "REVEALS"
+    );
+    let used = name_w + 10 + 7 + 10 + unlock_w + 7 + 7;
+    let groups_w = width.saturating_sub(used);
+    let mut lines = vec![Line::from(Span::styled(
+        fit(&head, width),
+        Style::default().bold(),
+    ))];
+    let visible = usize::from(list_area.height.saturating_sub(1)).max(1);
+    let first = cursor.saturating_sub(visible - 1);
+    for (i, r) in rows.iter().enumerate().skip(first).take(visible) {
+        let (state, state_style) = if r.revoked_at.is_some() {
+            (strings::REVOKED, Style::default().fg(Color::DarkGray))
+        } else if r.expired(now) {
+            (
+                strings::EXPIRED,
+                Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+            )
+        } else {
+            (strings::ACTIVE, Style::default().fg(Color::Green))
+        };
+        let unlock = r.last_unlock.map_or_else(
+            || "-".to_owned(),
+            |t| {
+                let s = short_time(t);
+                s.get(..unlock_w).unwrap_or(&s).to_owned()
+            },
+        );
+        let groups = member_groups(r);
+        let mut base = Style::default();
+        if r.revoked_at.is_some() {
+            base = base.fg(Color::DarkGray);
+        } else if r.expired(now) {
+            base = base.fg(Color::Yellow);
+        }
+        let selected = i == cursor;
+        if selected {
+            base = Style::default()
+                .fg(Color::Black)
+                .bg(ACCENT)
+                .add_modifier(Modifier::BOLD);
+        }
+        let state_style = if selected { base } else { state_style };
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(
+                    "{:<name_w$} {:<10} ",
+                    fit(&clean(&r.name), name_w),
+                    role_name(r.role)
+                ),
+                base,
+            ),
+            Span::styled(format!("{state:<7}"), state_style),
+            Span::styled(
+                format!(
+                    " {:<10} {:<unlock_w$} {:>7}  {}",
+                    r.expires_at.map_or("-".to_owned(), dates::format_date),
+                    unlock,
+                    r.reveals,
+                    fit(&clean(&groups), groups_w)
+                ),
+                base,
+            ),
+        ]));
+    }
+    f.render_widget(Paragraph::new(lines), list_area);
+
+    if let Some(r) = rows.get(cursor) {
+        let mut text = format!(
+            "{} · {} · groups: {}",
+            clean(&r.name),
+            role_name(r.role),
+            clean(&member_groups(r))
+        );
+        if let Some(t) = r.revoked_at {
+            text.push_str(&format!(" · revoked {}", short_time(t)));
+        } else if let Some(t) = r.expires_at {
+            let word = if t <= now { "expired" } else { "expires" };
+            text.push_str(&format!(" · {word} {}", dates::format_date(t)));
+        }
+        if let Some(t) = r.last_unlock {
+            text.push_str(&format!(" · last unlock {}", short_time(t)));
+        }
+        text.push_str(&format!(" · {} reveal(s) or copies", r.reveals));
+        if handover_of(v, &r.name).is_some() {
+            text.push_str(" · handover recorded: h shows its checklist");
+        }
+        let style = if r.expired(now) {
+            Style::default().fg(Color::Yellow)
+        } else {
+            Style::default()
+        };
+        f.render_widget(
+            Paragraph::new(Line::from(Span::styled(text, style))).wrap(Wrap { trim: false }),
+            detail_area,
+        );
+    }
+    let keys = if v.is_owner() {
+        strings::MEMBERS_KEYS
+    } else {
+        strings::MEMBERS_KEYS_READ_ONLY
+    };
+    f.render_widget(Paragraph::new(hint(keys)), keys_area);
+}
+
+/// A member's groups as listed: every group for an owner, none for an
+/// auditor.
+fn member_groups(r: &MemberRow) -> String {
+    match r.role {
+        Role::Owner => "(all)".to_owned(),
+        _ if r.groups.is_empty() => "-".to_owned(),
+        _ => r.groups.join(", "),
+    }
+}
+
+fn vault_groups(m: &MainScreen) -> String {
+    let names: Vec<String> = m
+        .session
+        .vault
+        .groups()
+        .iter()
+        .map(|g| clean(&g.name).into_owned())
+        .collect();
+    names.join(", ")
+}
+
+fn member_form(m: &MainScreen, form: &MemberForm, f: &mut Frame, area: Rect) {
+    let inner = card(f, area, strings::ADD_MEMBER_TITLE, 72, 14);
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, label) in MEMBER_FORM_LABELS.iter().enumerate() {
+        let focused = i == form.cursor;
+        let (value, note) = match i {
+            0 => (clean(&form.name).into_owned(), ""),
+            1 => (role_name(form.role).to_owned(), strings::ROLE_HINT),
+            2 => (clean(&form.groups).into_owned(), strings::GROUPS_HINT),
+            3 => (clean(&form.expires).into_owned(), strings::EXPIRES_HINT),
+            4 => ("•".repeat(form.passphrase.chars().min(40)), ""),
+            _ => ("•".repeat(form.repeat.chars().min(40)), ""),
+        };
+        let label_style = if focused {
+            Style::default().fg(ACCENT).bold()
+        } else {
+            Style::default().fg(Color::DarkGray)
+        };
+        let mut spans = vec![Span::styled(format!("{label:<12}"), label_style)];
+        let shown = value.chars().count();
+        spans.push(Span::raw(value));
+        if focused {
+            spans.push(Span::styled("▏", Style::default().fg(ACCENT)));
+        }
+        if !note.is_empty() && (focused || shown == 0 || i == 1) {
+            spans.push(Span::styled(
+                format!("  {note}"),
+                Style::default().fg(Color::DarkGray),
+            ));
+        }
+        if i == 4 {
+            let (word, bits) = strength(form.passphrase.peek());
+            if !word.is_empty() {
+                let color = match word {
+                    "weak" => Color::Red,
+                    "fair" => Color::Yellow,
+                    _ => Color::Green,
+                };
+                spans.push(Span::styled(
+                    format!("  {word} ~{bits} bits"),
+                    Style::default().fg(color),
+                ));
+            }
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::from(""));
+    lines.push(hint_owned(format!("Groups here: {}", vault_groups(m))));
+    if let Some(e) = &form.error {
+        lines.push(Line::from(Span::styled(
+            clean(e).into_owned(),
+            Style::default().fg(Color::Red).bold(),
+        )));
+    } else {
+        lines.push(Line::from(""));
+    }
+    lines.push(hint(strings::ADD_MEMBER_KEYS));
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn grant_card(rows: &[MemberRow], m: &MainScreen, g: &GrantInput, f: &mut Frame, area: Rect) {
+    let title = strings::grant_title(&clean(&g.member));
+    let inner = card(f, area, &title, 72, 10);
+    let held = rows
+        .iter()
+        .find(|r| r.name == g.member)
+        .map_or_else(String::new, member_groups);
+    let mut lines = vec![
+        Line::from(format!("{} holds: {}", clean(&g.member), clean(&held))),
+        hint_owned(format!("Groups here: {}", vault_groups(m))),
+        Line::from(""),
+        Line::from(vec![
+            Span::styled("Groups      ", Style::default().fg(ACCENT).bold()),
+            Span::raw(clean(&g.groups).into_owned()),
+            Span::styled("▏", Style::default().fg(ACCENT)),
+        ]),
+        Line::from(""),
+    ];
+    if let Some(e) = &g.error {
+        lines.push(Line::from(Span::styled(
+            clean(e).into_owned(),
+            Style::default().fg(Color::Red).bold(),
+        )));
+    } else {
+        lines.push(hint(strings::GROUPS_HINT));
+    }
+    lines.push(hint(strings::GRANT_KEYS));
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn member_confirm(c: &MemberConfirm, f: &mut Frame, area: Rect) {
+    let (title, mut lines, keys) = match c {
+        MemberConfirm::Revoke(name) => (
+            "Revoke",
+            vec![
+                Line::from(Span::styled(
+                    strings::revoke_question(&clean(name)),
+                    Style::default().bold(),
+                )),
+                Line::from(strings::REVOKE_EXPLAIN),
+            ],
+            strings::CONFIRM_KEYS,
+        ),
+        MemberConfirm::Sweep(names) => {
+            let names: Vec<String> = names.iter().map(|n| clean(n).into_owned()).collect();
+            (
+                "Sweep expired memberships",
+                vec![
+                    Line::from(Span::styled(
+                        strings::sweep_question(&names),
+                        Style::default().bold(),
+                    )),
+                    Line::from(strings::REVOKE_EXPLAIN),
+                ],
+                strings::CONFIRM_KEYS,
+            )
+        }
+        MemberConfirm::Handover { name, revoked } => {
+            let name = clean(name);
+            let mut lines = vec![Line::from(Span::styled(
+                strings::handover_question(&name),
+                Style::default().bold(),
+            ))];
+            lines.extend(
+                strings::handover_steps(&name, *revoked)
+                    .into_iter()
+                    .map(Line::from),
+            );
+            ("Handover", lines, strings::HANDOVER_KEYS)
+        }
+    };
+    lines.push(Line::from(""));
+    lines.push(hint(keys));
+    let inner_w = 64u16.min(area.width).saturating_sub(4).max(1);
+    let height: u16 = lines
+        .iter()
+        .map(|l| (l.width() as u16).div_ceil(inner_w).max(1))
+        .sum::<u16>()
+        + 2;
+    let inner = card(f, area, title, 64, height);
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// A handover's checklist, recomputed from the vault's log: each item
+/// with where it stands, what the member did, and the MFA to move.
+fn checklist(m: &MainScreen, member: &str, cursor: usize, f: &mut Frame, area: Rect) {
+    let v = &m.session.vault;
+    let name = clean(member);
+    let Some(h) = handover_of(v, member) else {
+        let inner = card(f, area, strings::MEMBERS_TITLE, 64, 5);
+        f.render_widget(
+            Paragraph::new(vec![
+                Line::from(format!("No handover of {name} is recorded.")),
+                hint(strings::CHECKLIST_KEYS_READ_ONLY),
+            ]),
+            inner,
+        );
+        return;
+    };
+    let title = strings::checklist_title(&name, h.left, h.items.len());
+    let inner = card(f, area, &title, area.width, area.height);
+    let [top_area, list_area, keys_area] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Fill(1),
+        Constraint::Length(2),
+    ])
+    .areas(inner);
+    let width = usize::from(inner.width);
+    let revoked = h
+        .revoked
+        .as_deref()
+        .map_or_else(String::new, |t| format!(", revoked {}", short_rfc3339(t)));
+    let top = vec![
+        Line::from(format!(
+            "{name} ({}){revoked}; handover by {} at {}.",
+            h.role,
+            clean(&h.by),
+            short_rfc3339(&h.time)
+        )),
+        hint_owned(format!(
+            "Computed from the verified access log: its first {} records. Change each password, then verify it.",
+            h.checkpoint.records
+        )),
+    ];
+    f.render_widget(Paragraph::new(top).wrap(Wrap { trim: false }), top_area);
+
+    let mut lines: Vec<Line> = Vec::new();
+    if h.items.is_empty() {
+        lines.push(Line::from(strings::nothing_to_rotate(&name)));
+    } else {
+        let wide = width >= 100;
+        let title_w = if wide { 40 } else { 28 };
+        lines.push(Line::from(Span::styled(
+            fit(
+                &format!(
+                    "{:<9} {:<title_w$} {:<16}  WHAT {name} DID",
+                    "STATE", "ENTRY (GROUP)", "LAST SEEN"
+                ),
+                width,
+            ),
+            Style::default().bold(),
+        )));
+        // Each item takes a line, and one more for MFA to move.
+        let mut rows: Vec<(usize, Line)> = Vec::new();
+        for (i, it) in h.items.iter().enumerate() {
+            let selected = i == cursor;
+            let state_style = match it.state {
+                State::Pending => Style::default().fg(Color::Yellow).bold(),
+                State::Rotated => Style::default().fg(ACCENT),
+                State::Verified => Style::default().fg(Color::Green),
+            };
+            let base = if selected {
+                Style::default()
+                    .fg(Color::Black)
+                    .bg(ACCENT)
+                    .add_modifier(Modifier::BOLD)
+            } else {
+                Style::default()
+            };
+            let removed = if it.removed { " (removed)" } else { "" };
+            let entry = format!("{} ({}){removed}", clean(&it.title), clean(&it.group));
+            let rest = width.saturating_sub(9 + 1 + title_w + 1 + 16 + 2);
+            rows.push((
+                i,
+                Line::from(vec![
+                    Span::styled(
+                        format!("{:<9}", it.state.as_str()),
+                        if selected { base } else { state_style },
+                    ),
+                    Span::styled(
+                        format!(
+                            " {:<title_w$} {:<16}  {}",
+                            fit(&entry, title_w),
+                            short_rfc3339(&it.exposed),
+                            fit(&it.how.join(", "), rest)
+                        ),
+                        base,
+                    ),
+                ]),
+            ));
+            if !it.mfa.is_empty() {
+                rows.push((
+                    i,
+                    Line::from(Span::styled(
+                        format!("          MFA to move: {}", it.mfa.join(", ")),
+                        Style::default().fg(Color::Yellow),
+                    )),
+                ));
+            }
+        }
+        let visible = usize::from(list_area.height.saturating_sub(1)).max(1);
+        let sel_row = rows.iter().position(|(i, _)| *i == cursor).unwrap_or(0);
+        let first = sel_row.saturating_sub(visible - 1);
+        lines.extend(rows.into_iter().skip(first).take(visible).map(|(_, l)| l));
+    }
+    f.render_widget(Paragraph::new(lines), list_area);
+    let keys = if v.is_owner() {
+        strings::CHECKLIST_KEYS
+    } else {
+        strings::CHECKLIST_KEYS_READ_ONLY
+    };
+    let done = if h.left == 0 && !h.items.is_empty() {
+        Line::from(Span::styled(
+            strings::ALL_VERIFIED,
+            Style::default().fg(Color::Green),
+        ))
+    } else {
+        Line::from("")
+    };
+    f.render_widget(Paragraph::new(vec![done, hint(keys)]), keys_area);
+}
+
+fn hint_owned(text: String) -> Line<'static> {
+    Line::from(Span::styled(text, Style::default().fg(Color::DarkGray)))
 }
