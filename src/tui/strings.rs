@@ -292,6 +292,11 @@ pub fn nothing_to_rotate(name: &str) -> String {
     )
 }
 
+pub const CHECKLIST_HOW: &str = "Change each password (Enter edits it), then confirm it works (v).";
+pub const HANDOVER_RECORDED: &str = "A handover is recorded: h shows its checklist.";
+pub const EXPIRED_HINT: &str =
+    "Expired but still holding keys: s revokes every expired membership.";
+
 pub const ALL_VERIFIED: &str = "Every item is rotated and verified.";
 
 pub fn member_added(name: &str, role: &str, groups: &[String]) -> String {

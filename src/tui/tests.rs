@@ -2885,3 +2885,1034 @@ fn reveal_of_an_entry_with_nothing_concealed_asks_for_no_record() {
         "nothing to list as revealed"
     );
 }
+
+// ---------------------------------------------------------------------------
+// Members and handover (`M`).
+
+use super::action::{MemberCmd, MemberOp, MemberReport};
+use super::app::{MembersMode, MembersView, member_rows};
+
+/// A contractor with IT/Network and Finance, no expiry.
+const BOB: &str = "bob";
+const BOB_PASSPHRASE: &str = "bob keeps the router running";
+/// A contractor with Finance whose membership expired at 01:00 on the
+/// fixture's day (before [`NOW`] and before the wall clock).
+const CAROL: &str = "carol";
+const CAROL_PASSPHRASE: &str = "carol audited the books once";
+const CAROL_EXPIRES: i64 = T0 + 3600;
+const DANA: &str = "dana";
+const DANA_PASSPHRASE: &str = "dana reads the access log";
+/// A new member's passphrase typed into the add form.
+const ERIN_PASSPHRASE: &str = "erin's brand new passphrase";
+
+/// name, role, groups, expiry, passphrase.
+type NewMember<'a> = (&'a str, Role, &'a [&'a str], Option<i64>, &'a str);
+
+impl Fixture {
+    /// The fixture with bob, carol (expired) and dana (auditor), added
+    /// by the owner with [`vault::Vault::add_member`] and recorded as
+    /// `baton member add` records them.
+    fn with_members() -> Self {
+        let fx = Fixture::new();
+        let mut v = fx.disk_vault();
+        let mut rng = StdRng::seed_from_u64(13);
+        let members: [NewMember; 3] = [
+            (
+                BOB,
+                Role::Contractor,
+                &["IT/Network", "Finance"],
+                None,
+                BOB_PASSPHRASE,
+            ),
+            (
+                CAROL,
+                Role::Contractor,
+                &["Finance"],
+                Some(CAROL_EXPIRES),
+                CAROL_PASSPHRASE,
+            ),
+            (DANA, Role::Auditor, &[], None, DANA_PASSPHRASE),
+        ];
+        for (name, role, groups, expires, passphrase) in members {
+            let groups: Vec<String> = groups.iter().map(|g| (*g).to_owned()).collect();
+            let id = v
+                .add_member(
+                    name,
+                    role,
+                    &groups,
+                    expires,
+                    &Passphrase::from_slice(passphrase.as_bytes()),
+                    T0,
+                    &mut rng,
+                )
+                .unwrap_or_else(|e| panic!("add {name}: {e}"));
+            v.note(crate::audit::Draft {
+                target: Some(id),
+                ..crate::audit::Draft::new(T0, LogAction::MemberAdd)
+            });
+        }
+        let bytes = v.seal(T0, &mut rng).expect("seal");
+        drop(v);
+        std::fs::write(&fx.ctx.vault, bytes).expect("write the vault");
+        fx
+    }
+
+    /// Unlocks as `member`, or says why not.
+    fn try_open_as(&self, member: &str, passphrase: &str) -> Result<Opened, CliError> {
+        runtime::open(
+            &self.ctx,
+            Some(member),
+            &Passphrase::from_slice(passphrase.as_bytes()),
+        )
+    }
+}
+
+fn members_of(app: &App) -> &MembersView {
+    match &main_of(app).overlay {
+        Some(Overlay::Members(mv)) => mv,
+        _ => panic!("the members view is not open"),
+    }
+}
+
+/// The members view's mode, in a word (and its subject).
+fn members_mode(app: &App) -> String {
+    match &members_of(app).mode {
+        MembersMode::List => "list".into(),
+        MembersMode::Add(_) => "add".into(),
+        MembersMode::Grant(g) => format!("grant {}", g.member),
+        MembersMode::Confirm(c) => format!("confirm {c:?}"),
+        MembersMode::Checklist { member, cursor } => format!("checklist {member} {cursor}"),
+    }
+}
+
+fn member_form_of(app: &App) -> &super::app::MemberForm {
+    match &members_of(app).mode {
+        MembersMode::Add(f) => f,
+        _ => panic!("the add-member form is not open"),
+    }
+}
+
+/// The name of the member the list's cursor is on.
+fn selected_member(app: &App) -> String {
+    let rows = member_rows(&main_of(app).session.vault);
+    rows[members_of(app).cursor].name.clone()
+}
+
+/// Moves the member list's cursor to `name` with ↓ (from the top).
+fn select_member(app: &mut App, name: &str, mut act: impl FnMut(&mut App, Action)) {
+    act(app, Action::Home);
+    for _ in 0..10 {
+        if selected_member(app) == name {
+            return;
+        }
+        act(app, Action::Down);
+    }
+    panic!("{name} is not listed");
+}
+
+fn pure(app: &mut App, a: Action) {
+    update(app, a, NOW);
+}
+
+fn member_records(v: &vault::Vault, action: LogAction) -> Vec<crate::audit::Record> {
+    v.log()
+        .iter()
+        .map(|x| x.record.clone())
+        .filter(|r| r.action == action)
+        .collect()
+}
+
+fn member_id(v: &vault::Vault, name: &str) -> format::MemberId {
+    v.manifest()
+        .members
+        .iter()
+        .find(|m| m.name == name)
+        .unwrap_or_else(|| panic!("no member {name}"))
+        .id
+}
+
+/// Types into the add form's fields, Tab by Tab from the name.
+fn fill_member_form(app: &mut App, fields: [&str; 6], mut act: impl FnMut(&mut App, Action)) {
+    assert_eq!(member_form_of(app).cursor, 0);
+    for (i, text) in fields.iter().enumerate() {
+        if i == super::app::MEMBER_FORM_ROLE {
+            // The role is chosen by its initial.
+            if let Some(c) = text.chars().next() {
+                act(app, Action::Char(c));
+            }
+        } else {
+            act(app, Action::ClearField);
+            for c in text.chars() {
+                act(app, Action::Char(c));
+            }
+        }
+        act(app, Action::NextPane);
+    }
+}
+
+#[test]
+fn keymap_members_view_by_mode() {
+    let fx = Fixture::with_members();
+    let mut app = fx.main_app((80, 24));
+    assert_eq!(mapped(&app, key('M')), "Members");
+    at(&mut app, Action::Members, NOW);
+    for (k, want) in [
+        (key('a'), "Member(Add)"),
+        (key('g'), "Member(Grant)"),
+        (key('x'), "Member(Revoke)"),
+        (key('s'), "Member(Sweep)"),
+        (key('h'), "Member(Handover)"),
+        (key('j'), "Down"),
+        (press(KeyCode::Up), "Up"),
+        (press(KeyCode::Esc), "Back"),
+        (key('M'), "Back"),
+        (key('q'), "Quit"),
+        // Entry commands mean nothing here.
+        (key('r'), "none"),
+        (key('c'), "none"),
+        (ctrl('l'), "Lock"),
+    ] {
+        assert_eq!(mapped(&app, k), want, "{k:?} in the member list");
+    }
+    // The add form types letters that are commands in the list.
+    at(&mut app, Action::Member(MemberCmd::Add), NOW);
+    for (k, want) in [
+        (key('a'), "Char(a)"),
+        (key('x'), "Char(x)"),
+        (key('q'), "Char(q)"),
+        (press(KeyCode::Enter), "Submit"),
+        (press(KeyCode::Tab), "NextPane"),
+        (press(KeyCode::BackTab), "PrevField"),
+        (press(KeyCode::Esc), "Back"),
+        (ctrl('u'), "ClearField"),
+    ] {
+        assert_eq!(mapped(&app, k), want, "{k:?} in the add form");
+    }
+    at(&mut app, Action::Back, NOW);
+    select_member(&mut app, BOB, pure);
+    at(&mut app, Action::Member(MemberCmd::Revoke), NOW);
+    for (k, want) in [
+        (key('y'), "Confirm(true)"),
+        (key('n'), "Confirm(false)"),
+        (press(KeyCode::Esc), "Confirm(false)"),
+        (key('x'), "none"),
+        (press(KeyCode::Enter), "none"),
+    ] {
+        assert_eq!(mapped(&app, k), want, "{k:?} in a confirmation");
+    }
+    main_mut(&mut app)
+        .overlay
+        .replace(Overlay::Members(Box::new(MembersView {
+            cursor: 1,
+            mode: MembersMode::Checklist {
+                member: BOB.into(),
+                cursor: 0,
+            },
+        })));
+    for (k, want) in [
+        (key('v'), "VerifyItem"),
+        (press(KeyCode::Enter), "Edit"),
+        (key('e'), "Edit"),
+        (key('k'), "Up"),
+        (press(KeyCode::Esc), "Back"),
+        (key('x'), "none"),
+    ] {
+        assert_eq!(mapped(&app, k), want, "{k:?} in a checklist");
+    }
+}
+
+#[test]
+fn members_open_for_owners_read_only_for_auditors_and_not_for_contractors() {
+    let fx = Fixture::with_members();
+    {
+        let mut app = fx.app_as(BOB, BOB_PASSPHRASE, (80, 24));
+        assert_eq!(at(&mut app, Action::Members, NOW), no_effects());
+        assert!(main_of(&app).overlay.is_none());
+        assert_eq!(status_of(&app), (strings::MEMBERS_OWNERS_ONLY, false));
+        let text = draw(&app, 80, 24);
+        assert!(!text.contains(CAROL) && !text.contains(DANA), "{text}");
+    }
+    {
+        let mut app = fx.app_as(DANA, DANA_PASSPHRASE, (80, 24));
+        at(&mut app, Action::Members, NOW);
+        assert_eq!(members_mode(&app), "list");
+        let text = draw(&app, 80, 24);
+        assert!(text.contains(strings::MEMBERS_KEYS_READ_ONLY), "{text}");
+        select_member(&mut app, BOB, pure);
+        for cmd in [
+            MemberCmd::Add,
+            MemberCmd::Grant,
+            MemberCmd::Revoke,
+            MemberCmd::Sweep,
+            MemberCmd::Handover,
+        ] {
+            app.status = None;
+            assert_eq!(at(&mut app, Action::Member(cmd), NOW), no_effects());
+            assert_eq!(members_mode(&app), "list", "{cmd:?}");
+            assert_eq!(status_of(&app), (strings::MEMBERS_READ_ONLY, true));
+        }
+    }
+    let mut app = fx.main_app((80, 24));
+    at(&mut app, Action::Members, NOW);
+    assert_eq!(members_mode(&app), "list");
+    assert_eq!(selected_member(&app), OWNER);
+    assert_eq!(at(&mut app, Action::Back, NOW), no_effects());
+    assert!(main_of(&app).overlay.is_none(), "Esc closes it");
+}
+
+#[test]
+fn member_rows_hold_roles_groups_expiry_and_activity() {
+    let fx = Fixture::with_members();
+    let app = fx.main_app((80, 24));
+    let rows = member_rows(&main_of(&app).session.vault);
+    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, [OWNER, BOB, CAROL, DANA]);
+    assert_eq!(rows[1].groups, ["Finance", "IT/Network"]);
+    assert_eq!(rows[2].groups, ["Finance"]);
+    assert!(rows[3].groups.is_empty(), "an auditor holds no group");
+    assert!(rows[2].expired(NOW.unix));
+    assert!(!rows[2].expired(T0), "not yet at midnight");
+    assert!(!rows[1].expired(NOW.unix));
+    // The owner's unlock is recorded; nobody has revealed anything.
+    assert!(rows[0].last_unlock.is_some());
+    assert_eq!(rows[1].last_unlock, None);
+    assert!(rows.iter().all(|r| r.reveals == 0));
+}
+
+#[test]
+fn unlocking_owner_is_told_how_many_memberships_expired() {
+    let fx = Fixture::with_members();
+    let mut app = fx.unlock_app_for(OWNER);
+    typed(&mut app, PASSPHRASE, NOW);
+    at(&mut app, Action::Open, NOW);
+    at(&mut app, Action::Unlocked(Box::new(fx.open())), NOW);
+    assert_eq!(status_of(&app), (strings::expired_notice(1).as_str(), true));
+    assert!(status_of(&app).0.contains("M, then s"));
+    drop(app);
+    // Before carol's expiry there is nothing to say but the weak KDF.
+    let mut app = fx.unlock_app_for(OWNER);
+    typed(&mut app, PASSPHRASE, NOW);
+    at(&mut app, Action::Open, NOW);
+    let before = Now {
+        ms: NOW.ms,
+        unix: T0,
+    };
+    at(&mut app, Action::Unlocked(Box::new(fx.open())), before);
+    assert_eq!(status_of(&app), (strings::WEAK_KDF, true));
+    drop(app);
+    // A contractor is not told about other members.
+    let mut app = fx.unlock_app_for(BOB);
+    let opened = fx
+        .try_open_as(BOB, BOB_PASSPHRASE)
+        .unwrap_or_else(|e| panic!("{}", e.message));
+    at(&mut app, Action::Unlocked(Box::new(opened)), NOW);
+    assert_eq!(status_of(&app), (strings::WEAK_KDF, true));
+}
+
+impl Fixture {
+    fn unlock_app_for(&self, member: &str) -> App {
+        let members = runtime::members(&self.ctx);
+        let mut app = App::new(
+            LABEL.into(),
+            Screen::Unlock(UnlockScreen::new(members, Some(member))),
+            Settings::default(),
+        );
+        app.clock = NOW;
+        app
+    }
+}
+
+#[test]
+fn add_member_form_checks_every_field_before_asking_the_runtime() {
+    let fx = Fixture::with_members();
+    let mut app = fx.main_app((80, 24));
+    at(&mut app, Action::Members, NOW);
+    at(&mut app, Action::Member(MemberCmd::Add), NOW);
+    assert_eq!(members_mode(&app), "add");
+    assert_eq!(member_form_of(&app).role, Role::Contractor, "the default");
+    let submit = |app: &mut App| at(app, Action::Submit, NOW);
+    // (fields typed, the field at fault, what the error says)
+    let p = ERIN_PASSPHRASE;
+    let cases: [([&str; 6], usize, &str); 8] = [
+        (
+            ["", "c", "Finance", "", p, p],
+            0,
+            strings::MEMBER_NAME_REQUIRED,
+        ),
+        (
+            [BOB, "c", "Finance", "", p, p],
+            0,
+            "already a member named bob",
+        ),
+        (
+            ["erin", "c", "", "", p, p],
+            2,
+            strings::CONTRACTOR_NEEDS_GROUPS,
+        ),
+        (
+            ["erin", "o", "Finance", "", p, p],
+            2,
+            strings::GROUPS_FOR_CONTRACTORS,
+        ),
+        (
+            ["erin", "c", "Finance", "2026-13-01", p, p],
+            3,
+            "YYYY-MM-DD",
+        ),
+        // Before NOW (2026-01-01 09:30).
+        (
+            ["erin", "c", "Finance", "2025-12-31", p, p],
+            3,
+            strings::EXPIRY_PASSED,
+        ),
+        (
+            ["erin", "c", "Finance", "", "too short", "too short"],
+            4,
+            strings::PASSPHRASE_SHORT,
+        ),
+        (
+            ["erin", "a", "", "", p, "something else entirely"],
+            5,
+            strings::PASSPHRASES_DIFFER,
+        ),
+    ];
+    for (fields, field, says) in cases {
+        pure(&mut app, Action::Back);
+        pure(&mut app, Action::Member(MemberCmd::Add));
+        fill_member_form(&mut app, fields, pure);
+        assert_eq!(submit(&mut app), no_effects(), "{fields:?}");
+        let f = member_form_of(&app);
+        assert_eq!(f.cursor, field, "{fields:?}");
+        let error = f.error.clone().unwrap_or_default();
+        assert!(error.contains(says), "{fields:?}: {error:?}");
+        // The form keeps what was typed (the repeat is typed again).
+        assert_eq!(f.name, fields[0]);
+        assert_eq!(f.groups, fields[2]);
+        assert_eq!(f.passphrase.peek(), fields[4]);
+        if field == super::app::MEMBER_FORM_REPEAT {
+            assert!(f.repeat.is_empty());
+        }
+    }
+    pure(&mut app, Action::Back);
+    pure(&mut app, Action::Member(MemberCmd::Add));
+    fill_member_form(
+        &mut app,
+        ["erin", "c", "Finance, IT/Network", "2099-12-31", p, p],
+        pure,
+    );
+    assert_eq!(submit(&mut app), ["Member(Add)"]);
+    // Refused by the runtime: the form stays, filled in, with the reason.
+    let refused = Action::MemberDone(Err("no group named \"Nope\"".into()));
+    assert_eq!(at(&mut app, refused, NOW), no_effects());
+    let f = member_form_of(&app);
+    assert_eq!(f.error.as_deref(), Some("no group named \"Nope\""));
+    assert_eq!((f.name.as_str(), f.passphrase.peek()), ("erin", p));
+    // Esc goes back to the list; Esc again closes the view.
+    pure(&mut app, Action::Back);
+    assert_eq!(members_mode(&app), "list");
+}
+
+#[test]
+fn add_member_role_is_chosen_by_initial_or_space() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    at(&mut app, Action::Members, NOW);
+    at(&mut app, Action::Member(MemberCmd::Add), NOW);
+    pure(&mut app, Action::NextPane);
+    let role = |app: &App| member_form_of(app).role;
+    for (c, want) in [
+        ('o', Role::Owner),
+        ('a', Role::Auditor),
+        ('c', Role::Contractor),
+        (' ', Role::Owner),
+        (' ', Role::Auditor),
+        (' ', Role::Contractor),
+        ('z', Role::Contractor),
+    ] {
+        pure(&mut app, Action::Char(c));
+        assert_eq!(role(&app), want, "{c:?}");
+    }
+}
+
+#[test]
+fn revoke_sweep_and_handover_ask_first() {
+    let fx = Fixture::with_members();
+    let mut app = fx.main_app((80, 24));
+    at(&mut app, Action::Members, NOW);
+    // Not yourself.
+    assert_eq!(selected_member(&app), OWNER);
+    assert_eq!(
+        at(&mut app, Action::Member(MemberCmd::Revoke), NOW),
+        no_effects()
+    );
+    assert_eq!(status_of(&app), (strings::NOT_YOURSELF, true));
+    assert_eq!(
+        at(&mut app, Action::Member(MemberCmd::Handover), NOW),
+        no_effects()
+    );
+    assert_eq!(members_mode(&app), "list");
+
+    select_member(&mut app, BOB, pure);
+    assert_eq!(
+        at(&mut app, Action::Member(MemberCmd::Revoke), NOW),
+        no_effects()
+    );
+    assert_eq!(members_mode(&app), "confirm Revoke(\"bob\")");
+    let text = draw(&app, 80, 24);
+    assert!(text.contains("Revoke bob?"), "{text}");
+    assert_eq!(at(&mut app, Action::Confirm(false), NOW), no_effects());
+    assert_eq!(members_mode(&app), "list");
+    at(&mut app, Action::Member(MemberCmd::Revoke), NOW);
+    assert_eq!(
+        at(&mut app, Action::Confirm(true), NOW),
+        [format!("Member({:?})", MemberOp::Revoke(vec![BOB.into()]))]
+    );
+
+    pure(&mut app, Action::Back);
+    // The sweep names the expired memberships as of the instant given.
+    app.status = None;
+    let before = Now {
+        ms: NOW.ms,
+        unix: T0,
+    };
+    assert_eq!(
+        at(&mut app, Action::Member(MemberCmd::Sweep), before),
+        no_effects()
+    );
+    assert_eq!(status_of(&app), (strings::NONE_EXPIRED, false));
+    assert_eq!(members_mode(&app), "list");
+    at(&mut app, Action::Member(MemberCmd::Sweep), NOW);
+    assert_eq!(members_mode(&app), "confirm Sweep([\"carol\"])");
+    assert_eq!(
+        at(&mut app, Action::Confirm(true), NOW),
+        [format!(
+            "Member({:?})",
+            MemberOp::Revoke(vec![CAROL.into()])
+        )]
+    );
+
+    pure(&mut app, Action::Back);
+    select_member(&mut app, BOB, pure);
+    at(&mut app, Action::Member(MemberCmd::Handover), NOW);
+    assert_eq!(
+        members_mode(&app),
+        "confirm Handover { name: \"bob\", revoked: false }"
+    );
+    let text = draw(&app, 120, 40);
+    assert!(text.contains("Hand over bob's access?"), "{text}");
+    assert!(text.contains("1. Revoke bob"), "{text}");
+    assert_eq!(
+        at(&mut app, Action::Confirm(true), NOW),
+        [format!("Member({:?})", MemberOp::Handover(BOB.into()))]
+    );
+}
+
+#[test]
+fn grant_is_for_contractors_and_needs_a_group() {
+    let fx = Fixture::with_members();
+    let mut app = fx.main_app((80, 24));
+    at(&mut app, Action::Members, NOW);
+    select_member(&mut app, DANA, pure);
+    assert_eq!(
+        at(&mut app, Action::Member(MemberCmd::Grant), NOW),
+        no_effects()
+    );
+    assert_eq!(status_of(&app), (strings::GROUPS_FOR_CONTRACTORS, true));
+    assert_eq!(members_mode(&app), "list");
+    select_member(&mut app, CAROL, pure);
+    at(&mut app, Action::Member(MemberCmd::Grant), NOW);
+    assert_eq!(members_mode(&app), "grant carol");
+    assert_eq!(at(&mut app, Action::Submit, NOW), no_effects());
+    match &members_of(&app).mode {
+        MembersMode::Grant(g) => assert_eq!(g.error.as_deref(), Some(strings::GROUPS_REQUIRED)),
+        _ => panic!("the grant closed"),
+    }
+    typed(&mut app, " IT/Network , ", NOW);
+    assert_eq!(
+        at(&mut app, Action::Open, NOW),
+        [format!(
+            "Member({:?})",
+            MemberOp::Grant {
+                name: CAROL.into(),
+                groups: vec!["IT/Network".into()]
+            }
+        )]
+    );
+    // Refused by the runtime: what was typed stays, with the reason.
+    at(&mut app, Action::MemberDone(Err("nope".into())), NOW);
+    match &members_of(&app).mode {
+        MembersMode::Grant(g) => {
+            assert_eq!(g.error.as_deref(), Some("nope"));
+            assert_eq!(g.groups, " IT/Network , ");
+        }
+        _ => panic!("the grant closed"),
+    }
+    // Done: back to the list, with the runtime's message.
+    let done = MemberReport {
+        message: "Granted.".into(),
+        error: false,
+        checklist: None,
+    };
+    at(&mut app, Action::MemberDone(Ok(done)), NOW);
+    assert_eq!(members_mode(&app), "list");
+    assert_eq!(selected_member(&app), CAROL);
+    assert_eq!(status_of(&app), ("Granted.", false));
+}
+
+// The runtime: membership changes on a real vault file, re-opened from
+// disk.
+
+#[test]
+fn dispatched_add_member_can_unlock_with_the_new_passphrase_and_reads_only_the_granted_group() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    let mut env = runtime::Env::new(fx.ctx.clone());
+    let mut act = |app: &mut App, a: Action| runtime::dispatch(app, &mut env, a);
+    act(&mut app, Action::Members);
+    act(&mut app, Action::Member(MemberCmd::Add));
+    let p = ERIN_PASSPHRASE;
+    // A group that does not exist: refused by the vault, the form stays.
+    let before = fx.bytes();
+    fill_member_form(&mut app, ["erin", "c", "Nope", "", p, p], &mut act);
+    act(&mut app, Action::Submit);
+    let f = member_form_of(&app);
+    assert!(
+        f.error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("no group named"),
+        "{:?}",
+        f.error
+    );
+    assert_eq!((f.name.as_str(), f.passphrase.peek()), ("erin", p));
+    assert_eq!(fx.bytes(), before, "a refused form changes nothing on disk");
+
+    act(&mut app, Action::PrevField);
+    act(&mut app, Action::PrevField);
+    act(&mut app, Action::PrevField);
+    act(&mut app, Action::PrevField);
+    assert_eq!(member_form_of(&app).cursor, super::app::MEMBER_FORM_GROUPS);
+    act(&mut app, Action::ClearField);
+    typed_dispatched(&mut app, &mut env, "IT/Network");
+    runtime::dispatch(&mut app, &mut env, Action::Submit);
+    assert_eq!(members_mode(&app), "list");
+    assert_eq!(
+        status_of(&app),
+        ("Added erin as a contractor with IT/Network.", false)
+    );
+    assert_eq!(main_of(&app).hits.len(), 3, "the owner's list is intact");
+
+    let v = fx.disk_vault();
+    let erin = member_id(&v, "erin");
+    let m = v
+        .manifest()
+        .members
+        .iter()
+        .find(|m| m.id == erin)
+        .expect("erin");
+    assert_eq!(m.role, Role::Contractor);
+    assert_eq!(m.expires_at, None);
+    let adds = member_records(&v, LogAction::MemberAdd);
+    assert_eq!(adds.len(), 1);
+    assert_eq!(adds[0].target, Some(erin));
+    assert_eq!(adds[0].member, v.me().id);
+    drop(v);
+    drop(app);
+
+    assert!(
+        fx.try_open_as("erin", "not erin's passphrase").is_err(),
+        "a wrong passphrase opened erin's slot"
+    );
+    let erin = fx.app_as("erin", ERIN_PASSPHRASE, (80, 24));
+    assert_eq!(hit_titles(&erin), [ROUTER], "erin reads IT/Network only");
+    let rows = member_rows(&main_of(&erin).session.vault);
+    let row = rows.iter().find(|r| r.name == "erin").expect("erin's row");
+    assert_eq!(row.groups, ["IT/Network"]);
+}
+
+#[test]
+fn dispatched_grant_seals_the_group_to_the_contractor_with_a_record() {
+    let fx = Fixture::with_members();
+    let mut app = fx.main_app((80, 24));
+    let mut env = runtime::Env::new(fx.ctx.clone());
+    runtime::dispatch(&mut app, &mut env, Action::Members);
+    select_member(&mut app, CAROL, |a, x| runtime::dispatch(a, &mut env, x));
+    runtime::dispatch(&mut app, &mut env, Action::Member(MemberCmd::Grant));
+    typed_dispatched(&mut app, &mut env, "IT/Network, Finance");
+    runtime::dispatch(&mut app, &mut env, Action::Submit);
+    assert_eq!(members_mode(&app), "list");
+    assert_eq!(
+        status_of(&app),
+        (strings::granted(1, CAROL).as_str(), false),
+        "Finance was held already"
+    );
+    let v = fx.disk_vault();
+    let carol = member_id(&v, CAROL);
+    let network = v
+        .groups()
+        .iter()
+        .find(|g| g.name == "IT/Network")
+        .expect("IT/Network")
+        .id;
+    let grants = member_records(&v, LogAction::MemberGrant);
+    assert_eq!(grants.len(), 1);
+    assert_eq!(
+        (grants[0].target, grants[0].group),
+        (Some(carol), Some(network))
+    );
+    let row = member_rows(&v)
+        .into_iter()
+        .find(|r| r.name == CAROL)
+        .expect("carol");
+    assert_eq!(row.groups, ["Finance", "IT/Network"]);
+}
+
+#[test]
+fn dispatched_revoke_refuses_the_passphrase_and_records_it() {
+    let fx = Fixture::with_members();
+    // Bob can unlock before.
+    drop(
+        fx.try_open_as(BOB, BOB_PASSPHRASE)
+            .unwrap_or_else(|e| panic!("{}", e.message)),
+    );
+    let mut app = fx.main_app((80, 24));
+    let mut env = runtime::Env::new(fx.ctx.clone());
+    runtime::dispatch(&mut app, &mut env, Action::Members);
+    select_member(&mut app, BOB, |a, x| runtime::dispatch(a, &mut env, x));
+    runtime::dispatch(&mut app, &mut env, Action::Member(MemberCmd::Revoke));
+    runtime::dispatch(&mut app, &mut env, Action::Confirm(true));
+    assert_eq!(members_mode(&app), "list");
+    let (text, error) = status_of(&app);
+    assert!(
+        !error && text.starts_with("Revoked bob: 2 groups re-keyed"),
+        "{text}"
+    );
+    assert_eq!(
+        main_of(&app).hits.len(),
+        3,
+        "the owner still reads every entry"
+    );
+    assert_eq!(selected_member(&app), BOB, "the cursor stays on bob");
+    let screen = draw(&app, 120, 40);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("bob ") && l.contains("contractor"))
+        .unwrap_or_else(|| panic!("no row for bob:\n{screen}"));
+    assert!(row.contains(strings::REVOKED), "{row}");
+
+    let v = fx.disk_vault();
+    let bob = member_id(&v, BOB);
+    let revokes = member_records(&v, LogAction::MemberRevoke);
+    assert_eq!(revokes.len(), 1);
+    assert_eq!(revokes[0].target, Some(bob));
+    assert!(
+        v.manifest()
+            .members
+            .iter()
+            .any(|m| m.id == bob && m.revoked_at.is_some())
+    );
+    assert_eq!(
+        v.entries().count(),
+        3,
+        "the re-keyed groups open for the owner"
+    );
+    drop(v);
+    drop(app);
+    match fx.try_open_as(BOB, BOB_PASSPHRASE) {
+        Err(e) => assert_eq!(e.exit, Exit::Denied, "{}", e.message),
+        Ok(_) => panic!("a revoked member's passphrase still opens the vault"),
+    }
+    // Carol was not touched.
+    drop(
+        fx.try_open_as(DANA, DANA_PASSPHRASE)
+            .unwrap_or_else(|e| panic!("{}", e.message)),
+    );
+}
+
+#[test]
+fn dispatched_sweep_revokes_only_the_expired_membership() {
+    let fx = Fixture::with_members();
+    let mut app = fx.main_app((80, 24));
+    let mut env = runtime::Env::new(fx.ctx.clone());
+    runtime::dispatch(&mut app, &mut env, Action::Members);
+    runtime::dispatch(&mut app, &mut env, Action::Member(MemberCmd::Sweep));
+    assert_eq!(members_mode(&app), "confirm Sweep([\"carol\"])");
+    runtime::dispatch(&mut app, &mut env, Action::Confirm(true));
+    assert!(
+        status_of(&app).0.starts_with("Revoked carol:"),
+        "{:?}",
+        status_of(&app)
+    );
+    let v = fx.disk_vault();
+    let revoked: Vec<&str> = v
+        .manifest()
+        .members
+        .iter()
+        .filter(|m| m.revoked_at.is_some())
+        .map(|m| m.name.as_str())
+        .collect();
+    assert_eq!(revoked, [CAROL]);
+    assert!(v.expired_members(crate::os::now()).is_empty());
+    // Nothing left to sweep.
+    runtime::dispatch(&mut app, &mut env, Action::Member(MemberCmd::Sweep));
+    assert_eq!(status_of(&app), (strings::NONE_EXPIRED, false));
+}
+
+/// Bob reveals the router's and the bank's passwords in his own session.
+fn bob_reveals_router_and_bank(fx: &Fixture) {
+    let mut bob = fx.app_as(BOB, BOB_PASSPHRASE, (80, 24));
+    let mut env = runtime::Env::new(fx.ctx.clone());
+    assert_eq!(hit_titles(&bob).len(), 2, "{:?}", hit_titles(&bob));
+    for _ in 0..2 {
+        runtime::dispatch(&mut bob, &mut env, Action::Reveal);
+        assert!(
+            main_of(&bob).revealed.is_some(),
+            "{:?}",
+            bob.status.as_ref().map(|s| &s.text)
+        );
+        runtime::dispatch(&mut bob, &mut env, Action::Down);
+    }
+    runtime::dispatch(&mut bob, &mut env, Action::Quit);
+}
+
+/// The checklist of `member` as the vault now computes it: (title, state).
+fn checklist_states(app: &App, member: &str) -> Vec<(String, &'static str)> {
+    super::app::handover_of(&main_of(app).session.vault, member)
+        .expect("a recorded handover")
+        .items
+        .iter()
+        .map(|i| (i.title.clone(), i.state.as_str()))
+        .collect()
+}
+
+#[test]
+fn dispatched_handover_lists_what_bob_revealed_and_follows_rotation_to_verified() {
+    let fx = Fixture::with_members();
+    bob_reveals_router_and_bank(&fx);
+    let mut app = fx.main_app((120, 40));
+    let mut env = runtime::Env::new(fx.ctx.clone());
+    runtime::dispatch(&mut app, &mut env, Action::Members);
+    select_member(&mut app, BOB, |a, x| runtime::dispatch(a, &mut env, x));
+    runtime::dispatch(&mut app, &mut env, Action::Member(MemberCmd::Handover));
+    runtime::dispatch(&mut app, &mut env, Action::Confirm(true));
+    assert_eq!(members_mode(&app), "checklist bob 0");
+    let (text, error) = status_of(&app);
+    assert!(!error && text.contains("2 item(s) to rotate"), "{text}");
+    assert_eq!(
+        checklist_states(&app, BOB),
+        [(BANK.to_owned(), "pending"), (ROUTER.to_owned(), "pending")],
+        "exactly what bob revealed; not the payroll entry he could not read"
+    );
+    // Verify refuses an item whose password has not changed.
+    runtime::dispatch(&mut app, &mut env, Action::Down);
+    assert_eq!(members_mode(&app), "checklist bob 1");
+    let tail = fx.tail_records();
+    runtime::dispatch(&mut app, &mut env, Action::VerifyItem);
+    assert!(
+        status_of(&app)
+            .0
+            .contains("has not changed since bob saw it")
+    );
+    assert_eq!(fx.tail_records(), tail, "nothing recorded");
+
+    // Enter: the router's edit form over the main view; a new password.
+    runtime::dispatch(&mut app, &mut env, Action::Edit);
+    assert_eq!(selected_title(&app), ROUTER);
+    assert!(form_of(&app).back_to.is_some());
+    goto_dispatched(&mut app, &mut env, "Password");
+    runtime::dispatch(&mut app, &mut env, Action::GenerateInto);
+    let new_password = field_text(form_of(&app), "Password");
+    runtime::dispatch(&mut app, &mut env, Action::Submit);
+    // Back on the checklist, recomputed: the router is rotated.
+    assert_eq!(members_mode(&app), "checklist bob 1");
+    assert_eq!(
+        checklist_states(&app, BOB),
+        [(BANK.to_owned(), "pending"), (ROUTER.to_owned(), "rotated")]
+    );
+    let screen = draw(&app, 120, 40);
+    assert!(!screen.contains(&new_password), "{screen}");
+    assert!(screen.contains("Handover of bob · 2 of 2 left"), "{screen}");
+    runtime::dispatch(&mut app, &mut env, Action::VerifyItem);
+    assert_eq!(
+        status_of(&app),
+        (strings::item_verified(ROUTER, BOB, 1).as_str(), false)
+    );
+    assert_eq!(members_mode(&app), "checklist bob 1");
+
+    // On disk, re-opened.
+    let v = fx.disk_vault();
+    assert_eq!(live_entry(&v, ROUTER).password.expose(), new_password);
+    let h = super::app::handover_of(&v, BOB).expect("the handover");
+    let states: Vec<(&str, &str)> = h
+        .items
+        .iter()
+        .map(|i| (i.title.as_str(), i.state.as_str()))
+        .collect();
+    assert_eq!(states, [(BANK, "pending"), (ROUTER, "verified")]);
+    assert_eq!(h.left, 1);
+    assert_eq!(member_records(&v, LogAction::HandoverVerify).len(), 1);
+    assert_eq!(member_records(&v, LogAction::MemberRevoke).len(), 1);
+    drop(v);
+
+    // Esc, then h on the revoked bob: the same checklist, nothing new.
+    runtime::dispatch(&mut app, &mut env, Action::Back);
+    assert_eq!(members_mode(&app), "list");
+    assert_eq!(selected_member(&app), BOB);
+    let len = fx.file_len();
+    runtime::dispatch(&mut app, &mut env, Action::Member(MemberCmd::Handover));
+    assert_eq!(members_mode(&app), "checklist bob 0");
+    assert_eq!(fx.file_len(), len);
+    drop(app);
+    match fx.try_open_as(BOB, BOB_PASSPHRASE) {
+        Err(e) => assert_eq!(e.exit, Exit::Denied, "{}", e.message),
+        Ok(_) => panic!("bob still opens the vault after his handover"),
+    }
+}
+
+#[test]
+fn esc_from_an_edit_opened_by_the_checklist_goes_back_to_it() {
+    let fx = Fixture::with_members();
+    bob_reveals_router_and_bank(&fx);
+    let mut app = fx.main_app((80, 24));
+    let mut env = runtime::Env::new(fx.ctx.clone());
+    runtime::dispatch(&mut app, &mut env, Action::Members);
+    select_member(&mut app, BOB, |a, x| runtime::dispatch(a, &mut env, x));
+    runtime::dispatch(&mut app, &mut env, Action::Member(MemberCmd::Handover));
+    runtime::dispatch(&mut app, &mut env, Action::Confirm(true));
+    runtime::dispatch(&mut app, &mut env, Action::Edit);
+    assert_eq!(selected_title(&app), BANK);
+    runtime::dispatch(&mut app, &mut env, Action::Back);
+    assert_eq!(members_mode(&app), "checklist bob 0");
+    assert_eq!(checklist_states(&app, BOB)[0], (BANK.to_owned(), "pending"));
+}
+
+// Snapshots of the members view and the checklist.
+
+/// `text` with the wall-clock times of the session's records (and
+/// revocations) shown as [`NOW`]'s, as minutes and as dates.
+fn fixed_times(app: &App, text: &str) -> String {
+    let v = &main_of(app).session.vault;
+    let mut times: Vec<i64> = v.log().iter().map(|x| x.record.time).collect();
+    times.extend(v.manifest().members.iter().filter_map(|m| m.revoked_at));
+    let mut out = text.to_owned();
+    for &t in &times {
+        if t != T0 {
+            out = out.replace(&log_time(t), &log_time(NOW.unix));
+        }
+    }
+    for &t in &times {
+        if t != T0 {
+            out = out.replace(
+                &crate::dates::format_date(t),
+                &crate::dates::format_date(NOW.unix),
+            );
+        }
+    }
+    out
+}
+
+/// Secrets of the members fixture: the fixture's and every passphrase.
+fn assert_no_member_secret(name: &str, text: &str) {
+    assert_no_secret(name, text, NOW.unix);
+    for p in [
+        PASSPHRASE,
+        BOB_PASSPHRASE,
+        CAROL_PASSPHRASE,
+        DANA_PASSPHRASE,
+        ERIN_PASSPHRASE,
+    ] {
+        assert!(!text.contains(p), "{name}: a passphrase is drawn:\n{text}");
+    }
+}
+
+#[test]
+fn snapshot_members() {
+    let fx = Fixture::with_members();
+    for size in SIZES {
+        let mut app = fx.main_app(size);
+        at(&mut app, Action::Members, NOW);
+        select_member(&mut app, CAROL, pure);
+        let text = draw(&app, size.0, size.1);
+        assert_no_member_secret("members", &text);
+        let text = fixed_times(&app, &text);
+        for name in [OWNER, BOB, CAROL, DANA] {
+            assert!(text.contains(name), "{name}:\n{text}");
+        }
+        let carol = text
+            .lines()
+            .find(|l| l.contains("carol ") && l.contains("contractor"))
+            .unwrap_or_else(|| panic!("no row for carol:\n{text}"));
+        assert!(carol.contains(strings::EXPIRED), "{carol}");
+        assert!(carol.contains("2026-01-01"), "{carol}");
+        assert_eq!(text.matches(strings::EXPIRED).count(), 1, "{text}");
+        assert!(text.contains(strings::MEMBERS_KEYS), "{text}");
+        snapshot_text("members", size, &text);
+    }
+}
+
+#[test]
+fn snapshot_member_form() {
+    let fx = Fixture::with_members();
+    for size in SIZES {
+        let mut app = fx.main_app(size);
+        at(&mut app, Action::Members, NOW);
+        at(&mut app, Action::Member(MemberCmd::Add), NOW);
+        fill_member_form(
+            &mut app,
+            [
+                "erin",
+                "c",
+                "IT/Network",
+                "2026-06-30",
+                ERIN_PASSPHRASE,
+                ERIN_PASSPHRASE,
+            ],
+            pure,
+        );
+        at(&mut app, Action::NextPane, NOW);
+        let text = draw(&app, size.0, size.1);
+        assert_no_member_secret("member form", &text);
+        let dots = "•".repeat(ERIN_PASSPHRASE.chars().count());
+        assert_eq!(text.matches(&dots).count(), 2, "{text}");
+        assert!(text.contains(strings::ADD_MEMBER_TITLE), "{text}");
+        snapshot_text("member_form", size, &fixed_times(&app, &text));
+    }
+}
+
+#[test]
+fn snapshot_handover_checklist() {
+    for size in SIZES {
+        let fx = Fixture::with_members();
+        bob_reveals_router_and_bank(&fx);
+        let mut app = fx.main_app(size);
+        let mut env = runtime::Env::new(fx.ctx.clone());
+        runtime::dispatch(&mut app, &mut env, Action::Members);
+        select_member(&mut app, BOB, |a, x| runtime::dispatch(a, &mut env, x));
+        runtime::dispatch(&mut app, &mut env, Action::Member(MemberCmd::Handover));
+        let confirm = draw(&app, size.0, size.1);
+        assert_no_member_secret("handover confirmation", &confirm);
+        snapshot_text("handover_confirm", size, &fixed_times(&app, &confirm));
+        runtime::dispatch(&mut app, &mut env, Action::Confirm(true));
+        // The router rotated in place, the bank still pending.
+        runtime::dispatch(&mut app, &mut env, Action::Down);
+        runtime::dispatch(&mut app, &mut env, Action::Edit);
+        goto_dispatched(&mut app, &mut env, "Password");
+        typed_dispatched(&mut app, &mut env, TYPED_PASSWORD);
+        runtime::dispatch(&mut app, &mut env, Action::Submit);
+        app.clock = NOW;
+        let text = draw(&app, size.0, size.1);
+        assert_no_member_secret("checklist", &text);
+        assert!(text.contains("Saved Office router."), "{text}");
+        assert!(!text.contains(TYPED_PASSWORD), "{text}");
+        assert!(
+            text.contains("rotated") && text.contains("pending"),
+            "{text}"
+        );
+        assert!(text.contains("revealed the password"), "{text}");
+        assert!(
+            !text.contains(PAYROLL),
+            "bob never read the payroll entry:\n{text}"
+        );
+        snapshot_text("handover_checklist", size, &fixed_times(&app, &text));
+    }
+}

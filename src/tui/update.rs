@@ -938,7 +938,13 @@ fn members_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                 _ => {}
             }
         }
-        MembersMode::Add(f) => member_form_update(f, action, now, v, &mut effects, &mut close),
+        MembersMode::Add(f) => {
+            let mut back = false;
+            member_form_update(f, action, now, v, &mut effects, &mut back);
+            if back {
+                mv.mode = MembersMode::List;
+            }
+        }
         MembersMode::Grant(g) => match action {
             Action::Char(c) => {
                 g.error = None;

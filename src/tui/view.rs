@@ -967,6 +967,12 @@ fn short_rfc3339(t: &str) -> String {
 }
 
 fn members(app: &App, m: &MainScreen, mv: &MembersView, f: &mut Frame, area: Rect) {
+    // The status line and the footer stay visible below: what a change
+    // did, or why it was refused, is said there.
+    let area = Rect {
+        height: area.height.saturating_sub(2),
+        ..area
+    };
     if let MembersMode::Checklist { member, cursor } = &mv.mode {
         checklist(m, member, *cursor, f, area);
         return;
@@ -1003,10 +1009,14 @@ fn member_list(
     .areas(inner);
     let width = usize::from(inner.width);
     let wide = width >= 100;
-    let (name_w, unlock_w) = if wide { (16, 16) } else { (12, 10) };
+    let (name_w, unlock_w, unlock_head) = if wide {
+        (16, 16, "LAST UNLOCK")
+    } else {
+        (12, 10, "UNLOCKED")
+    };
     let head = format!(
         "{:<name_w$} {:<10} {:<7} {:<10} {:<unlock_w$} {:>7}  GROUPS",
-        "NAME", "ROLE", "STATE", "EXPIRES", "LAST UNLOCK", "REVEALS"
+        "NAME", "ROLE", "STATE", "EXPIRES", unlock_head, "REVEALS"
     );
     let used = name_w + 10 + 7 + 10 + unlock_w + 7 + 7;
     let groups_w = width.saturating_sub(used);
@@ -1074,34 +1084,41 @@ fn member_list(
     f.render_widget(Paragraph::new(lines), list_area);
 
     if let Some(r) = rows.get(cursor) {
-        let mut text = format!(
+        // Built line by line (never wrapped), so a time is never split.
+        let mut first = format!(
             "{} · {} · groups: {}",
             clean(&r.name),
             role_name(r.role),
             clean(&member_groups(r))
         );
         if let Some(t) = r.revoked_at {
-            text.push_str(&format!(" · revoked {}", short_time(t)));
+            first.push_str(&format!(" · revoked {}", short_time(t)));
         } else if let Some(t) = r.expires_at {
             let word = if t <= now { "expired" } else { "expires" };
-            text.push_str(&format!(" · {word} {}", dates::format_date(t)));
+            first.push_str(&format!(" · {word} {}", dates::format_date(t)));
         }
-        if let Some(t) = r.last_unlock {
-            text.push_str(&format!(" · last unlock {}", short_time(t)));
-        }
-        text.push_str(&format!(" · {} reveal(s) or copies", r.reveals));
-        if handover_of(v, &r.name).is_some() {
-            text.push_str(" · handover recorded: h shows its checklist");
-        }
+        let mut second = match r.last_unlock {
+            Some(t) => format!("last unlock {}", short_time(t)),
+            None => "never unlocked".to_owned(),
+        };
+        second.push_str(&format!(" · reveals and copies: {}", r.reveals));
+        let third = if handover_of(v, &r.name).is_some() {
+            strings::HANDOVER_RECORDED
+        } else if r.expired(now) {
+            strings::EXPIRED_HINT
+        } else {
+            ""
+        };
         let style = if r.expired(now) {
             Style::default().fg(Color::Yellow)
         } else {
             Style::default()
         };
-        f.render_widget(
-            Paragraph::new(Line::from(Span::styled(text, style))).wrap(Wrap { trim: false }),
-            detail_area,
-        );
+        let lines: Vec<Line> = [first, second, third.to_owned()]
+            .into_iter()
+            .map(|l| Line::from(Span::styled(fit(&l, width), style)))
+            .collect();
+        f.render_widget(Paragraph::new(lines), detail_area);
     }
     let keys = if v.is_owner() {
         strings::MEMBERS_KEYS
@@ -1133,7 +1150,7 @@ fn vault_groups(m: &MainScreen) -> String {
 }
 
 fn member_form(m: &MainScreen, form: &MemberForm, f: &mut Frame, area: Rect) {
-    let inner = card(f, area, strings::ADD_MEMBER_TITLE, 72, 14);
+    let inner = card(f, area, strings::ADD_MEMBER_TITLE, 72, 12);
     let mut lines: Vec<Line> = Vec::new();
     for (i, label) in MEMBER_FORM_LABELS.iter().enumerate() {
         let focused = i == form.cursor;
@@ -1251,10 +1268,13 @@ fn member_confirm(c: &MemberConfirm, f: &mut Frame, area: Rect) {
         }
         MemberConfirm::Handover { name, revoked } => {
             let name = clean(name);
-            let mut lines = vec![Line::from(Span::styled(
-                strings::handover_question(&name),
-                Style::default().bold(),
-            ))];
+            let mut lines = vec![
+                Line::from(Span::styled(
+                    strings::handover_question(&name),
+                    Style::default().bold(),
+                )),
+                Line::from(""),
+            ];
             lines.extend(
                 strings::handover_steps(&name, *revoked)
                     .into_iter()
@@ -1294,36 +1314,38 @@ fn checklist(m: &MainScreen, member: &str, cursor: usize, f: &mut Frame, area: R
     let title = strings::checklist_title(&name, h.left, h.items.len());
     let inner = card(f, area, &title, area.width, area.height);
     let [top_area, list_area, keys_area] = Layout::vertical([
-        Constraint::Length(3),
+        Constraint::Length(4),
         Constraint::Fill(1),
         Constraint::Length(2),
     ])
     .areas(inner);
     let width = usize::from(inner.width);
-    let revoked = h
-        .revoked
-        .as_deref()
-        .map_or_else(String::new, |t| format!(", revoked {}", short_rfc3339(t)));
-    let top = vec![
-        Line::from(format!(
-            "{name} ({}){revoked}; handover by {} at {}.",
-            h.role,
-            clean(&h.by),
-            short_rfc3339(&h.time)
+    let mut first = format!("{name} ({})", h.role);
+    if let Some(t) = &h.revoked {
+        first.push_str(&format!(" · revoked {}", short_rfc3339(t)));
+    }
+    // Line by line (never wrapped), so a time is never split.
+    let top: Vec<Line> = vec![
+        Line::from(fit(&first, width)),
+        Line::from(fit(
+            &format!(
+                "Handover by {}, {}; from the first {} log records.",
+                clean(&h.by),
+                short_rfc3339(&h.time),
+                h.checkpoint.records
+            ),
+            width,
         )),
-        hint_owned(format!(
-            "Computed from the verified access log: its first {} records. Change each password, then verify it.",
-            h.checkpoint.records
-        )),
+        hint_owned(fit(strings::CHECKLIST_HOW, width)),
     ];
-    f.render_widget(Paragraph::new(top).wrap(Wrap { trim: false }), top_area);
+    f.render_widget(Paragraph::new(top), top_area);
 
     let mut lines: Vec<Line> = Vec::new();
     if h.items.is_empty() {
         lines.push(Line::from(strings::nothing_to_rotate(&name)));
     } else {
         let wide = width >= 100;
-        let title_w = if wide { 40 } else { 28 };
+        let title_w = if wide { 40 } else { 26 };
         lines.push(Line::from(Span::styled(
             fit(
                 &format!(
