@@ -286,6 +286,10 @@ pub enum MemberAction {
         /// The membership ends on this date (YYYY-MM-DD).
         #[arg(long, value_name = "DATE")]
         expires: Option<String>,
+        /// The member must choose their own passphrase (baton passwd)
+        /// before anything else.
+        #[arg(long)]
+        must_change: bool,
         #[command(flatten)]
         who: Who,
     },

@@ -21,8 +21,9 @@ pub(super) fn run(ctx: &Context, a: MemberAction) -> Result<()> {
             role,
             groups,
             expires,
+            must_change,
             ..
-        } => add(ctx, &name, role, &groups, expires.as_deref()),
+        } => add(ctx, &name, role, &groups, expires.as_deref(), must_change),
         MemberAction::Grant { name, groups, .. } => grant(ctx, &name, &groups),
         MemberAction::List { json, .. } => list(ctx, json),
         MemberAction::Revoke { name, .. } => {
@@ -165,6 +166,7 @@ fn add(
     role: RoleArg,
     groups: &[String],
     expires: Option<&str>,
+    must_change: bool,
 ) -> Result<()> {
     let role = role_of(role);
     let expires_at = expires
@@ -185,12 +187,13 @@ fn add(
     }
     let passphrase = new_passphrase(Some("BATON_NEW_PASSPHRASE"), name)?;
     let now = os::now();
-    let id = s.vault.add_member(
+    let id = s.vault.add_member_with(
         name,
         role,
         groups,
         expires_at,
         &passphrase,
+        must_change,
         now,
         &mut os::rng(),
     )?;
@@ -205,6 +208,13 @@ fn add(
         Role::Contractor => format!("a contractor with {}", groups.join(", ")),
     };
     println!("Added {} as {what}.", output::clean(name));
+    if must_change {
+        println!(
+            "{} must choose their own passphrase first: baton passwd --member {}",
+            output::clean(name),
+            output::clean(name)
+        );
+    }
     Ok(())
 }
 

@@ -201,6 +201,15 @@ pub fn open(ctx: &Context, write: bool, what: &str) -> Result<Session> {
         current_passphrase(ctx, &format!("Passphrase for {who}: "))?
     };
     let session = unlock_loaded(ctx, loaded, ctx.member.as_deref(), &secret, ctx.recovery)?;
+    if what != "passwd" && session.vault.passphrase_change_due() {
+        let name = crate::cli::output::clean(&session.vault.me().name).into_owned();
+        return Err(CliError::new(
+            Exit::Denied,
+            format!(
+                "{name} must choose their own passphrase before anything else: baton passwd --member {name}"
+            ),
+        ));
+    }
     for w in session.warnings() {
         eprintln!("{w}");
     }

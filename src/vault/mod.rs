@@ -598,6 +598,17 @@ impl Vault {
             .map_or("?", |m| m.name.as_str())
     }
 
+    /// The member was added with `must_change_passphrase` and has not yet
+    /// written a `passphrase-change` record of their own (the flag is in
+    /// the owner-signed manifest, which the member cannot re-sign; their
+    /// signed record is what satisfies it).
+    pub fn passphrase_change_due(&self) -> bool {
+        self.me().must_change_passphrase
+            && !self.verified.iter().any(|v| {
+                v.record.member == self.me && v.record.action == audit::Action::PassphraseChange
+            })
+    }
+
     pub fn is_owner(&self) -> bool {
         self.me().role == Role::Owner
     }
@@ -780,6 +791,23 @@ impl Vault {
         now: i64,
         rng: &mut impl rand::CryptoRng,
     ) -> Result<MemberId, VaultError> {
+        self.add_member_with(name, role, groups, expires_at, passphrase, false, now, rng)
+    }
+
+    /// [`Vault::add_member`], with `must_change`: the member must choose a
+    /// new passphrase at first unlock (see [`Vault::passphrase_change_due`]).
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_member_with(
+        &mut self,
+        name: &str,
+        role: Role,
+        groups: &[String],
+        expires_at: Option<i64>,
+        passphrase: &Passphrase,
+        must_change: bool,
+        now: i64,
+        rng: &mut impl rand::CryptoRng,
+    ) -> Result<MemberId, VaultError> {
         if !self.is_owner() {
             return Err(VaultError::AccessDenied(
                 "only an owner can add members".into(),
@@ -827,7 +855,7 @@ impl Vault {
             added_by: self.me,
             expires_at,
             revoked_at: None,
-            must_change_passphrase: false,
+            must_change_passphrase: must_change,
             endorsement: None,
         };
         if role == Role::Owner {

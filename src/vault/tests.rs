@@ -1085,3 +1085,38 @@ fn expired_members_are_listed_until_revoked() {
     v.revoke("bob", NOW + 200, &mut rng).expect("revoke");
     assert!(v.expired_members(NOW + 200).is_empty());
 }
+
+#[test]
+fn a_passphrase_change_is_due_until_the_member_records_one() {
+    let mut rng = StdRng::seed_from_u64(55);
+    let mut v = new_vault(&mut rng);
+    v.add_member_with(
+        "bob",
+        Role::Contractor,
+        &["Finance".to_owned()],
+        None,
+        &pass("temporary"),
+        true,
+        NOW,
+        &mut rng,
+    )
+    .expect("add");
+    let bytes = v.seal(NOW, &mut rng).expect("seal");
+    assert!(
+        !open(&bytes, None, "pw")
+            .expect("owner")
+            .passphrase_change_due()
+    );
+    let mut bob = open(&bytes, Some("bob"), "temporary").expect("bob");
+    assert!(bob.passphrase_change_due());
+    bob.change_passphrase(&pass("bob's own"), &mut rng)
+        .expect("change");
+    bob.note(audit::Draft::new(NOW, audit::Action::PassphraseChange));
+    let after = bob.seal(NOW, &mut rng).expect("seal");
+    let bob = open(&after, Some("bob"), "bob's own").expect("bob, new passphrase");
+    assert!(!bob.passphrase_change_due());
+    assert!(matches!(
+        open(&after, Some("bob"), "temporary"),
+        Err(VaultError::WrongPassphrase)
+    ));
+}

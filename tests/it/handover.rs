@@ -812,3 +812,33 @@ fn entries_the_contractor_created_are_on_the_checklist() {
     assert_eq!(v.owner(&["get", &vendor]).trim(), VENDOR);
     ok(&v.run(As::Owner, &["log", "verify"]), "log verify");
 }
+
+#[test]
+fn a_member_added_with_must_change_chooses_a_passphrase_before_anything_else() {
+    let v = Vault::new();
+    v.add(As::Owner, "Webmail", "Email", "mail-SECRET-9", &[]);
+    let added = v.add_member(
+        "bob",
+        "temporary 1",
+        &["--groups", "Email", "--must-change"],
+    );
+    assert!(ok(&added, "member add").contains("baton passwd --member bob"));
+    let bob_tmp = As::Member("bob", "temporary 1");
+    let refused = v.run(bob_tmp, &["get", "Webmail"]);
+    fails(&refused, 6, "must choose their own passphrase");
+    assert!(!stdout(&refused).contains("mail-SECRET-9"));
+    let changed = v
+        .cmd(bob_tmp, &["passwd"])
+        .env("BATON_NEW_PASSPHRASE", BOB_PASS)
+        .output()
+        .expect("run baton");
+    ok(&changed, "passwd");
+    fails(&v.run(bob_tmp, &["list"]), 3, "wrong passphrase");
+    let got = ok(
+        &v.run(As::Member("bob", BOB_PASS), &["get", "Webmail"]),
+        "get",
+    );
+    assert_eq!(got.trim(), "mail-SECRET-9");
+    // The owner is not held to it.
+    v.owner(&["list"]);
+}
