@@ -3156,6 +3156,15 @@ fn members_open_for_owners_read_only_for_auditors_and_not_for_contractors() {
     at(&mut app, Action::Members, NOW);
     assert_eq!(members_mode(&app), "list");
     assert_eq!(selected_member(&app), OWNER);
+    // Ctrl-S writes what a failed save left; the view stays open.
+    assert_eq!(at(&mut app, Action::Submit, NOW), ["Change(Retry)"]);
+    let saved = Action::Saved {
+        entry: None,
+        message: "Saved.".into(),
+        error: false,
+    };
+    at(&mut app, saved, NOW);
+    assert_eq!(members_mode(&app), "list");
     assert_eq!(at(&mut app, Action::Back, NOW), no_effects());
     assert!(main_of(&app).overlay.is_none(), "Esc closes it");
 }

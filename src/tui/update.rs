@@ -336,7 +336,7 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                 Some(Overlay::Form(f)) => f.back_to.take(),
                 _ => None,
             };
-            if !matches!(m.overlay, Some(Overlay::Codes { .. })) {
+            if !matches!(m.overlay, Some(Overlay::Codes { .. } | Overlay::Members(_))) {
                 m.overlay = None;
             }
             m.reindex(entry);
@@ -870,6 +870,8 @@ fn members_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
             match action {
                 a if is_move(&a) => mv.cursor = step(mv.cursor, rows.len(), &a, page),
                 Action::Back | Action::Members => close = true,
+                // Ctrl-S: write what a failed save left in memory.
+                Action::Submit => effects.push(Effect::Change(Change::Retry)),
                 Action::Member(MemberCmd::Handover) => match sel {
                     None => {}
                     Some(r) if handover_of(v, &r.name).is_some() => {
