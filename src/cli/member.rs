@@ -66,6 +66,11 @@ pub(crate) fn revoke_members(
             "only an owner can revoke members",
         ));
     }
+    // Every name is checked before anything changes, so a refusal leaves
+    // the session's vault as it was.
+    for name in names {
+        s.vault.check_revocable(name)?;
+    }
     let now = os::now();
     let mut revoked = Vec::new();
     for name in names {

@@ -155,19 +155,26 @@ pub fn new_passphrase(env_var: Option<&str>, who: &str) -> Result<Passphrase> {
     Ok(p)
 }
 
+/// Checks a new passphrase; warns on standard error when it is short.
 pub fn check_new_passphrase(p: &Passphrase) -> Result<()> {
+    if let Some(w) = validate_new_passphrase(p)? {
+        eprintln!("warning: {w}");
+    }
+    Ok(())
+}
+
+/// Refuses an empty or non-UTF-8 passphrase; returns a warning for a short
+/// one. Prints nothing (the terminal UI shows the warning itself).
+pub fn validate_new_passphrase(p: &Passphrase) -> Result<Option<&'static str>> {
     if p.is_empty() {
         return Err(CliError::usage("the passphrase is empty"));
     }
     if std::str::from_utf8(p.expose()).is_err() {
         return Err(CliError::usage("the passphrase is not valid UTF-8"));
     }
-    if p.len() < 12 {
-        eprintln!(
-            "warning: a passphrase under 12 characters is easy to guess; consider `baton gen --words 6`"
-        );
-    }
-    Ok(())
+    Ok((p.len() < 12).then_some(
+        "a passphrase under 12 characters is easy to guess; consider `baton gen --words 6`",
+    ))
 }
 
 /// An unlocked vault with what is needed to record and save.
@@ -201,14 +208,8 @@ pub fn open(ctx: &Context, write: bool, what: &str) -> Result<Session> {
         current_passphrase(ctx, &format!("Passphrase for {who}: "))?
     };
     let session = unlock_loaded(ctx, loaded, ctx.member.as_deref(), &secret, ctx.recovery)?;
-    if what != "passwd" && session.vault.passphrase_change_due() {
-        let name = crate::cli::output::clean(&session.vault.me().name).into_owned();
-        return Err(CliError::new(
-            Exit::Denied,
-            format!(
-                "{name} must choose their own passphrase before anything else: baton passwd --member {name}"
-            ),
-        ));
+    if what != "passwd" {
+        session.refuse_if_passphrase_change_due()?;
     }
     for w in session.warnings() {
         eprintln!("{w}");
@@ -354,6 +355,21 @@ impl Session {
         self.valid_len = bytes.len() as u64;
         ctx.remember(self.vault.vault_id(), &self.vault.log_head());
         Ok(())
+    }
+
+    /// Refuses (exit 6) a member who was added with `--must-change` and has
+    /// not yet chosen their own passphrase.
+    pub fn refuse_if_passphrase_change_due(&self) -> Result<()> {
+        if !self.vault.passphrase_change_due() {
+            return Ok(());
+        }
+        let name = crate::cli::output::clean(&self.vault.me().name).into_owned();
+        Err(CliError::new(
+            Exit::Denied,
+            format!(
+                "{name} must choose their own passphrase before anything else: baton passwd --member {name}"
+            ),
+        ))
     }
 
     /// Whether a save failed and its changes are only in memory.

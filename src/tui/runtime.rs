@@ -517,7 +517,7 @@ fn add_member(ctx: &Context, s: &mut Session, f: &MemberForm) -> Result<MemberRe
         return Err(CliError::usage(strings::PASSPHRASES_DIFFER));
     }
     let passphrase = crate::secret::Passphrase::from_slice(f.passphrase.peek().as_bytes());
-    session::check_new_passphrase(&passphrase)?;
+    session::validate_new_passphrase(&passphrase)?;
     let now = crate::os::now();
     if expires_at.is_some_and(|t| t <= now) {
         return Err(CliError::usage(strings::EXPIRY_PASSED));
@@ -611,6 +611,7 @@ pub fn open(
     let ctx = &ctx;
     let loaded = session::load(ctx, true, "tui")?;
     let mut s = session::unlock_loaded(ctx, loaded, member, passphrase, false)?;
+    s.refuse_if_passphrase_change_due()?;
     s.try_record_unlock(ctx)?;
     let index = Index::build(&s.vault);
     Ok(Opened { session: s, index })

@@ -991,6 +991,38 @@ impl Vault {
         Ok(ids)
     }
 
+    /// Checks that `name` may be revoked by this member (an owner; not
+    /// themself, not the founding owner, not already revoked), without
+    /// changing anything. Returns their id.
+    pub fn check_revocable(&self, name: &str) -> Result<MemberId, VaultError> {
+        if !self.is_owner() {
+            return Err(VaultError::AccessDenied(
+                "only an owner can revoke members".into(),
+            ));
+        }
+        let m = self
+            .manifest
+            .members
+            .iter()
+            .find(|m| m.name == name)
+            .ok_or_else(|| VaultError::UnknownMember(name.to_owned()))?;
+        if m.revoked_at.is_some() {
+            return Err(VaultError::Invalid(format!("{name} is already revoked")));
+        }
+        if m.id == self.me {
+            return Err(VaultError::Invalid(
+                "you cannot revoke yourself; another owner can".into(),
+            ));
+        }
+        if m.id == FOUNDING_OWNER {
+            return Err(VaultError::Invalid(format!(
+                "{name} is the founding owner, who holds the vault's recovery code; \
+                 the founding owner cannot be revoked"
+            )));
+        }
+        Ok(m.id)
+    }
+
     /// Revokes member `name` (owners only) and re-keys what they held:
     /// every group they had a current grant of gets a new random key at
     /// the next epoch, sealed to each remaining holder's public key (no one
@@ -1005,32 +1037,7 @@ impl Vault {
         now: i64,
         rng: &mut impl rand::CryptoRng,
     ) -> Result<Revocation, VaultError> {
-        if !self.is_owner() {
-            return Err(VaultError::AccessDenied(
-                "only an owner can revoke members".into(),
-            ));
-        }
-        let m = self
-            .manifest
-            .members
-            .iter()
-            .find(|m| m.name == name)
-            .ok_or_else(|| VaultError::UnknownMember(name.to_owned()))?;
-        let id = m.id;
-        if m.revoked_at.is_some() {
-            return Err(VaultError::Invalid(format!("{name} is already revoked")));
-        }
-        if id == self.me {
-            return Err(VaultError::Invalid(
-                "you cannot revoke yourself; another owner can".into(),
-            ));
-        }
-        if id == FOUNDING_OWNER {
-            return Err(VaultError::Invalid(format!(
-                "{name} is the founding owner, who holds the vault's recovery code; \
-                 the founding owner cannot be revoked"
-            )));
-        }
+        let id = self.check_revocable(name)?;
         let current: Vec<(GroupId, u32)> = self
             .manifest
             .groups
