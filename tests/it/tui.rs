@@ -555,3 +555,74 @@ fn lock_and_quit_clear_the_terminal_clipboard_at_once() {
     tmux.wait_for(&format!("{EXITED}0"));
     wait_in_file(&wire, copied, OSC52_CLEAR, "the clipboard cleared on quit");
 }
+
+/// The owner hands over a contractor from the members screen: the
+/// checklist holds the entry the contractor revealed, Enter edits it with
+/// a generated password, `v` verifies it, and the command line agrees.
+#[test]
+fn a_handover_runs_from_the_members_screen_in_a_real_terminal() {
+    let env = payroll_vault();
+    let added = env
+        .cmd(&["member", "add", "bob", "--groups", "Clients/Acme"])
+        .env("BATON_NEW_PASSPHRASE", "bob's own passphrase 9")
+        .output()
+        .expect("run");
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let got = env
+        .cmd(&["get", "Acme Payroll"])
+        .env("BATON_MEMBER", "bob")
+        .env("BATON_PASSPHRASE", "bob's own passphrase 9")
+        .output()
+        .expect("run");
+    assert_eq!(String::from_utf8_lossy(&got.stdout).trim(), SECRET);
+
+    let tmux = start_tui(&env, &[]);
+    unlock(&tmux);
+    tmux.press("M");
+    let members = tmux.wait_until("the member list", |s| {
+        s.contains("Members") && s.contains("bob") && s.contains("contractor")
+    });
+    assert_no_secret(&members, "the member list");
+    tmux.press("Down");
+    tmux.press("h");
+    tmux.wait_for("y start the handover");
+    tmux.press("y");
+    let checklist = tmux.wait_until("the checklist", |s| {
+        s.contains("Handover of bob · 1 of 1 left") && s.contains("Acme Payroll")
+    });
+    assert!(checklist.contains("pending"), "{}", framed(&checklist));
+    assert_no_secret(&checklist, "the checklist");
+    tmux.press("Enter");
+    tmux.wait_for("^G generate password");
+    tmux.press("C-g");
+    tmux.press("Enter");
+    let rotated = tmux.wait_until("the item rotated", |s| {
+        s.contains("Handover of bob") && s.contains("rotated")
+    });
+    assert_no_secret(&rotated, "the checklist after the edit");
+    tmux.press("v");
+    tmux.wait_until("the item verified", |s| s.contains("0 of 1 left"));
+    tmux.press("Escape");
+    tmux.press("Escape");
+    tmux.press("q");
+    tmux.wait_for(EXITED);
+
+    let status = json(&env.ok(&["handover", "status", "bob", "--json"]));
+    let item = &status["handovers"][0]["items"][0];
+    assert_eq!(item["title"], "Acme Payroll");
+    assert_eq!(item["state"], "verified");
+    let refused = env
+        .cmd(&["list"])
+        .env("BATON_MEMBER", "bob")
+        .env("BATON_PASSPHRASE", "bob's own passphrase 9")
+        .output()
+        .expect("run");
+    assert_eq!(refused.status.code(), Some(6));
+    let new = env.ok(&["get", "Acme Payroll"]);
+    assert_ne!(new.trim(), SECRET, "the password was rotated");
+    env.ok(&["log", "verify"]);
+}
