@@ -11,10 +11,15 @@
 //! - a rotation is an `edit` record with field `password` by anyone else;
 //!   it clears the entry's earlier exposures.
 //!
-//! A `handover` record naming the member fixes the set: the exposures in
-//! the log before it. After it, an item is **rotated** once an `edit` of
-//! its password is recorded, and **verified** once an owner writes a
-//! `handover-verify` record for it. Pure: no IO, no secrets.
+//! A `handover` record by an owner naming the member fixes the set: the
+//! exposures in the log before it. After it, an item is **rotated** once
+//! an `edit` of its password is recorded, and **verified** once an owner
+//! writes a `handover-verify` record for it. `handover` and
+//! `handover-verify` records by anyone but an owner are ignored, and a
+//! rotation counts only when the entry itself holds a password change at
+//! the record's time (its history, or `password_changed_at`), so a member
+//! cannot tick items off with records alone. Pure: no IO, no
+//! secrets.
 
 use serde::Serialize;
 
@@ -166,9 +171,24 @@ fn is_rotation(action: Action, field: Option<Field>) -> bool {
     action == Action::Edit && field == Some(Field::Password)
 }
 
+/// What the checklist needs to know beyond the records: who is an owner,
+/// and whether an entry's password changed at a given time (`None` when
+/// the entry cannot be read; its records are then taken as they are).
+pub struct Facts<'a> {
+    pub is_owner: &'a dyn Fn(MemberId) -> bool,
+    pub password_changed: &'a dyn Fn([u8; 8], i64) -> Option<bool>,
+}
+
+impl Facts<'_> {
+    /// A password `edit` record at `time` that the entry bears out.
+    fn rotation(&self, entry: [u8; 8], action: Action, field: Option<Field>, time: i64) -> bool {
+        is_rotation(action, field) && (self.password_changed)(entry, time) != Some(false)
+    }
+}
+
 /// The entries `member` was exposed to in `log` and that were not rotated
 /// since, in the order of their first exposure.
-pub fn exposure_set(log: &[Verified], member: MemberId) -> Vec<Item> {
+pub fn exposure_set(log: &[Verified], member: MemberId, facts: &Facts<'_>) -> Vec<Item> {
     let mut items: Vec<Item> = Vec::new();
     for v in log {
         let r = &v.record;
@@ -196,7 +216,7 @@ pub fn exposure_set(log: &[Verified], member: MemberId) -> Vec<Item> {
                     verified: None,
                 }),
             }
-        } else if is_rotation(r.action, r.field) {
+        } else if facts.rotation(entry, r.action, r.field, r.time) {
             items.retain(|i| i.entry != entry);
         }
     }
@@ -205,24 +225,28 @@ pub fn exposure_set(log: &[Verified], member: MemberId) -> Vec<Item> {
 
 /// Every handover in the log, with each checklist's state as of the log's
 /// end, oldest first.
-pub fn handovers(log: &[Verified]) -> Vec<Handover> {
+pub fn handovers(log: &[Verified], facts: &Facts<'_>) -> Vec<Handover> {
     let mut out = Vec::new();
     for (i, v) in log.iter().enumerate() {
         let r = &v.record;
         let (Action::Handover, Some(member)) = (r.action, r.target) else {
             continue;
         };
-        let mut items = exposure_set(&log[..i], member);
+        if !(facts.is_owner)(r.member) {
+            continue;
+        }
+        let mut items = exposure_set(&log[..i], member, facts);
         for later in &log[i + 1..] {
             let l = &later.record;
             let Some(entry) = l.entry else { continue };
             let Some(item) = items.iter_mut().find(|x| x.entry == entry) else {
                 continue;
             };
-            if is_rotation(l.action, l.field) && item.rotated.is_none() {
+            if facts.rotation(entry, l.action, l.field, l.time) && item.rotated.is_none() {
                 item.rotated = Some((l.seq, l.time));
             } else if l.action == Action::HandoverVerify
                 && l.target == Some(member)
+                && (facts.is_owner)(l.member)
                 && item.verified.is_none()
             {
                 item.verified = Some((l.seq, l.time, l.member));
@@ -250,6 +274,14 @@ mod tests {
 
     const BOB: MemberId = 2;
     const OWNER: MemberId = 1;
+    const CAROL: MemberId = 3;
+
+    /// Member 1 is the owner; entries are not readable, so records are
+    /// taken as they are.
+    const TRUST: Facts<'static> = Facts {
+        is_owner: &|m| m == OWNER,
+        password_changed: &|_, _| None,
+    };
 
     fn rec(
         member: MemberId,
@@ -312,7 +344,7 @@ mod tests {
             ),
             rec(BOB, Action::Remove, Some(8), None, None),
         ]);
-        let set = exposure_set(&l, BOB);
+        let set = exposure_set(&l, BOB, &TRUST);
         assert_eq!(entries(&set), [1, 3, 4, 7]);
         assert!(!set[0].touches_mfa(), "a password reveal is not MFA");
         assert!(set[1].touches_mfa() && set[2].touches_mfa() && set[3].touches_mfa());
@@ -327,7 +359,7 @@ mod tests {
             rec(OWNER, Action::Edit, Some(2), None, None),
             rec(BOB, Action::Edit, Some(3), Some(Field::Password), None),
         ]);
-        let set = exposure_set(&l, BOB);
+        let set = exposure_set(&l, BOB, &TRUST);
         assert_eq!(
             entries(&set),
             [2, 3],
@@ -338,7 +370,7 @@ mod tests {
             rec(OWNER, Action::Edit, Some(1), Some(Field::Password), None),
             rec(BOB, Action::Copy, Some(1), Some(Field::Password), None),
         ]);
-        let set = exposure_set(&l2, BOB);
+        let set = exposure_set(&l2, BOB, &TRUST);
         assert_eq!(entries(&set), [1], "seen again after the rotation");
         assert_eq!(set[0].exposures.len(), 1);
         assert_eq!(set[0].exposures[0].seq, 2);
@@ -357,7 +389,7 @@ mod tests {
             rec(OWNER, Action::HandoverVerify, Some(2), None, Some(3)),
             rec(OWNER, Action::Reveal, Some(2), Some(Field::Password), None),
         ]);
-        let hs = handovers(&l);
+        let hs = handovers(&l, &TRUST);
         assert_eq!(hs.len(), 1);
         let h = &hs[0];
         assert_eq!((h.member, h.seq, h.by), (BOB, 3, OWNER));
@@ -384,8 +416,35 @@ mod tests {
             rec(OWNER, Action::Handover, None, None, Some(BOB)),
             rec(BOB, Action::Reveal, Some(1), Some(Field::Password), None),
         ]);
-        let hs = handovers(&l);
+        let hs = handovers(&l, &TRUST);
         assert!(hs[0].items.is_empty());
         assert!(hs[0].is_complete());
+    }
+
+    #[test]
+    fn only_owners_start_or_confirm_a_handover_and_rotations_need_the_entry() {
+        let l = log(vec![
+            rec(BOB, Action::Reveal, Some(1), Some(Field::Password), None),
+            rec(BOB, Action::Reveal, Some(2), Some(Field::Password), None),
+            rec(BOB, Action::Handover, None, None, Some(BOB)),
+            rec(OWNER, Action::Handover, None, None, Some(BOB)),
+            rec(CAROL, Action::Edit, Some(1), Some(Field::Password), None),
+            rec(OWNER, Action::Edit, Some(2), Some(Field::Password), None),
+            rec(CAROL, Action::HandoverVerify, Some(2), None, Some(BOB)),
+        ]);
+        // Entry 1's password never changed; entry 2's changed at 1005.
+        let facts = Facts {
+            is_owner: &|m| m == OWNER,
+            password_changed: &|e, t| Some(e == [2; 8] && t == 1005),
+        };
+        let hs = handovers(&l, &facts);
+        assert_eq!(hs.len(), 1, "bob's own handover record is ignored");
+        assert_eq!(hs[0].seq, 3);
+        let states: Vec<State> = hs[0].items.iter().map(Item::state).collect();
+        assert_eq!(
+            states,
+            [State::Pending, State::Rotated],
+            "carol's record claims a change entry 1 does not hold; her verify is not an owner's"
+        );
     }
 }

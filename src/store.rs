@@ -238,14 +238,43 @@ pub fn save(
     path: &Path,
     bytes: &[u8],
     loaded: &[u8; 32],
+    lock: &VaultLock,
+) -> Result<(), StoreError> {
+    save_with(path, bytes, loaded, lock, Backups::Rotate)
+}
+
+/// What a save does with the backup generations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backups {
+    /// Keep the current vault as generation 1 and shift the others.
+    Rotate,
+    /// Delete them all, and keep no copy of the current vault: the save
+    /// of a revocation, since the revoked member's keys open every older
+    /// generation. They are gone before the new file replaces the old
+    /// one, so a crash leaves either the old vault (the revocation never
+    /// happened) or the new one without backups.
+    Drop,
+}
+
+/// [`save`], choosing what happens to the backups.
+pub fn save_with(
+    path: &Path,
+    bytes: &[u8],
+    loaded: &[u8; 32],
     _lock: &VaultLock,
+    backups: Backups,
 ) -> Result<(), StoreError> {
     let current = read(path)?;
     if &fingerprint(&current) != loaded {
         return Err(StoreError::Conflict(path.to_path_buf()));
     }
     drop(current);
-    rotate_backups(path)?;
+    match backups {
+        Backups::Rotate => rotate_backups(path)?,
+        Backups::Drop => {
+            purge_backups(path)?;
+        }
+    }
     let tmp = write_temp(path, bytes)?;
     if let Err(e) = fs::rename(&tmp, path) {
         let _ = fs::remove_file(&tmp);

@@ -53,6 +53,7 @@ fn owner_session(ctx: &Context, write: bool, what: &str) -> Result<Session> {
 /// Revokes `name` (unless already revoked) and records the handover in
 /// the same save, then prints the checklist.
 fn start(ctx: &Context, name: &str, report: Option<&Path>) -> Result<()> {
+    check_report_path(ctx, report)?;
     let mut s = owner_session(ctx, true, "handover")?;
     let started = begin(ctx, &mut s, name)?;
     match &started {
@@ -110,12 +111,14 @@ pub(crate) fn begin(ctx: &Context, s: &mut Session, name: &str) -> Result<Starte
     let (id, revoked) = (m.id, m.revoked_at.is_some());
     s.vault.verify_log_fully()?;
     let find = |v: &Vault| {
-        handover::handovers(v.log())
+        checklists(v)
             .into_iter()
+            .rev()
             .find(|h| h.member == id)
             .map(|h| view(v, &h))
     };
-    if let Some(existing) = find(&s.vault) {
+    // A member still holding keys is revoked whatever the log says.
+    if revoked && let Some(existing) = find(&s.vault) {
         return Ok(Started::Existing(existing));
     }
     // The groups they held, for the report: after the revocation no grant
@@ -152,6 +155,7 @@ pub(crate) fn begin(ctx: &Context, s: &mut Session, name: &str) -> Result<Starte
 }
 
 fn status(ctx: &Context, name: Option<&str>, json: bool, report: Option<&Path>) -> Result<()> {
+    check_report_path(ctx, report)?;
     let mut s = owner_session(ctx, false, "handover status")?;
     s.record_unlock(ctx);
     let all = views(&s.vault);
@@ -231,7 +235,7 @@ pub(crate) fn confirm(
             "only an owner can verify handover items",
         ));
     }
-    let all = handover::handovers(s.vault.log());
+    let all = checklists(&s.vault);
     let candidates: Vec<(&Handover, &Item)> = all
         .iter()
         .filter(|h| member_for.is_none_or(|n| s.vault.member_name(h.member) == n))
@@ -299,6 +303,29 @@ pub(crate) fn confirm(
     })
 }
 
+/// Every handover recorded in `v`'s log, its items' states checked
+/// against the entries this member can read.
+pub fn checklists(v: &Vault) -> Vec<Handover> {
+    let is_owner = |id| {
+        v.manifest()
+            .members
+            .iter()
+            .any(|m| m.id == id && m.role == Role::Owner)
+    };
+    let password_changed = |entry: [u8; 8], time: i64| {
+        v.any_entry(entry).map(|(e, _)| {
+            e.password_changed_at == time || e.history.iter().any(|h| h.replaced_at == time)
+        })
+    };
+    handover::handovers(
+        v.log(),
+        &handover::Facts {
+            is_owner: &is_owner,
+            password_changed: &password_changed,
+        },
+    )
+}
+
 /// ENTRY as an id, an id prefix of 4+ hex digits, or a title (any case).
 fn matches_entry(v: &Vault, item: &Item, query: &str) -> bool {
     let q = query.trim();
@@ -357,10 +384,7 @@ pub struct HandoverView {
 
 /// Every recorded handover, oldest first.
 pub fn views(v: &Vault) -> Vec<HandoverView> {
-    handover::handovers(v.log())
-        .iter()
-        .map(|h| view(v, h))
-        .collect()
+    checklists(v).iter().map(|h| view(v, h)).collect()
 }
 
 fn view(v: &Vault, h: &Handover) -> HandoverView {
@@ -614,6 +638,42 @@ pub fn report_markdown(h: &HandoverView, written: i64) -> String {
     );
     let _ = writeln!(o, "3. Check the access log offline: `baton log verify`.");
     o
+}
+
+/// Refuses a report path that would overwrite the vault, its lock, a
+/// backup or another vault file — checked before anything changes.
+fn check_report_path(ctx: &Context, path: Option<&Path>) -> Result<()> {
+    let Some(path) = path else { return Ok(()) };
+    let refuse = |why: &str| {
+        Err(CliError::usage(format!(
+            "--report {}: {why}; choose another file",
+            path.display()
+        )))
+    };
+    if path.is_dir() {
+        return refuse("that is a directory");
+    }
+    let canonical = |p: &Path| {
+        let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
+        let dir = dir.map_or_else(|| Path::new(".").canonicalize(), Path::canonicalize);
+        dir.ok().zip(p.file_name().map(|n| n.to_os_string()))
+    };
+    if let (Some((rdir, rname)), Some((vdir, vname))) = (canonical(path), canonical(&ctx.vault))
+        && rdir == vdir
+        && rname
+            .as_encoded_bytes()
+            .starts_with(vname.as_encoded_bytes())
+    {
+        return refuse("that is the vault or one of its companion files");
+    }
+    let mut head = [0u8; 8];
+    if let Ok(mut f) = std::fs::File::open(path)
+        && std::io::Read::read_exact(&mut f, &mut head).is_ok()
+        && head == crate::format::MAGIC
+    {
+        return refuse("that file is a Baton vault");
+    }
+    Ok(())
 }
 
 fn write_report(path: Option<&Path>, h: &HandoverView) -> Result<()> {

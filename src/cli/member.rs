@@ -46,8 +46,8 @@ pub struct Revoked {
 /// What [`revoke_members`] did.
 pub struct RevokeOutcome {
     pub revoked: Vec<Revoked>,
-    /// How many backup generations were deleted, or why they could not be.
-    pub purged: std::result::Result<usize, String>,
+    /// How many backup generations the save deleted.
+    pub purged: usize,
 }
 
 /// Revokes `names` in one save: each with a re-key and a signed
@@ -99,8 +99,9 @@ pub(crate) fn revoke_members(
     for d in then {
         s.vault.note(d);
     }
+    // The save deletes the backups before the new file replaces the old.
+    let purged = store::backups(&ctx.vault).len();
     s.save(ctx)?;
-    let purged = store::purge_backups(&ctx.vault).map_err(|e| e.to_string());
     Ok(RevokeOutcome { revoked, purged })
 }
 
@@ -125,12 +126,10 @@ pub(super) fn print_revocation(o: &RevokeOutcome) {
             output::clean(&r.name)
         );
     }
-    match &o.purged {
-        Ok(n) => println!("Deleted {n} backup generation(s) encrypted under the old keys."),
-        Err(e) => eprintln!(
-            "warning: {e}; delete the vault's .bak files by hand, since the old keys open them"
-        ),
-    }
+    println!(
+        "Deleted {} backup generation(s) encrypted under the old keys.",
+        o.purged
+    );
 }
 
 fn sweep(ctx: &Context) -> Result<()> {

@@ -346,10 +346,16 @@ impl Session {
                 "the vault's lock could not be taken, so nothing can be saved",
             ));
         };
+        let backups = if self.vault.revocation_unsaved() {
+            store::Backups::Drop
+        } else {
+            store::Backups::Rotate
+        };
         let bytes = self.vault.seal(os::now(), &mut os::rng())?;
         self.unsaved = true;
-        store::save(&self.path, &bytes, &self.fingerprint.value(), lock)?;
+        store::save_with(&self.path, &bytes, &self.fingerprint.value(), lock, backups)?;
         self.unsaved = false;
+        self.vault.saved_revocation();
         self.fingerprint = store::Fingerprint::of(&bytes);
         self.untorn = None;
         self.valid_len = bytes.len() as u64;

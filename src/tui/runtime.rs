@@ -447,8 +447,8 @@ fn member_change(app: &mut App, env: &mut Env, op: MemberOp) -> Action {
             .map(|o| {
                 let rekeyed = o.revoked.iter().map(|r| r.rekeyed.len()).sum();
                 MemberReport {
-                    message: strings::revoked(&names, rekeyed, &o.purged),
-                    error: o.purged.is_err(),
+                    message: strings::revoked(&names, rekeyed, o.purged),
+                    error: false,
                     checklist: None,
                 }
             }),
@@ -456,12 +456,7 @@ fn member_change(app: &mut App, env: &mut Env, op: MemberOp) -> Action {
             let message = match &started {
                 handover::Started::Existing(h) => strings::handover_existing(&name, &h.time),
                 handover::Started::New(h, outcome) => {
-                    let mut text =
-                        strings::handover_started(&name, h.items.len(), outcome.is_some());
-                    if let Some(Err(e)) = outcome.as_ref().map(|o| &o.purged) {
-                        text.push_str(&strings::purge_failed(e));
-                    }
-                    text
+                    strings::handover_started(&name, h.items.len(), outcome.is_some())
                 }
             };
             MemberReport {

@@ -315,16 +315,15 @@ pub fn already_holds(name: &str) -> String {
     format!("{name} already holds those groups.")
 }
 
-pub fn revoked(names: &[String], rekeyed: usize, purge: &Result<usize, String>) -> String {
+pub fn revoked(names: &[String], rekeyed: usize, purged: usize) -> String {
     let keys = match rekeyed {
         0 => "no group to re-key".to_owned(),
         1 => "1 group re-keyed".to_owned(),
         n => format!("{n} groups re-keyed"),
     };
-    let backups = match purge {
-        Ok(0) => String::new(),
-        Ok(n) => format!("; {n} old backup(s) deleted"),
-        Err(e) => format!("; {e}: delete the vault's .bak files by hand, the old keys open them"),
+    let backups = match purged {
+        0 => String::new(),
+        n => format!("; {n} old backup(s) deleted"),
     };
     format!("Revoked {}: {keys}{backups}.", names.join(", "))
 }
@@ -335,10 +334,6 @@ pub fn handover_started(name: &str, items: usize, revoked_now: bool) -> String {
     } else {
         format!("Recorded the handover of {name}: {items} item(s) to rotate.")
     }
-}
-
-pub fn purge_failed(e: &str) -> String {
-    format!(" {e}: delete the vault's .bak files by hand, the old keys open them.")
 }
 
 pub fn handover_existing(name: &str, time: &str) -> String {

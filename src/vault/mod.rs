@@ -114,6 +114,9 @@ pub struct Vault {
     me: MemberId,
     secrets: MemberSecrets,
     group_keys: Vec<(GroupId, u32, Key32)>,
+    /// A revocation is waiting to be saved: that save must drop the
+    /// backup generations, which the revoked member's keys open.
+    revoked_unsaved: bool,
     /// The log key's secrets by epoch, oldest first, for owners and
     /// auditors; the last is the current one (its public half is
     /// `Manifest.log_public`), the others open the details of records
@@ -330,6 +333,7 @@ pub fn create(
         me: FOUNDING_OWNER,
         secrets,
         group_keys: Vec::new(),
+        revoked_unsaved: false,
         log_secrets: vec![(1, log_secret)],
     })
 }
@@ -558,6 +562,7 @@ pub fn unlock(
         me,
         secrets,
         group_keys,
+        revoked_unsaved: false,
         log_secrets,
     })
 }
@@ -603,10 +608,26 @@ impl Vault {
     /// the owner-signed manifest, which the member cannot re-sign; their
     /// signed record is what satisfies it).
     pub fn passphrase_change_due(&self) -> bool {
-        self.me().must_change_passphrase
-            && !self.verified.iter().any(|v| {
-                v.record.member == self.me && v.record.action == audit::Action::PassphraseChange
-            })
+        if !self.me().must_change_passphrase {
+            return false;
+        }
+        // The member's own `passphrase-change` record, binding the
+        // passphrase slot they wrote: a record alone does not do.
+        let mine = audit::Subject::Slot {
+            member: self.me,
+            kind: SlotKind::Passphrase,
+        };
+        let last = self
+            .verified
+            .iter()
+            .rev()
+            .find(|v| v.record.bindings.iter().any(|b| b.subject == mine));
+        !last.is_some_and(|v| {
+            v.record.member == self.me
+                && self.verified.iter().any(|p| {
+                    p.record.member == self.me && p.record.action == audit::Action::PassphraseChange
+                })
+        })
     }
 
     pub fn is_owner(&self) -> bool {
@@ -1073,7 +1094,7 @@ impl Vault {
                 )));
             }
             let key = Key32::random(rng);
-            for holder in self.holders(*group, *epoch, id) {
+            for holder in self.holders(*group, *epoch, id, now) {
                 new_grants.push(self.make_grant(holder, *group, next, &key, rng)?);
             }
             new_keys.push((*group, next, key));
@@ -1087,7 +1108,7 @@ impl Vault {
                 .checked_add(1)
                 .ok_or(VaultError::Limit("the log key's epochs are exhausted"))?;
             let key = Key32::random(rng);
-            for holder in self.holders(LOG_GROUP, epoch, id) {
+            for holder in self.holders(LOG_GROUP, epoch, id, now) {
                 new_grants.push(self.make_grant(holder, LOG_GROUP, next, &key, rng)?);
             }
             new_log = Some((next, key));
@@ -1120,6 +1141,7 @@ impl Vault {
             m.revoked_at = Some(now);
         }
         self.manifest_dirty = true;
+        self.revoked_unsaved = true;
         Ok(Revocation {
             member: id,
             rekeyed,
@@ -1127,19 +1149,19 @@ impl Vault {
         })
     }
 
-    /// The members other than `except`, not revoked, who hold a grant of
-    /// `(group, epoch)`.
-    fn holders(&self, group: GroupId, epoch: u32, except: MemberId) -> Vec<MemberId> {
+    /// The members other than `except`, neither revoked nor expired at
+    /// `now`, who hold a grant of `(group, epoch)`. An expired member gets
+    /// no new key: the re-key ends their access as a revocation would.
+    fn holders(&self, group: GroupId, epoch: u32, except: MemberId, now: i64) -> Vec<MemberId> {
         self.manifest
             .grants
             .iter()
             .filter(|g| g.group == group && g.epoch == epoch && g.member != except)
             .map(|g| g.member)
             .filter(|id| {
-                self.manifest
-                    .members
-                    .iter()
-                    .any(|m| m.id == *id && m.revoked_at.is_none())
+                self.manifest.members.iter().any(|m| {
+                    m.id == *id && m.revoked_at.is_none() && m.expires_at.is_none_or(|t| t > now)
+                })
             })
             .collect()
     }
@@ -1170,6 +1192,17 @@ impl Vault {
             enc,
             sealed_key,
         })
+    }
+
+    /// Whether a revocation made since the last successful save is still
+    /// to be written (see [`Vault::saved_revocation`]).
+    pub fn revocation_unsaved(&self) -> bool {
+        self.revoked_unsaved
+    }
+
+    /// Tells the vault that the file now holds its revocations.
+    pub fn saved_revocation(&mut self) {
+        self.revoked_unsaved = false;
     }
 
     /// Members whose membership has expired by `now` and is not yet revoked.

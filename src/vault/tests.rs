@@ -1120,3 +1120,68 @@ fn a_passphrase_change_is_due_until_the_member_records_one() {
         Err(VaultError::WrongPassphrase)
     ));
 }
+
+#[test]
+fn an_expired_member_gets_no_new_key_when_a_group_is_rekeyed() {
+    let mut rng = StdRng::seed_from_u64(56);
+    let mut v = new_vault(&mut rng);
+    for (name, expires) in [("bob", None), ("carol", Some(NOW + 10))] {
+        v.add_member(
+            name,
+            Role::Contractor,
+            &["Finance".to_owned()],
+            expires,
+            &pass("pw2"),
+            NOW,
+            &mut rng,
+        )
+        .expect("add");
+    }
+    let carol = v
+        .manifest
+        .members
+        .iter()
+        .find(|m| m.name == "carol")
+        .map(|m| m.id);
+    let r = v.revoke("bob", NOW + 20, &mut rng).expect("revoke bob");
+    let (finance, epoch) = r.rekeyed[0];
+    assert!(
+        !v.manifest
+            .grants
+            .iter()
+            .any(|g| Some(g.member) == carol && g.group == finance && g.epoch == epoch),
+        "carol's membership had expired: the new Finance key is not hers"
+    );
+    assert!(
+        v.manifest
+            .grants
+            .iter()
+            .any(|g| g.member == FOUNDING_OWNER && g.group == finance && g.epoch == epoch)
+    );
+}
+
+#[test]
+fn a_bare_passphrase_change_record_does_not_satisfy_must_change() {
+    let mut rng = StdRng::seed_from_u64(57);
+    let mut v = new_vault(&mut rng);
+    v.add_member_with(
+        "bob",
+        Role::Contractor,
+        &["Finance".to_owned()],
+        None,
+        &pass("temporary"),
+        true,
+        NOW,
+        &mut rng,
+    )
+    .expect("add");
+    let bytes = v.seal(NOW, &mut rng).expect("seal");
+    let mut bob = open(&bytes, Some("bob"), "temporary").expect("bob");
+    // A record claiming the change, without a new slot.
+    bob.note(audit::Draft::new(NOW, audit::Action::PassphraseChange));
+    let r = bob.find("Bank").expect("Bank");
+    bob.edit(r, NOW).expect("edit");
+    let after = bob.seal(NOW, &mut rng).expect("seal");
+    let bob = open(&after, Some("bob"), "temporary").expect("the old passphrase still opens");
+    assert!(bob.passphrase_change_due());
+}

@@ -842,3 +842,109 @@ fn a_member_added_with_must_change_chooses_a_passphrase_before_anything_else() {
     // The owner is not held to it.
     v.owner(&["list"]);
 }
+
+#[test]
+fn a_contractors_own_handover_record_does_not_spare_them_the_revocation() {
+    use baton::audit::{Action, Draft};
+    use baton::vault::{self, Credential};
+    let v = Vault::new();
+    v.add(As::Owner, "Webmail", "Email", "mail-SECRET-5", &[]);
+    ok(
+        &v.add_member("bob", BOB_PASS, &["--groups", "Email"]),
+        "member add",
+    );
+    let bob = As::Member("bob", BOB_PASS);
+    ok(&v.run(bob, &["get", "Webmail"]), "get");
+    // Bob writes, with his own key, a handover of himself and a save.
+    let file = v.file();
+    let bob_id = file
+        .manifest
+        .members
+        .iter()
+        .find(|m| m.name == "bob")
+        .expect("bob")
+        .id;
+    let pass = baton::secret::Passphrase::from_slice(BOB_PASS.as_bytes());
+    let mut opened = vault::unlock(
+        file,
+        Credential::Passphrase {
+            member: Some("bob"),
+            passphrase: &pass,
+        },
+        now_unix(),
+        8 << 30,
+        &baton::format::LogHead::EMPTY,
+    )
+    .expect("bob unlocks through the library");
+    opened.note(Draft {
+        target: Some(bob_id),
+        ..Draft::new(now_unix(), Action::Handover)
+    });
+    let r = opened.find("Webmail").expect("Webmail");
+    opened.edit(r, now_unix()).expect("edit");
+    let forged = opened
+        .seal(now_unix(), &mut baton::os::rng())
+        .expect("seal");
+    std::fs::write(&v.env.vault, forged).expect("write");
+    ok(&v.run(As::Owner, &["log", "verify"]), "log verify");
+
+    let out = ok(&v.run(As::Owner, &["handover", "bob"]), "handover");
+    assert!(out.contains("Revoked bob"), "{out}");
+    fails(&v.run(bob, &["list"]), 6, "revoked");
+    let h = handover_of(&v.status(), "bob").clone();
+    assert_eq!(h["by"], "alice");
+    assert_eq!(items(&h).len(), 1);
+    assert_eq!(items(&h)[0]["title"], "Webmail");
+}
+
+#[test]
+fn a_report_never_overwrites_the_vault() {
+    let v = Vault::new();
+    v.add(As::Owner, "Webmail", "Email", "mail-SECRET-6", &[]);
+    ok(
+        &v.add_member("bob", BOB_PASS, &["--groups", "Email"]),
+        "member add",
+    );
+    let before = std::fs::read(&v.env.vault).expect("read");
+    let vault_path = v.env.vault.to_string_lossy().into_owned();
+    fails(
+        &v.run(As::Owner, &["handover", "bob", "--report", &vault_path]),
+        2,
+        "companion files",
+    );
+    assert_eq!(
+        std::fs::read(&v.env.vault).expect("read"),
+        before,
+        "nothing changed"
+    );
+    let copy = v.dir().join("copy-of-vault");
+    std::fs::write(&copy, &before).expect("write copy");
+    fails(
+        &v.run(
+            As::Owner,
+            &[
+                "handover",
+                "status",
+                "bob",
+                "--report",
+                &copy.to_string_lossy(),
+            ],
+        ),
+        2,
+        "is a Baton vault",
+    );
+    assert_eq!(std::fs::read(&copy).expect("read"), before);
+    let fine = v.dir().join("bob.md");
+    ok(
+        &v.run(
+            As::Owner,
+            &["handover", "bob", "--report", &fine.to_string_lossy()],
+        ),
+        "handover",
+    );
+    assert!(
+        std::fs::read_to_string(&fine)
+            .expect("report")
+            .contains("# Handover report: bob")
+    );
+}
