@@ -10,7 +10,7 @@ use super::output;
 use super::session::{Context, Result, Session, new_passphrase, open};
 use super::{CliError, Exit};
 use crate::audit::{Action, Draft};
-use crate::format::{LOG_GROUP, Role};
+use crate::format::Role;
 use crate::vault::Vault;
 use crate::{dates, os, store};
 
@@ -156,14 +156,6 @@ fn role_of(r: RoleArg) -> Role {
     }
 }
 
-fn role_name(r: Role) -> &'static str {
-    match r {
-        Role::Owner => "owner",
-        Role::Contractor => "contractor",
-        Role::Auditor => "auditor",
-    }
-}
-
 fn add(
     ctx: &Context,
     name: &str,
@@ -272,17 +264,75 @@ struct MemberView {
 }
 
 fn views(v: &Vault) -> Vec<MemberView> {
-    v.manifest()
+    member_rows(v)
+        .into_iter()
+        .map(|r| MemberView {
+            name: r.name,
+            role: role_name(r.role),
+            groups: r.groups,
+            expires: r.expires_at.map(dates::format_date),
+            revoked: r.revoked_at.map(dates::format_rfc3339),
+            last_unlock: r.last_unlock.map(dates::format_rfc3339),
+            reveals: r.reveals,
+        })
+        .collect()
+}
+
+pub fn role_name(r: Role) -> &'static str {
+    match r {
+        Role::Owner => "owner",
+        Role::Contractor => "contractor",
+        Role::Auditor => "auditor",
+    }
+}
+
+/// One member as the members view lists them: the facts `baton member
+/// list` shows (`cli::member`), computed the same way — the groups they
+/// hold a grant of at the current key epoch, their last recorded unlock,
+/// how many reveals and copies they made — in one pass over the log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberRow {
+    pub name: String,
+    pub role: Role,
+    /// Group names (or "group #ID" for a group this member cannot read),
+    /// sorted.
+    pub groups: Vec<String>,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub last_unlock: Option<i64>,
+    pub reveals: u64,
+}
+
+impl MemberRow {
+    /// Past its expiry and still holding keys: `s` revokes it.
+    pub fn expired(&self, now: i64) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_some_and(|t| t <= now)
+    }
+}
+
+pub fn member_rows(v: &Vault) -> Vec<MemberRow> {
+    use crate::audit::Action as LogAction;
+    let manifest = v.manifest();
+    let mut activity: std::collections::HashMap<crate::format::MemberId, (Option<i64>, u64)> =
+        std::collections::HashMap::new();
+    for r in v.log() {
+        let a = activity.entry(r.record.member).or_default();
+        match r.record.action {
+            LogAction::Unlock => a.0 = a.0.max(Some(r.record.time)),
+            LogAction::Reveal | LogAction::Copy => a.1 += 1,
+            _ => {}
+        }
+    }
+    manifest
         .members
         .iter()
         .map(|m| {
-            let mut groups: Vec<String> = v
-                .manifest()
+            let mut groups: Vec<String> = manifest
                 .grants
                 .iter()
-                .filter(|g| g.member == m.id && g.group != LOG_GROUP)
+                .filter(|g| g.member == m.id && g.group != crate::format::LOG_GROUP)
                 .filter(|g| {
-                    v.manifest()
+                    manifest
                         .groups
                         .iter()
                         .any(|i| i.id == g.group && i.epoch == g.epoch)
@@ -295,22 +345,14 @@ fn views(v: &Vault) -> Vec<MemberView> {
                 })
                 .collect();
             groups.sort();
-            let mine = v.log().iter().filter(|r| r.record.member == m.id);
-            let last_unlock = mine
-                .clone()
-                .filter(|r| r.record.action == Action::Unlock)
-                .map(|r| r.record.time)
-                .max()
-                .map(dates::format_rfc3339);
-            let reveals = mine
-                .filter(|r| matches!(r.record.action, Action::Reveal | Action::Copy))
-                .count() as u64;
-            MemberView {
+            groups.dedup();
+            let (last_unlock, reveals) = activity.get(&m.id).copied().unwrap_or_default();
+            MemberRow {
                 name: m.name.clone(),
-                role: role_name(m.role),
+                role: m.role,
                 groups,
-                expires: m.expires_at.map(dates::format_date),
-                revoked: m.revoked_at.map(dates::format_rfc3339),
+                expires_at: m.expires_at,
+                revoked_at: m.revoked_at,
                 last_unlock,
                 reveals,
             }
