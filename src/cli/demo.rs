@@ -19,6 +19,10 @@ use crate::vault::{self, CreateOptions, Entry, EntryId, Vault};
 use crate::{os, store};
 use rand::Rng;
 
+/// Entries the contractor copied on an earlier shift, so that a handover
+/// from the members screen (`M`, then `h`) has a checklist to show.
+const SHIFT_COPIES: [&str; 2] = ["Microsoft 365 admin", "Office router"];
+
 /// The demo vault's passphrase, shown on its unlock screen.
 pub const PASSPHRASE: &str = "demo";
 const OWNER: &str = "dr.smith";
@@ -45,10 +49,44 @@ pub(crate) fn run(ctx: &Context) -> Result<(), CliError> {
     Ok(())
 }
 
-fn build_and_open(ctx: &Context, dir: &Path) -> Result<(), CliError> {
-    let path = dir.join("demo.baton");
-    let now = os::now();
-    let mut rng = os::rng();
+/// Three days ago, the contractor unlocked, copied two passwords and
+/// locked: real records signed with the contractor's own key.
+fn contractor_shift(
+    bytes: &[u8],
+    now: i64,
+    rng: &mut impl rand::CryptoRng,
+) -> Result<Vec<u8>, CliError> {
+    let file = crate::format::read::parse(bytes)?;
+    let passphrase = Passphrase::from_slice(PASSPHRASE.as_bytes());
+    let mut j = vault::unlock(
+        file,
+        vault::Credential::Passphrase {
+            member: Some(CONTRACTOR),
+            passphrase: &passphrase,
+        },
+        now,
+        os::ram_bytes(),
+        &crate::format::LogHead::EMPTY,
+    )?;
+    let start = now - 3 * 86_400;
+    j.note(Draft::new(start, Action::Unlock));
+    for (i, title) in (1..).zip(SHIFT_COPIES) {
+        let r = j.find(title)?;
+        j.note(Draft {
+            entry: Some(j.entry(r).id.0),
+            group: Some(j.group_id(r)),
+            field: Some(crate::audit::Field::Password),
+            details: Some(j.details_for(r)),
+            ..Draft::new(start + 120 * i, Action::Copy)
+        });
+    }
+    j.note(Draft::new(start + 900, Action::SessionEnd));
+    Ok(j.seal(now, rng)?)
+}
+
+/// The demo vault's bytes: the practice's entries, its contractor, and
+/// one past shift of theirs.
+fn build(now: i64, rng: &mut impl rand::CryptoRng) -> Result<Vec<u8>, CliError> {
     let mut recovery = zeroize::Zeroizing::new([0u8; 20]);
     rng.fill_bytes(&mut recovery[..]);
     let mut v = vault::create(
@@ -61,9 +99,9 @@ fn build_and_open(ctx: &Context, dir: &Path) -> Result<(), CliError> {
         },
         &Passphrase::from_slice(PASSPHRASE.as_bytes()),
         &Passphrase::from_slice(&recovery[..]),
-        &mut rng,
+        rng,
     )?;
-    fill(&mut v, now, &mut rng)?;
+    fill(&mut v, now, rng)?;
     // The practice's IT contractor: e-mail, network and backups only.
     let groups: Vec<String> = CONTRACTOR_GROUPS.iter().map(|g| (*g).to_owned()).collect();
     let id = v.add_member(
@@ -73,14 +111,20 @@ fn build_and_open(ctx: &Context, dir: &Path) -> Result<(), CliError> {
         Some(now + 180 * 86_400),
         &Passphrase::from_slice(PASSPHRASE.as_bytes()),
         now,
-        &mut rng,
+        rng,
     )?;
     v.note(Draft {
         target: Some(id),
         ..Draft::new(now, Action::MemberAdd)
     });
-    let bytes = v.seal(now, &mut rng)?;
+    let bytes = v.seal(now, rng)?;
     drop(v);
+    contractor_shift(&bytes, now, rng)
+}
+
+fn build_and_open(ctx: &Context, dir: &Path) -> Result<(), CliError> {
+    let path = dir.join("demo.baton");
+    let bytes = build(os::now(), &mut os::rng())?;
     let lock = store::lock(&path, "baton demo", ctx.lock_wait)?;
     store::create_new(&path, &bytes, &lock)?;
     drop(lock);
@@ -338,4 +382,55 @@ fn fill(v: &mut Vault, now: i64, rng: &mut impl rand::CryptoRng) -> Result<(), C
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod demo_tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn the_demo_contractors_past_shift_makes_a_handover_checklist() {
+        let now = 1_790_000_000;
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        let bytes = build(now, &mut rng).expect("build");
+        let owner = vault::unlock(
+            crate::format::read::parse(&bytes).expect("parses"),
+            vault::Credential::Passphrase {
+                member: None,
+                passphrase: &Passphrase::from_slice(PASSPHRASE.as_bytes()),
+            },
+            now,
+            8 << 30,
+            &crate::format::LogHead::EMPTY,
+        )
+        .expect("the owner unlocks");
+        let jordan = owner
+            .manifest()
+            .members
+            .iter()
+            .find(|m| m.name == CONTRACTOR)
+            .expect("the contractor")
+            .id;
+        let copied: Vec<String> = owner
+            .log()
+            .iter()
+            .filter(|r| r.record.member == jordan && r.record.action == Action::Copy)
+            .filter_map(|r| owner.record_details(&r.record).and_then(|d| d.title))
+            .collect();
+        assert_eq!(copied, SHIFT_COPIES);
+        let mut items: Vec<String> = crate::handover::exposure_set(
+            owner.log(),
+            jordan,
+            &crate::handover::Facts {
+                is_owner: &|m| m == crate::format::FOUNDING_OWNER,
+                password_changed: &|_, _| None,
+            },
+        )
+        .iter()
+        .filter_map(|i| owner.any_entry(i.entry).map(|(e, _)| e.title.clone()))
+        .collect();
+        items.sort();
+        assert_eq!(items, ["Microsoft 365 admin", "Office router"]);
+    }
 }
