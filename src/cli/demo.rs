@@ -329,6 +329,7 @@ fn fill(v: &mut Vault, now: i64, rng: &mut impl rand::CryptoRng) -> Result<(), C
         let pw = generate::password(&CharsetOptions::default(), rng).map_err(gen_err)?;
         e.password = Concealed::of(&pw);
         e.password_changed_at = now - age;
+        e.rescore();
         if !a.url.is_empty() {
             e.urls.push(a.url.into());
         }

@@ -417,6 +417,9 @@ pub(crate) fn apply_fields(
             e.set_password(p, now, me);
         }
     }
+    // The score weighs the password against the title and username, which
+    // may have changed too.
+    e.rescore();
     Ok(())
 }
 

@@ -142,7 +142,14 @@ pub struct Manifest {
     pub log_public: [u8; 32],
     pub next_member_id: MemberId,
     pub next_group_id: GroupId,
+    /// Groups the owner marked critical: their entries are due for
+    /// rotation after `critical_rotate_days` unless they set their own.
+    pub critical_groups: Vec<GroupId>,
+    pub critical_rotate_days: u32,
 }
+
+/// The rotation period of critical groups until an owner sets another.
+pub const DEFAULT_CRITICAL_ROTATE_DAYS: u32 = 90;
 
 /// The manifest's encoded bytes with an owner's signature over them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -96,6 +96,10 @@ pub struct Entry {
     pub password_changed_at: i64,
     pub history: Vec<HistoryItem>,
     pub removed: Option<Removal>,
+    /// The password's zxcvbn score, 0 (guessable) to 4, computed when the
+    /// password is written (so `health` needs no estimator run); `None`
+    /// without a password.
+    pub strength: Option<u8>,
 }
 
 impl Entry {
@@ -121,6 +125,7 @@ impl Entry {
             password_changed_at: now,
             history: Vec::new(),
             removed: None,
+            strength: None,
         }
     }
 
@@ -131,6 +136,7 @@ impl Entry {
             return;
         }
         let old = std::mem::replace(&mut self.password, new);
+        self.strength = strength(&self.password, &[&self.title, &self.username]);
         if !old.is_empty() {
             self.history.push(HistoryItem {
                 password: old,
@@ -139,6 +145,12 @@ impl Entry {
             });
         }
         self.password_changed_at = now;
+    }
+
+    /// Scores the current password again (after an import, or when the
+    /// title or username it is weighed against changed).
+    pub fn rescore(&mut self) {
+        self.strength = strength(&self.password, &[&self.title, &self.username]);
     }
 
     pub fn unused_codes(&self) -> impl Iterator<Item = (usize, &BackupCode)> {
@@ -155,6 +167,16 @@ impl Entry {
                 .find(|f| f.name.eq_ignore_ascii_case(name))
         })
     }
+}
+
+/// The zxcvbn score (0–4) of `password`, weighed against words the
+/// attacker may know (the entry's title and username); `None` when empty.
+pub fn strength(password: &Concealed, context: &[&str]) -> Option<u8> {
+    if password.is_empty() {
+        return None;
+    }
+    let words: Vec<&str> = context.iter().copied().filter(|w| !w.is_empty()).collect();
+    Some(u8::from(zxcvbn::zxcvbn(password.expose(), &words).score()))
 }
 
 #[cfg(test)]

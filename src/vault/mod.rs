@@ -291,6 +291,8 @@ pub fn create(
         log_public,
         next_member_id: FOUNDING_OWNER + 1,
         next_group_id: 1,
+        critical_groups: Vec::new(),
+        critical_rotate_days: crate::format::DEFAULT_CRITICAL_ROTATE_DAYS,
     };
     let slots = vec![
         make_slot(
