@@ -29,6 +29,7 @@ pub mod dates;
 pub mod format;
 pub mod generate;
 pub mod handover;
+pub mod health;
 pub mod os;
 pub mod search;
 pub mod secret;

@@ -121,6 +121,16 @@ pub enum Command {
     /// Members: add, grant, revoke, sweep expired ones, list.
     #[command(subcommand)]
     Member(MemberAction),
+    /// What needs attention: weak, reused, due, expiring, outside the firm,
+    /// few backup codes, not rotated in a year. Exit 1 when anything is found.
+    Health {
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Show or change the vault's settings (owners change them).
+    Settings(SettingsArgs),
     /// Hand over a leaving member: revoke with a re-key, then the rotation
     /// checklist from the signed access log (owners only).
     Handover(HandoverArgs),
@@ -323,6 +333,30 @@ pub enum MemberAction {
 }
 
 #[derive(Args, Debug)]
+pub struct SettingsArgs {
+    /// The firm's e-mail domain: accounts registered elsewhere are flagged.
+    #[arg(long, value_name = "DOMAIN", conflicts_with = "no_firm_domain")]
+    pub firm_domain: Option<String>,
+    /// Forget the firm's domain.
+    #[arg(long)]
+    pub no_firm_domain: bool,
+    /// Mark a group critical: its entries are due for rotation after
+    /// --rotate-days (repeat for several).
+    #[arg(long = "critical-group", value_name = "GROUP")]
+    pub critical_groups: Vec<String>,
+    /// Unmark a critical group (repeat for several).
+    #[arg(long = "not-critical", value_name = "GROUP")]
+    pub not_critical: Vec<String>,
+    /// The rotation period of critical groups, in days (default 90).
+    #[arg(long, value_name = "N")]
+    pub rotate_days: Option<u32>,
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub who: Who,
+}
+
+#[derive(Args, Debug)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct HandoverArgs {
     #[command(subcommand)]
@@ -406,6 +440,8 @@ impl Command {
             | Command::Member(MemberAction::List { who, .. })
             | Command::Member(MemberAction::Revoke { who, .. })
             | Command::Member(MemberAction::Sweep { who })
+            | Command::Health { who, .. }
+            | Command::Settings(SettingsArgs { who, .. })
             | Command::Handover(HandoverArgs {
                 action: None, who, ..
             })

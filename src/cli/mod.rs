@@ -4,6 +4,7 @@
 pub mod args;
 mod demo;
 pub(crate) mod handover;
+pub(crate) mod health;
 mod log_cmd;
 pub(crate) mod member;
 pub mod output;
@@ -113,8 +114,11 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> i32 {
     match run::run(cli) {
         Ok(()) => Exit::Ok as i32,
         Err(e) => {
-            // Messages may quote titles or names from the vault.
-            eprintln!("baton: {}", output::clean(&e.message));
+            // Messages may quote titles or names from the vault. An empty
+            // message is an outcome already reported (`health` exits 1).
+            if !e.message.is_empty() {
+                eprintln!("baton: {}", output::clean(&e.message));
+            }
             e.exit as i32
         }
     }

@@ -71,6 +71,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Demo => super::demo::run(&ctx),
         Command::Member(a) => super::member::run(&ctx, a),
         Command::Handover(a) => super::handover::run(&ctx, a),
+        Command::Health { json, .. } => super::health::run(&ctx, json),
+        Command::Settings(a) => super::health::settings(&ctx, a),
     }
 }
 

@@ -1207,6 +1207,65 @@ impl Vault {
         self.revoked_unsaved = false;
     }
 
+    fn check_owner(&self, what: &str) -> Result<(), VaultError> {
+        if self.is_owner() {
+            Ok(())
+        } else {
+            Err(VaultError::AccessDenied(format!(
+                "only an owner can {what}"
+            )))
+        }
+    }
+
+    /// Sets or clears the firm's e-mail domain (owners only; signed into
+    /// the manifest at the next save).
+    pub fn set_firm_domain(&mut self, domain: Option<String>) -> Result<(), VaultError> {
+        self.check_owner("change the settings")?;
+        let domain = domain.map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase());
+        if self.manifest.firm_domain != domain {
+            self.manifest.firm_domain = domain;
+            self.manifest_dirty = true;
+        }
+        Ok(())
+    }
+
+    /// Marks group `name` critical or not (owners only). Returns its id.
+    pub fn set_critical(&mut self, name: &str, critical: bool) -> Result<GroupId, VaultError> {
+        self.check_owner("change the settings")?;
+        let norm = normalize_group(name)?;
+        let id = self
+            .group_index(&norm)
+            .map(|i| self.groups[i].id)
+            .ok_or_else(|| VaultError::NotFound(format!("no group named {norm:?}")))?;
+        let list = &mut self.manifest.critical_groups;
+        let had = list.contains(&id);
+        if critical && !had {
+            list.push(id);
+            list.sort_unstable();
+            self.manifest_dirty = true;
+        } else if !critical && had {
+            list.retain(|g| *g != id);
+            self.manifest_dirty = true;
+        }
+        Ok(id)
+    }
+
+    /// Sets the rotation period of critical groups, 1 to 3650 days
+    /// (owners only).
+    pub fn set_critical_rotate_days(&mut self, days: u32) -> Result<(), VaultError> {
+        self.check_owner("change the settings")?;
+        if !(1..=3650).contains(&days) {
+            return Err(VaultError::Invalid(
+                "the rotation period must be 1 to 3650 days".into(),
+            ));
+        }
+        if self.manifest.critical_rotate_days != days {
+            self.manifest.critical_rotate_days = days;
+            self.manifest_dirty = true;
+        }
+        Ok(())
+    }
+
     /// Members whose membership has expired by `now` and is not yet revoked.
     pub fn expired_members(&self, now: i64) -> Vec<&Member> {
         self.manifest
