@@ -7,6 +7,7 @@ mod cli;
 mod clipboard;
 mod common;
 mod handover;
+mod health;
 mod log;
 mod props;
 mod store;
