@@ -556,6 +556,60 @@ fn bench_search(o: &Opts, bytes: &[u8]) {
     );
 }
 
+/// `baton health`: the findings over every entry, from the strength
+/// scores stored with each password (so no estimator runs), against "well
+/// under a second". Scoring every password once, as writes do, is timed
+/// on its own.
+fn bench_health(o: &Opts, bytes: &[u8]) {
+    let mut v = unlock(bytes);
+    let refs: Vec<_> = v.entries().map(|(r, _, _)| r).collect();
+    let t = Instant::now();
+    for r in &refs {
+        v.edit(*r, NOW).expect("owner edits").rescore();
+    }
+    let scoring = t.elapsed();
+    let policy = baton::health::Policy {
+        firm_domain: Some("acme.example".into()),
+        critical_groups: v.groups().iter().take(3).map(|g| g.id).collect(),
+        critical_rotate_days: 90,
+    };
+    let found = baton::health::findings(&v, &policy, NOW).len();
+    let findings_t = measure(o.warmup, o.runs, || {
+        std::hint::black_box(baton::health::findings(&v, &policy, NOW));
+    });
+    // The whole command without the KDF: open a saved vault, then find.
+    let saved = v.seal(NOW, &mut baton::os::rng()).expect("seal");
+    drop(v);
+    let open_t = measure(o.warmup.min(2), o.runs.min(10), || {
+        let w = unlock(&saved);
+        std::hint::black_box(baton::health::findings(&w, &policy, NOW));
+    });
+    let target = Some(Duration::from_millis(1000));
+    print_table(
+        &format!("Health over {} entries (baton health)", o.entries),
+        &[
+            row(
+                "health::findings",
+                findings_t,
+                target,
+                &format!("{found} findings"),
+            ),
+            row(
+                "open + health::findings",
+                open_t,
+                target,
+                "parse + unlock (no KDF) + findings",
+            ),
+        ],
+    );
+    println!(
+        "\nScoring every password with zxcvbn, as writes do (once, not per `health`): {} ms for {} entries ({:.1} µs each).",
+        scoring.as_millis(),
+        refs.len(),
+        scoring.as_secs_f64() * 1e6 / refs.len().max(1) as f64
+    );
+}
+
 fn bench_save(o: &Opts, bytes: &[u8]) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("vault.baton");
@@ -892,7 +946,9 @@ fn main() {
         o.runs,
         o.warmup
     );
-    let needs_vault = ["open", "search", "tui", "save"].iter().any(|s| o.wants(s));
+    let needs_vault = ["open", "search", "tui", "save", "health"]
+        .iter()
+        .any(|s| o.wants(s));
     let bytes = if needs_vault { setup(&o) } else { Vec::new() };
     if o.wants("open") {
         bench_open(&o, &bytes);
@@ -905,6 +961,9 @@ fn main() {
     }
     if o.wants("save") {
         bench_save(&o, &bytes);
+    }
+    if o.wants("health") {
+        bench_health(&o, &bytes);
     }
     if o.wants("argon2") {
         bench_argon2(&o);
