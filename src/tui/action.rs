@@ -53,6 +53,11 @@ pub enum Action {
     Members,
     /// A command of the members view (owners).
     Member(MemberCmd),
+    /// `H`: what needs attention (the health findings).
+    Health,
+    /// `f` in the health view: the selected finding's entry in its edit
+    /// form with a new generated password, for Enter to save.
+    Fix,
     /// `v` in a handover checklist: the selected item's new credentials
     /// work and the old ones do not.
     VerifyItem,

@@ -9,9 +9,10 @@ use zeroize::Zeroizing;
 
 use super::action::{CopyWhat, EntryForm, GenOptions, RevealHow};
 use crate::cli::session::Session;
+use crate::health::{Finding, Kind};
 use crate::search::Index;
 use crate::secret::Passphrase;
-use crate::vault::EntryRef;
+use crate::vault::{EntryId, EntryRef, Vault};
 
 /// The time an update sees: a monotonic clock in milliseconds (for
 /// timeouts) and the wall clock in Unix seconds (for TOTP and the log).
@@ -335,6 +336,8 @@ pub enum Overlay {
     Generator(Generator),
     /// Members and handover (`M`).
     Members(Box<MembersView>),
+    /// What needs attention (`H`): the findings, computed when it opens.
+    Health(Box<HealthView>),
 }
 
 /// The add or edit form.
@@ -346,9 +349,28 @@ pub struct Form {
     pub error: Option<String>,
     /// Waiting for the runtime to save.
     pub saving: bool,
-    /// Opened from a handover checklist: go back to it (this member's,
-    /// this entry selected) when the form closes.
-    pub back_to: Option<ChecklistAt>,
+    /// Opened from a handover checklist or the health view: go back to
+    /// it when the form closes.
+    pub back_to: Option<BackTo>,
+}
+
+/// Where an edit form opened from another view returns to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BackTo {
+    /// This member's checklist, this entry selected.
+    Checklist(ChecklistAt),
+    /// The health view, recomputed, near this finding.
+    Health(HealthAt),
+}
+
+/// A place in the health view to come back to: the finding the form was
+/// opened for (if it is still there after the save, it is selected; if
+/// it is gone, whatever took its row).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HealthAt {
+    pub kind: Kind,
+    pub entry_id: EntryId,
+    pub cursor: usize,
 }
 
 /// A place in a handover checklist to come back to.
@@ -717,4 +739,120 @@ pub fn handover_of(
     crate::cli::handover::views(v)
         .into_iter()
         .find(|h| h.member == member)
+}
+
+/// The health view (`H`): the findings about the entries this member can
+/// read, grouped by kind. Computed once when the view opens and again
+/// after a fix (over 100,000 entries that takes tens of milliseconds, too
+/// long for every frame). Holds no secret: a finding names an entry and
+/// says why, never a value.
+pub struct HealthView {
+    /// By kind, then group and title ([`crate::health::findings`]).
+    pub findings: Vec<Finding>,
+    /// Each kind present and the index of its first finding, in order.
+    pub kinds: Vec<(Kind, usize)>,
+    /// Live entries this member can read.
+    pub checked: usize,
+    /// Entries with at least one finding.
+    pub entries: usize,
+    /// The firm's domain is set (otherwise "outside the firm" is not
+    /// checked, which the view says).
+    pub firm_domain: bool,
+    /// Index into `findings`.
+    pub cursor: usize,
+    /// First row on screen; rows are the kinds' headings and the findings.
+    pub top: usize,
+}
+
+impl HealthView {
+    /// The findings of `v` at `now` (Unix seconds).
+    pub fn compute(v: &Vault, now: i64) -> Self {
+        let policy = crate::health::Policy::of(v);
+        let findings = crate::health::findings(v, &policy, now);
+        let mut kinds: Vec<(Kind, usize)> = Vec::new();
+        for (i, f) in findings.iter().enumerate() {
+            if kinds.last().is_none_or(|(k, _)| *k != f.kind) {
+                kinds.push((f.kind, i));
+            }
+        }
+        let entries = {
+            let mut refs: Vec<EntryRef> = findings.iter().map(|f| f.entry).collect();
+            refs.sort_by_key(|r| (r.group, r.index));
+            refs.dedup();
+            refs.len()
+        };
+        HealthView {
+            findings,
+            kinds,
+            checked: v.entry_count(),
+            entries,
+            firm_domain: policy.firm_domain.is_some(),
+            cursor: 0,
+            top: 0,
+        }
+    }
+
+    /// Rows: one heading per kind, one per finding.
+    pub fn rows(&self) -> usize {
+        self.findings.len() + self.kinds.len()
+    }
+
+    /// The row finding `i` is drawn on.
+    pub fn row_of(&self, i: usize) -> usize {
+        i + self.kinds.partition_point(|(_, start)| *start <= i)
+    }
+
+    /// What row `row` holds.
+    pub fn at_row(&self, row: usize) -> Option<HealthRow> {
+        // Kind `k`'s heading comes after `k` headings and the findings
+        // before it.
+        for (k, (kind, start)) in self.kinds.iter().enumerate() {
+            let end = self.kinds.get(k + 1).map_or(self.findings.len(), |x| x.1);
+            let heading = start + k;
+            if row == heading {
+                return Some(HealthRow::Heading(*kind, end - start));
+            }
+            if row <= heading + (end - start) {
+                return Some(HealthRow::Finding(start + (row - heading - 1)));
+            }
+        }
+        None
+    }
+
+    pub fn selected(&self) -> Option<&Finding> {
+        self.findings.get(self.cursor)
+    }
+
+    /// Scrolls so the selection is on screen among `rows` rows, with its
+    /// kind's heading when it is the first of its kind.
+    pub fn keep_visible(&mut self, rows: usize) {
+        let rows = rows.max(1);
+        let sel = self.row_of(self.cursor);
+        let first_of_kind = self.kinds.iter().any(|(_, s)| *s == self.cursor);
+        let want_top = if first_of_kind { sel - 1 } else { sel };
+        if want_top < self.top {
+            self.top = want_top;
+        } else if sel >= self.top + rows {
+            self.top = sel + 1 - rows;
+        }
+        self.top = self.top.min(self.rows().saturating_sub(rows));
+    }
+}
+
+/// A row of the health view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HealthRow {
+    /// A kind and how many findings it has.
+    Heading(Kind, usize),
+    /// An index into the findings.
+    Finding(usize),
+}
+
+/// Whether a finding of `kind` is put right by a new password: weak, reused, due for
+/// rotation, not rotated in a year.
+pub fn fixed_by_new_password(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Weak | Kind::Reused | Kind::DueForRotation | Kind::NeverRotated
+    )
 }

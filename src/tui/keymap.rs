@@ -110,6 +110,7 @@ fn main_key(code: KeyCode) -> Option<Action> {
         KeyCode::Char('b') => Action::BackupCodes,
         KeyCode::Char('A') => Action::AccessLog,
         KeyCode::Char('M') => Action::Members,
+        KeyCode::Char('H') => Action::Health,
         KeyCode::Char('?') => Action::Help,
         KeyCode::Char('q') => Action::Quit,
         _ => return None,
@@ -198,6 +199,14 @@ fn overlay_key(o: &Overlay, code: KeyCode) -> Option<Action> {
                 KeyCode::Char('q') => Some(Action::Quit),
                 c => moves(c),
             },
+        },
+        Overlay::Health(_) => match code {
+            KeyCode::Enter => Some(Action::Open),
+            KeyCode::Char('f') => Some(Action::Fix),
+            KeyCode::Char('e') => Some(Action::Edit),
+            KeyCode::Esc | KeyCode::Char('H') => Some(Action::Back),
+            KeyCode::Char('q') => Some(Action::Quit),
+            c => moves(c),
         },
         Overlay::Form(_) => match code {
             KeyCode::Enter => Some(Action::Submit),

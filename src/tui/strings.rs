@@ -77,16 +77,19 @@ pub const KEYS: &[(&str, &str)] = &[
     ("b", "backup codes (logged); x marks one used"),
     ("A", "access log (yours, or everyone's for owners)"),
     ("M", "members: add, grant, revoke, handover (owners)"),
+    ("H", "health: what needs attention; f fixes a password"),
     ("Ctrl-S", "save again after a failed save"),
     ("Ctrl-L", "lock now: drop every key, show what you revealed"),
     ("?", "this help"),
     ("q", "quit (clears the clipboard if it holds our value)"),
 ];
 
-/// The footer's key hints (they fit 80 columns; the wide one, 100).
+/// The footer's key hints (they fit 80 columns; the wide one, 100). The
+/// narrow one leaves `u`/`t`, `e` and `d` to the detail view's footer and
+/// `?` help; the wide one leaves `d`.
 pub const FOOTER_LIST: &str =
-    "/ search  r reveal  c/u/t copy  n/e new/edit  A log  M members  ? help  q quit";
-pub const FOOTER_LIST_WIDE: &str = "/ search  r reveal  c/u/t copy  n new  e edit  d delete  b codes  A log  M members  ? help  q quit";
+    "/ search  r reveal  c copy  n new  A log  M members  H health  ? help  q quit";
+pub const FOOTER_LIST_WIDE: &str = "/ search  r reveal  c/u/t copy  n new  e edit  b codes  A log  M members  H health  ? help  q quit";
 pub const FOOTER_SEARCH: &str = "type to filter  ⏎ keep  Esc clear  ↑↓ move";
 pub const FOOTER_GROUPS: &str = "↑↓ choose group  ⏎/Tab entries  ^L lock  ? help  q quit";
 pub const FOOTER_DETAIL: &str =
@@ -226,13 +229,52 @@ pub fn not_listed(title: &str) -> String {
     format!("{title} is removed or not readable here: nothing to edit.")
 }
 
-/// The notice an owner gets at unlock when memberships have expired.
-pub fn expired_notice(n: usize) -> String {
-    if n == 1 {
-        "1 membership has expired but still holds keys: M, then s, revokes it.".into()
-    } else {
-        format!("{n} memberships have expired but still hold keys: M, then s, revokes them.")
+/// What an owner is told at unlock, in one line: findings, handover
+/// items not yet verified, and memberships expired (not revoked) or
+/// expiring within 14 days. Only the parts that are not zero; `None`
+/// when all are. Each key is hinted once: `H` for the findings, `M` for
+/// the handover and the memberships, `M`, then `s` for expired ones.
+pub fn unlock_summary(
+    findings: usize,
+    handover_left: usize,
+    expired: usize,
+    expiring: usize,
+) -> Option<String> {
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    let mut parts = Vec::new();
+    if findings > 0 {
+        parts.push(format!("{} (H)", plural(findings, "finding", "findings")));
     }
+    if handover_left > 0 {
+        parts.push(format!(
+            "{} left (M)",
+            plural(handover_left, "handover item", "handover items")
+        ));
+    }
+    let m_hinted = handover_left > 0;
+    match (expired, expiring) {
+        (0, 0) => {}
+        (0, x) => parts.push(format!(
+            "{} within 14 days{}",
+            plural(x, "membership expires", "memberships expire"),
+            if m_hinted { "" } else { " (M)" }
+        )),
+        (e, 0) => parts.push(format!(
+            "{} (M, then s)",
+            plural(e, "membership expired", "memberships expired")
+        )),
+        (e, x) => parts.push(format!(
+            "{} (M, then s), {x} expiring within 14 days",
+            plural(e, "membership expired", "memberships expired")
+        )),
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 pub fn grant_title(name: &str) -> String {
@@ -342,4 +384,57 @@ pub fn handover_existing(name: &str, time: &str) -> String {
 
 pub fn item_verified(title: &str, member: &str, left: usize) -> String {
     format!("Verified {title} for the handover of {member}; {left} item(s) left.")
+}
+
+// Health (`H`).
+pub const HEALTH_TITLE: &str = "Health";
+pub const HEALTH_KEYS: &str =
+    "↑↓ choose · Enter go to entry · f fix: new password · e edit · Esc close";
+pub const NO_FIRM_DOMAIN: &str =
+    "No firm domain is set, so accounts outside the firm are not checked (baton settings).";
+pub const FIX_NEW_PASSWORD: &str =
+    "f opens its edit form with a new generated password; Enter saves it.";
+pub const FIX_EXPIRED: &str =
+    "Renew the account at the service, or delete the entry if it is closed.";
+pub const FIX_OUTSIDE_FIRM: &str =
+    "Move the account to a firm address at the service, then e edits the identity.";
+pub const FIX_FEW_CODES: &str =
+    "Generate new backup codes at the service and store them with the entry.";
+
+pub fn health_title(n: usize) -> String {
+    match n {
+        0 => HEALTH_TITLE.to_owned(),
+        1 => format!("{HEALTH_TITLE} · 1 finding"),
+        n => format!("{HEALTH_TITLE} · {n} findings"),
+    }
+}
+
+pub fn health_summary(findings: usize, entries: usize, checked: usize) -> String {
+    if findings == 0 {
+        format!("Nothing needs attention in the {checked} entries you can read.")
+    } else {
+        format!(
+            "{findings} finding{} in {entries} of the {checked} entries you can read.",
+            if findings == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// Why `f` does nothing for this finding, and what would help.
+pub fn not_fixed_by_password(kind: crate::health::Kind) -> &'static str {
+    use crate::health::Kind;
+    match kind {
+        Kind::OutsideFirm => FIX_OUTSIDE_FIRM,
+        Kind::FewBackupCodes => FIX_FEW_CODES,
+        _ => FIX_EXPIRED,
+    }
+}
+
+/// What the selected finding asks of the owner.
+pub fn health_advice(kind: crate::health::Kind) -> &'static str {
+    if super::app::fixed_by_new_password(kind) {
+        FIX_NEW_PASSWORD
+    } else {
+        not_fixed_by_password(kind)
+    }
 }

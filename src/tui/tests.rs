@@ -323,6 +323,8 @@ fn describe(a: Option<Action>) -> String {
         Action::Generated(_) => "Generated".into(),
         Action::Created(r) => format!("Created(ok: {})", r.is_ok()),
         Action::Members => "Members".into(),
+        Action::Health => "Health".into(),
+        Action::Fix => "Fix".into(),
         Action::Member(c) => format!("Member({c:?})"),
         Action::VerifyItem => "VerifyItem".into(),
         Action::MemberDone(r) => match r {
@@ -1071,6 +1073,27 @@ fn unlocked_opens_the_main_screen_with_the_weak_kdf_warning() {
     assert_eq!(m.focus, Focus::List);
     assert_eq!(m.hits.len(), 3);
     assert!(m.revealed.is_none());
+    // The payroll entry has one backup code left: the owner's summary
+    // comes first.
+    assert_eq!(status_of(&app), ("1 finding (H)", true));
+    drop(app);
+
+    // With nothing to summarize, the weak KDF is said.
+    fx.alter(|v, _| {
+        let r = entry_ref(v, PAYROLL);
+        let e = v.edit(r, T0).expect("edit payroll");
+        for code in ["bkp-charlie-1", "bkp-delta-2"] {
+            e.backup_codes.push(BackupCode {
+                code: Concealed::of(code),
+                used_at: None,
+                used_by: None,
+            });
+        }
+    });
+    let mut app = fx.unlock_app();
+    typed(&mut app, PASSPHRASE, NOW);
+    at(&mut app, Action::Open, NOW);
+    at(&mut app, Action::Unlocked(Box::new(fx.open())), later(800));
     let status = app.status.as_ref().expect("the weak-KDF warning");
     assert!(status.error);
     assert_eq!(status.text, strings::WEAK_KDF);
@@ -3195,10 +3218,13 @@ fn unlocking_owner_is_told_how_many_memberships_expired() {
     typed(&mut app, PASSPHRASE, NOW);
     at(&mut app, Action::Open, NOW);
     at(&mut app, Action::Unlocked(Box::new(fx.open())), NOW);
-    assert_eq!(status_of(&app), (strings::expired_notice(1).as_str(), true));
-    assert!(status_of(&app).0.contains("M, then s"));
+    // The payroll entry's backup codes, and carol's expired membership.
+    assert_eq!(
+        status_of(&app),
+        ("1 finding (H) · 1 membership expired (M, then s)", true)
+    );
     drop(app);
-    // Before carol's expiry there is nothing to say but the weak KDF.
+    // Before carol's expiry, it is an expiring membership.
     let mut app = fx.unlock_app_for(OWNER);
     typed(&mut app, PASSPHRASE, NOW);
     at(&mut app, Action::Open, NOW);
@@ -3207,7 +3233,13 @@ fn unlocking_owner_is_told_how_many_memberships_expired() {
         unix: T0,
     };
     at(&mut app, Action::Unlocked(Box::new(fx.open())), before);
-    assert_eq!(status_of(&app), (strings::WEAK_KDF, true));
+    assert_eq!(
+        status_of(&app),
+        (
+            "1 finding (H) · 1 membership expires within 14 days (M)",
+            true
+        )
+    );
     drop(app);
     // A contractor is not told about other members.
     let mut app = fx.unlock_app_for(BOB);
@@ -3923,5 +3955,700 @@ fn snapshot_handover_checklist() {
             "bob never read the payroll entry:\n{text}"
         );
         snapshot_text("handover_checklist", size, &fixed_times(&app, &text));
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Health (`H`) and the owner's line at unlock.
+
+use super::app::{BackTo, HealthRow, HealthView};
+use crate::health::Kind;
+
+const FIRM: &str = "acme.test";
+const WIKI: &str = "Team wiki";
+/// zxcvbn scores it 0.
+const WIKI_PASSWORD: &str = "password1";
+const SUPPORT: &str = "Support mailbox";
+const SALES: &str = "Sales mailbox";
+const SHARED_PASSWORD: &str = "Sh4red-Mail-SECRET-33";
+const VPN: &str = "Old VPN";
+const VPN_PASSWORD: &str = "Vpn2-old-SECRET-48";
+const REGISTRAR: &str = "Domain registrar";
+const REGISTRAR_PASSWORD: &str = "Reg6-domain-SECRET-29";
+const CLOUD: &str = "Cloud console";
+const CLOUD_PASSWORD: &str = "Cld5-console-SECRET-64";
+const SERVER: &str = "Server root";
+const SERVER_PASSWORD: &str = "Srv3-root-SECRET-77";
+const DAY: i64 = 86_400;
+
+impl Fixture {
+    /// Changes the vault on disk before anyone opens it: unlocked by the
+    /// owner, changed by `f`, sealed and written back.
+    fn alter(&self, f: impl FnOnce(&mut vault::Vault, &mut StdRng)) {
+        let mut v = self.disk_vault();
+        let mut rng = StdRng::seed_from_u64(17);
+        f(&mut v, &mut rng);
+        let bytes = v.seal(T0, &mut rng).expect("seal");
+        drop(v);
+        std::fs::write(&self.ctx.vault, bytes).expect("write the vault");
+    }
+
+    /// The fixture, with the firm's domain set and an entry crafted for
+    /// each kind of finding at `now`: a weak password, two entries sharing
+    /// one, an expired and an expiring entry, an identity outside the
+    /// firm, and a password 400 days old with a 90-day rotation. The
+    /// payroll entry has one backup code left.
+    fn with_findings(now: i64) -> Self {
+        let fx = Fixture::new();
+        fx.alter(|v, rng| {
+            v.set_firm_domain(Some(FIRM.into())).expect("firm domain");
+            let me = v.me().id;
+            let mut add = |group: &str, title: &str, password: &str, f: &dyn Fn(&mut Entry)| {
+                let mut e = Entry::new(EntryId::random(&mut *rng), title.into(), now, me);
+                e.password = Concealed::of(password);
+                e.rescore();
+                f(&mut e);
+                v.add(group, e, &mut *rng).expect("add an entry");
+            };
+            add("Internal", WIKI, WIKI_PASSWORD, &|_| {});
+            add("Mail", SUPPORT, SHARED_PASSWORD, &|_| {});
+            add("Mail", SALES, SHARED_PASSWORD, &|_| {});
+            add("IT/Network", VPN, VPN_PASSWORD, &|e| {
+                e.expires_at = Some(now - 3 * DAY);
+            });
+            add("Internal", REGISTRAR, REGISTRAR_PASSWORD, &|e| {
+                e.expires_at = Some(now + 5 * DAY);
+            });
+            add("Internal", CLOUD, CLOUD_PASSWORD, &|e| {
+                e.identity = Some("jordan@gmail.com".into());
+            });
+            add("IT/Network", SERVER, SERVER_PASSWORD, &|e| {
+                e.password_changed_at = now - 400 * DAY;
+                e.rotate_days = Some(90);
+            });
+        });
+        fx
+    }
+}
+
+/// The entry titled `title`.
+fn entry_ref(v: &vault::Vault, title: &str) -> EntryRef {
+    v.entries()
+        .find(|(_, _, e)| e.title == title)
+        .map(|(r, _, _)| r)
+        .unwrap_or_else(|| panic!("no entry {title:?}"))
+}
+
+/// The health fixture's secrets and the fixture's: none may be drawn.
+fn assert_no_health_secret(name: &str, text: &str) {
+    assert_no_secret(name, text, NOW.unix);
+    for s in [
+        WIKI_PASSWORD,
+        SHARED_PASSWORD,
+        VPN_PASSWORD,
+        REGISTRAR_PASSWORD,
+        CLOUD_PASSWORD,
+        SERVER_PASSWORD,
+        FIXED_GENERATED,
+    ] {
+        assert!(
+            !text.contains(s),
+            "{name}: the secret {s:?} is drawn:\n{text}"
+        );
+    }
+}
+
+fn health_of(app: &App) -> &HealthView {
+    match &main_of(app).overlay {
+        Some(Overlay::Health(h)) => h,
+        _ => panic!("the health view is not open"),
+    }
+}
+
+/// The findings listed: (kind, entry title).
+fn findings_listed(app: &App) -> Vec<(Kind, String)> {
+    health_of(app)
+        .findings
+        .iter()
+        .map(|f| (f.kind, title_of(app, f.entry)))
+        .collect()
+}
+
+/// The selected finding: (kind, entry title).
+fn selected_finding(app: &App) -> (Kind, String) {
+    let f = health_of(app).selected().expect("a finding is selected");
+    (f.kind, title_of(app, f.entry))
+}
+
+/// Moves the health view's selection to `kind` about `title` with ↓.
+fn select_finding(app: &mut App, kind: Kind, title: &str, mut act: impl FnMut(&mut App, Action)) {
+    act(app, Action::Home);
+    for _ in 0..health_of(app).findings.len() {
+        if selected_finding(app) == (kind, title.to_owned()) {
+            return;
+        }
+        act(app, Action::Down);
+    }
+    assert_eq!(
+        selected_finding(app),
+        (kind, title.to_owned()),
+        "not listed"
+    );
+}
+
+/// The findings at [`NOW`], in the order listed.
+fn fixture_findings() -> Vec<(Kind, String)> {
+    [
+        (Kind::Weak, WIKI),
+        (Kind::Reused, SALES),
+        (Kind::Reused, SUPPORT),
+        (Kind::DueForRotation, SERVER),
+        (Kind::Expired, VPN),
+        (Kind::Expiring, REGISTRAR),
+        (Kind::OutsideFirm, CLOUD),
+        (Kind::FewBackupCodes, PAYROLL),
+        (Kind::NeverRotated, SERVER),
+    ]
+    .into_iter()
+    .map(|(k, t)| (k, t.to_owned()))
+    .collect()
+}
+
+#[test]
+fn keymap_health_view() {
+    let fx = Fixture::with_findings(NOW.unix);
+    let mut app = fx.main_app((80, 24));
+    assert_eq!(mapped(&app, key('H')), "Health");
+    at(&mut app, Action::Search, NOW);
+    assert_eq!(mapped(&app, key('H')), "Char(H)", "H is typed in a search");
+    at(&mut app, Action::Back, NOW);
+    at(&mut app, Action::Health, NOW);
+    for (k, want) in [
+        (key('j'), "Down"),
+        (press(KeyCode::Up), "Up"),
+        (press(KeyCode::PageDown), "PageDown"),
+        (press(KeyCode::End), "End"),
+        (press(KeyCode::Enter), "Open"),
+        (key('f'), "Fix"),
+        (key('e'), "Edit"),
+        (press(KeyCode::Esc), "Back"),
+        (key('H'), "Back"),
+        (key('q'), "Quit"),
+        // Entry commands mean nothing here: nothing is revealed.
+        (key('r'), "none"),
+        (key('c'), "none"),
+        (key('d'), "none"),
+        (ctrl('s'), "Submit"),
+        (ctrl('l'), "Lock"),
+    ] {
+        assert_eq!(mapped(&app, k), want, "{k:?} in the health view");
+    }
+}
+
+#[test]
+fn health_lists_one_finding_of_each_kind_grouped_with_headings() {
+    let fx = Fixture::with_findings(NOW.unix);
+    let mut app = fx.main_app((80, 24));
+    assert_eq!(at(&mut app, Action::Health, NOW), no_effects());
+    assert_eq!(findings_listed(&app), fixture_findings());
+    let h = health_of(&app);
+    let kinds: Vec<Kind> = h.kinds.iter().map(|(k, _)| *k).collect();
+    assert_eq!(kinds, Kind::ALL, "every kind, in order");
+    assert_eq!((h.checked, h.entries), (10, 8));
+    assert!(h.firm_domain);
+    // A heading per kind with its count, then its findings.
+    assert_eq!(h.rows(), 9 + 8);
+    assert_eq!(h.at_row(0), Some(HealthRow::Heading(Kind::Weak, 1)));
+    assert_eq!(h.at_row(1), Some(HealthRow::Finding(0)));
+    assert_eq!(h.at_row(2), Some(HealthRow::Heading(Kind::Reused, 2)));
+    assert_eq!(h.at_row(3), Some(HealthRow::Finding(1)));
+    assert_eq!(h.at_row(4), Some(HealthRow::Finding(2)));
+    assert_eq!(
+        h.at_row(5),
+        Some(HealthRow::Heading(Kind::DueForRotation, 1))
+    );
+    assert_eq!(h.at_row(16), Some(HealthRow::Finding(8)));
+    assert_eq!(h.at_row(17), None);
+    for i in 0..9 {
+        assert_eq!(h.at_row(h.row_of(i)), Some(HealthRow::Finding(i)));
+    }
+    let reasons: Vec<&str> = h.findings.iter().map(|f| f.reason.as_str()).collect();
+    assert_eq!(reasons[1], format!("same password as {SUPPORT}"));
+    assert_eq!(reasons[4], "expired on 2025-12-29");
+    assert_eq!(reasons[5], "expires on 2026-01-06 (in 5 days)");
+    assert_eq!(
+        reasons[6],
+        "registered to jordan@gmail.com, not an address at acme.test"
+    );
+    assert_eq!(reasons[7], "1 unused backup code left of 2");
+    let text = draw(&app, 120, 40);
+    assert_no_health_secret("health", &text);
+    for kind in Kind::ALL {
+        assert!(text.contains(kind.heading()), "{kind:?}:\n{text}");
+    }
+    assert!(text.contains("Reused passwords (2)"), "{text}");
+    assert!(!text.contains(strings::NO_FIRM_DOMAIN), "{text}");
+
+    // Esc and H close it.
+    assert_eq!(at(&mut app, Action::Back, NOW), no_effects());
+    assert!(main_of(&app).overlay.is_none());
+    at(&mut app, Action::Health, NOW);
+    at(&mut app, Action::Health, NOW);
+    assert!(main_of(&app).overlay.is_none());
+}
+
+#[test]
+fn health_without_a_firm_domain_says_outside_the_firm_is_not_checked() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((120, 40));
+    at(&mut app, Action::Health, NOW);
+    assert_eq!(
+        findings_listed(&app),
+        [(Kind::FewBackupCodes, PAYROLL.to_owned())]
+    );
+    let text = draw(&app, 120, 40);
+    assert!(text.contains(strings::NO_FIRM_DOMAIN), "{text}");
+    assert!(
+        text.contains("1 finding in 1 of the 3 entries you can read."),
+        "{text}"
+    );
+}
+
+#[test]
+fn health_selection_moves_and_scrolls_with_its_heading() {
+    let fx = Fixture::with_findings(NOW.unix);
+    let mut app = fx.main_app((80, 24));
+    at(&mut app, Action::Health, NOW);
+    // 17 rows, 14 on screen at 80x24.
+    assert_eq!(view::health_rows((80, 24)), 14);
+    assert_eq!((health_of(&app).cursor, health_of(&app).top), (0, 0));
+    at(&mut app, Action::End, NOW);
+    assert_eq!(selected_finding(&app), (Kind::NeverRotated, SERVER.into()));
+    assert_eq!(health_of(&app).top, 3, "the last row at the bottom");
+    let text = draw(&app, 80, 24);
+    assert!(text.contains("Not rotated in a year (1)"), "{text}");
+    assert!(!text.contains("Weak passwords"), "scrolled past:\n{text}");
+    // Up to the first reused: its heading comes back into view.
+    for _ in 0..7 {
+        at(&mut app, Action::Up, NOW);
+    }
+    assert_eq!(selected_finding(&app), (Kind::Reused, SALES.into()));
+    assert_eq!(health_of(&app).top, 2);
+    at(&mut app, Action::Up, NOW);
+    assert_eq!(health_of(&app).top, 0);
+    at(&mut app, Action::Up, NOW);
+    assert_eq!(health_of(&app).cursor, 0, "stays at the top");
+    at(&mut app, Action::PageDown, NOW);
+    assert_eq!(health_of(&app).cursor, 8);
+}
+
+#[test]
+fn enter_on_a_finding_selects_its_entry_clearing_only_filters_that_hide_it() {
+    let fx = Fixture::with_findings(NOW.unix);
+    let mut app = fx.main_app((80, 24));
+    // A search that hides the server.
+    at(&mut app, Action::Search, NOW);
+    typed(&mut app, "pay", NOW);
+    assert_eq!(hit_titles(&app), [PAYROLL]);
+    at(&mut app, Action::Health, NOW);
+    select_finding(&mut app, Kind::DueForRotation, SERVER, pure);
+    assert_eq!(at(&mut app, Action::Open, NOW), no_effects());
+    let m = main_of(&app);
+    assert!(m.overlay.is_none());
+    assert_eq!(m.query, "");
+    assert_eq!(m.focus, Focus::List);
+    assert_eq!(selected_title(&app), SERVER);
+
+    // A group filter that hides the cloud console is cleared...
+    let groups: Vec<String> = main_of(&app)
+        .session
+        .vault
+        .groups()
+        .iter()
+        .map(|g| g.name.clone())
+        .collect();
+    let group = |name: &str| 1 + groups.iter().position(|g| g == name).expect("group");
+    main_mut(&mut app).group_cursor = group("Finance");
+    main_mut(&mut app).refilter();
+    at(&mut app, Action::Health, NOW);
+    select_finding(&mut app, Kind::OutsideFirm, CLOUD, pure);
+    at(&mut app, Action::Open, NOW);
+    assert_eq!(main_of(&app).group_cursor, 0);
+    assert_eq!(selected_title(&app), CLOUD);
+    // ...one that shows it is kept, and so is a search that finds it.
+    main_mut(&mut app).group_cursor = group("Internal");
+    main_mut(&mut app).refilter();
+    at(&mut app, Action::Search, NOW);
+    typed(&mut app, "o", NOW);
+    at(&mut app, Action::Health, NOW);
+    select_finding(&mut app, Kind::Expiring, REGISTRAR, pure);
+    at(&mut app, Action::Open, NOW);
+    let m = main_of(&app);
+    assert_eq!((m.group_cursor, m.query.as_str()), (group("Internal"), "o"));
+    assert_eq!(m.focus, Focus::List);
+    assert_eq!(selected_title(&app), REGISTRAR);
+}
+
+#[test]
+fn fix_asks_for_a_generated_password_in_the_edit_form_and_only_for_password_findings() {
+    let fx = Fixture::with_findings(NOW.unix);
+    let mut app = fx.main_app((80, 24));
+    at(&mut app, Action::Health, NOW);
+    select_finding(&mut app, Kind::Weak, WIKI, pure);
+    // The same request Ctrl-G makes in a form.
+    assert_eq!(
+        at(&mut app, Action::Fix, NOW),
+        ["Generate(GenOptions { words: false, length: 24 })"]
+    );
+    assert_eq!(selected_title(&app), WIKI, "selected in the main view too");
+    let f = form_of(&app);
+    assert_eq!(
+        f.editing,
+        Some(entry_ref(&main_of(&app).session.vault, WIKI))
+    );
+    assert_eq!(f.cursor, FORM_PASSWORD);
+    assert!(matches!(f.back_to, Some(BackTo::Health(_))));
+    assert_eq!(field_text(f, "Password"), "", "until the generator answers");
+    let generated = Action::Generated(Zeroizing::new(FIXED_GENERATED.into()));
+    assert_eq!(at(&mut app, generated, NOW), no_effects());
+    assert_eq!(field_text(form_of(&app), "Password"), FIXED_GENERATED);
+    let text = draw(&app, 80, 24);
+    assert_no_health_secret("fix form", &text);
+    // Esc: back to the view, recomputed, on the same finding.
+    assert_eq!(at(&mut app, Action::Back, NOW), no_effects());
+    assert_eq!(selected_finding(&app), (Kind::Weak, WIKI.into()));
+    assert_eq!(findings_listed(&app), fixture_findings());
+
+    // Every password finding asks for a new password; the others say why
+    // not and ask nothing.
+    for (kind, title) in fixture_findings() {
+        select_finding(&mut app, kind, &title, pure);
+        app.status = None;
+        let effects = at(&mut app, Action::Fix, NOW);
+        if matches!(
+            kind,
+            Kind::Weak | Kind::Reused | Kind::DueForRotation | Kind::NeverRotated
+        ) {
+            assert_eq!(effects.len(), 1, "{kind:?}");
+            assert_eq!(form_of(&app).cursor, FORM_PASSWORD);
+            at(&mut app, Action::Back, NOW);
+        } else {
+            assert_eq!(effects, no_effects(), "{kind:?}");
+            assert_eq!(
+                status_of(&app),
+                (strings::not_fixed_by_password(kind), true),
+                "{kind:?}"
+            );
+            assert_eq!(selected_finding(&app), (kind, title.clone()));
+        }
+    }
+    assert_eq!(
+        strings::not_fixed_by_password(Kind::OutsideFirm),
+        strings::FIX_OUTSIDE_FIRM
+    );
+    // `e` opens the form as it is, with nothing generated.
+    select_finding(&mut app, Kind::OutsideFirm, CLOUD, pure);
+    assert_eq!(at(&mut app, Action::Edit, NOW), no_effects());
+    let f = form_of(&app);
+    assert_eq!(field_text(f, "Identity"), "jordan@gmail.com");
+    assert_eq!(field_text(f, "Password"), "");
+    assert_eq!(f.cursor, 0);
+}
+
+#[test]
+fn dispatched_health_writes_no_record_and_fix_in_place_saves_a_new_password() {
+    let fx = Fixture::with_findings(crate::os::now());
+    let mut app = fx.main_app((120, 40));
+    let mut env = runtime::Env::new(fx.ctx.clone());
+    let (len, tail) = (fx.file_len(), fx.tail_records());
+    let log = main_of(&app).session.vault.log().len();
+    runtime::dispatch(&mut app, &mut env, Action::Health);
+    assert_eq!((fx.file_len(), fx.tail_records()), (len, tail));
+    assert_eq!(
+        main_of(&app).session.vault.log().len(),
+        log,
+        "nothing logged"
+    );
+    let me = main_of(&app).session.vault.me().id;
+
+    // Each fix clears its own finding and those the same new password
+    // clears: a reused pair, a password both due and a year old.
+    for (kind, title, old, gone) in [
+        (Kind::Weak, WIKI, WIKI_PASSWORD, vec![(Kind::Weak, WIKI)]),
+        (
+            Kind::Reused,
+            SUPPORT,
+            SHARED_PASSWORD,
+            vec![(Kind::Reused, SUPPORT), (Kind::Reused, SALES)],
+        ),
+        (
+            Kind::NeverRotated,
+            SERVER,
+            SERVER_PASSWORD,
+            vec![(Kind::NeverRotated, SERVER), (Kind::DueForRotation, SERVER)],
+        ),
+    ] {
+        select_finding(&mut app, kind, title, |a, x| {
+            runtime::dispatch(a, &mut env, x)
+        });
+        let cursor = health_of(&app).cursor;
+        runtime::dispatch(&mut app, &mut env, Action::Fix);
+        let password = field_text(form_of(&app), "Password");
+        assert_eq!(password.chars().count(), 24, "{password:?}");
+        let screen = draw(&app, 120, 40);
+        assert!(!screen.contains(&password), "{screen}");
+        let enter = keymap::map(&app, press(KeyCode::Enter)).expect("Enter maps");
+        runtime::dispatch(&mut app, &mut env, enter);
+        // Back in the view, recomputed: the finding is gone.
+        let listed = findings_listed(&app);
+        for (k, t) in &gone {
+            assert!(
+                !listed.contains(&(*k, (*t).to_owned())),
+                "{k:?} {t} is still listed: {listed:?}"
+            );
+        }
+        assert!(
+            listed.contains(&(Kind::Expired, VPN.to_owned())),
+            "{listed:?}"
+        );
+        assert_eq!(
+            health_of(&app).cursor,
+            cursor.min(listed.len() - 1),
+            "what took its row is selected"
+        );
+        assert_eq!(status_of(&app), (format!("Saved {title}.").as_str(), false));
+        assert_eq!(selected_title(&app), title);
+
+        // On disk, re-opened: the new password, the old one in the history,
+        // an edit of the password recorded.
+        let v = fx.disk_vault();
+        let e = live_entry(&v, title);
+        assert_eq!(e.password.expose(), password);
+        assert!(e.history.iter().any(|h| h.password.expose() == old));
+        assert!(
+            e.strength
+                .is_some_and(|s| s >= crate::health::STRONG_ENOUGH)
+        );
+        let edits: Vec<_> = records_about(&v, e.id)
+            .into_iter()
+            .filter(|r| r.action == LogAction::Edit && r.field == Some(Field::Password))
+            .collect();
+        assert_eq!(edits.len(), 1, "{title}");
+        assert_eq!(edits[0].member, me);
+        let found: Vec<(Kind, String)> =
+            crate::health::findings(&v, &crate::health::Policy::of(&v), crate::os::now())
+                .iter()
+                .map(|f| (f.kind, v.entry(f.entry).title.clone()))
+                .collect();
+        for (k, t) in &gone {
+            assert!(!found.contains(&(*k, (*t).to_owned())), "{k:?} {t} on disk");
+        }
+    }
+    // Only edits: nothing was revealed to fix anything.
+    let v = fx.disk_vault();
+    assert!(
+        v.log()
+            .iter()
+            .all(|x| !matches!(x.record.action, LogAction::Reveal | LogAction::Copy)),
+        "a fix revealed something"
+    );
+}
+
+#[test]
+fn dispatched_fix_in_place_rotates_an_open_handover_item() {
+    let fx = Fixture::with_members();
+    // The router: due for rotation.
+    fx.alter(|v, _| {
+        let e = v.edit(entry_ref(v, ROUTER), T0).expect("edit the router");
+        e.rotate_days = Some(30);
+        e.password_changed_at = T0 - 100 * DAY;
+    });
+    bob_reveals_router_and_bank(&fx);
+    let mut app = fx.main_app((120, 40));
+    let mut env = runtime::Env::new(fx.ctx.clone());
+    runtime::dispatch(&mut app, &mut env, Action::Members);
+    select_member(&mut app, BOB, |a, x| runtime::dispatch(a, &mut env, x));
+    runtime::dispatch(&mut app, &mut env, Action::Member(MemberCmd::Handover));
+    runtime::dispatch(&mut app, &mut env, Action::Confirm(true));
+    assert_eq!(
+        checklist_states(&app, BOB),
+        [(BANK.to_owned(), "pending"), (ROUTER.to_owned(), "pending")]
+    );
+    runtime::dispatch(&mut app, &mut env, Action::Back);
+    runtime::dispatch(&mut app, &mut env, Action::Back);
+    assert!(main_of(&app).overlay.is_none());
+
+    runtime::dispatch(&mut app, &mut env, Action::Health);
+    select_finding(&mut app, Kind::DueForRotation, ROUTER, |a, x| {
+        runtime::dispatch(a, &mut env, x)
+    });
+    runtime::dispatch(&mut app, &mut env, Action::Fix);
+    let password = field_text(form_of(&app), "Password");
+    runtime::dispatch(&mut app, &mut env, Action::Submit);
+    assert!(
+        !findings_listed(&app).contains(&(Kind::DueForRotation, ROUTER.to_owned())),
+        "{:?}",
+        findings_listed(&app)
+    );
+    // The save ticked the item off: no code of the health view's own.
+    assert_eq!(
+        checklist_states(&app, BOB),
+        [(BANK.to_owned(), "pending"), (ROUTER.to_owned(), "rotated")]
+    );
+    let v = fx.disk_vault();
+    assert_eq!(live_entry(&v, ROUTER).password.expose(), password);
+    let h = super::app::handover_of(&v, BOB).expect("the handover");
+    let states: Vec<(&str, &str)> = h
+        .items
+        .iter()
+        .map(|i| (i.title.as_str(), i.state.as_str()))
+        .collect();
+    assert_eq!(states, [(BANK, "pending"), (ROUTER, "rotated")]);
+}
+
+#[test]
+fn unlock_summary_sums_findings_handover_and_memberships_for_owners_only() {
+    let fx = Fixture::with_members();
+    const ERIN: &str = "erin";
+    fx.alter(|v, rng| {
+        // A weak router password, in bob's groups.
+        let e = v.edit(entry_ref(v, ROUTER), T0).expect("edit the router");
+        e.password = Concealed::of(WIKI_PASSWORD);
+        e.rescore();
+        // Erin's membership ends five days after the fixture's day.
+        let id = v
+            .add_member(
+                ERIN,
+                Role::Contractor,
+                &["Finance".to_owned()],
+                Some(T0 + 5 * DAY),
+                &Passphrase::from_slice(ERIN_PASSPHRASE.as_bytes()),
+                T0,
+                rng,
+            )
+            .expect("add erin");
+        v.note(crate::audit::Draft {
+            target: Some(id),
+            ..crate::audit::Draft::new(T0, LogAction::MemberAdd)
+        });
+    });
+    let at_t0 = Now {
+        ms: NOW.ms,
+        unix: T0,
+    };
+    let unlocked = |member: &str, passphrase: &str, now: Now| -> App {
+        let mut app = fx.unlock_app_for(member);
+        let opened = fx
+            .try_open_as(member, passphrase)
+            .unwrap_or_else(|e| panic!("{}", e.message));
+        at(&mut app, Action::Unlocked(Box::new(opened)), now);
+        app
+    };
+    // Bob, a contractor, has a finding in his groups, but no line.
+    let mut bob = unlocked(BOB, BOB_PASSPHRASE, at_t0);
+    assert_eq!(status_of(&bob), (strings::WEAK_KDF, true));
+    // His H lists what he can read, and nothing else.
+    at(&mut bob, Action::Health, at_t0);
+    assert_eq!(findings_listed(&bob), [(Kind::Weak, ROUTER.to_owned())]);
+    drop(bob);
+
+    bob_reveals_router_and_bank(&fx);
+    {
+        let mut app = fx.main_app((80, 24));
+        let mut env = runtime::Env::new(fx.ctx.clone());
+        runtime::dispatch(&mut app, &mut env, Action::Members);
+        select_member(&mut app, BOB, |a, x| runtime::dispatch(a, &mut env, x));
+        runtime::dispatch(&mut app, &mut env, Action::Member(MemberCmd::Handover));
+        runtime::dispatch(&mut app, &mut env, Action::Confirm(true));
+        runtime::dispatch(&mut app, &mut env, Action::Quit);
+    }
+
+    // Carol's and erin's memberships both end within 14 days of T0.
+    let app = unlocked(OWNER, PASSPHRASE, at_t0);
+    let line = "2 findings (H) · 2 handover items left (M) · 2 memberships expire within 14 days";
+    assert_eq!(status_of(&app), (line, true));
+    let text = draw(&app, 120, 40);
+    assert!(text.contains(line), "{text}");
+    assert_no_member_secret("unlock summary", &text);
+    // One column too many for 80: it ends in an ellipsis.
+    let text = draw(&app, 80, 24);
+    let shown = text.lines().nth(22).expect("the status line");
+    assert_eq!(shown.chars().count(), 80, "{text}");
+    assert!(
+        shown.starts_with(" 2 findings (H)") && shown.ends_with('…'),
+        "{text}"
+    );
+    drop(app);
+    // At NOW carol's has expired: M, then s revokes it.
+    let app = unlocked(OWNER, PASSPHRASE, NOW);
+    assert_eq!(
+        status_of(&app),
+        (
+            "2 findings (H) · 2 handover items left (M) · \
+             1 membership expired (M, then s), 1 expiring within 14 days",
+            true
+        )
+    );
+    drop(app);
+    // Dana, an auditor: no entries, no line.
+    let dana = unlocked(DANA, DANA_PASSPHRASE, at_t0);
+    assert_eq!(status_of(&dana), (strings::WEAK_KDF, true));
+}
+
+#[test]
+fn unlock_summary_says_only_what_is_not_zero() {
+    assert_eq!(strings::unlock_summary(0, 0, 0, 0), None);
+    assert_eq!(
+        strings::unlock_summary(3, 2, 0, 1).as_deref(),
+        Some("3 findings (H) · 2 handover items left (M) · 1 membership expires within 14 days")
+    );
+    assert_eq!(
+        strings::unlock_summary(0, 1, 0, 0).as_deref(),
+        Some("1 handover item left (M)")
+    );
+    assert_eq!(
+        strings::unlock_summary(0, 0, 2, 0).as_deref(),
+        Some("2 memberships expired (M, then s)")
+    );
+    assert_eq!(
+        strings::unlock_summary(1, 0, 0, 2).as_deref(),
+        Some("1 finding (H) · 2 memberships expire within 14 days (M)")
+    );
+}
+
+#[test]
+fn footer_and_help_list_h() {
+    assert!(
+        strings::FOOTER_LIST.chars().count() < 80,
+        "a space before it"
+    );
+    assert!(strings::FOOTER_LIST_WIDE.chars().count() < 100);
+    assert!(strings::FOOTER_LIST.contains("H health"));
+    assert!(strings::FOOTER_LIST_WIDE.contains("H health"));
+    assert!(strings::KEYS.iter().any(|(k, _)| *k == "H"));
+    let fx = Fixture::new();
+    for size in SIZES {
+        let app = fx.main_app(size);
+        let text = draw(&app, size.0, size.1);
+        assert!(text.contains("H health"), "{text}");
+    }
+}
+
+#[test]
+fn snapshot_health() {
+    let fx = Fixture::with_findings(NOW.unix);
+    for size in SIZES {
+        let mut app = fx.main_app(size);
+        at(&mut app, Action::Health, NOW);
+        select_finding(&mut app, Kind::Reused, SUPPORT, pure);
+        let text = draw(&app, size.0, size.1);
+        assert_no_health_secret("health", &text);
+        assert!(text.contains("Health · 9 findings"), "{text}");
+        assert!(text.contains(strings::HEALTH_KEYS), "{text}");
+        assert!(
+            text.contains(&format!("same password as {SALES}")),
+            "{text}"
+        );
+        snapshot_text("health", size, &text);
     }
 }

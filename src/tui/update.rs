@@ -10,22 +10,29 @@ use super::action::{
     Action, Change, CopyWhat, Effect, EntryForm, GenOptions, MemberCmd, MemberOp, Reveal, RevealHow,
 };
 use super::app::{
-    App, ChecklistAt, FORM_LABELS, FieldMut, Focus, Form, Generator, GrantInput, LockReason,
-    MEMBER_FORM_EXPIRES, MEMBER_FORM_GROUPS, MEMBER_FORM_LABELS, MEMBER_FORM_PASSPHRASE,
-    MEMBER_FORM_REPEAT, MEMBER_FORM_ROLE, MainScreen, MemberConfirm, MemberForm, MembersMode,
-    MembersView, Now, ONBOARD_LABELS, Overlay, RecoveryScreen, Screen, ShiftItem, ShiftWhat,
-    Status, SummaryScreen, UnlockError, UnlockFocus, UnlockScreen, handover_of, member_rows,
-    split_groups,
+    App, BackTo, ChecklistAt, FORM_LABELS, FORM_PASSWORD, FieldMut, Focus, Form, Generator,
+    GrantInput, HealthAt, HealthView, LockReason, MEMBER_FORM_EXPIRES, MEMBER_FORM_GROUPS,
+    MEMBER_FORM_LABELS, MEMBER_FORM_PASSPHRASE, MEMBER_FORM_REPEAT, MEMBER_FORM_ROLE, MainScreen,
+    MemberConfirm, MemberForm, MembersMode, MembersView, Now, ONBOARD_LABELS, Overlay,
+    RecoveryScreen, Screen, ShiftItem, ShiftWhat, Status, SummaryScreen, UnlockError, UnlockFocus,
+    UnlockScreen, fixed_by_new_password, handover_of, member_rows, split_groups,
 };
 use super::strings;
 use super::view;
 use crate::cli::Exit;
 use crate::format::Role;
 use crate::handover::State;
-use crate::vault::EntryRef;
+use crate::vault::{EntryRef, Vault};
 
 /// How long a status message stays.
 const STATUS_MS: u64 = 6_000;
+
+/// What Ctrl-G generates into a form's password field (and `f` in the
+/// health view).
+const FORM_GENERATE: GenOptions = GenOptions {
+    words: false,
+    length: 24,
+};
 
 pub fn update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
     app.clock = now;
@@ -38,6 +45,9 @@ pub fn update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
             app.size = (w, h);
             if let Screen::Main(m) = &mut app.screen {
                 keep_visible(m, view::list_rows(app.size));
+                if let Some(Overlay::Health(h)) = &mut m.overlay {
+                    h.keep_visible(view::health_rows(app.size));
+                }
             }
             return Vec::new();
         }
@@ -223,18 +233,15 @@ fn unlock_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
         Action::Quit => return quit(app),
         Action::Unlocked(opened) => {
             let v = &opened.session.vault;
-            let expired = if v.is_owner() {
-                v.expired_members(now.unix).len()
-            } else {
-                0
-            };
-            let text = if expired > 0 {
-                Some(strings::expired_notice(expired))
-            } else if v.weak_kdf() {
-                Some(strings::WEAK_KDF.to_owned())
-            } else {
-                opened.session.warnings().into_iter().next()
-            };
+            // One line: the owner's summary, else the weak KDF, else the
+            // session's first warning.
+            let text = unlock_summary(v, now.unix).or_else(|| {
+                if v.weak_kdf() {
+                    Some(strings::WEAK_KDF.to_owned())
+                } else {
+                    opened.session.warnings().into_iter().next()
+                }
+            });
             app.screen = Screen::Main(Box::new(MainScreen::new(opened.session, opened.index)));
             if let Screen::Main(m) = &mut app.screen {
                 keep_visible(m, view::list_rows(app.size));
@@ -319,8 +326,36 @@ fn unlock_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
     Vec::new()
 }
 
+/// The owner's line at unlock: findings, handover items not verified,
+/// memberships expired or expiring within 14 days (see
+/// [`strings::unlock_summary`]). Contractors and auditors get none.
+fn unlock_summary(v: &Vault, now: i64) -> Option<String> {
+    if !v.is_owner() {
+        return None;
+    }
+    let findings = crate::health::findings(v, &crate::health::Policy::of(v), now).len();
+    let left: usize = crate::cli::handover::views(v).iter().map(|h| h.left).sum();
+    let soon = now + crate::health::EXPIRING_DAYS * 86_400;
+    let mut expired = 0;
+    let mut expiring = 0;
+    for m in v
+        .manifest()
+        .members
+        .iter()
+        .filter(|m| m.revoked_at.is_none())
+    {
+        match m.expires_at {
+            Some(t) if t <= now => expired += 1,
+            Some(t) if t <= soon => expiring += 1,
+            _ => {}
+        }
+    }
+    strings::unlock_summary(findings, left, expired, expiring)
+}
+
 fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
     let rows = view::list_rows(app.size);
+    let health_rows = view::health_rows(app.size);
     let reveal_ms = app.settings.reveal_ms;
     let clipboard_ms = app.settings.clipboard_ms;
     let Screen::Main(m) = &mut app.screen else {
@@ -336,13 +371,16 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                 Some(Overlay::Form(f)) => f.back_to.take(),
                 _ => None,
             };
-            if !matches!(m.overlay, Some(Overlay::Codes { .. } | Overlay::Members(_))) {
+            if !matches!(
+                m.overlay,
+                Some(Overlay::Codes { .. } | Overlay::Members(_) | Overlay::Health(_))
+            ) {
                 m.overlay = None;
             }
             m.reindex(entry);
             keep_visible(m, rows);
             if let Some(at) = back {
-                m.overlay = Some(checklist_at(m, at));
+                m.overlay = Some(back_overlay(m, at, now, health_rows));
             }
             status(app, message, error, now);
             return Vec::new();
@@ -383,6 +421,11 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
             } else {
                 m.overlay = Some(Overlay::Members(Box::default()));
             }
+        }
+        Action::Health => {
+            let mut h = HealthView::compute(&m.session.vault, now.unix);
+            h.keep_visible(health_rows);
+            m.overlay = Some(Overlay::Health(Box::new(h)));
         }
         Action::Generator => {
             let opts = GenOptions {
@@ -591,6 +634,7 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
 
 fn overlay_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
     let rows = view::list_rows(app.size);
+    let health_rows = view::health_rows(app.size);
     let clipboard_ms = app.settings.clipboard_ms;
     let Screen::Main(m) = &mut app.screen else {
         return Vec::new();
@@ -602,6 +646,9 @@ fn overlay_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
     };
     if matches!(m.overlay, Some(Overlay::Members(_))) {
         return members_update(app, action, now);
+    }
+    if matches!(m.overlay, Some(Overlay::Health(_))) {
+        return health_update(app, action, now);
     }
     let Some(o) = m.overlay.as_mut() else {
         return Vec::new();
@@ -708,18 +755,13 @@ fn overlay_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                 },
                 Action::NextPane => f.cursor = (f.cursor + 1) % n,
                 Action::PrevField => f.cursor = (f.cursor + n - 1) % n,
-                Action::GenerateInto => {
-                    return vec![Effect::Generate(GenOptions {
-                        words: false,
-                        length: 24,
-                    })];
-                }
+                Action::GenerateInto => return vec![Effect::Generate(FORM_GENERATE)],
                 Action::Generated(v) => {
                     f.values.password.clear();
                     for c in v.chars() {
                         f.values.password.push(c);
                     }
-                    f.cursor = super::app::FORM_PASSWORD;
+                    f.cursor = FORM_PASSWORD;
                 }
                 Action::Submit | Action::Open => {
                     if f.values.title.trim().is_empty() {
@@ -732,12 +774,12 @@ fn overlay_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                 }
                 Action::Back => {
                     let back = f.back_to.take();
-                    m.overlay = back.map(|at| checklist_at(m, at));
+                    m.overlay = back.map(|at| back_overlay(m, at, now, health_rows));
                 }
                 _ => {}
             }
         }
-        Overlay::Members(_) => {}
+        Overlay::Members(_) | Overlay::Health(_) => {}
     }
     Vec::new()
 }
@@ -751,7 +793,7 @@ fn is_move(a: &Action) -> bool {
 
 /// The edit form of entry `r`, prefilled with its plain fields; its
 /// secret fields start empty ("unchanged").
-fn edit_form(m: &MainScreen, r: EntryRef, back_to: Option<ChecklistAt>) -> Form {
+fn edit_form(m: &MainScreen, r: EntryRef, back_to: Option<BackTo>) -> Form {
     let v = &m.session.vault;
     let e = v.entry(r);
     let mut values = EntryForm::empty(v.group_name(r).to_owned());
@@ -769,6 +811,111 @@ fn edit_form(m: &MainScreen, r: EntryRef, back_to: Option<ChecklistAt>) -> Form 
         saving: false,
         back_to,
     }
+}
+
+/// The view an edit form opened from goes back to when it closes.
+fn back_overlay(m: &MainScreen, at: BackTo, now: Now, health_rows: usize) -> Overlay {
+    match at {
+        BackTo::Checklist(at) => checklist_at(m, at),
+        BackTo::Health(at) => health_at(m, at, now, health_rows),
+    }
+}
+
+/// The health view, recomputed: the finding `at` names selected if it is
+/// still there (the form was left unsaved), else what took its row.
+fn health_at(m: &MainScreen, at: HealthAt, now: Now, rows: usize) -> Overlay {
+    let v = &m.session.vault;
+    let mut h = HealthView::compute(v, now.unix);
+    h.cursor = h
+        .findings
+        .iter()
+        .position(|f| f.kind == at.kind && v.entry(f.entry).id == at.entry_id)
+        .unwrap_or_else(|| at.cursor.min(h.findings.len().saturating_sub(1)));
+    h.keep_visible(rows);
+    Overlay::Health(Box::new(h))
+}
+
+/// Selects `r` in the main view's list, clearing the search and then
+/// the group filter only if they hide it.
+fn show_entry(m: &mut MainScreen, r: EntryRef, rows: usize) {
+    let before = m.selected_entry();
+    if !m.hits.contains(&r) && !m.query.is_empty() {
+        m.query.clear();
+        m.refilter();
+    }
+    if !m.hits.contains(&r) && m.group_cursor != 0 {
+        m.group_cursor = 0;
+        m.refilter();
+    }
+    if let Some(i) = m.hits.iter().position(|h| *h == r) {
+        m.selected = i;
+    }
+    m.focus = Focus::List;
+    keep_visible(m, rows);
+    if m.selected_entry() != before {
+        m.revealed = None;
+    }
+}
+
+/// The health view (`H`): move among the findings, Enter selects the
+/// entry in the main view, `f` opens its edit form with a new generated
+/// password (Ctrl-G's path), `e` its edit form as it is. A form opened
+/// here comes back to the view, recomputed. Nothing here reveals a
+/// secret, so nothing is logged.
+fn health_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
+    let page = view::health_rows(app.size);
+    let rows = view::list_rows(app.size);
+    let Screen::Main(m) = &mut app.screen else {
+        return Vec::new();
+    };
+    let Some(Overlay::Health(h)) = &mut m.overlay else {
+        return Vec::new();
+    };
+    match action {
+        a if is_move(&a) => {
+            h.cursor = step(h.cursor, h.findings.len(), &a, page);
+            h.keep_visible(page);
+        }
+        Action::Back | Action::Health => m.overlay = None,
+        // Ctrl-S: write what a failed save left in memory.
+        Action::Submit => return vec![Effect::Change(Change::Retry)],
+        Action::Open => {
+            if let Some(r) = h.selected().map(|f| f.entry) {
+                m.overlay = None;
+                show_entry(m, r, rows);
+            }
+        }
+        Action::Fix | Action::Edit => {
+            let Some(f) = h.selected() else {
+                return Vec::new();
+            };
+            let fix = matches!(action, Action::Fix);
+            if fix && !fixed_by_new_password(f.kind) {
+                let why = strings::not_fixed_by_password(f.kind);
+                status(app, why, true, now);
+                return Vec::new();
+            }
+            let r = f.entry;
+            let at = HealthAt {
+                kind: f.kind,
+                entry_id: m.session.vault.entry(r).id,
+                cursor: h.cursor,
+            };
+            show_entry(m, r, rows);
+            m.revealed = None;
+            let mut form = edit_form(m, r, Some(BackTo::Health(at)));
+            if fix {
+                // The generator's value arrives as `Generated`, which the
+                // form puts in its password field.
+                form.cursor = FORM_PASSWORD;
+                m.overlay = Some(Overlay::Form(Box::new(form)));
+                return vec![Effect::Generate(FORM_GENERATE)];
+            }
+            m.overlay = Some(Overlay::Form(Box::new(form)));
+        }
+        _ => {}
+    }
+    Vec::new()
 }
 
 /// The members view showing `at.member`'s checklist, recomputed from the
@@ -1042,7 +1189,11 @@ fn members_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
         }
         keep_visible(m, page);
         m.revealed = None;
-        m.overlay = Some(Overlay::Form(Box::new(edit_form(m, r, Some(at)))));
+        m.overlay = Some(Overlay::Form(Box::new(edit_form(
+            m,
+            r,
+            Some(BackTo::Checklist(at)),
+        ))));
     }
     if let Some((text, error)) = say {
         status(app, text, error, now);

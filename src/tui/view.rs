@@ -14,16 +14,17 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Padding, Paragraph, Wrap};
 
 use super::app::{
-    App, FORM_LABELS, FieldRef, Focus, Form, Generator, GrantInput, LockReason, MEMBER_FORM_LABELS,
-    MainScreen, MemberConfirm, MemberForm, MemberRow, MembersMode, MembersView, ONBOARD_LABELS,
-    OnboardScreen, Overlay, RecoveryScreen, Screen, ShiftWhat, SummaryScreen, UnlockFocus,
-    UnlockScreen, handover_of, member_rows, role_name, strength,
+    App, FORM_LABELS, FieldRef, Focus, Form, Generator, GrantInput, HealthRow, HealthView,
+    LockReason, MEMBER_FORM_LABELS, MainScreen, MemberConfirm, MemberForm, MemberRow, MembersMode,
+    MembersView, ONBOARD_LABELS, OnboardScreen, Overlay, RecoveryScreen, Screen, ShiftWhat,
+    SummaryScreen, UnlockFocus, UnlockScreen, handover_of, member_rows, role_name, strength,
 };
 use super::strings;
 use crate::cli::output::clean;
 use crate::dates;
 use crate::format::Role;
 use crate::handover::State;
+use crate::health::Kind;
 use crate::vault::{Entry, EntryRef};
 
 const ACCENT: Color = Color::Cyan;
@@ -137,8 +138,14 @@ fn status_line(app: &App, f: &mut Frame, area: Rect) {
         } else {
             Style::default().fg(Color::Green)
         };
+        // Cut with an ellipsis, so a line longer than the terminal (the
+        // owner's summary at unlock, on a narrow one) shows it goes on.
+        let width = usize::from(area.width).saturating_sub(1);
         f.render_widget(
-            Paragraph::new(Span::styled(format!(" {}", clean(&s.text)), style)),
+            Paragraph::new(Span::styled(
+                format!(" {}", fit(&clean(&s.text), width)),
+                style,
+            )),
             area,
         );
     }
@@ -409,6 +416,7 @@ fn main(app: &App, m: &MainScreen, f: &mut Frame, area: Rect) {
         Some(Overlay::Form(form)) => form_view(form, f, area),
         Some(Overlay::Generator(g)) => generator(g, f, area),
         Some(Overlay::Members(mv)) => members(app, m, mv, f, area),
+        Some(Overlay::Health(h)) => health(m, h, f, area),
         None => {}
     }
 }
@@ -1428,4 +1436,129 @@ fn checklist(m: &MainScreen, member: &str, cursor: usize, f: &mut Frame, area: R
 
 fn hint_owned(text: String) -> Line<'static> {
     Line::from(Span::styled(text, Style::default().fg(Color::DarkGray)))
+}
+
+/// The health view's parts inside its card: the summary, the rows, the
+/// selected finding in full, the keys.
+fn health_layout(inner: Rect) -> [Rect; 4] {
+    Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Fill(1),
+        Constraint::Length(3),
+        Constraint::Length(1),
+    ])
+    .areas(inner)
+}
+
+/// The card over the main view, leaving the status line and the footer.
+fn health_card_area(area: Rect) -> Rect {
+    Rect {
+        height: area.height.saturating_sub(2),
+        ..area
+    }
+}
+
+/// Rows of the health view that fit a terminal of `size` (what Page Up
+/// and Page Down move by, and how far it scrolls).
+pub fn health_rows(size: (u16, u16)) -> usize {
+    let card = health_card_area(Rect::new(0, 0, size.0, size.1));
+    let inner = pane("", true).padding(Padding::horizontal(1)).inner(card);
+    usize::from(health_layout(inner)[1].height).max(1)
+}
+
+fn kind_style(kind: Kind) -> Style {
+    match kind {
+        Kind::Weak | Kind::Reused | Kind::Expired => Style::default().fg(Color::Red).bold(),
+        _ => Style::default().fg(Color::Yellow).bold(),
+    }
+}
+
+/// What needs attention (`H`), by kind: a heading with its count, then a
+/// row per finding (title, group, reason); the selected one in full
+/// below. Only the rows on screen are built; no secret is read.
+fn health(m: &MainScreen, h: &HealthView, f: &mut Frame, area: Rect) {
+    let v = &m.session.vault;
+    let area = health_card_area(area);
+    let title = strings::health_title(h.findings.len());
+    let inner = card(f, area, &title, area.width, area.height);
+    let [top_area, list_area, detail_area, keys_area] = health_layout(inner);
+    let width = usize::from(inner.width);
+
+    let note = if !h.firm_domain && v.is_owner() {
+        hint_owned(fit(strings::NO_FIRM_DOMAIN, width))
+    } else {
+        Line::from("")
+    };
+    let top = vec![
+        Line::from(fit(
+            &strings::health_summary(h.findings.len(), h.entries, h.checked),
+            width,
+        )),
+        note,
+    ];
+    f.render_widget(Paragraph::new(top), top_area);
+
+    let wide = width >= 100;
+    let (title_w, group_w) = if wide { (28, 18) } else { (22, 14) };
+    let reason_w = width.saturating_sub(2 + title_w + 1 + group_w + 1);
+    let rows = usize::from(list_area.height);
+    let lines: Vec<Line> = (h.top..h.rows())
+        .take(rows)
+        .filter_map(|row| h.at_row(row))
+        .map(|row| match row {
+            HealthRow::Heading(kind, n) => Line::from(Span::styled(
+                fit(&format!("{} ({n})", kind.heading()), width),
+                kind_style(kind),
+            )),
+            HealthRow::Finding(i) => {
+                let x = &h.findings[i];
+                let e = v.entry(x.entry);
+                let selected = i == h.cursor;
+                let style = if selected {
+                    Style::default()
+                        .fg(Color::Black)
+                        .bg(ACCENT)
+                        .add_modifier(Modifier::BOLD)
+                } else {
+                    Style::default()
+                };
+                // The marker shows the selection without colours too.
+                let text = format!(
+                    "{} {:<title_w$} {:<group_w$} {}",
+                    if selected { "▸" } else { " " },
+                    fit(&clean(&e.title), title_w),
+                    fit(&clean(v.group_name(x.entry)), group_w),
+                    fit(&clean(&x.reason), reason_w)
+                );
+                Line::from(Span::styled(fit(&text, width), style))
+            }
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), list_area);
+
+    if let Some(x) = h.selected() {
+        let e = v.entry(x.entry);
+        // Line by line (never wrapped): the reason in full when it fits.
+        let lines = vec![
+            Line::from(Span::styled(
+                fit(
+                    &format!(
+                        "{} ({}) · {}",
+                        clean(&e.title),
+                        clean(v.group_name(x.entry)),
+                        x.kind.heading()
+                    ),
+                    width,
+                ),
+                Style::default().bold(),
+            )),
+            Line::from(fit(&clean(&x.reason), width)),
+            hint_owned(fit(strings::health_advice(x.kind), width)),
+        ];
+        f.render_widget(Paragraph::new(lines), detail_area);
+    }
+    f.render_widget(
+        Paragraph::new(hint_owned(fit(strings::HEALTH_KEYS, width))),
+        keys_area,
+    );
 }
