@@ -4570,14 +4570,9 @@ fn unlock_summary_sums_findings_handover_and_memberships_for_owners_only() {
     let text = draw(&app, 120, 40);
     assert!(text.contains(line), "{text}");
     assert_no_member_secret("unlock summary", &text);
-    // One column too many for 80: it ends in an ellipsis.
+    // 80 characters: all of it on an 80-column screen, without the margin.
     let text = draw(&app, 80, 24);
-    let shown = text.lines().nth(22).expect("the status line");
-    assert_eq!(shown.chars().count(), 80, "{text}");
-    assert!(
-        shown.starts_with(" 2 findings (H)") && shown.ends_with('…'),
-        "{text}"
-    );
+    assert_eq!(text.lines().nth(22), Some(line), "{text}");
     drop(app);
     // At NOW carol's has expired: M, then s revokes it.
     let app = unlocked(OWNER, PASSPHRASE, NOW);
@@ -4588,6 +4583,14 @@ fn unlock_summary_sums_findings_handover_and_memberships_for_owners_only() {
              1 membership expired (M, then s), 1 expiring within 14 days",
             true
         )
+    );
+    // Longer than 80 columns: cut with an ellipsis.
+    let text = draw(&app, 80, 24);
+    let shown = text.lines().nth(22).expect("the status line");
+    assert_eq!(shown.chars().count(), 80, "{text}");
+    assert!(
+        shown.starts_with("2 findings (H) · ") && shown.ends_with('…'),
+        "{text}"
     );
     drop(app);
     // Dana, an auditor: no entries, no line.

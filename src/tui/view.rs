@@ -138,16 +138,17 @@ fn status_line(app: &App, f: &mut Frame, area: Rect) {
         } else {
             Style::default().fg(Color::Green)
         };
-        // Cut with an ellipsis, so a line longer than the terminal (the
-        // owner's summary at unlock, on a narrow one) shows it goes on.
-        let width = usize::from(area.width).saturating_sub(1);
-        f.render_widget(
-            Paragraph::new(Span::styled(
-                format!(" {}", fit(&clean(&s.text), width)),
-                style,
-            )),
-            area,
-        );
+        // A line that only fits without the margin loses it; a longer one
+        // (the owner's summary at unlock, on a narrow terminal) is cut
+        // with an ellipsis, so it shows it goes on.
+        let width = usize::from(area.width);
+        let text = clean(&s.text);
+        let line = if text.chars().count() < width {
+            format!(" {text}")
+        } else {
+            fit(&text, width)
+        };
+        f.render_widget(Paragraph::new(Span::styled(line, style)), area);
     }
 }
 
