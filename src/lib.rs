@@ -30,6 +30,7 @@ pub mod format;
 pub mod generate;
 pub mod handover;
 pub mod health;
+pub mod import;
 pub mod os;
 pub mod search;
 pub mod secret;
