@@ -26,6 +26,7 @@ pub mod audit;
 pub mod cli;
 pub mod crypto;
 pub mod dates;
+pub mod export;
 pub mod format;
 pub mod generate;
 pub mod handover;
