@@ -8,6 +8,8 @@
 
 use crate::vault::Entry;
 
+pub mod baton_json;
+
 /// What a parser read.
 #[derive(Default)]
 pub struct Imported {
