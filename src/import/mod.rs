@@ -9,6 +9,7 @@
 use crate::vault::Entry;
 
 pub mod baton_json;
+pub mod bitwarden;
 
 /// What a parser read.
 #[derive(Default)]
