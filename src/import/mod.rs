@@ -10,6 +10,8 @@ use crate::vault::Entry;
 
 pub mod baton_json;
 pub mod bitwarden;
+pub mod kdbx;
+pub mod keepassxc_csv;
 
 /// What a parser read.
 #[derive(Default)]

@@ -1,0 +1,1 @@
+//! KeePassXC CSV export.
