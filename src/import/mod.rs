@@ -10,6 +10,7 @@ use crate::vault::Entry;
 
 pub mod baton_json;
 pub mod bitwarden;
+pub mod csv;
 pub mod kdbx;
 pub mod keepassxc_csv;
 
