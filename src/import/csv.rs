@@ -465,6 +465,13 @@ Ragged,S3cr3t-Zebra-42\n";
     }
 
     #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_header() {
+        let got = run("\u{feff}Title,Password\r\nMail,pw\r\n", &[]).expect("parses");
+        assert_eq!(got.items[0].entry.title, "Mail");
+        assert!(got.warnings.is_empty(), "{:?}", got.warnings);
+    }
+
+    #[test]
     fn truncations_never_panic() {
         for (cut, _) in FOREIGN.char_indices() {
             let _ = run(&FOREIGN[..cut], &[("Name", "title"), ("Extra", "notes")]);
