@@ -131,6 +131,34 @@ pub enum Command {
     },
     /// Show or change the vault's settings (owners change them).
     Settings(SettingsArgs),
+    /// Import entries from another tool's file; entries already present are
+    /// not added again.
+    Import {
+        file: PathBuf,
+        #[arg(long, value_enum)]
+        from: ImportFormat,
+        /// Put everything under this group (the file's groups below it).
+        #[arg(long, value_name = "GROUP")]
+        group: Option<String>,
+        /// For --from csv: COLUMN=FIELD (title, username, password, url,
+        /// notes, group, tags, totp, identity, field:NAME, secret:NAME).
+        #[arg(long, value_name = "COLUMN=FIELD")]
+        map: Vec<String>,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Write every entry, passwords included, to a plaintext file (owners;
+    /// asks on a terminal; logged as a reveal of every entry).
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[command(flatten)]
+        who: Who,
+    },
     /// Hand over a leaving member: revoke with a re-key, then the rotation
     /// checklist from the signed access log (owners only).
     Handover(HandoverArgs),
@@ -332,6 +360,29 @@ pub enum MemberAction {
     },
 }
 
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportFormat {
+    /// KeePass / KeePassXC database, KDBX 3.1 or 4 (passphrase from
+    /// BATON_IMPORT_PASSPHRASE, or asked).
+    Kdbx,
+    /// KeePassXC's CSV export.
+    KeepassxcCsv,
+    /// Bitwarden's unencrypted JSON export.
+    BitwardenJson,
+    /// Baton's own JSON export (everything Baton stores).
+    BatonJson,
+    /// Any CSV with a header row (see --map).
+    Csv,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// baton-json: everything Baton stores; imports back with --from baton-json.
+    Json,
+    /// group, title, username, password, url, notes, totp, tags.
+    Csv,
+}
+
 #[derive(Args, Debug)]
 pub struct SettingsArgs {
     /// The firm's e-mail domain: accounts registered elsewhere are flagged.
@@ -441,6 +492,8 @@ impl Command {
             | Command::Member(MemberAction::Revoke { who, .. })
             | Command::Member(MemberAction::Sweep { who })
             | Command::Health { who, .. }
+            | Command::Import { who, .. }
+            | Command::Export { who, .. }
             | Command::Settings(SettingsArgs { who, .. })
             | Command::Handover(HandoverArgs {
                 action: None, who, ..

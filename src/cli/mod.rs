@@ -5,6 +5,7 @@ pub mod args;
 mod demo;
 pub(crate) mod handover;
 pub(crate) mod health;
+mod import;
 mod log_cmd;
 pub(crate) mod member;
 pub mod output;

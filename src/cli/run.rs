@@ -73,6 +73,15 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Handover(a) => super::handover::run(&ctx, a),
         Command::Health { json, .. } => super::health::run(&ctx, json),
         Command::Settings(a) => super::health::settings(&ctx, a),
+        Command::Import {
+            file,
+            from,
+            group,
+            map,
+            json,
+            ..
+        } => super::import::import(&ctx, &file, from, group.as_deref(), &map, json),
+        Command::Export { format, out, .. } => super::import::export(&ctx, format, &out),
     }
 }
 
