@@ -129,6 +129,14 @@ pub(crate) fn apply(
             continue;
         }
         entry.id = EntryId::random(rng);
+        // The file's authors are not members here: the importing member
+        // answers for the entries.
+        let me = v.me().id;
+        entry.created_by = me;
+        entry.modified_by = me;
+        for h in &mut entry.history {
+            h.replaced_by = me;
+        }
         report.fields += entry.fields.len();
         groups.insert(group.clone());
         v.add(&group, entry, rng)?;

@@ -9,6 +9,7 @@ mod common;
 mod handover;
 mod health;
 mod log;
+mod migrate;
 mod props;
 mod store;
 mod tui;
