@@ -787,7 +787,7 @@ mod tests {
     ];
 
     fn dir() -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/keepassxc")
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keepassxc")
     }
 
     fn bytes(name: &str) -> Vec<u8> {

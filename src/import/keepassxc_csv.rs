@@ -310,8 +310,8 @@ mod tests {
     #[test]
     fn round_trips_keepassxc_cli_exports_when_present() {
         use std::io::Write;
-        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/fixtures/keepassxc");
+        let dir =
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/keepassxc");
         let fixtures = [
             ("NewDatabase.kdbx", "a"),
             ("Format400.kdbx", "t"),

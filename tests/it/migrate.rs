@@ -10,7 +10,7 @@ use crate::common::{Env, code, json, stderr};
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/keepassxc"
+        "/tests/fixtures/keepassxc"
     ))
     .join(name)
 }
