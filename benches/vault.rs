@@ -610,6 +610,40 @@ fn bench_health(o: &Opts, bytes: &[u8]) {
     );
 }
 
+/// `baton export` and `baton import --from baton-json` of every entry:
+/// the writers and the parser (which scores each password with zxcvbn).
+fn bench_migrate(o: &Opts, bytes: &[u8]) {
+    let v = unlock(bytes);
+    let runs = o.runs.min(3);
+    let json_t = measure(o.warmup.min(1), runs, || {
+        std::hint::black_box(baton::export::to_json(&v));
+    });
+    let csv_t = measure(o.warmup.min(1), runs, || {
+        std::hint::black_box(baton::export::to_csv(&v));
+    });
+    let text = baton::export::to_json(&v);
+    let mb = text.len() as f64 / 1e6;
+    drop(v);
+    let parse_t = measure(0, 1, || {
+        let got =
+            baton::import::baton_json::parse(&text, NOW, &mut baton::os::rng()).expect("parses");
+        std::hint::black_box(got.items.len());
+    });
+    print_table(
+        &format!("Export and import {} entries", o.entries),
+        &[
+            row("export::to_json", json_t, None, &format!("{mb:.1} MB")),
+            row("export::to_csv", csv_t, None, ""),
+            row(
+                "import::baton_json::parse (1 run)",
+                parse_t,
+                None,
+                "includes a zxcvbn score per password",
+            ),
+        ],
+    );
+}
+
 fn bench_save(o: &Opts, bytes: &[u8]) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("vault.baton");
@@ -946,7 +980,7 @@ fn main() {
         o.runs,
         o.warmup
     );
-    let needs_vault = ["open", "search", "tui", "save", "health"]
+    let needs_vault = ["open", "search", "tui", "save", "health", "migrate"]
         .iter()
         .any(|s| o.wants(s));
     let bytes = if needs_vault { setup(&o) } else { Vec::new() };
@@ -964,6 +998,9 @@ fn main() {
     }
     if o.wants("health") {
         bench_health(&o, &bytes);
+    }
+    if o.wants("migrate") {
+        bench_migrate(&o, &bytes);
     }
     if o.wants("argon2") {
         bench_argon2(&o);
