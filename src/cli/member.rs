@@ -222,11 +222,32 @@ fn grant(ctx: &Context, name: &str, groups: &[String]) -> Result<()> {
             "only an owner can grant groups",
         ));
     }
+    let granted = grant_and_save(ctx, &mut s, name, groups)?;
+    if granted == 0 {
+        println!("{} already holds those groups.", output::clean(name));
+        return Ok(());
+    }
+    println!(
+        "Granted {} group(s) to {}; they take effect at the next unlock.",
+        granted,
+        output::clean(name)
+    );
+    Ok(())
+}
+
+/// Grants `groups` to contractor `name`, one `member-grant` record per
+/// group newly granted, and saves (nothing when none is new). Returns how
+/// many were granted. Prints nothing (the terminal UI calls it too).
+pub(crate) fn grant_and_save(
+    ctx: &Context,
+    s: &mut Session,
+    name: &str,
+    groups: &[String],
+) -> Result<usize> {
     let now = os::now();
     let granted = s.vault.grant(name, groups, &mut os::rng())?;
     if granted.is_empty() {
-        println!("{} already holds those groups.", output::clean(name));
-        return Ok(());
+        return Ok(0);
     }
     let target = s
         .vault
@@ -243,12 +264,7 @@ fn grant(ctx: &Context, name: &str, groups: &[String]) -> Result<()> {
         });
     }
     s.save(ctx)?;
-    println!(
-        "Granted {} group(s) to {}; they take effect at the next unlock.",
-        granted.len(),
-        output::clean(name)
-    );
-    Ok(())
+    Ok(granted.len())
 }
 
 #[derive(Serialize)]

@@ -553,32 +553,16 @@ fn grant(
             "only an owner can grant groups",
         ));
     }
-    let now = crate::os::now();
-    let granted = s.vault.grant(name, groups, &mut crate::os::rng())?;
-    if granted.is_empty() {
+    let granted = crate::cli::member::grant_and_save(ctx, s, name, groups)?;
+    if granted == 0 {
         return Ok(MemberReport {
             message: strings::already_holds(name),
             error: false,
             checklist: None,
         });
     }
-    let target = s
-        .vault
-        .manifest()
-        .members
-        .iter()
-        .find(|m| m.name == name)
-        .map(|m| m.id);
-    for g in &granted {
-        s.vault.note(Draft {
-            target,
-            group: Some(*g),
-            ..Draft::new(now, LogAction::MemberGrant)
-        });
-    }
-    s.save(ctx)?;
     Ok(MemberReport {
-        message: strings::granted(granted.len(), name),
+        message: strings::granted(granted, name),
         error: false,
         checklist: None,
     })

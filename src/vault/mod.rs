@@ -968,7 +968,7 @@ impl Vault {
                 "{name} is not a contractor: owners hold every group and auditors none"
             )));
         }
-        let (id, x) = (m.id, m.public.x25519);
+        let id = m.id;
         let mut new = Vec::new();
         for g in groups {
             let norm = normalize_group(g)?;
@@ -992,19 +992,7 @@ impl Vault {
             if held || new.iter().any(|(g, _)| *g == gid) {
                 continue;
             }
-            let info = grant_info(&self.vault_id, gid, epoch, id);
-            let (enc, sealed_key) = keys::seal_group_key(&x, &info, key, rng)
-                .ok_or_else(|| VaultError::damaged("a member's key is not a valid X25519 key"))?;
-            new.push((
-                gid,
-                Grant {
-                    member: id,
-                    group: gid,
-                    epoch,
-                    enc,
-                    sealed_key,
-                },
-            ));
+            new.push((gid, self.make_grant(id, gid, epoch, key, rng)?));
         }
         let ids: Vec<GroupId> = new.iter().map(|(g, _)| *g).collect();
         if !new.is_empty() {
