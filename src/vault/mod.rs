@@ -949,17 +949,8 @@ impl Vault {
         groups: &[String],
         rng: &mut impl rand::CryptoRng,
     ) -> Result<Vec<GroupId>, VaultError> {
-        if !self.is_owner() {
-            return Err(VaultError::AccessDenied(
-                "only an owner can grant groups".into(),
-            ));
-        }
-        let m = self
-            .manifest
-            .members
-            .iter()
-            .find(|m| m.name == name)
-            .ok_or_else(|| VaultError::UnknownMember(name.to_owned()))?;
+        self.check_owner("grant groups")?;
+        let m = self.member_named(name)?;
         if m.revoked_at.is_some() {
             return Err(VaultError::Invalid(format!("{name} was revoked")));
         }
@@ -1006,17 +997,8 @@ impl Vault {
     /// themself, not the founding owner, not already revoked), without
     /// changing anything. Returns their id.
     pub fn check_revocable(&self, name: &str) -> Result<MemberId, VaultError> {
-        if !self.is_owner() {
-            return Err(VaultError::AccessDenied(
-                "only an owner can revoke members".into(),
-            ));
-        }
-        let m = self
-            .manifest
-            .members
-            .iter()
-            .find(|m| m.name == name)
-            .ok_or_else(|| VaultError::UnknownMember(name.to_owned()))?;
+        self.check_owner("revoke members")?;
+        let m = self.member_named(name)?;
         if m.revoked_at.is_some() {
             return Err(VaultError::Invalid(format!("{name} is already revoked")));
         }
@@ -1193,6 +1175,15 @@ impl Vault {
     /// Tells the vault that the file now holds its revocations.
     pub fn saved_revocation(&mut self) {
         self.revoked_unsaved = false;
+    }
+
+    /// The listed member called `name`.
+    fn member_named(&self, name: &str) -> Result<&Member, VaultError> {
+        self.manifest
+            .members
+            .iter()
+            .find(|m| m.name == name)
+            .ok_or_else(|| VaultError::UnknownMember(name.to_owned()))
     }
 
     fn check_owner(&self, what: &str) -> Result<(), VaultError> {
