@@ -192,7 +192,7 @@ fn parse(file: &Path, format: ImportFormat, map: &[String]) -> Result<Imported> 
                 .map_err(|_| CliError::usage("the file's passphrase is not UTF-8"))?
                 .to_owned();
             let pass = zeroize::Zeroizing::new(pass);
-            crate::import::kdbx::parse(&bytes, &pass, now, &mut rng)?
+            crate::import::kdbx::parse(&bytes, &pass, os::ram_bytes(), now, &mut rng)?
         }
         ImportFormat::KeepassxcCsv => {
             crate::import::keepassxc_csv::parse(&text(&bytes, &what)?, now, &mut rng)?

@@ -134,7 +134,7 @@ pub fn parse(
         out.items.push(item);
     }
     out.groups = groups.len();
-    Ok(out)
+    Ok(out.scored())
 }
 
 /// A title for an error message: quoted, one line, at most 60 characters.
@@ -209,7 +209,6 @@ fn entry(e: EntryV1, rng: &mut impl rand::CryptoRng) -> Result<Item, (String, St
     entry.modified_at = modified_at;
     entry.password_changed_at = password_changed_at;
     entry.history = history;
-    entry.rescore();
     Ok(Item {
         group: e.group,
         entry,

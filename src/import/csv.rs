@@ -234,14 +234,13 @@ pub fn parse(
                 }
             }
         }
-        entry.rescore();
         if !group.is_empty() {
             groups.insert(group.clone());
         }
         out.items.push(Item { group, entry });
     }
     out.groups = groups.len();
-    Ok(out)
+    Ok(out.scored())
 }
 
 /// Which column fills which field: from `map`, or from the header names.

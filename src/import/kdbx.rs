@@ -53,15 +53,18 @@ const KP_ALGORITHM: &str = "TimeOtp-Algorithm";
 
 /// Reads a KDBX 3.1 or 4 file opened with `passphrase` (no key file).
 ///
-/// `now` stands in for times the file does not give; `rng` makes the new
-/// entries' ids.
+/// `ram_bytes` is the machine's physical memory: the file's key
+/// derivation is refused, before it starts, when it asks for more than
+/// [`check_kdf_cost`] allows. `now` stands in for times the file does not
+/// give; `rng` makes the new entries' ids.
 pub fn parse(
     bytes: &[u8],
     passphrase: &str,
+    ram_bytes: u64,
     now: i64,
     rng: &mut impl rand::CryptoRng,
 ) -> Result<Imported, ImportError> {
-    let db = open(bytes, passphrase)?;
+    let db = open(bytes, passphrase, ram_bytes)?;
 
     let mut out = Imported::default();
     let attachments = attachment_names(&db, bytes, passphrase, &mut out.warnings);
@@ -81,7 +84,7 @@ pub fn parse(
     // The root group's own name ("Root", or the database's name) is not a
     // folder of its own: its entries go to Baton's top level.
     walk.group(&db.root, "", false);
-    Ok(out)
+    Ok(out.scored())
 }
 
 /// Opens the database, turning the crate's errors into Baton's.
@@ -89,11 +92,14 @@ pub fn parse(
 /// The file's framing is checked first ([`framing`]): the crate indexes
 /// its input without bounds checks in places (a KDBX 3.1 header cut short
 /// panics inside it), and a file cut short must not cost a key derivation
-/// or read as a wrong passphrase. A panic the check did not foresee is
-/// still caught and reported as a damaged file rather than taking Baton
-/// down.
-fn open(bytes: &[u8], passphrase: &str) -> Result<Database, ImportError> {
-    let version = framing(bytes)?;
+/// or read as a wrong passphrase. Then the key derivation's cost is
+/// checked against a ceiling ([`check_kdf_cost`]), since the crate runs
+/// whatever the header asks. A panic the checks did not foresee is still
+/// caught and reported as a damaged file rather than taking Baton down.
+fn open(bytes: &[u8], passphrase: &str, ram_bytes: u64) -> Result<Database, ImportError> {
+    let header = framing(bytes)?;
+    check_kdf_cost(&header, ram_bytes)?;
+    let version = header.version;
     let result = std::panic::catch_unwind(|| {
         Database::parse(bytes, DatabaseKey::new().with_password(passphrase))
     });
@@ -111,9 +117,22 @@ const CHACHA20: [u8; 16] = [
     0xd6, 0x03, 0x8a, 0x2b, 0x8b, 0x6f, 0x4c, 0xb5, 0xa5, 0x24, 0x33, 0x9a, 0x31, 0xdb, 0xb5, 0x9a,
 ];
 
-/// Checks the unencrypted framing of a KDBX file and returns its major
-/// version (3 or 4); other signatures (KeePass 1 `.kdb`) are left to the
-/// crate.
+/// What [`framing`] read of the unencrypted header.
+#[derive(Debug, Default)]
+struct Header<'a> {
+    /// The major version: 3 or 4, or another number (0 for a file without
+    /// the KDBX signature) left to the crate.
+    version: u16,
+    /// KDBX 3.1's AES-KDF rounds (header field 6), as stored.
+    transform_rounds: Option<&'a [u8]>,
+    /// KDBX 4's key derivation parameters (header field 11), a KeePass
+    /// variant dictionary.
+    kdf_parameters: Option<&'a [u8]>,
+}
+
+/// Checks the unencrypted framing of a KDBX file and returns the header
+/// fields that say what opening it will cost; other signatures (KeePass
+/// 1 `.kdb`) are left to the crate.
 ///
 /// - KDBX 3.1: header fields (type 1 byte, length 2 bytes, value) up to
 ///   the end field, then a body that a block cipher (AES, Twofish) leaves
@@ -122,9 +141,9 @@ const CHACHA20: [u8; 16] = [
 ///   header's SHA-256 and HMAC, then HMAC blocks (HMAC 32 bytes, length 4,
 ///   data) ending with an empty block exactly at the end of the file. The
 ///   crate reads a file cut just before that empty block as complete.
-fn framing(bytes: &[u8]) -> Result<u16, ImportError> {
+fn framing(bytes: &[u8]) -> Result<Header<'_>, ImportError> {
     if bytes.len() < 12 || bytes[..8] != SIGNATURE {
-        return Ok(0);
+        return Ok(Header::default());
     }
     let major = u16::from_le_bytes([bytes[10], bytes[11]]);
     let cut = || malformed("the file ends early (it was cut short)");
@@ -139,7 +158,16 @@ fn framing(bytes: &[u8]) -> Result<u16, ImportError> {
     let width = match major {
         3 => 2,
         4 => 4,
-        _ => return Ok(major),
+        _ => {
+            return Ok(Header {
+                version: major,
+                ..Header::default()
+            });
+        }
+    };
+    let mut header = Header {
+        version: major,
+        ..Header::default()
     };
     let mut at = 12;
     let mut cipher = None;
@@ -151,8 +179,11 @@ fn framing(bytes: &[u8]) -> Result<u16, ImportError> {
         if at > bytes.len() {
             return Err(cut());
         }
-        if kind == 2 {
-            cipher = bytes.get(value..at);
+        match (major, kind) {
+            (_, 2) => cipher = bytes.get(value..at),
+            (3, 6) => header.transform_rounds = bytes.get(value..at),
+            (4, 11) => header.kdf_parameters = bytes.get(value..at),
+            _ => {}
         }
         if kind == 0 {
             break;
@@ -163,7 +194,7 @@ fn framing(bytes: &[u8]) -> Result<u16, ImportError> {
         if body == 0 || (cipher != Some(&CHACHA20[..]) && !body.is_multiple_of(16)) {
             return Err(cut());
         }
-        return Ok(3);
+        return Ok(header);
     }
     // The header's SHA-256 and HMAC-SHA-256, then the blocks.
     at += 64;
@@ -180,7 +211,145 @@ fn framing(bytes: &[u8]) -> Result<u16, ImportError> {
     if at != bytes.len() {
         return Err(malformed("there are bytes after the end of the database"));
     }
-    Ok(4)
+    Ok(header)
+}
+
+/// KDBX 4's key derivation functions, by the UUID in `$UUID`.
+const KDF_AES: [u8; 16] = [
+    0xc9, 0xd9, 0xf3, 0x9a, 0x62, 0x8a, 0x44, 0x60, 0xbf, 0x74, 0x0d, 0x08, 0xc1, 0x8a, 0x4f, 0xea,
+];
+const KDF_ARGON2D: [u8; 16] = [
+    0xef, 0x63, 0x6d, 0xdf, 0x8c, 0x29, 0x44, 0x4b, 0x91, 0xf7, 0xa9, 0xa4, 0x03, 0xe3, 0x0a, 0x0c,
+];
+const KDF_ARGON2ID: [u8; 16] = [
+    0x9e, 0x29, 0x8b, 0x19, 0x56, 0xdb, 0x4d, 0x77, 0xb2, 0x3d, 0xfc, 0x3e, 0xc6, 0xf0, 0xa1, 0xe6,
+];
+
+/// The most AES-KDF rounds an imported file may ask for: about half a
+/// minute with AES instructions. KeePass's historical default is 60,000
+/// and KeePassXC's one-second calibration gives tens of millions.
+pub const CEILING_AES_ROUNDS: u64 = 2_000_000_000;
+/// The most Argon2 work an imported file may ask for, in KiB × passes:
+/// the same as the costliest derivation Baton's own vaults allow
+/// (4 GiB × 32 passes). KeePassXC calibrates its iterations to a second
+/// at 64 MiB, which can be a few hundred passes; those fit.
+pub const CEILING_ARGON2_WORK: u64 =
+    crate::crypto::kdf::CEILING_MEMORY_KIB as u64 * crate::crypto::kdf::CEILING_TIME as u64;
+/// The most Argon2 lanes an imported file may ask for.
+pub const CEILING_ARGON2_LANES: u64 = 256;
+
+/// Refuses a key derivation costlier than Baton's ceiling before any of
+/// it runs: a crafted file could otherwise ask for 2^64 AES rounds or
+/// terabytes of Argon2 memory, and the `keepass` crate would try.
+///
+/// - AES-KDF (KDBX 3.1's only one, and KDBX 4's `$UUID` = AES):
+///   rounds ≤ [`CEILING_AES_ROUNDS`].
+/// - Argon2d / Argon2id: memory ≤ 4 GiB and ≤ half of `ram_bytes` (as for
+///   Baton's own vaults), memory × passes ≤ [`CEILING_ARGON2_WORK`],
+///   lanes ≤ [`CEILING_ARGON2_LANES`].
+///
+/// Parameters that cannot be read are left to the crate, which refuses
+/// them without deriving.
+fn check_kdf_cost(header: &Header<'_>, ram_bytes: u64) -> Result<(), ImportError> {
+    let too_costly = |what: String| {
+        ImportError::Malformed(format!(
+            "the KeePass file asks for a key derivation of {what}, beyond what Baton will run \
+             for an import; if the file is yours, lower it in KeePassXC \
+             (Database > Database Security) and export again"
+        ))
+    };
+    if header.version == 3 {
+        if let Some(rounds) = header.transform_rounds.and_then(le_u64)
+            && rounds > CEILING_AES_ROUNDS
+        {
+            return Err(too_costly(format!(
+                "{rounds} AES rounds (at most {CEILING_AES_ROUNDS})"
+            )));
+        }
+        return Ok(());
+    }
+    let Some(params) = header.kdf_parameters.and_then(variant_dictionary) else {
+        return Ok(());
+    };
+    let get = |key: &str| {
+        params
+            .iter()
+            .find(|(k, _)| *k == key.as_bytes())
+            .map(|(_, v)| *v)
+    };
+    let uuid = get("$UUID").unwrap_or_default();
+    if uuid == KDF_AES {
+        if let Some(rounds) = get("R").and_then(le_u64)
+            && rounds > CEILING_AES_ROUNDS
+        {
+            return Err(too_costly(format!(
+                "{rounds} AES rounds (at most {CEILING_AES_ROUNDS})"
+            )));
+        }
+    } else if uuid == KDF_ARGON2D || uuid == KDF_ARGON2ID {
+        let memory_kib = get("M").and_then(le_u64).unwrap_or(0) / 1024;
+        let passes = get("I").and_then(le_u64).unwrap_or(0);
+        let lanes = get("P").and_then(le_u64).unwrap_or(0);
+        let max_kib = u64::from(crate::crypto::kdf::CEILING_MEMORY_KIB).min(ram_bytes / 2 / 1024);
+        if memory_kib > max_kib {
+            return Err(too_costly(format!(
+                "{} MiB of Argon2 memory (at most {} MiB on this machine)",
+                memory_kib / 1024,
+                max_kib / 1024
+            )));
+        }
+        if memory_kib.saturating_mul(passes) > CEILING_ARGON2_WORK {
+            return Err(too_costly(format!(
+                "{passes} Argon2 passes over {} MiB (at most {} MiB × passes)",
+                memory_kib / 1024,
+                CEILING_ARGON2_WORK / 1024
+            )));
+        }
+        if lanes > CEILING_ARGON2_LANES {
+            return Err(too_costly(format!(
+                "{lanes} Argon2 lanes (at most {CEILING_ARGON2_LANES})"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A little-endian integer of 4 or 8 bytes.
+fn le_u64(b: &[u8]) -> Option<u64> {
+    match b.len() {
+        4 => Some(u64::from(u32::from_le_bytes(b.try_into().ok()?))),
+        8 => Some(u64::from_le_bytes(b.try_into().ok()?)),
+        _ => None,
+    }
+}
+
+/// KeePass's variant dictionary (KDBX 4 header field 11): a version
+/// (u16, major byte 1), then items of type (u8), key length (u32), key,
+/// value length (u32), value, ending with type 0. Returns the keys and
+/// raw values, or `None` when it does not parse (the crate then refuses
+/// the file).
+fn variant_dictionary(b: &[u8]) -> Option<Vec<(&[u8], &[u8])>> {
+    if b.len() < 2 || b[1] != 1 {
+        return None;
+    }
+    let mut at = 2;
+    let mut items = Vec::new();
+    let take = |at: &mut usize, n: usize| -> Option<&[u8]> {
+        let v = b.get(*at..at.checked_add(n)?)?;
+        *at += n;
+        Some(v)
+    };
+    loop {
+        let kind = *take(&mut at, 1)?.first()?;
+        if kind == 0 {
+            return Some(items);
+        }
+        let n = usize::try_from(le_u64(take(&mut at, 4)?)?).ok()?;
+        let key = take(&mut at, n)?;
+        let n = usize::try_from(le_u64(take(&mut at, 4)?)?).ok()?;
+        let value = take(&mut at, n)?;
+        items.push((key, value));
+    }
 }
 
 fn malformed(why: &str) -> ImportError {
@@ -316,7 +485,6 @@ impl<R: rand::CryptoRng> Walk<'_, R> {
                 names.join(", ")
             ));
         }
-        entry.rescore();
         entry
     }
 
@@ -777,6 +945,8 @@ mod tests {
     use super::*;
 
     const NOW: i64 = 1_800_000_000;
+    /// The physical memory the tests assume (16 GiB).
+    const RAM: u64 = 16 << 30;
 
     /// The KeePassXC test databases and their passphrases (README.md there).
     const FIXTURES: [(&str, &str); 4] = [
@@ -795,7 +965,7 @@ mod tests {
     }
 
     fn import(name: &str, pass: &str) -> Imported {
-        parse(&bytes(name), pass, NOW, &mut StdRng::seed_from_u64(1)).expect("imports")
+        parse(&bytes(name), pass, RAM, NOW, &mut StdRng::seed_from_u64(1)).expect("imports")
     }
 
     fn find<'a>(imp: &'a Imported, title: &str) -> &'a Item {
@@ -975,7 +1145,13 @@ mod tests {
     #[test]
     fn wrong_passphrase_is_reported_as_such() {
         for (file, _) in FIXTURES {
-            let r = parse(&bytes(file), "wrong", NOW, &mut StdRng::seed_from_u64(1));
+            let r = parse(
+                &bytes(file),
+                "wrong",
+                RAM,
+                NOW,
+                &mut StdRng::seed_from_u64(1),
+            );
             assert!(
                 matches!(r, Err(ImportError::WrongPassphrase)),
                 "{file}: {:?}",
@@ -993,7 +1169,7 @@ mod tests {
             &[0u8; 64],
             b"\x03\xd9\xa2\x9a\x67\xfb\x4b\xb5\x01\x00\x04\x00",
         ] {
-            let r = parse(bad, "a", NOW, &mut rng);
+            let r = parse(bad, "a", RAM, NOW, &mut rng);
             assert!(matches!(r, Err(ImportError::Malformed(_))), "{:?}", r.err());
         }
     }
@@ -1007,7 +1183,7 @@ mod tests {
         ] {
             let full = bytes(file);
             for len in 0..full.len() {
-                match parse(&full[..len], pass, NOW, &mut rng) {
+                match parse(&full[..len], pass, RAM, NOW, &mut rng) {
                     Err(ImportError::Malformed(m)) => assert!(!m.is_empty()),
                     // KDBX 3.1 cut at a cipher block boundary: without a
                     // key check before the body it reads as a wrong key.
@@ -1018,6 +1194,120 @@ mod tests {
                     Ok(_) => panic!("{file} cut at {len} imported"),
                 }
             }
+        }
+    }
+
+    /// `file` with the unencrypted header value found by `find` replaced
+    /// by `value` of the same length (the header's HMAC no longer holds,
+    /// which only a derivation could tell).
+    fn patched(
+        file: &str,
+        find: impl for<'h> Fn(&Header<'h>) -> Option<&'h [u8]>,
+        value: &[u8],
+    ) -> Vec<u8> {
+        let mut b = bytes(file);
+        let copy = b.clone();
+        let header = framing(&copy).expect("framing");
+        let at = find(&header).expect("field present");
+        let offset = at.as_ptr() as usize - copy.as_ptr() as usize;
+        assert_eq!(at.len(), value.len());
+        b[offset..offset + value.len()].copy_from_slice(value);
+        b
+    }
+
+    /// The value of `key` in KDBX 4's KDF parameters.
+    fn kdf_value<'a>(h: &Header<'a>, key: &str) -> Option<&'a [u8]> {
+        variant_dictionary(h.kdf_parameters?)?
+            .into_iter()
+            .find(|(k, _)| *k == key.as_bytes())
+            .map(|(_, v)| v)
+    }
+
+    fn refused_for_cost(bytes: &[u8], pass: &str, ram: u64) -> String {
+        match parse(bytes, pass, ram, NOW, &mut StdRng::seed_from_u64(1)) {
+            Err(ImportError::Malformed(m)) if m.contains("key derivation") => m,
+            Err(e) => panic!("refused for another reason: {e}"),
+            Ok(_) => panic!("imported"),
+        }
+    }
+
+    #[test]
+    fn a_kdbx4_asking_for_a_terabyte_of_argon2_memory_is_refused_before_deriving() {
+        let b = patched(
+            "Format400.kdbx",
+            |h| kdf_value(h, "M"),
+            &(1u64 << 40).to_le_bytes(),
+        );
+        let m = refused_for_cost(&b, "t", RAM);
+        assert!(m.contains("1048576 MiB of Argon2 memory"), "{m}");
+        // The same file's own 1 MiB is within the ceiling even on a small machine.
+        assert!(
+            parse(
+                &bytes("Format400.kdbx"),
+                "t",
+                64 << 20,
+                NOW,
+                &mut StdRng::seed_from_u64(1)
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn argon2_memory_is_held_to_half_the_machines_memory() {
+        // 1 MiB of Argon2 memory on a machine with 1 MiB of memory.
+        let m = refused_for_cost(&bytes("Format400.kdbx"), "t", 1 << 20);
+        assert!(m.contains("at most 0 MiB on this machine"), "{m}");
+    }
+
+    #[test]
+    fn a_kdbx4_asking_for_endless_argon2_passes_or_lanes_is_refused() {
+        let b = patched(
+            "Format400.kdbx",
+            |h| kdf_value(h, "I"),
+            &u64::MAX.to_le_bytes(),
+        );
+        let m = refused_for_cost(&b, "t", RAM);
+        assert!(m.contains("Argon2 passes"), "{m}");
+        let b = patched(
+            "Format400.kdbx",
+            |h| kdf_value(h, "P"),
+            &100_000u32.to_le_bytes(),
+        );
+        let m = refused_for_cost(&b, "t", RAM);
+        assert!(m.contains("100000 Argon2 lanes"), "{m}");
+    }
+
+    #[test]
+    fn a_kdbx3_asking_for_endless_aes_rounds_is_refused_before_deriving() {
+        let b = patched(
+            "ProtectedStrings.kdbx",
+            |h| h.transform_rounds,
+            &u64::MAX.to_le_bytes(),
+        );
+        let m = refused_for_cost(&b, "masterpw", RAM);
+        assert!(m.contains(&format!("{} AES rounds", u64::MAX)), "{m}");
+        // Just under the ceiling is left to the derivation (and then the
+        // header's changed bytes make it a wrong key, not a cost refusal).
+        let b = patched(
+            "ProtectedStrings.kdbx",
+            |h| h.transform_rounds,
+            &6001u64.to_le_bytes(),
+        );
+        assert!(matches!(
+            parse(&b, "masterpw", RAM, NOW, &mut StdRng::seed_from_u64(1)),
+            Err(ImportError::WrongPassphrase)
+        ));
+    }
+
+    #[test]
+    fn a_variant_dictionary_cut_short_is_not_read() {
+        let full = bytes("Format400.kdbx");
+        let h = framing(&full).expect("framing");
+        let dict = h.kdf_parameters.expect("kdf parameters");
+        assert!(variant_dictionary(dict).is_some());
+        for len in 0..dict.len() {
+            assert!(variant_dictionary(&dict[..len]).is_none(), "cut at {len}");
         }
     }
 

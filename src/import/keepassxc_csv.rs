@@ -161,11 +161,10 @@ pub fn parse(
                 });
             }
         }
-        entry.rescore();
         out.items.push(Item { group, entry });
     }
     out.groups = groups.len();
-    Ok(out)
+    Ok(out.scored())
 }
 
 fn bad(why: &str) -> ImportError {
@@ -340,7 +339,8 @@ mod tests {
             let csv = String::from_utf8(out.stdout).expect("UTF-8");
             let from_csv = parse(&csv, NOW, &mut rng()).expect("export reads");
             let kdbx = std::fs::read(dir.join(file)).expect("fixture");
-            let from_kdbx = super::super::kdbx::parse(&kdbx, pass, NOW, &mut rng()).expect("kdbx");
+            let from_kdbx =
+                super::super::kdbx::parse(&kdbx, pass, 16 << 30, NOW, &mut rng()).expect("kdbx");
             assert_eq!(from_csv.items.len(), from_kdbx.items.len(), "{file}");
             for (c, k) in from_csv.items.iter().zip(&from_kdbx.items) {
                 assert_eq!(c.group, k.group, "{file}");

@@ -1645,10 +1645,10 @@ pub fn validate_title(title: &str) -> Result<(), VaultError> {
 #[cfg(test)]
 mod tests;
 
-/// Test support, compiled into debug builds only (the test suite's), never
-/// into a release: lets a test give a vault a second member before
-/// membership management exists.
-#[cfg(debug_assertions)]
+/// Test support, compiled into tests and debug builds only, never into a
+/// release binary: lets a test give a vault a second member without the
+/// full membership flow.
+#[cfg(any(test, debug_assertions))]
 #[doc(hidden)]
 pub mod testkit {
     use super::*;
