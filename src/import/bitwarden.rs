@@ -13,7 +13,8 @@
 //!    "creationDate", "revisionDate", "deletedDate",
 //!    "fields": [{"name", "value", "type": 0 text | 1 hidden | 2 boolean | 3 linked}],
 //!    "passwordHistory": [{"password", "lastUsedDate"}],
-//!    "login": {"username", "password", "totp", "uris": [{"uri"}], "passwordRevisionDate"},
+//!    "login": {"username", "password", "totp", "uris": [{"uri"}], "passwordRevisionDate",
+//!              "fido2Credentials": [{…}]},
 //!    "card": {"cardholderName", "brand", "number", "expMonth", "expYear", "code"},
 //!    "identity": {"title", "firstName", …, "email", "phone", "ssn", "username",
 //!                 "passportNumber", "licenseNumber"},
@@ -28,8 +29,11 @@
 //! Identities become fields (SSN, passport and licence numbers concealed),
 //! their e-mail the entry's identity. Hidden custom fields are concealed,
 //! linked ones (which only point at another field) are left out with a
-//! warning. `favorite` becomes the tag `favorite`. Items in the trash are
-//! skipped. An encrypted export is refused: Baton cannot decrypt it.
+//! warning. A login's passkeys (`fido2Credentials`) are left out with a
+//! warning naming the item and how many there were: Baton cannot use
+//! them, and their contents (private keys) are never read into an entry.
+//! `favorite` becomes the tag `favorite`. Items in the trash are skipped.
+//! An encrypted export is refused: Baton cannot decrypt it.
 
 use std::collections::HashMap;
 
@@ -113,6 +117,9 @@ struct Login {
     totp: Option<Concealed>,
     uris: Option<Vec<Uri>>,
     password_revision_date: Option<String>,
+    /// Passkeys: only counted, each skipped unread.
+    #[serde(rename = "fido2Credentials")]
+    fido2_credentials: Option<Vec<IgnoredAny>>,
 }
 
 #[derive(Deserialize)]
@@ -306,6 +313,13 @@ fn convert(
     }
 
     if let Some(login) = item.login {
+        let passkeys = login.fido2_credentials.as_ref().map_or(0, Vec::len);
+        if passkeys > 0 {
+            let plural = if passkeys == 1 { "" } else { "s" };
+            out.warnings.push(format!(
+                "{label}: {passkeys} passkey{plural} not imported (Baton cannot store passkeys)"
+            ));
+        }
         entry.username = text(login.username);
         if let Some(p) = login.password {
             entry.password = p;
@@ -679,6 +693,67 @@ mod tests {
             .find(|w| w.contains("TOTP"))
             .expect("warning");
         assert!(!w.contains("ABCDEF0123"), "{w}");
+    }
+
+    #[test]
+    fn passkeys_are_reported_by_item_and_count_without_key_material() {
+        // Shaped like Bitwarden's export of a login holding passkeys; the
+        // key and ids are made up, and must appear in no warning.
+        let credential = |id: &str| {
+            format!(
+                r#"{{"credentialId": "{id}", "keyType": "public-key",
+                    "keyAlgorithm": "ECDSA", "keyCurve": "P-256",
+                    "keyValue": "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgPASSKEY-PRIVATE-{id}",
+                    "rpId": "login.acme.example", "userHandle": "dXNlci1oYW5kbGUt{id}",
+                    "userName": "it@acme.example", "counter": "0", "rpName": "Acme",
+                    "userDisplayName": "IT", "discoverable": "true",
+                    "creationDate": "2024-04-01T09:00:00.000Z"}}"#
+            )
+        };
+        let text = format!(
+            r#"{{"encrypted": false, "folders": [], "items": [
+              {{"type": 1, "name": "Acme SSO", "login": {{"username": "it@acme.example",
+                "password": "sso-pass", "uris": null, "totp": null,
+                "fido2Credentials": [{}, {}]}}}},
+              {{"type": 1, "name": "Bank", "login": {{"username": "boss", "password": "b",
+                "fido2Credentials": [{}]}}}},
+              {{"type": 1, "name": "Router", "login": {{"username": "admin", "password": "r",
+                "fido2Credentials": null}}}}]}}"#,
+            credential("CRED-ID-1"),
+            credential("CRED-ID-2"),
+            credential("CRED-ID-3"),
+        );
+        let got = run(&text).expect("parses");
+        assert_eq!(got.items.len(), 3, "the logins themselves are imported");
+        assert_eq!(find(&got, "Acme SSO").entry.password.expose(), "sso-pass");
+        let passkeys: Vec<&String> = got
+            .warnings
+            .iter()
+            .filter(|w| w.contains("passkey"))
+            .collect();
+        assert_eq!(passkeys.len(), 2, "one warning per item: {passkeys:?}");
+        let (sso, bank) = (passkeys[0], passkeys[1]);
+        assert!(sso.contains("\"Acme SSO\""), "{sso}");
+        assert!(sso.contains("2 passkeys not imported"), "{sso}");
+        assert!(bank.contains("\"Bank\""), "{bank}");
+        assert!(bank.contains("1 passkey not imported"), "{bank}");
+        for w in &got.warnings {
+            for secret in ["PASSKEY-PRIVATE", "CRED-ID", "dXNlci1oYW5kbGUt", "MIGHAgEA"] {
+                assert!(!w.contains(secret), "{w}");
+            }
+        }
+        for item in &got.items {
+            for f in &item.entry.fields {
+                assert!(!f.value.expose().contains("PASSKEY-PRIVATE"), "{}", f.name);
+            }
+        }
+        // An empty list, as most exports carry, is no passkey.
+        let got = run(EXPORT).expect("parses");
+        assert!(
+            got.warnings.iter().all(|w| !w.contains("passkey")),
+            "{:?}",
+            got.warnings
+        );
     }
 
     #[test]
