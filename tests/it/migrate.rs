@@ -1,9 +1,12 @@
-//! Migration through the binary: KeePassXC's own databases, a Bitwarden
+//! Migration through the binary: KeePassXC's own databases (fixtures, and
+//! one keepassxc-cli builds from KeePass XML written here), a Bitwarden
 //! export, and Baton's export imported into a new vault; wrong
 //! passphrases and malformed files; importing twice adds nothing.
 
+use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 use crate::common::{Env, code, json, stderr};
 
@@ -16,7 +19,15 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn import_kdbx(env: &Env, file: &str, passphrase: &str, extra: &[&str]) -> std::process::Output {
-    let path = fixture(file);
+    import_kdbx_at(env, &fixture(file), passphrase, extra)
+}
+
+fn import_kdbx_at(
+    env: &Env,
+    path: &Path,
+    passphrase: &str,
+    extra: &[&str],
+) -> std::process::Output {
     let mut args = vec![
         "import",
         path.to_str().expect("utf-8 path"),
@@ -103,6 +114,239 @@ fn keepassxc_databases_import_with_what_keepassxc_cli_shows() {
     let out = import_kdbx(&env, "Format400.kdbx", "t", &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(get(&env, "Format400"), "Format400");
+    env.ok(&["log", "verify"]);
+}
+
+/// Runs keepassxc-cli with `input` on its standard input (where it reads
+/// passwords) and returns what it printed. The tests that build their
+/// database with it cannot run without it, so a missing keepassxc-cli
+/// fails them; `.ci/run` installs it.
+fn keepassxc_cli(env: &Env, args: &[&str], input: &str) -> String {
+    let mut child = Command::new("keepassxc-cli")
+        .args(args)
+        .env("HOME", env.dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "keepassxc-cli could not be run ({e}); this test converts KeePass XML with it: \
+                 install the keepassxc package (`apt-get install --no-install-recommends \
+                 keepassxc`, as .ci/run does)"
+            )
+        });
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(input.as_bytes())
+        .expect("write to keepassxc-cli");
+    let out = child.wait_with_output().expect("keepassxc-cli finishes");
+    assert!(
+        out.status.success(),
+        "keepassxc-cli {args:?} failed with {:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+// One entry's values, in Greek, Arabic, Chinese and emoji. None holds a
+// character XML must escape, so they go into the file as they are.
+const XML_TITLE: &str = "Πύλη بوابة 門戶 🚪";
+const XML_USER: &str = "مدير.κέντρο@例え.example";
+const XML_PASSWORD: &str = "Κλειδί-كلمة-密码-🔑🐎";
+const XML_NOTES: &str = "Πρώτη γραμμή: line one\n\nالسطر الثالث after an empty line\n  \
+                         indented 第四行 ✅";
+const XML_PIN: &str = "4711-κρυφό-🔒";
+const XML_BRANCH: &str = "βόρεια 北";
+const XML_OTP: &str =
+    "otpauth://totp/Acme:it?secret=JBSWY3DPEHPK3PXP&period=30&digits=6&issuer=Acme";
+
+/// A KeePass 2 XML file, as KeePass's "KeePass XML (2.x)" export writes
+/// it: nested groups under the root group, one entry with times, tags,
+/// the standard strings, an `otp` string and two custom strings, one
+/// protected. An XML file carries protection as `ProtectInMemory`:
+/// `Protected` means "encrypted with the KDBX inner stream", which a bare
+/// XML file does not have (keepassxc-cli 2.7.4 crashes on it).
+fn keepass_xml() -> String {
+    let otp = XML_OTP.replace('&', "&amp;");
+    format!(
+        r#"<?xml version="1.0" encoding="utf-8" standalone="yes"?>
+<KeePassFile>
+  <Meta><Generator>KeePass</Generator><DatabaseName>Firm</DatabaseName></Meta>
+  <Root>
+    <Group>
+      <UUID>QkJCQkJCQkJCQkJCQkJCAQ==</UUID><Name>Firm</Name>
+      <Group>
+        <UUID>QkJCQkJCQkJCQkJCQkJCAg==</UUID><Name>Clients</Name>
+        <Group>
+          <UUID>QkJCQkJCQkJCQkJCQkJCAw==</UUID><Name>Ακρόπολη</Name>
+          <Entry>
+            <UUID>QkJCQkJCQkJCQkJCQkJCBA==</UUID>
+            <Tags>finance;ελληνικά;on call</Tags>
+            <Times>
+              <CreationTime>2023-11-20T12:00:00Z</CreationTime>
+              <LastModificationTime>2024-05-02T08:30:00Z</LastModificationTime>
+              <LastAccessTime>2024-05-02T08:30:00Z</LastAccessTime>
+              <ExpiryTime>2030-01-01T00:00:00Z</ExpiryTime>
+              <Expires>False</Expires>
+              <UsageCount>0</UsageCount>
+              <LocationChanged>2023-11-20T12:00:00Z</LocationChanged>
+            </Times>
+            <String><Key>Title</Key><Value>{XML_TITLE}</Value></String>
+            <String><Key>UserName</Key><Value>{XML_USER}</Value></String>
+            <String><Key>Password</Key><Value ProtectInMemory="True">{XML_PASSWORD}</Value></String>
+            <String><Key>URL</Key><Value>https://portal.acme.example/</Value></String>
+            <String><Key>Notes</Key><Value>{XML_NOTES}</Value></String>
+            <String><Key>otp</Key><Value ProtectInMemory="True">{otp}</Value></String>
+            <String><Key>PIN</Key><Value ProtectInMemory="True">{XML_PIN}</Value></String>
+            <String><Key>Branch</Key><Value>{XML_BRANCH}</Value></String>
+          </Entry>
+        </Group>
+      </Group>
+    </Group>
+  </Root>
+</KeePassFile>
+"#
+    )
+}
+
+/// The code and the rest of `baton totp`'s line ("123456 (17 s left)").
+fn totp_code(line: &str) -> String {
+    let (code, rest) = line.trim_end().split_once(' ').expect("code and time left");
+    assert!(
+        code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()),
+        "six digits: {line:?}"
+    );
+    assert!(
+        rest.starts_with('(') && rest.ends_with(" s left)"),
+        "{line:?}"
+    );
+    code.to_owned()
+}
+
+#[test]
+fn a_database_keepassxc_cli_builds_from_keepass_xml_imports_faithfully() {
+    let env = Env::new();
+    env.init();
+    let xml = env.dir.path().join("firm.xml");
+    std::fs::write(&xml, keepass_xml()).expect("write XML");
+    let kdbx = env.dir.path().join("firm.kdbx");
+    let (xml_s, kdbx_s) = (xml.to_str().expect("utf-8"), kdbx.to_str().expect("utf-8"));
+    let pass = "Ωμέγα-كلمة-🗝";
+    // It asks for the new database's password, then for it again.
+    keepassxc_cli(
+        &env,
+        &["import", "-q", "-p", xml_s, kdbx_s],
+        &format!("{pass}\n{pass}\n"),
+    );
+    let kp_path = format!("Clients/Ακρόπολη/{XML_TITLE}");
+    let kp_show = |attrs: &[&str]| {
+        let mut args = vec!["show", "-q", "-s"];
+        for a in attrs {
+            args.extend(["-a", a]);
+        }
+        args.extend([kdbx_s, kp_path.as_str()]);
+        keepassxc_cli(&env, &args, &format!("{pass}\n"))
+    };
+    // What KeePassXC itself reads from the converted file.
+    let kp = kp_show(&["Title", "UserName", "Password", "PIN", "Branch"]);
+    assert_eq!(
+        kp.lines().collect::<Vec<_>>(),
+        [XML_TITLE, XML_USER, XML_PASSWORD, XML_PIN, XML_BRANCH],
+        "keepassxc-cli read back the XML as written"
+    );
+
+    let out = import_kdbx_at(&env, &kdbx, pass, &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let report = json(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(report["added"], 1, "{report}");
+    assert_eq!(report["warnings"], serde_json::json!([]), "{report}");
+
+    // Title, username and password, as Baton and KeePassXC read them.
+    let kp: Vec<&str> = kp.lines().collect();
+    assert_eq!(get(&env, XML_TITLE), kp[2]);
+    assert_eq!(get(&env, XML_TITLE), XML_PASSWORD);
+    assert_eq!(
+        env.ok(&["get", XML_TITLE, "--field", "username"]),
+        format!("{}\n", kp[1])
+    );
+    let shown = json(&env.ok(&["show", XML_TITLE, "--json"]));
+    assert_eq!(shown["title"], kp[0]);
+    assert_eq!(shown["title"], XML_TITLE);
+    assert_eq!(shown["username"], XML_USER);
+    assert_eq!(shown["urls"][0], "https://portal.acme.example/");
+    // The root group's own name is not a level.
+    assert_eq!(shown["group"], "Clients/Ακρόπολη");
+    // KeePassXC keeps tags sorted (it wrote "finance,on call,ελληνικά").
+    let kp_tags = kp_show(&["Tags"]);
+    let kp_tags: Vec<&str> = kp_tags.trim_end().split(',').collect();
+    let mut tags = kp_tags.clone();
+    tags.sort_unstable();
+    assert_eq!(tags, ["finance", "on call", "ελληνικά"], "{kp_tags:?}");
+    assert_eq!(shown["tags"], serde_json::json!(kp_tags), "{shown}");
+    assert_eq!(shown["created_at"], "2023-11-20T12:00:00Z", "{shown}");
+    assert_eq!(shown["modified_at"], "2024-05-02T08:30:00Z", "{shown}");
+    assert!(shown["expires_at"].is_null(), "it does not expire: {shown}");
+
+    // Notes, line for line, empty line and indentation included.
+    let notes = env.ok(&["get", XML_TITLE, "--field", "notes"]);
+    assert_eq!(notes, format!("{XML_NOTES}\n"));
+    assert_eq!(notes, kp_show(&["Notes"]));
+
+    // The protected string stays concealed, the plain one is shown; the
+    // `otp` string became the TOTP, not a field.
+    let fields = shown["fields"].as_array().expect("fields");
+    let names: Vec<&str> = fields.iter().filter_map(|f| f["name"].as_str()).collect();
+    assert_eq!(names.len(), 2, "PIN and Branch only: {names:?}");
+    let pin = fields.iter().find(|f| f["name"] == "PIN").expect("PIN");
+    assert_eq!(pin["concealed"], true, "a protected string stays concealed");
+    assert!(pin["value"].is_null(), "show masks it: {pin}");
+    let branch = fields
+        .iter()
+        .find(|f| f["name"] == "Branch")
+        .expect("Branch");
+    assert_eq!(branch["concealed"], false);
+    assert_eq!(branch["value"], XML_BRANCH);
+    let text = shown.to_string();
+    for secret in [XML_PASSWORD, XML_PIN, "JBSWY3DPEHPK3PXP", "Πρώτη"] {
+        assert!(!text.contains(secret), "show reveals nothing: {text}");
+    }
+    assert_eq!(
+        env.ok(&["get", XML_TITLE, "--field", "PIN"]),
+        format!("{}\n", kp[3])
+    );
+
+    assert_eq!(shown["totp"]["digits"], 6, "{shown}");
+    assert_eq!(shown["totp"]["period"], 30, "{shown}");
+    assert_eq!(shown["totp"]["issuer"], "Acme", "{shown}");
+    // The same code as keepassxc-cli's, read within one 30-second window:
+    // equal codes before and after Baton's mean no window ended between.
+    let mut compared = false;
+    for _ in 0..2 {
+        let before = keepassxc_cli(
+            &env,
+            &["show", "-q", "-t", kdbx_s, &kp_path],
+            &format!("{pass}\n"),
+        );
+        let ours = totp_code(&env.ok(&["totp", XML_TITLE]));
+        let after = keepassxc_cli(
+            &env,
+            &["show", "-q", "-t", kdbx_s, &kp_path],
+            &format!("{pass}\n"),
+        );
+        if before == after {
+            assert_eq!(ours, before.trim_end(), "Baton's TOTP code is KeePassXC's");
+            compared = true;
+            break;
+        }
+    }
+    assert!(
+        compared,
+        "a 30-second window ended during each of two tries"
+    );
     env.ok(&["log", "verify"]);
 }
 
