@@ -252,14 +252,27 @@ fn print_report(r: &Report, json: bool) {
         println!("{}", output::json(r));
         return;
     }
+    let entries = |n: usize| {
+        if n == 1 {
+            "1 entry".to_owned()
+        } else {
+            format!("{n} entries")
+        }
+    };
     println!(
-        "Imported {} entries into {} group(s), with {} custom field(s), from a {} file.",
-        r.added, r.groups, r.fields, r.format
+        "Imported {} into {} group(s), with {} custom field(s), from a {} file.",
+        entries(r.added),
+        r.groups,
+        r.fields,
+        r.format
     );
     if r.already_present > 0 {
         println!(
-            "{} entries were already in the vault and were not added again.",
-            r.already_present
+            "{} already in the vault and not added again.",
+            match r.already_present {
+                1 => "1 entry was".to_owned(),
+                n => format!("{n} entries were"),
+            }
         );
     }
     if !r.skipped.is_empty() {

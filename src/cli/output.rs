@@ -167,15 +167,31 @@ pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string_pretty(value).expect("JSON output of plain data cannot fail")
 }
 
+/// `s` padded or cut to `width` terminal columns: wide characters (CJK,
+/// most emoji) take two, so counting characters would misalign the table.
 fn clip(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
     let s = clean(s);
-    if s.chars().count() <= width {
-        format!("{s:width$}")
+    let cols = |c: char| c.width().unwrap_or(0);
+    let total: usize = s.chars().map(cols).sum();
+    let mut out = String::with_capacity(s.len() + width);
+    let mut used = 0;
+    if total <= width {
+        out.push_str(&s);
+        used = total;
     } else {
-        let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+        for c in s.chars() {
+            if used + cols(c) > width.saturating_sub(1) {
+                break;
+            }
+            used += cols(c);
+            out.push(c);
+        }
         out.push('…');
-        out
+        used += 1;
     }
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(used)));
+    out
 }
 
 /// The plain-text table of `list` and `search`.
@@ -288,4 +304,30 @@ pub fn qr_code(text: &str) -> super::session::Result<zeroize::Zeroizing<String>>
     let mut out = zeroize::Zeroizing::new(drawn);
     out.push('\n');
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unicode_width::UnicodeWidthStr;
+
+    #[test]
+    fn table_columns_line_up_with_wide_characters() {
+        for title in [
+            "秘密",
+            "🚗🐎🔋📎",
+            "Ακρόπολη",
+            "plain",
+            "長い長い長い長い長い長い長い長い長い長い",
+        ] {
+            let cell = clip(title, 28);
+            assert_eq!(cell.width(), 28, "{title:?} → {cell:?}");
+        }
+        let cut = clip("長い長い長い長い長い長い長い長い長い長い", 28);
+        assert!(cut.trim_end().ends_with('…'), "{cut:?}");
+        assert!(cut.starts_with("長い長い"), "{cut:?}");
+        // A wide character that would straddle the last column is left
+        // out, and the cell padded to the width.
+        assert_eq!(clip("ab秘密", 4), "ab… ");
+    }
 }
