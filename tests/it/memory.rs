@@ -1,0 +1,2 @@
+//! Memory hygiene of the running terminal UI: what a core image of the
+//! process holds after a lock.
