@@ -111,6 +111,8 @@ pub fn run<B: Backend>(
         };
         match events.next(timeout)? {
             Some(Event::Key(k)) => {
+                #[cfg(debug_assertions)]
+                super::terminal::panic_if_asked(app, &k);
                 if let Some(a) = keymap::map(app, k) {
                     dispatch(app, env, a);
                 }

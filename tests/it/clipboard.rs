@@ -1,11 +1,15 @@
-//! `get --copy` on a real X display (Xvfb): the value reaches the
-//! clipboard, standard output stays clean, and the clipboard is cleared.
+//! Copying on a real X display (Xvfb), read back with `xclip`. `get
+//! --copy`: the value reaches the clipboard, standard output stays clean,
+//! and the clipboard is cleared. The terminal UI: locking and quitting
+//! clear a copied password at once, long before its time is up, but leave
+//! alone whatever the user copied since.
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use crate::common::{Env, code, stderr};
+use crate::tui::{self, EXITED, SECRET, Tmux};
 
 /// One X clipboard test at a time: they share display numbers and time.
 static X_TESTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -77,6 +81,61 @@ fn clipboard(display: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Puts `value` on the clipboard as another program would.
+fn user_copies(display: &str, value: &str) {
+    use std::io::Write;
+    let mut xclip = Command::new("xclip")
+        .args(["-i", "-selection", "clipboard"])
+        .env("DISPLAY", display)
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("xclip is installed (.ci/run installs the xclip package)");
+    xclip
+        .stdin
+        .take()
+        .expect("xclip's standard input")
+        .write_all(value.as_bytes())
+        .expect("write to xclip");
+    // xclip forks a child that serves the selection; the parent exits.
+    xclip.wait().expect("xclip");
+    assert_eq!(clipboard(display), value, "the user's copy took");
+}
+
+/// Polls the clipboard until it holds `value`, for at most 10 s.
+fn wait_for_clipboard(display: &str, value: &str, what: &str) {
+    let start = std::time::Instant::now();
+    loop {
+        let now = clipboard(display);
+        if now == value {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "waited 10 s for {what}; the clipboard holds {now:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The terminal UI on `display`, a copy staying 90 s unless cleared.
+fn start_tui_on(display: &str) -> (Env, Tmux) {
+    let env = tui::payroll_vault();
+    let tmux = tui::start_tui(
+        &env,
+        &[("DISPLAY", display), ("BATON_CLIPBOARD_SECONDS", "90")],
+    );
+    tui::unlock(&tmux);
+    (env, tmux)
+}
+
+/// Copies the payroll password from the TUI; checks it is on the clipboard.
+fn copy_in_tui(tmux: &Tmux, display: &str) {
+    tui::find_payroll(tmux);
+    tmux.press("c");
+    tmux.wait_for("Copied Acme Payroll's password");
+    assert_eq!(clipboard(display), SECRET, "the copy reached the clipboard");
+}
+
 #[test]
 fn copy_reaches_the_clipboard_and_is_cleared() {
     let _one = X_TESTS.lock().unwrap_or_else(|e| e.into_inner());
@@ -112,22 +171,63 @@ fn copy_does_not_clear_what_the_user_copied_since() {
         .output()
         .unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let mut other = Command::new("xclip")
-        .args(["-i", "-selection", "clipboard"])
-        .env("DISPLAY", &x.display)
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        other
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(b"something else")
-            .unwrap();
-    }
-    other.wait().unwrap();
+    user_copies(&x.display, "something else");
     std::thread::sleep(Duration::from_secs(5));
     assert_eq!(clipboard(&x.display), "something else");
+}
+
+/// Locking, then quitting, clear the copied password from the X clipboard
+/// at once: the copy's time (90 s) is far beyond the wait here.
+#[test]
+fn tui_lock_and_quit_clear_the_x_clipboard_at_once() {
+    let _one = X_TESTS.lock().unwrap_or_else(|e| e.into_inner());
+    let x = start_xvfb();
+    let (_env, tmux) = start_tui_on(&x.display);
+
+    copy_in_tui(&tmux, &x.display);
+    tmux.press("C-l");
+    tmux.wait_for("Vault locked");
+    wait_for_clipboard(&x.display, "", "the clipboard cleared on lock");
+
+    tmux.press("Enter");
+    tui::unlock(&tmux);
+    copy_in_tui(&tmux, &x.display);
+    tmux.press("q");
+    tmux.wait_for(&format!("{EXITED}0"));
+    wait_for_clipboard(&x.display, "", "the clipboard cleared on quit");
+}
+
+/// What the user copied after Baton's copy stays on the clipboard when
+/// Baton locks, and when it quits.
+#[test]
+fn tui_lock_and_quit_leave_what_the_user_copied_since() {
+    let _one = X_TESTS.lock().unwrap_or_else(|e| e.into_inner());
+    let x = start_xvfb();
+    let (_env, tmux) = start_tui_on(&x.display);
+
+    copy_in_tui(&tmux, &x.display);
+    user_copies(&x.display, "the user's own text");
+    tmux.press("C-l");
+    tmux.wait_for("Vault locked");
+    // The clear is asked for before the summary is drawn; give the holder
+    // time to act on it, were it to clear.
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        clipboard(&x.display),
+        "the user's own text",
+        "locking left the user's copy alone"
+    );
+
+    tmux.press("Enter");
+    tui::unlock(&tmux);
+    copy_in_tui(&tmux, &x.display);
+    user_copies(&x.display, "more of the user's text");
+    tmux.press("q");
+    tmux.wait_for(&format!("{EXITED}0"));
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        clipboard(&x.display),
+        "more of the user's text",
+        "quitting left the user's copy alone"
+    );
 }

@@ -2,10 +2,14 @@
 //! key presses as a person would, the screen read back with
 //! `tmux capture-pane`. Unlock, search as you type, reveal, copy, lock
 //! with the shift summary, quit; then the access log holds the reveal and
-//! the copy, verifies, and no secret is left on the terminal.
+//! the copy, verifies, and no secret is left on the terminal. After a quit,
+//! and after a panic, the terminal is back as it was: the main screen, out
+//! of raw mode, the cursor shown, and no secret in the scrollback.
 //!
 //! Needs tmux (`.ci/run` installs it). Drives the binary named by
-//! `BATON_TUI_BIN` (CI sets it to the release build), else the test build.
+//! `BATON_TUI_BIN` (CI sets it to the release build), else the test build;
+//! the panic test drives the test build, the only one that can be made to
+//! panic on purpose.
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -16,13 +20,21 @@ use std::time::{Duration, Instant};
 use crate::common::{Env, PASS, contains, json};
 
 /// The password of the entry the test reveals and copies.
-const SECRET: &str = "Xq7-payroll-SECRET-91";
+pub const SECRET: &str = "Xq7-payroll-SECRET-91";
 /// How long to wait for the screen to show something. Generous: the
 /// machine may be loaded; a passing run waits only as long as it takes.
 const WAIT: Duration = Duration::from_secs(20);
 const POLL: Duration = Duration::from_millis(100);
 /// What the pane prints after the binary exits, followed by its exit code.
-const EXITED: &str = "BATON-EXITED-";
+pub const EXITED: &str = "BATON-EXITED-";
+/// What the pane prints before the binary starts: on the main screen, so
+/// it is in sight again once the binary has left the alternate screen.
+const MARKER: &str = "BATON-PANE-START";
+/// What the pane prints after the binary exits, followed by how `stty -a`
+/// shows the terminal's line settings named in [`RAW_MODE_OFF`].
+const TTY: &str = "BATON-TTY:";
+/// The line settings raw mode turns off; each is on in a restored terminal.
+const RAW_MODE_OFF: [&str; 5] = ["icanon", "echo", "isig", "icrnl", "opost"];
 /// What a concealed value looks like on screen until it is revealed.
 const MASK: &str = "••••••••";
 const COLS: u16 = 100;
@@ -61,7 +73,7 @@ fn require_tmux() {
 /// left behind), holding one session whose pane runs the command under
 /// test. Dropping it kills the server, so a failing test leaves nothing
 /// running.
-struct Tmux {
+pub struct Tmux {
     socket: String,
     dir: PathBuf,
 }
@@ -138,12 +150,12 @@ impl Tmux {
     }
 
     /// Presses keys by tmux name (`Enter`, `Escape`, `C-l`, `r`).
-    fn press(&self, key: &str) {
+    pub fn press(&self, key: &str) {
         self.ok(&["send-keys", "-t", Self::SESSION, key]);
     }
 
     /// Types `text` literally, one key per character.
-    fn type_text(&self, text: &str) {
+    pub fn type_text(&self, text: &str) {
         self.ok(&["send-keys", "-t", Self::SESSION, "-l", text]);
     }
 
@@ -152,17 +164,26 @@ impl Tmux {
         self.ok(&["capture-pane", "-p", "-t", Self::SESSION])
     }
 
-    /// The screen and up to 1000 lines of scrollback, wrapped lines joined.
+    /// The whole scrollback and the screen, wrapped lines joined.
     fn screen_and_scrollback(&self) -> String {
         self.ok(&[
             "capture-pane",
             "-p",
             "-J",
             "-S",
-            "-1000",
+            "-",
+            "-E",
+            "-",
             "-t",
             Self::SESSION,
         ])
+    }
+
+    /// A tmux format (`#{alternate_on}`…) expanded for the pane.
+    fn format(&self, format: &str) -> String {
+        self.ok(&["display-message", "-p", "-t", Self::SESSION, format])
+            .trim_end()
+            .to_owned()
     }
 
     /// Polls the screen until `done` holds; returns that screen. Fails
@@ -186,7 +207,7 @@ impl Tmux {
     }
 
     /// Polls the screen until it shows `text`; returns that screen.
-    fn wait_for(&self, text: &str) -> String {
+    pub fn wait_for(&self, text: &str) -> String {
         self.wait_until(&format!("{text:?}"), |s| s.contains(text))
     }
 }
@@ -254,7 +275,7 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// A vault owned by alice with the payroll entry and one more.
-fn payroll_vault() -> Env {
+pub fn payroll_vault() -> Env {
     let env = Env::new();
     env.ok(&[
         "init",
@@ -295,10 +316,17 @@ fn payroll_vault() -> Env {
 /// Starts `baton tui` for `env`'s vault in a fresh tmux server, with a
 /// clean environment plus `extra`: no passphrase, no display (so a copy
 /// goes to the terminal as OSC 52), the state directory the CLI uses too.
-/// The pane stays after the binary exits, showing its exit code.
-fn start_tui(env: &Env, extra: &[(&str, &str)]) -> Tmux {
+/// The pane's shell prints [`MARKER`] first; after the binary exits, its
+/// exit code, the terminal's line settings ([`TTY`]), and then it reads
+/// commands as an interactive shell with the prompt `$ `.
+pub fn start_tui(env: &Env, extra: &[(&str, &str)]) -> Tmux {
+    start_tui_bin(env, &tui_bin(), extra)
+}
+
+/// As [`start_tui`], running `bin`.
+fn start_tui_bin(env: &Env, bin: &Path, extra: &[(&str, &str)]) -> Tmux {
     require_tmux();
-    let bin = tui_bin();
+    let tty_flags = RAW_MODE_OFF.join("|");
     let home = env.dir.path();
     let mut command: Vec<OsString> = vec!["env".into(), "-i".into()];
     command.push(var("PATH", std::env::var_os("PATH").unwrap_or_default()));
@@ -313,18 +341,22 @@ fn start_tui(env: &Env, extra: &[(&str, &str)]) -> Tmux {
         [
             "sh",
             "-c",
-            &format!("\"$0\" tui; echo {EXITED}$?; sleep 60"),
+            &format!(
+                "echo {MARKER}; \"$0\" tui; echo {EXITED}$?; \
+                 echo {TTY}$(stty -a | tr ' ' '\\n' | grep -xE -- '-?({tty_flags})'); \
+                 exec env PS1='$ ' sh -i"
+            ),
         ]
         .iter()
         .map(OsString::from),
     );
-    command.push(bin.into_os_string());
+    command.push(bin.as_os_str().to_owned());
     Tmux::start(home, COLS, ROWS, &command)
 }
 
 /// Types the passphrase on the unlock screen (checking it is never shown)
 /// and waits for the main view; returns its screen.
-fn unlock(tmux: &Tmux) -> String {
+pub fn unlock(tmux: &Tmux) -> String {
     tmux.wait_for("Unlock the vault");
     tmux.wait_for("alice");
     tmux.type_text(PASS);
@@ -344,7 +376,7 @@ fn unlock(tmux: &Tmux) -> String {
 
 /// Searches for the payroll entry as you type, keeps the filter with
 /// Enter, and waits for the entry in the detail pane; returns that screen.
-fn find_payroll(tmux: &Tmux) -> String {
+pub fn find_payroll(tmux: &Tmux) -> String {
     tmux.press("/");
     tmux.type_text("acmpay");
     tmux.wait_for("1 of 2");
@@ -352,6 +384,88 @@ fn find_payroll(tmux: &Tmux) -> String {
     tmux.wait_until("Acme Payroll in the detail pane", |s| {
         s.contains("1 of 2") && detail_row(s, "Username").contains("pay@acme.example")
     })
+}
+
+/// Waits for the binary to exit with `code`, then checks the terminal is
+/// as it was before: the main screen (the marker in sight, nothing of the
+/// UI), out of raw mode (`stty -a`, and a command typed at the shell is
+/// echoed and runs), the cursor shown, and neither the password nor the
+/// passphrase anywhere in the screen or its scrollback. Returns the
+/// screen and scrollback.
+fn assert_terminal_restored(tmux: &Tmux, code: &str, when: &str) -> String {
+    let exited = format!("{EXITED}{code}");
+    let screen = tmux.wait_until("the exit code and the line settings", |s| s.contains(TTY));
+    assert_eq!(
+        tmux.format("#{alternate_on} #{cursor_flag}"),
+        "0 1",
+        "the pane is back on the main screen, the cursor shown, {when}:\n{}",
+        framed(&screen)
+    );
+    // Trimmed: were the terminal left in raw mode, a newline
+    // would not return to the first column.
+    assert!(
+        screen.lines().any(|l| l.trim() == exited),
+        "the binary exits with {code} {when}:\n{}",
+        framed(&screen)
+    );
+
+    // The terminal's line settings, as `stty -a` showed them after exit.
+    let settings: Vec<&str> = screen
+        .lines()
+        .find_map(|l| l.split_once(TTY).map(|(_, flags)| flags))
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect();
+    for flag in RAW_MODE_OFF {
+        let off = format!("-{flag}");
+        assert!(
+            settings.contains(&flag) && !settings.contains(&off.as_str()),
+            "raw mode is off {when}: `stty -a` should show {flag}, not {off}:\n{}",
+            framed(&screen)
+        );
+    }
+    // A command typed at the shell is echoed, and runs on Enter.
+    tmux.wait_until("the shell's prompt", |s| {
+        s.lines().map(str::trim_end).any(|l| l == "$")
+    });
+    tmux.type_text("echo typed-$((6 * 7))");
+    tmux.press("Enter");
+    let typed = tmux.wait_until("the typed command's output", |s| {
+        s.lines().any(|l| l.trim_end() == "typed-42")
+    });
+    assert!(
+        typed.contains("$ echo typed-$((6 * 7))"),
+        "the typed command is echoed {when}:\n{}",
+        framed(&typed)
+    );
+
+    let history = tmux.screen_and_scrollback();
+    assert!(
+        history.lines().any(|l| l.trim_end() == MARKER),
+        "what was on the main screen before the UI is back {when}:\n{}",
+        framed(&history)
+    );
+    for ui in [
+        "Unlock the vault",
+        "Entries",
+        "Vault locked",
+        "Acme Payroll",
+    ] {
+        assert!(
+            !history.contains(ui),
+            "nothing of the UI is left on the terminal {when} ({ui:?}):\n{}",
+            framed(&history)
+        );
+    }
+    assert_no_secret(&history, &format!("in the screen or scrollback {when}"));
+    for word in std::iter::once(PASS).chain(PASS.split(' ')) {
+        assert!(
+            !history.contains(word),
+            "the passphrase is in the screen or scrollback {when}:\n{}",
+            framed(&history)
+        );
+    }
+    history
 }
 
 #[test]
@@ -423,21 +537,8 @@ fn unlock_search_reveal_copy_lock_and_quit_in_a_real_terminal() {
     let unlock = tmux.wait_for("Unlock the vault");
     assert_no_secret(&unlock, "on the unlock screen after locking");
     tmux.press("Escape");
-    let after = tmux.wait_for(EXITED);
-    assert!(
-        after.contains(&format!("{EXITED}0")),
-        "the binary exits with 0:\n{}",
-        framed(&after)
-    );
     // The alternate screen kept everything out of the terminal's history.
-    assert_no_secret(&after, "after exit");
-    let history = tmux.screen_and_scrollback();
-    assert_no_secret(&history, "in the scrollback after exit");
-    assert!(
-        !history.contains("Vault locked") && !history.contains("Entries"),
-        "the UI left the alternate screen and nothing of it behind:\n{}",
-        framed(&history)
-    );
+    assert_terminal_restored(&tmux, "0", "after quitting from the unlock screen");
     drop(tmux);
 
     // The access log: the reveal and the copy, by alice, for the entry,
@@ -544,16 +645,91 @@ fn lock_and_quit_clear_the_terminal_clipboard_at_once() {
     tmux.wait_for("Vault locked");
     let cleared = wait_in_file(&wire, copied, OSC52_CLEAR, "the clipboard cleared on lock");
 
-    // Once more, and quit instead of locking.
+    // Once more, and quit with `q` while the password is on the screen
+    // instead of locking: the terminal is restored with no trace of it.
     tmux.press("Enter");
     unlock(&tmux);
     find_payroll(&tmux);
     tmux.press("c");
     tmux.wait_for("Copied Acme Payroll's password");
     let copied = wait_in_file(&wire, cleared, &osc52_set(SECRET), "the second copy");
+    tmux.press("r");
+    tmux.wait_for(SECRET);
     tmux.press("q");
-    tmux.wait_for(&format!("{EXITED}0"));
+    assert_terminal_restored(&tmux, "0", "after quitting with a password revealed");
     wait_in_file(&wire, copied, OSC52_CLEAR, "the clipboard cleared on quit");
+}
+
+/// A panic while a password is revealed: the process ends with 101, and
+/// the hook has restored the terminal as a quit does. The panic, made on
+/// purpose with a trigger only debug builds have, carries the revealed
+/// password in its message; the hook prints a fixed message with the
+/// panic's location instead.
+#[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the panic trigger exists only in debug builds"
+)]
+fn a_panic_restores_the_terminal_and_prints_no_secret() {
+    let env = payroll_vault();
+    let debug_build = Path::new(env!("CARGO_BIN_EXE_baton"));
+    let tmux = start_tui_bin(&env, debug_build, &[("BATON_TEST_PANIC", "f12")]);
+    unlock(&tmux);
+    find_payroll(&tmux);
+    tmux.press("r");
+    tmux.wait_for(SECRET);
+    tmux.press("F12");
+    let history = assert_terminal_restored(&tmux, "101", "after a panic");
+    assert!(
+        history.contains("baton: internal error at src/tui/terminal.rs:")
+            && history.contains("Please report this."),
+        "the hook prints its own message and where the panic happened:\n{}",
+        framed(&history)
+    );
+    assert!(
+        !history.contains("deliberate panic") && !history.contains("panicked"),
+        "the panic's own message is not printed:\n{}",
+        framed(&history)
+    );
+}
+
+/// The panic trigger is compiled out of release builds: there, with the
+/// same environment, F12 does nothing, and `q` quits as usual. Runs on
+/// `BATON_TUI_BIN` (the release build in CI), or on the test build when
+/// that is a release build itself.
+#[test]
+fn a_release_build_has_no_panic_trigger() {
+    let bin = match std::env::var_os("BATON_TUI_BIN").filter(|p| !p.is_empty()) {
+        Some(_) => tui_bin(),
+        None if !cfg!(debug_assertions) => PathBuf::from(env!("CARGO_BIN_EXE_baton")),
+        None => {
+            eprintln!(
+                "a_release_build_has_no_panic_trigger: BATON_TUI_BIN is not set and the \
+                 test build is a debug build; nothing to check"
+            );
+            return;
+        }
+    };
+    let env = payroll_vault();
+    let tmux = start_tui_bin(&env, &bin, &[("BATON_TEST_PANIC", "f12")]);
+    unlock(&tmux);
+    find_payroll(&tmux);
+    tmux.press("r");
+    tmux.wait_for(SECRET);
+    tmux.press("F12");
+    // Then a key whose effect shows that F12 was read and passed over.
+    tmux.press("r");
+    let hidden = tmux.wait_until("the password hidden again", |s| {
+        detail_row(s, "Password").contains(MASK)
+    });
+    assert!(
+        !hidden.contains(EXITED),
+        "{} ignores BATON_TEST_PANIC (is it a release build?):\n{}",
+        bin.display(),
+        framed(&hidden)
+    );
+    tmux.press("q");
+    assert_terminal_restored(&tmux, "0", "after quitting a release build");
 }
 
 /// The owner hands over a contractor from the members screen: the
