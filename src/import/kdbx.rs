@@ -112,6 +112,10 @@ fn open(bytes: &[u8], passphrase: &str, ram_bytes: u64) -> Result<Database, Impo
 
 /// The KDBX signature: two magic numbers, then minor and major version.
 const SIGNATURE: [u8; 8] = [0x03, 0xd9, 0xa2, 0x9a, 0x67, 0xfb, 0x4b, 0xb5];
+/// KeePass 1 (`.kdb`), which the crate also opens: a fixed 124-byte
+/// header whose AES-KDF rounds are the u32 at offset 120.
+const SIGNATURE_KDB: [u8; 8] = [0x03, 0xd9, 0xa2, 0x9a, 0x65, 0xfb, 0x4b, 0xb5];
+const KDB_ROUNDS_AT: usize = 120;
 /// KDBX 3.1's ChaCha20 outer cipher (a stream cipher: any body length).
 const CHACHA20: [u8; 16] = [
     0xd6, 0x03, 0x8a, 0x2b, 0x8b, 0x6f, 0x4c, 0xb5, 0xa5, 0x24, 0x33, 0x9a, 0x31, 0xdb, 0xb5, 0x9a,
@@ -120,10 +124,11 @@ const CHACHA20: [u8; 16] = [
 /// What [`framing`] read of the unencrypted header.
 #[derive(Debug, Default)]
 struct Header<'a> {
-    /// The major version: 3 or 4, or another number (0 for a file without
-    /// the KDBX signature) left to the crate.
+    /// The major version: 3 or 4, 1 for KeePass 1, or another number (0
+    /// for a file without the KDBX signature) left to the crate.
     version: u16,
-    /// KDBX 3.1's AES-KDF rounds (header field 6), as stored.
+    /// The AES-KDF rounds, as stored: KDBX 3.1's header field 6, or
+    /// KeePass 1's u32 at offset 120.
     transform_rounds: Option<&'a [u8]>,
     /// KDBX 4's key derivation parameters (header field 11), a KeePass
     /// variant dictionary.
@@ -131,9 +136,10 @@ struct Header<'a> {
 }
 
 /// Checks the unencrypted framing of a KDBX file and returns the header
-/// fields that say what opening it will cost; other signatures (KeePass
-/// 1 `.kdb`) are left to the crate.
+/// fields that say what opening it will cost.
 ///
+/// - KeePass 1 (`.kdb`): only the AES-KDF rounds are read; the rest is
+///   left to the crate.
 /// - KDBX 3.1: header fields (type 1 byte, length 2 bytes, value) up to
 ///   the end field, then a body that a block cipher (AES, Twofish) leaves
 ///   a whole number of 16-byte blocks long.
@@ -142,6 +148,13 @@ struct Header<'a> {
 ///   data) ending with an empty block exactly at the end of the file. The
 ///   crate reads a file cut just before that empty block as complete.
 fn framing(bytes: &[u8]) -> Result<Header<'_>, ImportError> {
+    if bytes.len() >= 8 && bytes[..8] == SIGNATURE_KDB {
+        return Ok(Header {
+            version: 1,
+            transform_rounds: bytes.get(KDB_ROUNDS_AT..KDB_ROUNDS_AT + 4),
+            kdf_parameters: None,
+        });
+    }
     if bytes.len() < 12 || bytes[..8] != SIGNATURE {
         return Ok(Header::default());
     }
@@ -214,9 +227,14 @@ fn framing(bytes: &[u8]) -> Result<Header<'_>, ImportError> {
     Ok(header)
 }
 
-/// KDBX 4's key derivation functions, by the UUID in `$UUID`.
-const KDF_AES: [u8; 16] = [
+/// KDBX 4's key derivation functions, by the UUID in `$UUID`. AES-KDF
+/// has two: KeePass's original one and the one KeePassXC writes in KDBX
+/// 4 files; the crate runs both.
+const KDF_AES_KDBX3: [u8; 16] = [
     0xc9, 0xd9, 0xf3, 0x9a, 0x62, 0x8a, 0x44, 0x60, 0xbf, 0x74, 0x0d, 0x08, 0xc1, 0x8a, 0x4f, 0xea,
+];
+const KDF_AES_KDBX4: [u8; 16] = [
+    0x7c, 0x02, 0xbb, 0x82, 0x79, 0xa7, 0x4a, 0xc0, 0x92, 0x7d, 0x11, 0x4a, 0x00, 0x64, 0x82, 0x38,
 ];
 const KDF_ARGON2D: [u8; 16] = [
     0xef, 0x63, 0x6d, 0xdf, 0x8c, 0x29, 0x44, 0x4b, 0x91, 0xf7, 0xa9, 0xa4, 0x03, 0xe3, 0x0a, 0x0c,
@@ -242,14 +260,19 @@ pub const CEILING_ARGON2_LANES: u64 = 256;
 /// it runs: a crafted file could otherwise ask for 2^64 AES rounds or
 /// terabytes of Argon2 memory, and the `keepass` crate would try.
 ///
-/// - AES-KDF (KDBX 3.1's only one, and KDBX 4's `$UUID` = AES):
-///   rounds ≤ [`CEILING_AES_ROUNDS`].
+/// The parameters are read as the crate will read them, never more
+/// leniently: a repeated dictionary key counts by its last value (the
+/// crate keeps the last), and a number by the first 8 bytes of its value
+/// whatever its stated length ([`crate_number`]).
+///
+/// - AES-KDF (KeePass 1's and KDBX 3.1's only one, and KDBX 4's `$UUID`
+///   = either AES-KDF): rounds ≤ [`CEILING_AES_ROUNDS`].
 /// - Argon2d / Argon2id: memory ≤ 4 GiB and ≤ half of `ram_bytes` (as for
 ///   Baton's own vaults), memory × passes ≤ [`CEILING_ARGON2_WORK`],
 ///   lanes ≤ [`CEILING_ARGON2_LANES`].
 ///
-/// Parameters that cannot be read are left to the crate, which refuses
-/// them without deriving.
+/// KDBX 4 parameters that cannot be read are refused here: whatever the
+/// crate would make of them, it must not be a derivation left unchecked.
 fn check_kdf_cost(header: &Header<'_>, ram_bytes: u64) -> Result<(), ImportError> {
     let too_costly = |what: String| {
         ImportError::Malformed(format!(
@@ -258,8 +281,8 @@ fn check_kdf_cost(header: &Header<'_>, ram_bytes: u64) -> Result<(), ImportError
              (Database > Database Security) and export again"
         ))
     };
-    if header.version == 3 {
-        if let Some(rounds) = header.transform_rounds.and_then(le_u64)
+    if header.version == 1 || header.version == 3 {
+        if let Some(rounds) = header.transform_rounds.and_then(crate_number)
             && rounds > CEILING_AES_ROUNDS
         {
             return Err(too_costly(format!(
@@ -268,18 +291,23 @@ fn check_kdf_cost(header: &Header<'_>, ram_bytes: u64) -> Result<(), ImportError
         }
         return Ok(());
     }
-    let Some(params) = header.kdf_parameters.and_then(variant_dictionary) else {
+    let Some(dict) = header.kdf_parameters else {
         return Ok(());
     };
+    let Some(params) = variant_dictionary(dict) else {
+        return Err(malformed("its key derivation parameters cannot be read"));
+    };
+    // The crate keeps the last of a repeated key.
     let get = |key: &str| {
         params
             .iter()
+            .rev()
             .find(|(k, _)| *k == key.as_bytes())
             .map(|(_, v)| *v)
     };
     let uuid = get("$UUID").unwrap_or_default();
-    if uuid == KDF_AES {
-        if let Some(rounds) = get("R").and_then(le_u64)
+    if uuid == KDF_AES_KDBX3 || uuid == KDF_AES_KDBX4 {
+        if let Some(rounds) = get("R").and_then(crate_number)
             && rounds > CEILING_AES_ROUNDS
         {
             return Err(too_costly(format!(
@@ -287,9 +315,9 @@ fn check_kdf_cost(header: &Header<'_>, ram_bytes: u64) -> Result<(), ImportError
             )));
         }
     } else if uuid == KDF_ARGON2D || uuid == KDF_ARGON2ID {
-        let memory_kib = get("M").and_then(le_u64).unwrap_or(0) / 1024;
-        let passes = get("I").and_then(le_u64).unwrap_or(0);
-        let lanes = get("P").and_then(le_u64).unwrap_or(0);
+        let memory_kib = get("M").and_then(crate_number).unwrap_or(0) / 1024;
+        let passes = get("I").and_then(crate_number).unwrap_or(0);
+        let lanes = get("P").and_then(crate_number).unwrap_or(0);
         let max_kib = u64::from(crate::crypto::kdf::CEILING_MEMORY_KIB).min(ram_bytes / 2 / 1024);
         if memory_kib > max_kib {
             return Err(too_costly(format!(
@@ -312,6 +340,20 @@ fn check_kdf_cost(header: &Header<'_>, ram_bytes: u64) -> Result<(), ImportError
         }
     }
     Ok(())
+}
+
+/// A number of the key derivation's parameters as the crate reads it, or
+/// more: the crate reads a u64 from the first 8 bytes of a value and a
+/// u32 from the first 4, ignoring any bytes after them (and panics,
+/// deriving nothing, on a shorter value). So: the first 8 bytes when
+/// there are 8, else the first 4, else nothing. The u64 of the first 8
+/// bytes is never less than the u32 of the first 4.
+fn crate_number(b: &[u8]) -> Option<u64> {
+    match b.len() {
+        0..4 => None,
+        4..8 => le_u64(&b[..4]),
+        _ => le_u64(&b[..8]),
+    }
 }
 
 /// A little-endian integer of 4 or 8 bytes.
@@ -1308,6 +1350,127 @@ mod tests {
         assert!(variant_dictionary(dict).is_some());
         for len in 0..dict.len() {
             assert!(variant_dictionary(&dict[..len]).is_none(), "cut at {len}");
+        }
+    }
+
+    /// A KDBX 4 file's unencrypted framing with `items` as its key
+    /// derivation parameters (header field 11), each (type, key, value):
+    /// enough for the cost check, which runs before anything else.
+    fn kdbx4_with_kdf(items: &[(u8, &str, &[u8])]) -> Vec<u8> {
+        let mut dict = vec![0x00, 0x01];
+        for (kind, key, value) in items {
+            dict.push(*kind);
+            dict.extend_from_slice(&(key.len() as u32).to_le_bytes());
+            dict.extend_from_slice(key.as_bytes());
+            dict.extend_from_slice(&(value.len() as u32).to_le_bytes());
+            dict.extend_from_slice(value);
+        }
+        dict.push(0);
+        let mut b = SIGNATURE.to_vec();
+        b.extend_from_slice(&[0, 0, 4, 0]);
+        b.push(11);
+        b.extend_from_slice(&(dict.len() as u32).to_le_bytes());
+        b.extend_from_slice(&dict);
+        b.extend_from_slice(&[0, 4, 0, 0, 0, b'\r', b'\n', b'\r', b'\n']);
+        // Header SHA-256 and HMAC, then the final empty HMAC block.
+        b.extend_from_slice(&[0; 64 + 32 + 4]);
+        b
+    }
+
+    #[test]
+    fn aes_kdf_under_its_kdbx4_uuid_is_held_to_the_ceiling() {
+        // KeePassXC writes this UUID for AES-KDF in KDBX 4 files; the
+        // crate runs it, so the ceiling must see it.
+        let max = u64::MAX.to_le_bytes();
+        let b = kdbx4_with_kdf(&[
+            (0x42, "$UUID", &KDF_AES_KDBX4),
+            (0x05, "R", &max),
+            (0x42, "S", &[0; 32]),
+        ]);
+        let m = refused_for_cost(&b, "a", RAM);
+        assert!(m.contains(&format!("{} AES rounds", u64::MAX)), "{m}");
+    }
+
+    #[test]
+    fn a_repeated_kdf_parameter_counts_by_its_last_value_as_in_the_crate() {
+        let (one, max) = (1u64.to_le_bytes(), u64::MAX.to_le_bytes());
+        let b = kdbx4_with_kdf(&[
+            (0x42, "$UUID", &KDF_AES_KDBX3),
+            (0x05, "R", &one),
+            (0x05, "R", &max),
+            (0x42, "S", &[0; 32]),
+        ]);
+        let m = refused_for_cost(&b, "a", RAM);
+        assert!(m.contains(&format!("{} AES rounds", u64::MAX)), "{m}");
+        let b = kdbx4_with_kdf(&[
+            (0x42, "$UUID", &KDF_ARGON2ID),
+            (0x05, "M", &(1u64 << 20).to_le_bytes()),
+            (0x05, "M", &(1u64 << 40).to_le_bytes()),
+            (0x05, "I", &one),
+            (0x04, "P", &1u32.to_le_bytes()),
+        ]);
+        let m = refused_for_cost(&b, "a", RAM);
+        assert!(m.contains("1048576 MiB of Argon2 memory"), "{m}");
+    }
+
+    #[test]
+    fn a_kdf_number_with_extra_bytes_counts_by_its_first_eight_as_in_the_crate() {
+        let mut long = u64::MAX.to_le_bytes().to_vec();
+        long.extend_from_slice(&[0; 8]);
+        let b = kdbx4_with_kdf(&[
+            (0x42, "$UUID", &KDF_AES_KDBX3),
+            (0x05, "R", &long),
+            (0x42, "S", &[0; 32]),
+        ]);
+        let m = refused_for_cost(&b, "a", RAM);
+        assert!(m.contains(&format!("{} AES rounds", u64::MAX)), "{m}");
+        // KDBX 3.1: header field 6 of 9 bytes, then a one-block body.
+        let mut b = SIGNATURE.to_vec();
+        b.extend_from_slice(&[1, 0, 3, 0, 6, 9, 0]);
+        b.extend_from_slice(&u64::MAX.to_le_bytes());
+        b.push(0);
+        b.extend_from_slice(&[0, 4, 0, b'\r', b'\n', b'\r', b'\n']);
+        b.extend_from_slice(&[0; 16]);
+        let m = refused_for_cost(&b, "a", RAM);
+        assert!(m.contains(&format!("{} AES rounds", u64::MAX)), "{m}");
+    }
+
+    #[test]
+    fn keepass1_aes_rounds_are_held_to_the_ceiling() {
+        // KeePass 1's fixed header: signature, flags, version, seed, IV,
+        // counts, contents hash, transform seed, then the rounds (u32).
+        let kdb = |rounds: u32| {
+            let mut b = SIGNATURE_KDB.to_vec();
+            b.extend_from_slice(&[0; KDB_ROUNDS_AT - 8]);
+            b.extend_from_slice(&rounds.to_le_bytes());
+            b.extend_from_slice(&[0; 16]);
+            b
+        };
+        let m = refused_for_cost(&kdb(u32::MAX), "a", RAM);
+        assert!(m.contains(&format!("{} AES rounds", u32::MAX)), "{m}");
+        let r = parse(&kdb(5), "a", RAM, NOW, &mut StdRng::seed_from_u64(1));
+        assert!(
+            !matches!(&r, Err(ImportError::Malformed(m)) if m.contains("key derivation")),
+            "five rounds are within the ceiling"
+        );
+    }
+
+    #[test]
+    fn unreadable_kdf_parameters_are_refused_before_the_crate_reads_them() {
+        let mut b = kdbx4_with_kdf(&[(0x42, "$UUID", &KDF_AES_KDBX4)]);
+        // Drop the dictionary's end byte, and shorten field 11 to match.
+        let at = 12 + 5 + 2 + 1 + 4 + 5 + 4 + 16;
+        b.remove(at);
+        b[13] -= 1;
+        match parse(&b, "a", RAM, NOW, &mut StdRng::seed_from_u64(1)) {
+            Err(ImportError::Malformed(m)) => {
+                assert!(
+                    m.contains("key derivation parameters cannot be read"),
+                    "{m}"
+                )
+            }
+            Err(e) => panic!("{e}"),
+            Ok(_) => panic!("imported"),
         }
     }
 
