@@ -7,6 +7,11 @@
 //! (no lost update), keep the current file as backup 1 (a hard link, so the
 //! vault itself is never absent), write a temporary file in the same
 //! directory, fsync it, rename it over the vault, fsync the directory.
+//!
+//! Debug builds stop dead at named points of these protocols when
+//! `BATON_CRASH_AT` names one (see [`CRASH_POINTS`]), so that tests can
+//! show a kill at each step leaves a whole vault; release builds contain
+//! neither the points nor the variable.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Read, Write};
@@ -39,6 +44,103 @@ pub enum StoreError {
         context: String,
         source: std::io::Error,
     },
+}
+
+/// The steps of the store's protocols at which a debug build kills itself
+/// with SIGKILL when `BATON_CRASH_AT` names them (docs/FORMAT.md §10).
+/// Points ending in `-partial` first write half of the bytes of that
+/// step, as a crash in the middle of a `write` would. Release builds have
+/// no crash points: this list, the variable and every check are compiled
+/// out.
+#[cfg(debug_assertions)]
+pub const CRASH_POINTS: &[&str] = &[
+    // store::create_new (`baton init`)
+    "create.temp-partial",
+    "create.temp-written",
+    "create.temp-synced",
+    "create.linked",
+    "create.temp-removed",
+    // store::save_with
+    "save.checked",
+    "save.backups-shifted",
+    "save.backups-rotated",
+    "save.backups-dropped",
+    "save.temp-partial",
+    "save.temp-written",
+    "save.temp-synced",
+    "save.renamed",
+    "save.dir-synced",
+    // store::append_frame
+    "append.opened",
+    "append.torn-dropped",
+    "append.partial",
+    "append.written",
+    "append.synced",
+    // store::write_high_water
+    "high-water.checked",
+    "high-water.temp-partial",
+    "high-water.temp-written",
+    "high-water.temp-synced",
+    "high-water.renamed",
+];
+
+/// Test-only crash points; see [`CRASH_POINTS`].
+#[cfg(debug_assertions)]
+mod crash {
+    /// The variable that names the point at which to die.
+    const VAR: &str = "BATON_CRASH_AT";
+
+    /// Whether the process is to die at `point`.
+    pub fn armed(point: &'static str) -> bool {
+        debug_assert!(
+            super::CRASH_POINTS.contains(&point),
+            "crash point {point} is not listed in CRASH_POINTS"
+        );
+        std::env::var_os(VAR).is_some_and(|v| v == point)
+    }
+
+    /// Dies at `point` if it is armed.
+    pub fn at(point: &'static str) {
+        if armed(point) {
+            kill();
+        }
+    }
+
+    /// SIGKILL to this process: no destructor, buffer flush, unlock or
+    /// exit handler runs, as when the machine's owner or the OOM killer
+    /// ends it.
+    pub fn kill() -> ! {
+        use rustix::process::{Signal, getpid, kill_process};
+        let _ = kill_process(getpid(), Signal::KILL);
+        loop {
+            std::thread::park();
+        }
+    }
+}
+
+#[cfg(not(debug_assertions))]
+mod crash {
+    #[inline(always)]
+    pub fn armed(_point: &'static str) -> bool {
+        false
+    }
+
+    #[inline(always)]
+    pub fn at(_point: &'static str) {}
+
+    pub fn kill() -> ! {
+        unreachable!("release builds have no crash points")
+    }
+}
+
+/// Writes `bytes` to `f`; when `partial` is an armed crash point, writes
+/// only the first half and dies there.
+fn write_or_tear(f: &mut File, bytes: &[u8], partial: &'static str) -> std::io::Result<()> {
+    if crash::armed(partial) {
+        f.write_all(&bytes[..bytes.len() / 2])?;
+        crash::kill();
+    }
+    f.write_all(bytes)
 }
 
 fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> StoreError {
@@ -195,8 +297,36 @@ fn sync_dir(dir: &Path) -> Result<(), StoreError> {
         .map_err(io(format!("cannot sync the directory {}", dir.display())))
 }
 
+/// Which protocol writes a temporary file, naming its crash points.
+#[derive(Clone, Copy)]
+enum TempOf {
+    Create,
+    Save,
+    HighWater,
+}
+
+impl TempOf {
+    /// Half written, written, synced.
+    fn points(self) -> [&'static str; 3] {
+        match self {
+            TempOf::Create => [
+                "create.temp-partial",
+                "create.temp-written",
+                "create.temp-synced",
+            ],
+            TempOf::Save => ["save.temp-partial", "save.temp-written", "save.temp-synced"],
+            TempOf::HighWater => [
+                "high-water.temp-partial",
+                "high-water.temp-written",
+                "high-water.temp-synced",
+            ],
+        }
+    }
+}
+
 /// Writes `bytes` to a fresh temporary file (0600) beside `path` and syncs it.
-fn write_temp(path: &Path, bytes: &[u8]) -> Result<PathBuf, StoreError> {
+fn write_temp(path: &Path, bytes: &[u8], of: TempOf) -> Result<PathBuf, StoreError> {
+    let [partial, written, synced] = of.points();
     let tmp = sibling(path, &format!(".tmp.{}", std::process::id()));
     let _ = fs::remove_file(&tmp);
     let mut f = OpenOptions::new()
@@ -205,11 +335,15 @@ fn write_temp(path: &Path, bytes: &[u8]) -> Result<PathBuf, StoreError> {
         .mode(0o600)
         .open(&tmp)
         .map_err(io(format!("cannot create {}", tmp.display())))?;
-    let res = f.write_all(bytes).and_then(|()| f.sync_all());
+    let res = write_or_tear(&mut f, bytes, partial).and_then(|()| {
+        crash::at(written);
+        f.sync_all()
+    });
     if let Err(e) = res {
         let _ = fs::remove_file(&tmp);
         return Err(io(format!("cannot write {}", tmp.display()))(e));
     }
+    crash::at(synced);
     Ok(tmp)
 }
 
@@ -219,11 +353,17 @@ pub fn create_new(path: &Path, bytes: &[u8], _lock: &VaultLock) -> Result<(), St
     if path.exists() {
         return Err(StoreError::AlreadyExists(path.to_path_buf()));
     }
-    let tmp = write_temp(path, bytes)?;
+    let tmp = write_temp(path, bytes, TempOf::Create)?;
     let linked = fs::hard_link(&tmp, path);
+    if linked.is_ok() {
+        crash::at("create.linked");
+    }
     let _ = fs::remove_file(&tmp);
     match linked {
-        Ok(()) => sync_dir(&parent_dir(path)),
+        Ok(()) => {
+            crash::at("create.temp-removed");
+            sync_dir(&parent_dir(path))
+        }
         Err(e) if e.kind() == ErrorKind::AlreadyExists => {
             Err(StoreError::AlreadyExists(path.to_path_buf()))
         }
@@ -269,18 +409,26 @@ pub fn save_with(
         return Err(StoreError::Conflict(path.to_path_buf()));
     }
     drop(current);
+    crash::at("save.checked");
     match backups {
-        Backups::Rotate => rotate_backups(path)?,
+        Backups::Rotate => {
+            rotate_backups(path)?;
+            crash::at("save.backups-rotated");
+        }
         Backups::Drop => {
             purge_backups(path)?;
+            crash::at("save.backups-dropped");
         }
     }
-    let tmp = write_temp(path, bytes)?;
+    let tmp = write_temp(path, bytes, TempOf::Save)?;
     if let Err(e) = fs::rename(&tmp, path) {
         let _ = fs::remove_file(&tmp);
         return Err(io(format!("cannot replace {}", path.display()))(e));
     }
-    sync_dir(&parent_dir(path))
+    crash::at("save.renamed");
+    sync_dir(&parent_dir(path))?;
+    crash::at("save.dir-synced");
+    Ok(())
 }
 
 /// Shifts backups one generation older and keeps the current vault as
@@ -293,6 +441,7 @@ fn rotate_backups(path: &Path) -> Result<(), StoreError> {
             fs::rename(&from, backup_path(path, g + 1)).map_err(io("cannot rotate backups"))?;
         }
     }
+    crash::at("save.backups-shifted");
     fs::hard_link(path, backup_path(path, 1)).map_err(io("cannot keep a backup of the vault"))
 }
 
@@ -408,13 +557,15 @@ pub fn write_high_water(
     if read_high_water(state_dir, vault_id)?.count >= head.count {
         return Ok(());
     }
+    crash::at("high-water.checked");
     let text = format!(
         "v1 {} {}\n",
         head.count,
         data_encoding::HEXLOWER.encode(&head.hash)
     );
-    let tmp = write_temp(&p, text.as_bytes())?;
+    let tmp = write_temp(&p, text.as_bytes(), TempOf::HighWater)?;
     fs::rename(&tmp, &p).map_err(io(format!("cannot write {}", p.display())))?;
+    crash::at("high-water.renamed");
     sync_dir(dir)
 }
 
@@ -445,10 +596,15 @@ pub fn append_frame(
     if len > valid_len {
         f.set_len(valid_len)
             .map_err(io("cannot drop a torn access-log record"))?;
+        crash::at("append.torn-dropped");
     }
     f.seek(SeekFrom::Start(valid_len))
         .map_err(io("cannot seek in the vault"))?;
-    let res = f.write_all(frame).and_then(|()| f.sync_data());
+    crash::at("append.opened");
+    let res = write_or_tear(&mut f, frame, "append.partial").and_then(|()| {
+        crash::at("append.written");
+        f.sync_data()
+    });
     if let Err(e) = res {
         // Leave no partial frame behind if the write itself failed.
         let _ = f.set_len(valid_len);
@@ -458,6 +614,7 @@ pub fn append_frame(
             path.display()
         ))(e));
     }
+    crash::at("append.synced");
     Ok(())
 }
 
@@ -475,5 +632,20 @@ mod tests {
             fingerprint(b"sealed partLR frame oneLR frame two")
         );
         assert_ne!(f.value(), fingerprint(b"sealed part"));
+    }
+
+    /// Each listed crash point is placed once in the code below the list
+    /// (a point reached but not listed fails its `debug_assert`); the
+    /// integration tests kill Baton at every listed one.
+    #[cfg(debug_assertions)]
+    #[test]
+    fn every_listed_crash_point_is_placed_once() {
+        let src = include_str!("store.rs");
+        let list_end = src.find("mod crash {").expect("the crash module");
+        let tests = src.find("#[cfg(test)]").expect("the test module");
+        let code = &src[list_end..tests];
+        for p in CRASH_POINTS {
+            assert_eq!(code.matches(&format!("\"{p}\"")).count(), 1, "{p}");
+        }
     }
 }

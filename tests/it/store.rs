@@ -1,7 +1,10 @@
 //! The store: the lock, concurrent writers, backups, atomic replacement.
 
+use std::collections::BTreeSet;
 use std::fs::OpenOptions;
 use std::io::Write;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
 
 use crate::common::{Env, code, json, stderr};
 
@@ -37,23 +40,129 @@ fn a_writer_that_cannot_get_the_lock_exits_5_naming_the_holder() {
     env.ok(&["add", "Now free"]);
 }
 
+/// A real Baton process holds the lock while it waits for the password
+/// on standard input; a second writer gives up after its wait with exit 5,
+/// naming that process, and changes nothing; once the first finishes, the
+/// second succeeds and both entries are there.
+#[test]
+fn a_writer_blocked_by_a_running_baton_exits_5_naming_it() {
+    let env = Env::new();
+    env.init();
+    let mut holder = env
+        .cmd(&["add", "Holder", "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lock_path = env.dir.path().join("vault.baton.lock");
+    let described = format!("pid {}, owner: baton add", holder.id());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::fs::read_to_string(&lock_path).unwrap_or_default() != described {
+        assert!(
+            Instant::now() < deadline,
+            "the first writer never took the lock"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let before = env.bytes();
+    let started = Instant::now();
+    let out = env
+        .cmd(&["add", "Blocked"])
+        .env("BATON_LOCK_WAIT_MS", "400")
+        .output()
+        .unwrap();
+    let waited = started.elapsed();
+    assert_eq!(code(&out), 5, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("locked by another process ({described})")),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        waited >= Duration::from_millis(400),
+        "gave up after {waited:?}, before its wait was over"
+    );
+    assert_eq!(env.bytes(), before, "the blocked writer changed the file");
+
+    holder
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"holder's password")
+        .unwrap();
+    let out = holder.wait_with_output().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    env.ok(&["add", "Blocked"]);
+    let titles: Vec<String> = json(&env.ok(&["list", "--json"]))["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["title"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(titles, ["Blocked", "Holder"]);
+}
+
+/// Writers started while the lock is held all wait for it, then go one at
+/// a time: every entry each added, and every record each wrote (adds,
+/// reveals), is in the vault, in a log that verifies.
 #[test]
 fn concurrent_writers_lose_nothing() {
     let env = Env::new();
     env.init();
-    let children: Vec<_> = (0..6)
+    env.ok_stdin(&["add", "Shared", "--password-stdin"], "shared password 42");
+    let lock_path = env.dir.path().join("vault.baton.lock");
+    let held = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&lock_path)
+        .unwrap();
+    held.lock().unwrap();
+    let mut children: Vec<_> = (0..8)
         .map(|i| {
-            env.cmd(&["add", &format!("entry {i}")])
-                .env("BATON_LOCK_WAIT_MS", "20000")
+            let args = if i % 2 == 0 {
+                vec!["add".to_owned(), format!("entry {i}")]
+            } else {
+                vec!["get".to_owned(), "Shared".to_owned()]
+            };
+            env.cmd(&args.iter().map(String::as_str).collect::<Vec<_>>())
+                .env("BATON_LOCK_WAIT_MS", "30000")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
                 .spawn()
                 .unwrap()
         })
         .collect();
-    for mut c in children {
-        assert!(c.wait().unwrap().success());
+    // None can finish while the lock is held: all of them are waiting at
+    // once, so the order in which they get it is up to them.
+    std::thread::sleep(Duration::from_millis(500));
+    for c in &mut children {
+        assert!(
+            c.try_wait().unwrap().is_none(),
+            "a writer ran without the lock"
+        );
     }
-    let list = json(&env.ok(&["list", "--json"]));
-    assert_eq!(list["entries"].as_array().unwrap().len(), 6);
+    held.unlock().unwrap();
+    for c in children {
+        let out = c.wait_with_output().unwrap();
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+    }
+    let titles: BTreeSet<String> = json(&env.ok(&["list", "--json"]))["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["title"].as_str().unwrap().to_owned())
+        .collect();
+    let expected: BTreeSet<String> = ["Shared", "entry 0", "entry 2", "entry 4", "entry 6"]
+        .map(str::to_owned)
+        .into();
+    assert_eq!(titles, expected);
+    let log = json(&env.ok(&["log", "--json"]));
+    let records = log["records"].as_array().unwrap();
+    let count = |action: &str| records.iter().filter(|r| r["action"] == action).count();
+    assert_eq!(count("add"), 5, "one add record per entry");
+    assert_eq!(count("reveal"), 4, "one reveal record per get");
+    env.ok(&["log", "verify"]);
 }
 
 #[test]
