@@ -434,6 +434,13 @@ pub fn save_with(
 /// Shifts backups one generation older and keeps the current vault as
 /// generation 1 (a hard link to the same encrypted bytes).
 fn rotate_backups(path: &Path) -> Result<(), StoreError> {
+    // A save cut off after keeping its backup and before replacing the
+    // vault leaves backup 1 as a second name of the vault itself: it is
+    // generation 1 already, and shifting again would push an older
+    // generation out for another copy of this one.
+    if same_file(path, &backup_path(path, 1)) {
+        return Ok(());
+    }
     let _ = fs::remove_file(backup_path(path, BACKUP_GENERATIONS));
     for g in (1..BACKUP_GENERATIONS).rev() {
         let from = backup_path(path, g);
@@ -443,6 +450,15 @@ fn rotate_backups(path: &Path) -> Result<(), StoreError> {
     }
     crash::at("save.backups-shifted");
     fs::hard_link(path, backup_path(path, 1)).map_err(io("cannot keep a backup of the vault"))
+}
+
+/// Whether two paths name the same file (device and inode).
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::metadata(a), fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
 }
 
 /// The existing backup files, newest first.

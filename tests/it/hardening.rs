@@ -1090,3 +1090,49 @@ fn kills_at_any_moment_leave_a_whole_vault() {
         "too few runs were cut short for the test to mean anything"
     );
 }
+
+/// Regression: saves killed after keeping their backup but before
+/// replacing the vault each shifted the backups again, so three such
+/// crashes pushed every older generation out and left the backups all
+/// copies of the current vault. A cut-off save's backup 1 is the current
+/// vault already, and stays generation 1.
+#[test]
+fn interrupted_saves_do_not_push_out_older_backups() {
+    let env = Env::new();
+    env.init();
+    for i in 0..4 {
+        env.ok(&["add", &format!("e{i}")]);
+    }
+    assert_backups_are_the_last_generations(&env);
+    for point in [
+        "save.backups-rotated",
+        "save.temp-synced",
+        "save.backups-rotated",
+    ] {
+        crash(&env, point, &["add", "never saved"]);
+    }
+    env.ok(&["list"]);
+    env.ok(&["add", "saved"]);
+    assert_backups_are_the_last_generations(&env);
+    let titles = titles(&env.ok(&["list", "--json"]));
+    assert!(titles.contains("saved") && !titles.contains("never saved"));
+}
+
+/// Backups 1, 2, 3 hold the three generations before the vault's.
+fn assert_backups_are_the_last_generations(env: &Env) {
+    let generation = |p: &Path| {
+        read::parse(&std::fs::read(p).unwrap())
+            .unwrap()
+            .snapshot
+            .generation
+    };
+    let current = generation(&env.vault);
+    let backups: Vec<u64> = (1..=store::BACKUP_GENERATIONS)
+        .map(|g| generation(&store::backup_path(&env.vault, g)))
+        .collect();
+    assert_eq!(
+        backups,
+        vec![current - 1, current - 2, current - 3],
+        "generations of backups 1..3 (the vault is {current})"
+    );
+}
