@@ -410,6 +410,7 @@ pub fn save_with(
     }
     drop(current);
     crash::at("save.checked");
+    remove_stale_temps(path);
     match backups {
         Backups::Rotate => {
             rotate_backups(path)?;
@@ -429,6 +430,33 @@ pub fn save_with(
     sync_dir(&parent_dir(path))?;
     crash::at("save.dir-synced");
     Ok(())
+}
+
+/// Deletes the temporary files (`<vault>.tmp.<pid>`) of saves that were
+/// killed before their rename. Only the lock holder writes one, and the
+/// caller holds the lock, so every such file left beside the vault is
+/// stale. They hold sealed bytes only; this keeps them from piling up. A
+/// file that cannot be removed is left for the next save.
+fn remove_stale_temps(path: &Path) {
+    let Some(name) = path.file_name() else {
+        return;
+    };
+    let mut prefix = name.to_os_string();
+    prefix.push(".tmp.");
+    let prefix = prefix.as_encoded_bytes();
+    let Ok(dir) = fs::read_dir(parent_dir(path)) else {
+        return;
+    };
+    for entry in dir.flatten() {
+        let file = entry.file_name();
+        let file = file.as_encoded_bytes();
+        let stale = file
+            .strip_prefix(prefix)
+            .is_some_and(|pid| !pid.is_empty() && pid.iter().all(u8::is_ascii_digit));
+        if stale {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Shifts backups one generation older and keeps the current vault as

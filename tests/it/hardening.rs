@@ -1136,3 +1136,41 @@ fn assert_backups_are_the_last_generations(env: &Env) {
         "generations of backups 1..3 (the vault is {current})"
     );
 }
+
+/// A save killed after writing its temporary file leaves it beside the
+/// vault; the next save, holding the lock, removes it, so killed saves do
+/// not pile files up.
+#[test]
+fn the_next_save_removes_a_killed_saves_temporary_file() {
+    let env = small_vault();
+    let temps = |env: &Env| -> Vec<PathBuf> {
+        files_under(env.dir.path())
+            .into_iter()
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("vault.baton.tmp."))
+            })
+            .collect()
+    };
+    let out = crash(&env, "save.temp-synced", &["add", "Killed"]);
+    assert_eq!(out.status.signal(), Some(9));
+    assert_eq!(
+        temps(&env).len(),
+        1,
+        "the killed save left its temporary file"
+    );
+    // Another name of the same shape, as a save by another process left it.
+    std::fs::write(env.dir.path().join("vault.baton.tmp.1"), b"sealed bytes").unwrap();
+    // Not a temporary file of the vault: left alone.
+    std::fs::write(env.dir.path().join("vault.baton.tmp.notes"), b"mine").unwrap();
+    assert_eq!(code(&env.run(&["add", "Saved"])), 0);
+    assert!(
+        temps(&env)
+            .iter()
+            .all(|p| p.ends_with("vault.baton.tmp.notes")),
+        "{:?}",
+        temps(&env)
+    );
+    assert!(env.dir.path().join("vault.baton.tmp.notes").exists());
+}
