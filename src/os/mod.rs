@@ -1,6 +1,7 @@
 //! The operating system at Baton's edge: process hardening, the terminal
-//! passphrase prompt (no echo, fixed-size buffer), the clock, the OS random
-//! source and the machine's memory size.
+//! passphrase prompt (no echo, fixed-size buffer), the terminal UI's raw
+//! key input, the clock, the OS random source and the machine's memory
+//! size.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
@@ -26,6 +27,56 @@ pub fn harden_process() {
         },
     );
     let _ = rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable);
+}
+
+/// The terminal's input, read raw by the terminal UI: standard input when
+/// it is a terminal, else `/dev/tty` (as crossterm would choose).
+pub struct TtyInput {
+    tty: Option<File>,
+}
+
+impl TtyInput {
+    pub fn open() -> std::io::Result<TtyInput> {
+        if rustix::termios::isatty(std::io::stdin()) {
+            Ok(TtyInput { tty: None })
+        } else {
+            let tty = OpenOptions::new().read(true).open("/dev/tty")?;
+            Ok(TtyInput { tty: Some(tty) })
+        }
+    }
+
+    fn fd(&self) -> rustix::fd::BorrowedFd<'_> {
+        use rustix::fd::AsFd;
+        match &self.tty {
+            Some(f) => f.as_fd(),
+            None => rustix::stdio::stdin(),
+        }
+    }
+
+    /// Waits at most `timeout` for input; true when some is there.
+    pub fn wait(&self, timeout: std::time::Duration) -> std::io::Result<bool> {
+        use rustix::event::{PollFd, PollFlags, Timespec, poll};
+        let ts = Timespec::try_from(timeout).unwrap_or(Timespec {
+            tv_sec: i64::MAX,
+            tv_nsec: 0,
+        });
+        let mut fds = [PollFd::from_borrowed_fd(self.fd(), PollFlags::IN)];
+        match poll(&mut fds, Some(&ts)) {
+            Ok(n) => Ok(n > 0),
+            Err(rustix::io::Errno::INTR) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Reads what is there into `buf`: `None` when interrupted before
+    /// anything came, `Some(0)` at the end of input (the terminal hung up).
+    pub fn read(&self, buf: &mut [u8]) -> std::io::Result<Option<usize>> {
+        match rustix::io::read(self.fd(), buf) {
+            Ok(n) => Ok(Some(n)),
+            Err(rustix::io::Errno::INTR | rustix::io::Errno::AGAIN) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
 }
 
 /// Creates or truncates `path` with mode 0600 (a file Baton writes for

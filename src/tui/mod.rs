@@ -10,6 +10,8 @@
 //! - [`view`]: `render(&App, &mut Frame)`, no state change; concealed
 //!   values are masked unless the runtime has reported their reveal logged.
 //! - [`strings`]: every piece of user-facing text.
+//! - [`input`]: the terminal's bytes → key events, in a buffer wiped as
+//!   it is consumed.
 //! - [`runtime`]: the loop, generic over the ratatui backend: draw, wait
 //!   for a key or a tick, update, perform effects, feed results back.
 //! - [`terminal`]: raw mode, the alternate screen, restoring both on exit
@@ -17,6 +19,7 @@
 
 pub mod action;
 pub mod app;
+pub mod input;
 pub mod keymap;
 pub mod runtime;
 pub mod strings;
@@ -53,9 +56,11 @@ pub fn start_with_hint(ctx: Context, hint: Option<String>) -> Result<(), CliErro
     );
     app.hint = hint;
     let mut env = runtime::Env::new(ctx);
+    let mut events = runtime::TerminalEvents::new()
+        .map_err(|e| CliError::other(format!("cannot use the terminal: {e}")))?;
     let mut term =
         terminal::enter().map_err(|e| CliError::other(format!("cannot use the terminal: {e}")))?;
-    let result = runtime::run(&mut term, &mut app, &mut env, &mut runtime::TerminalEvents);
+    let result = runtime::run(&mut term, &mut app, &mut env, &mut events);
     // Whatever happened, the session ends (recorded) and the clipboard is
     // cleared.
     if let app::Screen::Main(_) = app.screen {

@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
 use ratatui::backend::Backend;
-use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::event::Event;
+use ratatui::crossterm::terminal as crossterm_terminal;
 
 use super::action::{
     Action, Change, CopyWhat, Effect, MemberOp, MemberReport, Opened, Reveal, RevealHow,
@@ -23,6 +24,7 @@ use super::action::{
 use super::app::{
     App, Form, MainScreen, MemberForm, MembersMode, Now, Overlay, Screen, SecretInput, role_name,
 };
+use super::input::Input;
 use super::{keymap, strings, update, view};
 use crate::audit::{Action as LogAction, Draft, Field};
 use crate::cli::args::EntryFields;
@@ -31,6 +33,7 @@ use crate::cli::run::{apply_fields, entry_draft};
 use crate::cli::session::{self, Context, Revealed, Session};
 use crate::cli::{CliError, Exit};
 use crate::format::Role;
+use crate::os::TtyInput;
 use crate::os::clipboard::{self, Holder};
 use crate::search::Index;
 use crate::secret::Concealed;
@@ -42,16 +45,58 @@ pub trait Events {
     fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>>;
 }
 
-/// The real terminal's events.
-pub struct TerminalEvents;
+/// The real terminal's events: key presses parsed by [`Input`] from the
+/// bytes [`TtyInput`] reads, and a resize whenever the terminal's size
+/// differs from the last one seen.
+pub struct TerminalEvents {
+    tty: TtyInput,
+    input: Input,
+    /// The last read filled the buffer: more bytes may follow at once.
+    more: bool,
+    size: Option<(u16, u16)>,
+}
+
+impl TerminalEvents {
+    pub fn new() -> io::Result<Self> {
+        Ok(TerminalEvents {
+            tty: TtyInput::open()?,
+            input: Input::default(),
+            more: false,
+            size: crossterm_terminal::size().ok(),
+        })
+    }
+}
 
 impl Events for TerminalEvents {
     fn next(&mut self, timeout: Duration) -> io::Result<Option<Event>> {
-        if event::poll(timeout)? {
-            Ok(Some(event::read()?))
-        } else {
-            Ok(None)
+        if let Ok(size) = crossterm_terminal::size()
+            && self.size != Some(size)
+        {
+            self.size = Some(size);
+            return Ok(Some(Event::Resize(size.0, size.1)));
         }
+        if let Some(k) = self.input.next(self.more) {
+            return Ok(Some(Event::Key(k)));
+        }
+        if !self.tty.wait(timeout)? {
+            // Nothing followed a lone Esc: it is a key of its own.
+            self.more = false;
+            return Ok(self.input.next(false).map(Event::Key));
+        }
+        let spare = self.input.spare();
+        let room = spare.len();
+        let Some(n) = self.tty.read(spare)? else {
+            return Ok(None);
+        };
+        if n == 0 && room > 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the terminal closed its input",
+            ));
+        }
+        self.input.filled(n);
+        self.more = room > 0 && n == room;
+        Ok(self.input.next(self.more).map(Event::Key))
     }
 }
 
