@@ -26,6 +26,12 @@
 #[allow(dead_code)]
 mod common;
 
+/// The binary's allocator (src/main.rs), which wipes what it frees, so
+/// that the figures are those of the program people run.
+#[global_allocator]
+static ALLOCATOR: secmem_alloc::zeroizing_alloc::ZeroizeAlloc<std::alloc::System> =
+    secmem_alloc::zeroizing_alloc::ZeroizeAlloc::new(std::alloc::System);
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -147,6 +147,23 @@ impl<'de> serde::Deserialize<'de> for Concealed {
     }
 }
 
+/// How much of a thread's stack [`wipe_stack`] overwrites: many times the
+/// deepest the unlock worker goes (under 32 KiB in a debug build), far
+/// less than a thread's 2 MiB.
+pub const STACK_WIPE: usize = 256 * 1024;
+
+/// Overwrites [`STACK_WIPE`] bytes of the calling thread's stack below the
+/// caller's frame, where the functions it called left their locals (a
+/// passphrase's or a decrypted value's bytes in a parser's or a hash's
+/// state) that no `Drop` wipes. Call it from a thread's outermost function
+/// when the secret work is done: the stack of a finished thread is kept
+/// for the next one, contents and all.
+#[inline(never)]
+pub fn wipe_stack() {
+    let scratch = [0u8; STACK_WIPE];
+    std::hint::black_box(&scratch);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

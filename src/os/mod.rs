@@ -1,7 +1,7 @@
-//! The operating system at Baton's edge: process hardening, the terminal
-//! passphrase prompt (no echo, fixed-size buffer), the terminal UI's raw
-//! key input, the clock, the OS random source and the machine's memory
-//! size.
+//! The operating system at Baton's edge: process hardening and memory
+//! locking, the terminal passphrase prompt (no echo, fixed-size buffer),
+//! the terminal UI's raw key input, the clock, the OS random source and the
+//! machine's memory size.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
@@ -27,6 +27,128 @@ pub fn harden_process() {
         },
     );
     let _ = rustix::process::set_dumpable_behavior(rustix::process::DumpableBehavior::NotDumpable);
+}
+
+/// Locked memory Baton may need beyond Argon2's: the vault, its decrypted
+/// entries, the search index and the terminal UI.
+pub const LOCK_HEADROOM: u64 = 1 << 30;
+
+/// `CAP_IPC_LOCK`: locking memory beyond `RLIMIT_MEMLOCK`.
+const CAP_IPC_LOCK: u32 = 14;
+
+/// Whether Baton locks its memory (see [`lock_memory`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemoryLock {
+    /// Every page, present and future, as it is first touched.
+    All,
+    /// Nothing: locking everything under this limit would make a later
+    /// allocation (Argon2's) fail.
+    Nothing,
+}
+
+/// The most locked memory Baton may need on a machine with `ram_bytes`:
+/// the largest Argon2 memory it accepts there (the KDF ceiling: 4 GiB,
+/// and at most half the RAM) plus [`LOCK_HEADROOM`].
+pub fn memory_needed(ram_bytes: u64) -> u64 {
+    let ceiling = u64::from(crate::crypto::kdf::CEILING_MEMORY_KIB) * 1024;
+    ceiling.min(ram_bytes / 2).saturating_add(LOCK_HEADROOM)
+}
+
+/// The decision, from the locked-memory limit once the soft limit is
+/// raised to the hard one (`None`: unlimited), whether the process holds
+/// `CAP_IPC_LOCK` (the limit does not apply), and what Baton may need.
+/// Locking everything under a smaller limit would not fail at once but
+/// later, when Argon2 or a large vault allocates: so all or nothing.
+pub fn memory_lock_plan(limit: Option<u64>, cap_ipc_lock: bool, needed: u64) -> MemoryLock {
+    if cap_ipc_lock || limit.is_none_or(|l| l >= needed) {
+        MemoryLock::All
+    } else {
+        MemoryLock::Nothing
+    }
+}
+
+/// Whether `/proc/PID/status` text shows `CAP_IPC_LOCK` among the
+/// effective capabilities.
+pub fn status_has_cap_ipc_lock(status: &str) -> bool {
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("CapEff:"))
+        .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+        .is_some_and(|caps| caps & (1 << CAP_IPC_LOCK) != 0)
+}
+
+/// The warning when memory stays unlocked, for a person at a terminal:
+/// `limit` is the locked-memory limit that was too small, or `None` when
+/// the system refused to lock memory under a limit that allowed it.
+pub fn unlocked_memory_warning(limit: Option<u64>, needed: u64) -> String {
+    let why = match limit {
+        Some(l) => format!(
+            "the locked-memory limit is {} and Baton may need {}",
+            human_size(l),
+            human_size(needed)
+        ),
+        None => "the system refused".to_owned(),
+    };
+    format!(
+        "warning: Baton cannot lock its memory ({why}), so secrets it holds could be \
+         written to swap. Raise the limit (`ulimit -l unlimited` in the shell that starts \
+         Baton, or a memlock line in /etc/security/limits.conf) or use encrypted swap."
+    )
+}
+
+/// `bytes` in MiB, or in GiB from 1 GiB on.
+fn human_size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    const GIB: u64 = 1024 * MIB;
+    if bytes >= GIB && bytes.is_multiple_of(GIB) {
+        format!("{} GiB", bytes / GIB)
+    } else if bytes >= GIB {
+        format!("{:.1} GiB", bytes as f64 / GIB as f64)
+    } else {
+        format!("{} MiB", bytes.div_ceil(MIB))
+    }
+}
+
+/// Locks the process's memory where the system allows it, so that no
+/// secret is written to swap: raises the soft `RLIMIT_MEMLOCK` to the hard
+/// limit and, when that covers [`memory_needed`] (or the process holds
+/// `CAP_IPC_LOCK`), calls `mlockall(MCL_CURRENT | MCL_FUTURE |
+/// MCL_ONFAULT)`: pages are locked as they are first touched, so nothing
+/// is faulted in ahead of use. Otherwise it locks nothing and prints one
+/// warning to standard error, only when that is a terminal (a script
+/// cannot act on it, and would get it on every command). Called once, by
+/// `main`, after [`harden_process`]; a second call does nothing.
+pub fn lock_memory() {
+    use rustix::mm::{MlockAllFlags, mlockall};
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let hard = getrlimit(Resource::Memlock).maximum;
+        let _ = setrlimit(
+            Resource::Memlock,
+            Rlimit {
+                current: hard,
+                maximum: hard,
+            },
+        );
+        let limit = getrlimit(Resource::Memlock).current;
+        let cap =
+            std::fs::read_to_string("/proc/self/status").is_ok_and(|s| status_has_cap_ipc_lock(&s));
+        let needed = memory_needed(ram_bytes());
+        let warning = match memory_lock_plan(limit, cap, needed) {
+            MemoryLock::All => {
+                mlockall(MlockAllFlags::CURRENT | MlockAllFlags::FUTURE | MlockAllFlags::ONFAULT)
+                    .err()
+                    .map(|_| unlocked_memory_warning(None, needed))
+            }
+            MemoryLock::Nothing => Some(unlocked_memory_warning(limit, needed)),
+        };
+        if let Some(w) = warning
+            && rustix::termios::isatty(std::io::stderr())
+        {
+            let _ = writeln!(std::io::stderr(), "{w}");
+        }
+    });
 }
 
 /// The terminal's input, read raw by the terminal UI: standard input when
@@ -219,3 +341,72 @@ pub fn confirm(question: &str) -> bool {
 }
 
 pub mod clipboard;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIB: u64 = 1024 * 1024;
+    const GIB: u64 = 1024 * MIB;
+
+    #[test]
+    fn memory_needed_is_the_kdf_ceiling_plus_headroom() {
+        assert_eq!(memory_needed(64 * GIB), 4 * GIB + LOCK_HEADROOM);
+        assert_eq!(memory_needed(4 * GIB), 2 * GIB + LOCK_HEADROOM);
+    }
+
+    #[test]
+    fn memory_is_locked_only_when_the_limit_allows_everything_baton_may_need() {
+        let needed = memory_needed(24 * GIB);
+        // The usual default: 8 MiB; Argon2 alone needs 64-256 MiB.
+        assert_eq!(
+            memory_lock_plan(Some(8 * MIB), false, needed),
+            MemoryLock::Nothing
+        );
+        assert_eq!(
+            memory_lock_plan(Some(needed - 1), false, needed),
+            MemoryLock::Nothing
+        );
+        assert_eq!(
+            memory_lock_plan(Some(needed), false, needed),
+            MemoryLock::All
+        );
+        assert_eq!(memory_lock_plan(None, false, needed), MemoryLock::All);
+        // CAP_IPC_LOCK: the limit does not apply.
+        assert_eq!(memory_lock_plan(Some(0), true, needed), MemoryLock::All);
+    }
+
+    #[test]
+    fn cap_ipc_lock_is_read_from_the_effective_set() {
+        let status =
+            |eff: &str| format!("Name:\tbaton\nCapPrm:\t000001ffffffffff\nCapEff:\t{eff}\n");
+        assert!(status_has_cap_ipc_lock(&status("000001fffeffffff")));
+        assert!(status_has_cap_ipc_lock(&status("0000000000004000")));
+        assert!(!status_has_cap_ipc_lock(&status("0000000000000000")));
+        assert!(!status_has_cap_ipc_lock(&status("0000000000003fff")));
+        assert!(!status_has_cap_ipc_lock("Name:\tbaton\n"));
+    }
+
+    #[test]
+    fn the_warning_says_why_and_what_to_do() {
+        let w = unlocked_memory_warning(Some(8 * MIB), 5 * GIB);
+        assert!(
+            w.starts_with("warning: Baton cannot lock its memory"),
+            "{w}"
+        );
+        for part in [
+            "8 MiB",
+            "5 GiB",
+            "swap",
+            "ulimit -l unlimited",
+            "limits.conf",
+        ] {
+            assert!(w.contains(part), "{part}: {w}");
+        }
+        assert!(!w.contains('\n'), "one line: {w}");
+        let refused = unlocked_memory_warning(None, 5 * GIB);
+        assert!(refused.contains("the system refused"), "{refused}");
+        assert_eq!(human_size(3 * GIB / 2), "1.5 GiB");
+        assert_eq!(human_size(64 * 1024), "1 MiB");
+    }
+}

@@ -136,6 +136,7 @@ pub fn run<B: Backend>(
 ) -> io::Result<()> {
     let size = terminal.size().map_err(backend_error)?;
     dispatch(app, env, Action::Resize(size.width, size.height));
+    let mut unlocked = false;
     loop {
         if let Some(rx) = &env.worker
             && let Ok(a) = rx.try_recv()
@@ -145,6 +146,11 @@ pub fn run<B: Backend>(
         }
         if app.quit {
             return Ok(());
+        }
+        let was_unlocked = std::mem::replace(&mut unlocked, matches!(app.screen, Screen::Main(_)));
+        if was_unlocked && !unlocked {
+            wipe_screen(terminal).map_err(backend_error)?;
+            crate::secret::wipe_stack();
         }
         terminal
             .draw(|f| view::render(app, f))
@@ -167,6 +173,23 @@ pub fn run<B: Backend>(
         }
         dispatch(app, env, Action::Tick);
     }
+}
+
+/// After a lock: overwrites every cell of both of ratatui's screen
+/// buffers (the one drawn last and the one it is compared with), which
+/// still hold the unlocked screen, a revealed value included, and clears
+/// the terminal, so that the next draw repaints every cell. A cell's
+/// `reset` alone writes only the tag of its symbol and can leave the old
+/// character's bytes behind; `set_symbol` writes all of them.
+fn wipe_screen<B: Backend>(terminal: &mut Terminal<B>) -> Result<(), B::Error> {
+    for _ in 0..2 {
+        for cell in &mut terminal.current_buffer_mut().content {
+            cell.reset();
+            cell.set_symbol(" ");
+        }
+        terminal.swap_buffers();
+    }
+    terminal.backend_mut().clear()
 }
 
 fn backend_error(e: impl std::fmt::Display) -> io::Error {
@@ -199,6 +222,9 @@ fn perform(app: &mut App, env: &mut Env, effect: Effect) -> Option<Action> {
                     Ok(o) => Action::Unlocked(Box::new(o)),
                     Err(e) => Action::UnlockFailed(e),
                 });
+                // The KDF's and the decoder's locals stay on this thread's
+                // stack, which outlives the thread.
+                crate::secret::wipe_stack();
             });
             env.worker = Some(rx);
             None
@@ -221,6 +247,7 @@ fn perform(app: &mut App, env: &mut Env, effect: Effect) -> Option<Action> {
                 );
                 drop(passphrase);
                 let _ = tx.send(Action::Created(result.map(|c| c.recovery_code)));
+                crate::secret::wipe_stack();
             });
             env.worker = Some(rx);
             None
@@ -725,5 +752,45 @@ fn reveal(
             env.holders.push(holder);
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod wipe_tests {
+    use ratatui::backend::TestBackend;
+    use ratatui::widgets::Paragraph;
+
+    use super::*;
+
+    /// After a lock, neither screen buffer holds what was drawn, and the
+    /// next frame is painted whole: a frame that leaves the secret's
+    /// cells blank still blanks them on the terminal.
+    #[test]
+    fn wiping_the_screen_empties_both_buffers_and_the_next_frame_repaints() {
+        let secret = "hunter2-revealed";
+        let mut t = Terminal::new(TestBackend::new(24, 2)).expect("test terminal");
+        for _ in 0..2 {
+            t.draw(|f| f.render_widget(Paragraph::new(secret), f.area()))
+                .expect("draw");
+        }
+        wipe_screen(&mut t).expect("wipe");
+        for _ in 0..2 {
+            let held: String = t
+                .current_buffer_mut()
+                .content
+                .iter()
+                .map(|c| c.symbol())
+                .collect();
+            assert_eq!(held.trim(), "", "a buffer still holds {held:?}");
+            t.swap_buffers();
+        }
+        t.draw(|f| {
+            let line = ratatui::layout::Rect::new(0, 1, 24, 1);
+            f.render_widget(Paragraph::new("Vault locked"), line);
+        })
+        .expect("draw");
+        let shown = format!("{:?}", t.backend().buffer());
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("Vault locked"), "{shown}");
     }
 }
