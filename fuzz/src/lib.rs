@@ -142,8 +142,7 @@ pub fn kdbx_cost(bytes: &[u8], ram_bytes: u64) -> KdfCost {
     let mut at = 12usize;
     let mut rounds = None;
     let mut dict = None;
-    loop {
-        let Some(&kind) = bytes.get(at) else { break };
+    while let Some(&kind) = bytes.get(at) {
         let Some(len) = le(bytes.get(at + 1..).unwrap_or(&[]), width) else {
             break;
         };
