@@ -180,6 +180,11 @@ fn init(ctx: &Context, a: InitArgs) -> Result<()> {
         "It opens the vault as {} with `baton --recovery passwd` if the passphrase is lost.",
         a.owner
     );
+    if let Some(w) = os::memory_warning()
+        && os::interactive()
+    {
+        eprintln!("{w}");
+    }
     Ok(())
 }
 

@@ -143,12 +143,20 @@ pub fn lock_memory() {
             }
             MemoryLock::Nothing => Some(unlocked_memory_warning(limit, needed)),
         };
-        if let Some(w) = warning
-            && rustix::termios::isatty(std::io::stderr())
-        {
-            let _ = writeln!(std::io::stderr(), "{w}");
-        }
+        let _ = MEMORY_WARNING.set(warning);
     });
+}
+
+/// Why memory is not locked, when [`lock_memory`] could not lock it.
+static MEMORY_WARNING: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// The warning to give when [`lock_memory`] could not lock memory: said
+/// once, where it will be read and not repeated at every command — by
+/// `baton init` on a terminal, and on the terminal UI's unlock screen
+/// (the long-lived process that holds the most secrets). `None` when
+/// memory is locked or `lock_memory` was not called.
+pub fn memory_warning() -> Option<&'static str> {
+    MEMORY_WARNING.get().and_then(|w| w.as_deref())
 }
 
 /// The terminal's input, read raw by the terminal UI: standard input when

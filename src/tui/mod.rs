@@ -54,7 +54,8 @@ pub fn start_with_hint(ctx: Context, hint: Option<String>) -> Result<(), CliErro
         screen,
         app::Settings::from_env(),
     );
-    app.hint = hint;
+    app.hint =
+        hint.or_else(|| crate::os::memory_warning().map(|_| strings::MEMORY_UNLOCKED.to_owned()));
     let mut env = runtime::Env::new(ctx);
     let mut events = runtime::TerminalEvents::new()
         .map_err(|e| CliError::other(format!("cannot use the terminal: {e}")))?;

@@ -98,6 +98,9 @@ pub const FOOTER_OVERLAY: &str = "Esc close  ^L lock";
 pub const LOST_ON_LOCK: &str =
     "The last changes could not be saved and were dropped with the session.";
 pub const NOTHING_CONCEALED: &str = "This entry has no concealed value to reveal.";
+/// On the unlock screen when memory could not be locked (`os::lock_memory`).
+pub const MEMORY_UNLOCKED: &str =
+    "Memory is not locked: secrets could reach swap (raise ulimit -l).";
 pub const WEAK_KDF: &str = "Weak-KDF vault: its passphrases are cheap to guess (tests, demos).";
 
 pub fn what(w: CopyWhat) -> &'static str {

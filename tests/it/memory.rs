@@ -42,7 +42,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::common::Env;
+use crate::common::{Env, PASS};
 
 /// How long to wait for the screen to show something (the machine may be
 /// loaded; a passing run waits only as long as it takes).
@@ -162,10 +162,12 @@ fn after_a_lock_a_core_image_holds_neither_the_passphrase_nor_the_revealed_passw
 
 /// Where memory cannot be locked (no `CAP_IPC_LOCK`, `RLIMIT_MEMLOCK`
 /// lowered to 1 MiB, far below Argon2's needs), Baton locks nothing,
-/// works, and says so once — on a terminal only: a script's standard
-/// error stays clean.
+/// works, and says so where it will be read once rather than at every
+/// command: `baton init` on a terminal prints the warning, other commands
+/// do not, the terminal UI's unlock screen shows a short line, and a
+/// script's standard error stays clean.
 #[test]
-fn unlocked_memory_is_warned_about_once_and_only_on_a_terminal() {
+fn unlocked_memory_is_warned_about_at_init_and_in_the_terminal_ui_only() {
     require("tmux", &["-V"]);
     require("setpriv", &["--version"]);
     require("prlimit", &["--version"]);
@@ -176,15 +178,20 @@ fn unlocked_memory_is_warned_about_once_and_only_on_a_terminal() {
 
     let tmux = start_in_tmux(
         &env,
-        &format!("{LIMITED} \"$0\" gen; echo BATON-EXITED-$?; sleep 60"),
+        &format!(
+            "export BATON_PASSPHRASE='{PASS}'; \
+             {LIMITED} \"$0\" init --weak-kdf; echo BATON-INIT-$?; \
+             {LIMITED} \"$0\" gen; echo BATON-EXITED-$?; sleep 60"
+        ),
     );
     tmux.wait_for("BATON-EXITED-");
-    let screen = tmux.ok(&["capture-pane", "-p", "-J", "-t", Tmux::SESSION]);
+    let screen = tmux.ok(&["capture-pane", "-p", "-J", "-S", "-", "-t", Tmux::SESSION]);
+    assert!(screen.contains("BATON-INIT-0"), "{screen}");
     assert!(screen.contains("BATON-EXITED-0"), "{screen}");
     assert_eq!(
         screen.matches(WARNING).count(),
         1,
-        "one warning on the terminal:\n{screen}"
+        "one warning, from init only:\n{screen}"
     );
     let line = screen
         .lines()
@@ -194,6 +201,15 @@ fn unlocked_memory_is_warned_about_once_and_only_on_a_terminal() {
     for part in ["1 MiB", "swap", "ulimit -l unlimited"] {
         assert!(line.contains(part), "{part}: {line}");
     }
+    assert!(
+        screen.find(WARNING) < screen.find("BATON-INIT-"),
+        "the warning comes from init:\n{screen}"
+    );
+    drop(tmux);
+
+    // The terminal UI says it on its unlock screen.
+    let tmux = start_in_tmux(&env, &format!("{LIMITED} \"$0\"; sleep 60"));
+    tmux.wait_for("Memory is not locked");
     drop(tmux);
 
     // The same command in a script: no terminal, no warning.
