@@ -1174,3 +1174,56 @@ fn the_next_save_removes_a_killed_saves_temporary_file() {
     );
     assert!(env.dir.path().join("vault.baton.tmp.notes").exists());
 }
+
+/// Fail-closed after a failed save: once a save fails (here because the
+/// file changed under the session, a conflict), the session appends no
+/// record, and so reveals nothing, until a save succeeds. The terminal UI
+/// keeps one session for as long as it is unlocked, so this is its path.
+#[test]
+fn after_a_failed_save_nothing_is_revealed() {
+    use baton::cli::session::Revealed;
+    let env = small_vault();
+    let ctx = Context {
+        vault: env.vault.clone(),
+        member: None,
+        passphrase_file: None,
+        recovery: false,
+        lock_wait: Duration::from_millis(0),
+        state_dir: Some(crate::common::state_dir(&env)),
+    };
+    let loaded = session::load(&ctx, true, "test").expect("loads");
+    let pw = Passphrase::from_slice(crate::common::PASS.as_bytes());
+    let mut s = session::unlock_loaded(&ctx, loaded, None, &pw, false).expect("unlocks");
+    let (r, _, _) = s
+        .vault
+        .entries()
+        .find(|(_, _, e)| e.title == "Mail")
+        .expect("the entry");
+
+    // A reveal goes through while saves succeed.
+    let shown = session::reveal(&mut s, &ctx, r, Revealed::Field("password"), false, |e| {
+        Ok(e.password.expose().to_owned())
+    });
+    assert_eq!(shown.expect("revealed"), MAIL_PASSWORD);
+
+    // The file changes under the session: its next save is refused.
+    let mut bytes = std::fs::read(&env.vault).unwrap();
+    bytes.push(0);
+    std::fs::write(&env.vault, &bytes).unwrap();
+    assert!(s.save(&ctx).is_err(), "a save over a changed file");
+    assert!(s.is_unsaved());
+
+    let mut called = false;
+    let refused = session::reveal(&mut s, &ctx, r, Revealed::Field("password"), false, |_| {
+        called = true;
+        Ok(())
+    });
+    let e = refused.expect_err("no reveal after a failed save");
+    assert!(e.message.contains("nothing was revealed"), "{}", e.message);
+    assert!(!called, "the value was handed out");
+    assert_eq!(
+        std::fs::read(&env.vault).unwrap(),
+        bytes,
+        "a record was appended"
+    );
+}
