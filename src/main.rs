@@ -1,5 +1,6 @@
-//! The `baton` binary: harden the process, lock its memory, parse
-//! arguments, run, and map the outcome to an exit code. Nothing else.
+//! The `baton` binary: a panic hook that prints no panic message, harden
+//! the process, lock its memory, parse arguments, run, and map the outcome
+//! to an exit code. Nothing else.
 //!
 //! Its allocator wipes every block it frees, and the old block of every
 //! reallocation, before handing it back: a value that passed through an
@@ -15,6 +16,9 @@ static ALLOCATOR: secmem_alloc::zeroizing_alloc::ZeroizeAlloc<std::alloc::System
     secmem_alloc::zeroizing_alloc::ZeroizeAlloc::new(std::alloc::System);
 
 fn main() {
+    baton::os::install_panic_hook();
+    #[cfg(debug_assertions)]
+    baton::os::panic_if_asked();
     baton::os::harden_process();
     baton::os::lock_memory();
     let code = baton::cli::main_with_args(std::env::args_os());

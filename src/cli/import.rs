@@ -192,7 +192,12 @@ fn parse(file: &Path, format: ImportFormat, map: &[String]) -> Result<Imported> 
                 .map_err(|_| CliError::usage("the file's passphrase is not UTF-8"))?
                 .to_owned();
             let pass = zeroize::Zeroizing::new(pass);
-            crate::import::kdbx::parse(&bytes, &pass, os::ram_bytes(), now, &mut rng)?
+            // The keepass crate panics on some damaged files; the parser
+            // catches that and reports a damaged file, so the hook's
+            // "internal error" would only mislead.
+            os::with_quiet_panics(|| {
+                crate::import::kdbx::parse(&bytes, &pass, os::ram_bytes(), now, &mut rng)
+            })?
         }
         ImportFormat::KeepassxcCsv => {
             crate::import::keepassxc_csv::parse(&text(&bytes, &what)?, now, &mut rng)?

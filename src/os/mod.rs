@@ -14,6 +14,47 @@ use crate::secret::Passphrase;
 /// Longest passphrase accepted from a terminal, in bytes.
 pub const MAX_PASSPHRASE: usize = 1024;
 
+/// Replaces Rust's panic hook, which prints the panic's message, with one
+/// that prints only where the panic happened: a message could quote a
+/// value (PRODUCT.md §2 invariant 1). The terminal UI installs its own on
+/// top, which also restores the terminal. Called first thing in `main`.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map_or_else(String::new, |l| {
+            format!(" at {}:{}:{}", l.file(), l.line(), l.column())
+        });
+        let _ = writeln!(
+            std::io::stderr(),
+            "baton: internal error{at}. Its own message is not shown, as it could quote a \
+             secret. Please report this."
+        );
+    }));
+}
+
+/// Runs `f` with panics unreported, for a caller that catches them itself
+/// and reports its own error (a third-party parser that panics on some
+/// damaged files). Not for use while other threads may panic.
+pub fn with_quiet_panics<T>(f: impl FnOnce() -> T) -> T {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let out = f();
+    std::panic::set_hook(previous);
+    out
+}
+
+/// Debug builds only: with `BATON_TEST_PANIC=start` in the environment,
+/// panics at once with a message quoting `BATON_PASSPHRASE`, so a test can
+/// check that the message is not printed. Compiled out of release builds.
+#[cfg(debug_assertions)]
+pub fn panic_if_asked() {
+    if std::env::var("BATON_TEST_PANIC").is_ok_and(|v| v == "start") {
+        panic!(
+            "deliberate panic (BATON_TEST_PANIC): {}",
+            std::env::var("BATON_PASSPHRASE").unwrap_or_default()
+        );
+    }
+}
+
 /// Disables core dumps and makes the process non-dumpable (no ptrace attach
 /// by other processes of the same user, no /proc/PID/mem reads). Called
 /// first thing in `main`.

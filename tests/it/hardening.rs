@@ -1227,3 +1227,38 @@ fn after_a_failed_save_nothing_is_revealed() {
         "a record was appended"
     );
 }
+
+/// A panic outside the terminal UI prints where it happened, never its
+/// message (which could quote a secret): a debug-only trigger panics at
+/// start with a message quoting the passphrase.
+#[test]
+fn a_panic_prints_no_message() {
+    let env = Env::new();
+    let out = env
+        .cmd(&["gen"])
+        .env("BATON_TEST_PANIC", "start")
+        .output()
+        .expect("run baton");
+    let err = stderr(&out);
+    assert_eq!(code(&out), 101, "{err}");
+    assert!(
+        err.contains("baton: internal error at src/os/mod.rs:"),
+        "{err}"
+    );
+    assert!(!err.contains(crate::common::PASS), "{err}");
+    assert!(!err.contains("deliberate"), "{err}");
+    assert!(out.stdout.is_empty());
+
+    // The trigger is compiled out of release builds.
+    let Some(release) = std::env::var_os("BATON_TUI_BIN") else {
+        eprintln!("BATON_TUI_BIN is not set: the release binary's half is not checked");
+        return;
+    };
+    let out = std::process::Command::new(release)
+        .arg("gen")
+        .env("BATON_TEST_PANIC", "start")
+        .env("HOME", env.dir.path())
+        .output()
+        .expect("run the release binary");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
