@@ -38,16 +38,12 @@
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use crate::common::{Env, PASS};
+use crate::tui::Tmux;
 
-/// How long to wait for the screen to show something (the machine may be
-/// loaded; a passing run waits only as long as it takes).
-const WAIT: Duration = Duration::from_secs(20);
-const POLL: Duration = Duration::from_millis(100);
 /// Length of the made-up values.
 const LEN: usize = 32;
 /// The shortest piece of a secret that counts as found.
@@ -118,7 +114,7 @@ fn after_a_lock_a_core_image_holds_neither_the_passphrase_nor_the_revealed_passw
     // A few idle ticks: the lock screen is drawn more than once.
     std::thread::sleep(Duration::from_millis(800));
 
-    let pid = tmux.baton_pid();
+    let pid = baton_pid(&tmux);
     assert_hardened(pid);
 
     let dir = tempfile::tempdir().expect("temp dir");
@@ -513,135 +509,22 @@ fn start_in_tmux(env: &Env, script: &str) -> Tmux {
     command.push(var("XDG_STATE_HOME", home.join(".local").join("state")));
     command.extend(["sh", "-c", script].iter().map(OsString::from));
     command.push(tui_bin().into_os_string());
-    Tmux::start(home, &command)
+    Tmux::start(home, COLS, ROWS, &command)
 }
 
-/// A tmux server on a socket of its own under `dir`, with one session
-/// running the command under test; dropping it kills the server.
-struct Tmux {
-    socket: String,
-    dir: PathBuf,
-}
-
-impl Tmux {
-    const SESSION: &'static str = "baton";
-
-    fn start(dir: &Path, command: &[OsString]) -> Tmux {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let t = Tmux {
-            socket: format!(
-                "baton-memory-{}-{}",
-                std::process::id(),
-                N.fetch_add(1, Ordering::Relaxed)
-            ),
-            dir: dir.to_path_buf(),
-        };
-        let mut args: Vec<OsString> = [
-            "new-session",
-            "-d",
-            "-s",
-            Self::SESSION,
-            "-x",
-            &COLS.to_string(),
-            "-y",
-            &ROWS.to_string(),
-        ]
-        .iter()
-        .map(OsString::from)
+/// The pid of the binary: the only child of the pane's shell.
+fn baton_pid(tmux: &Tmux) -> u32 {
+    let shell = tmux.ok(&["display-message", "-p", "-t", Tmux::SESSION, "#{pane_pid}"]);
+    let shell = shell.trim();
+    let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children"))
+        .expect("read the shell's children");
+    let pids: Vec<u32> = children
+        .split_whitespace()
+        .map(|p| p.parse().expect("a pid"))
         .collect();
-        args.extend(command.iter().cloned());
-        let out = t.run(&args);
-        assert!(
-            out.status.success(),
-            "tmux new-session failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        t
-    }
-
-    fn run<S: AsRef<OsStr>>(&self, args: &[S]) -> Output {
-        self.command()
-            .args(["-u", "-f", "/dev/null"])
-            .args(args)
-            .output()
-            .expect("run tmux")
-    }
-
-    fn command(&self) -> Command {
-        let mut c = Command::new("tmux");
-        c.args(["-L", &self.socket])
-            .env("TMUX_TMPDIR", &self.dir)
-            .env_remove("TMUX")
-            .stdin(Stdio::null());
-        c
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "tmux {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn press(&self, key: &str) {
-        self.ok(&["send-keys", "-t", Self::SESSION, key]);
-    }
-
-    fn type_text(&self, text: &str) {
-        self.ok(&["send-keys", "-t", Self::SESSION, "-l", text]);
-    }
-
-    fn screen(&self) -> String {
-        self.ok(&["capture-pane", "-p", "-t", Self::SESSION])
-    }
-
-    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if done(&screen) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < WAIT,
-                "waited {WAIT:?} for {what}; the screen shows:\n{screen}"
-            );
-            std::thread::sleep(POLL);
-        }
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        self.wait_until(&format!("{text:?}"), |s| s.contains(text))
-    }
-
-    /// The pid of the binary: the only child of the pane's shell.
-    fn baton_pid(&self) -> u32 {
-        let shell = self.ok(&["display-message", "-p", "-t", Self::SESSION, "#{pane_pid}"]);
-        let shell = shell.trim();
-        let children = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children"))
-            .expect("read the shell's children");
-        let pids: Vec<u32> = children
-            .split_whitespace()
-            .map(|p| p.parse().expect("a pid"))
-            .collect();
-        assert_eq!(pids.len(), 1, "the pane's shell runs one child: {pids:?}");
-        let exe = std::fs::read_link(format!("/proc/{}/exe", pids[0])).expect("read exe");
-        let bin = tui_bin().canonicalize().expect("canonical path");
-        assert_eq!(exe, bin, "the pane's shell runs baton");
-        pids[0]
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self
-            .command()
-            .arg("kill-server")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-    }
+    assert_eq!(pids.len(), 1, "the pane's shell runs one child: {pids:?}");
+    let exe = std::fs::read_link(format!("/proc/{}/exe", pids[0])).expect("read exe");
+    let bin = tui_bin().canonicalize().expect("canonical path");
+    assert_eq!(exe, bin, "the pane's shell runs baton");
+    pids[0]
 }

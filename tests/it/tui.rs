@@ -79,11 +79,11 @@ pub struct Tmux {
 }
 
 impl Tmux {
-    const SESSION: &'static str = "baton";
+    pub const SESSION: &'static str = "baton";
 
     /// Starts a detached `cols`×`rows` session running `command`
     /// (program and arguments, run directly, not through a shell).
-    fn start(dir: &Path, cols: u16, rows: u16, command: &[OsString]) -> Tmux {
+    pub fn start(dir: &Path, cols: u16, rows: u16, command: &[OsString]) -> Tmux {
         static N: AtomicUsize = AtomicUsize::new(0);
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -139,7 +139,7 @@ impl Tmux {
         c
     }
 
-    fn ok(&self, args: &[&str]) -> String {
+    pub fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
         assert!(
             out.status.success(),
@@ -160,7 +160,7 @@ impl Tmux {
     }
 
     /// The visible screen, one line per row.
-    fn screen(&self) -> String {
+    pub fn screen(&self) -> String {
         self.ok(&["capture-pane", "-p", "-t", Self::SESSION])
     }
 
@@ -188,7 +188,7 @@ impl Tmux {
 
     /// Polls the screen until `done` holds; returns that screen. Fails
     /// after [`WAIT`] showing the last screen.
-    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+    pub fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
