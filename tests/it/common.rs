@@ -55,27 +55,7 @@ impl Env {
 
     /// Runs with `input` on standard input and asserts success.
     pub fn ok_stdin(&self, args: &[&str], input: &str) -> String {
-        use std::io::Write;
-        let mut child = self
-            .cmd(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn baton");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.as_bytes())
-            .expect("write stdin");
-        let out = child.wait_with_output().expect("wait");
-        assert!(
-            out.status.success(),
-            "baton {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).expect("utf-8")
+        ok_with_input(self.cmd(args), args, Some(input))
     }
 
     /// A new weak-KDF vault owned by `alice`.
@@ -93,6 +73,30 @@ impl Env {
     pub fn bytes(&self) -> Vec<u8> {
         std::fs::read(&self.vault).expect("read vault")
     }
+}
+
+/// Runs `c` (a `baton` command for `args`) with `input` on standard input,
+/// or none, and asserts success; returns stdout.
+pub fn ok_with_input(mut c: Command, args: &[&str], input: Option<&str>) -> String {
+    use std::io::Write;
+    let mut child = c
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn baton");
+    let mut stdin = child.stdin.take().expect("stdin");
+    if let Some(s) = input {
+        stdin.write_all(s.as_bytes()).expect("write stdin");
+    }
+    drop(stdin);
+    let out = child.wait_with_output().expect("wait");
+    assert!(
+        out.status.success(),
+        "baton {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
 }
 
 pub fn code(out: &Output) -> i32 {

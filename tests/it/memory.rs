@@ -41,7 +41,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::common::{Env, PASS};
+use crate::common::{Env, PASS, ok_with_input};
 use crate::tui::Tmux;
 
 /// Length of the made-up values.
@@ -67,7 +67,7 @@ fn after_a_lock_a_core_image_holds_neither_the_passphrase_nor_the_revealed_passw
     let run = |args: &[&str], stdin: Option<&str>| {
         let mut c = env.cmd(args);
         c.env("BATON_PASSPHRASE", &passphrase);
-        finish(c, args, stdin);
+        ok_with_input(c, args, stdin);
     };
     run(
         &[
@@ -322,29 +322,6 @@ fn random_text(len: usize) -> String {
         .iter()
         .map(|&b| char::from(ALPHABET[usize::from(b) % ALPHABET.len()]))
         .collect()
-}
-
-/// Runs `c` to completion with `stdin`, asserting success.
-fn finish(mut c: Command, args: &[&str], stdin: Option<&str>) {
-    use std::io::Write;
-    let mut child = c
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn baton");
-    let mut input = child.stdin.take().expect("stdin");
-    if let Some(s) = stdin {
-        input.write_all(s.as_bytes()).expect("write stdin");
-    }
-    drop(input);
-    let out = child.wait_with_output().expect("wait");
-    assert!(
-        out.status.success(),
-        "baton {:?} failed: {}",
-        args.first(),
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// Fails (never skips) when `program args` does not succeed.
