@@ -388,7 +388,7 @@ fn open_breakdown(o: &Opts, bytes: &[u8]) -> Vec<Row> {
 }
 
 fn bench_tui(o: &Opts, bytes: &[u8]) {
-    use baton::cli::session::Context;
+    use baton::session::Context;
     use baton::tui::action::Action;
     use baton::tui::app::{App, MainScreen, Screen, Settings};
     use baton::tui::{Now, runtime, update::update, view};
@@ -398,12 +398,8 @@ fn bench_tui(o: &Opts, bytes: &[u8]) {
     let path = dir.path().join("vault.baton");
     std::fs::write(&path, bytes).expect("write bench vault");
     let ctx = Context {
-        vault: path,
-        member: None,
-        passphrase_file: None,
-        recovery: false,
         lock_wait: Duration::from_secs(1),
-        state_dir: Some(dir.path().join("state")),
+        ..Context::at(path, Some(dir.path().join("state")))
     };
     let opened = runtime::open(&ctx, None, &Passphrase::from_slice(PASSPHRASE.as_bytes()))
         .expect("bench vault opens");

@@ -13,12 +13,23 @@
 //! - [`audit`]: the signed, hash-chained access log and its verification.
 //! - [`totp`], [`generate`], [`dates`], [`search`]: small pure helpers.
 //!
+//! - [`text`]: vault text made safe for a terminal.
+//!
 //! IO (only these touch the outside world):
 //! - [`store`]: paths, permissions, the lock file, atomic saves, backups.
 //! - [`os`]: passphrase prompt, process hardening, clipboard, randomness.
+//!
+//! The application layer, on the two above:
+//! - [`session`]: the environment read once, open/unlock/save, the one
+//!   fail-closed reveal path, entry edits, members, handover, import and
+//!   export, the demo.
+//!
+//! Front ends, on the application layer (neither imports the other):
 //! - [`cli`]: argument parsing (pure) and command execution (IO).
 //! - [`tui`]: the terminal UI; its state, keymap, update and view are pure,
 //!   its runtime and terminal modules do the IO.
+//!
+//! docs/ARCHITECTURE.md draws the layers and which module may use which.
 
 #![forbid(unsafe_code)]
 
@@ -35,7 +46,9 @@ pub mod import;
 pub mod os;
 pub mod search;
 pub mod secret;
+pub mod session;
 pub mod store;
+pub mod text;
 pub mod totp;
 pub mod tui;
 pub mod vault;

@@ -1,6 +1,8 @@
 //! The `baton` binary: a panic hook that prints no panic message, harden
-//! the process, lock its memory, parse arguments, run, and map the outcome
-//! to an exit code. Nothing else.
+//! the process, lock its memory, parse arguments, hand them to the front
+//! end they ask for (the terminal UI for `baton`, `baton tui` and `baton
+//! demo`; the command line for the rest), and map the outcome to an exit
+//! code. Nothing else.
 //!
 //! Its allocator wipes every block it frees, and the old block of every
 //! reallocation, before handing it back: a value that passed through an
@@ -21,6 +23,33 @@ fn main() {
     baton::os::panic_if_asked();
     baton::os::harden_process();
     baton::os::lock_memory();
-    let code = baton::cli::main_with_args(std::env::args_os());
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // The clipboard holder: a child that serves a copied value until it
+    // is cleared.
+    if args
+        .get(1)
+        .is_some_and(|a| a == baton::os::clipboard::HOLDER_ARG)
+    {
+        let word = |i: usize| args.get(i).and_then(|s| s.to_str()).unwrap_or("");
+        std::process::exit(baton::os::clipboard::holder_main(word(2), word(3)));
+    }
+    let code = match baton::cli::parse(args) {
+        baton::cli::Parsed::Exit(code) => code,
+        baton::cli::Parsed::Command(cli, ctx) => baton::cli::execute(*cli, &ctx),
+        baton::cli::Parsed::Tui { ctx, demo } => {
+            let result = if demo {
+                baton::tui::demo(&ctx)
+            } else {
+                baton::tui::start(ctx)
+            };
+            match result {
+                Ok(()) => 0,
+                Err(e) => {
+                    eprintln!("baton: {e}");
+                    1
+                }
+            }
+        }
+    };
     std::process::exit(code);
 }

@@ -6,11 +6,12 @@ use serde::Serialize;
 
 use super::args::SettingsArgs;
 use super::output;
-use super::session::{Context, Result, open};
+use super::unlock::{Result, open};
 use super::{CliError, Exit};
 use crate::audit::{Action, Details, Draft};
 use crate::health::{self, Finding, Policy};
 use crate::os;
+use crate::session::Context;
 use crate::vault::Vault;
 
 /// One finding in `health --json`.
@@ -133,7 +134,7 @@ pub(super) fn settings(ctx: &Context, a: SettingsArgs) -> Result<()> {
         || !a.not_critical.is_empty()
         || a.rotate_days.is_some();
     if let Some(d) = &a.firm_domain {
-        super::run::check_domain(d)?;
+        crate::session::create::check_domain(d)?;
     }
     let mut s = open(ctx, changing, "settings")?;
     if changing {

@@ -7,10 +7,11 @@ use serde::Serialize;
 
 use super::args::{LogAction, LogArgs};
 use super::output;
-use super::session::{Context, Result, open};
+use super::unlock::{Result, open};
 use super::{CliError, Exit};
 use crate::audit::{Checkpoint, Verified};
 use crate::format::{Role, read};
+use crate::session::Context;
 use crate::vault::{self, EntryId, Vault};
 use crate::{dates, os, store};
 
@@ -163,7 +164,9 @@ fn verify(ctx: &Context, checkpoint: Option<PathBuf>, json: bool) -> Result<()> 
             .map_err(|why| CliError::new(Exit::Integrity, format!("checkpoint: {why}")))?;
     }
     let head = crate::audit::head_of(&checked.verified);
-    ctx.remember(&vault_id, &head);
+    if let Some(w) = ctx.remember(&vault_id, &head) {
+        eprintln!("{w}");
+    }
     let last = checked
         .verified
         .last()

@@ -1,22 +1,24 @@
-//! The command line: [`args`] parses (pure), [`run`] performs (IO), and
-//! [`output`] shapes what is printed. Errors carry the documented exit code.
+//! The command line: [`args`] parses (pure), [`run`] performs (IO) on the
+//! application layer ([`crate::session`]), and [`output`] shapes what is
+//! printed. Errors carry the documented exit code: this module is the only
+//! place that chooses one.
 
 pub mod args;
-mod demo;
-pub(crate) mod handover;
-pub(crate) mod health;
+mod handover;
+mod health;
 mod import;
 mod log_cmd;
-pub(crate) mod member;
+mod member;
 pub mod output;
 pub mod run;
-pub mod session;
+pub mod unlock;
 
 use std::ffi::OsString;
 
 use clap::Parser;
 
 use crate::format::FormatError;
+use crate::session::{self, Context, EditField, ErrorKind, Overrides};
 use crate::store::StoreError;
 use crate::vault::VaultError;
 
@@ -56,50 +58,71 @@ impl CliError {
     }
 }
 
+impl From<session::Error> for CliError {
+    fn from(e: session::Error) -> Self {
+        let exit = match e.kind() {
+            ErrorKind::Unlock => Exit::Unlock,
+            ErrorKind::Integrity => Exit::Integrity,
+            ErrorKind::Locked => Exit::Locked,
+            ErrorKind::Denied => Exit::Denied,
+            ErrorKind::Invalid => Exit::Usage,
+            ErrorKind::Other => Exit::Other,
+        };
+        let message = match &e {
+            // The command line names the flag that carried the value.
+            session::Error::Edit(edit) => format!("{}: {}", flag(edit.field), edit.why),
+            _ => e.to_string(),
+        };
+        CliError::new(exit, message)
+    }
+}
+
+/// The flag of `add` and `edit` that sets `f`.
+fn flag(f: EditField) -> &'static str {
+    match f {
+        EditField::Title => "--title",
+        EditField::Username => "--username",
+        EditField::Url => "--url",
+        EditField::Tag => "--tag",
+        EditField::Identity => "--identity",
+        EditField::Totp => "--totp",
+        EditField::BackupCodes => "--backup-codes-file",
+        EditField::Expires => "--expires",
+        EditField::CustomField => "--field",
+    }
+}
+
 impl From<VaultError> for CliError {
     fn from(e: VaultError) -> Self {
-        let exit = match &e {
-            VaultError::WrongPassphrase | VaultError::UnknownMember(_) => Exit::Unlock,
-            VaultError::Kdf(crate::crypto::kdf::KdfError::OutOfMemory(_)) => Exit::Other,
-            VaultError::Damaged(_) | VaultError::Kdf(_) => Exit::Integrity,
-            VaultError::Limit(_) => Exit::Other,
-            VaultError::RolledBack(_) => Exit::Integrity,
-            VaultError::AccessDenied(_) => Exit::Denied,
-            VaultError::NotFound(_) | VaultError::Ambiguous { .. } | VaultError::Invalid(_) => {
-                Exit::Other
-            }
-        };
-        CliError::new(exit, e.to_string())
+        session::Error::from(e).into()
     }
 }
 
 impl From<FormatError> for CliError {
     fn from(e: FormatError) -> Self {
-        CliError::new(Exit::Integrity, e.to_string())
+        session::Error::from(e).into()
     }
 }
 
 impl From<StoreError> for CliError {
     fn from(e: StoreError) -> Self {
-        let exit = match &e {
-            StoreError::Locked { .. } => Exit::Locked,
-            _ => Exit::Other,
-        };
-        CliError::new(exit, e.to_string())
+        session::Error::from(e).into()
     }
 }
 
-/// Parses `args`, runs the command, prints any error, returns the exit code.
-pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> i32 {
-    let args: Vec<OsString> = args.into_iter().collect();
-    if args
-        .get(1)
-        .is_some_and(|a| a == crate::os::clipboard::HOLDER_ARG)
-    {
-        let mode = args.get(2).and_then(|s| s.to_str()).unwrap_or("");
-        let secs = args.get(3).and_then(|s| s.to_str()).unwrap_or("");
-        return crate::os::clipboard::holder_main(mode, secs);
-    }
+/// What the arguments ask for.
+pub enum Parsed {
+    /// Already done (help, version, a usage error printed): exit with this.
+    Exit(i32),
+    /// The terminal UI (`baton` on a terminal, `baton tui`), or the demo
+    /// in it (`baton demo`).
+    Tui { ctx: Context, demo: bool },
+    /// A command.
+    Command(Box<args::Cli>, Context),
+}
+
+/// Parses `args` and reads the environment once.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Parsed {
     let cli = match args::Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
@@ -109,18 +132,50 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> i32 {
                 Exit::Ok as i32
             };
             let _ = e.print();
-            return code;
+            return Parsed::Exit(code);
         }
     };
-    match run::run(cli) {
-        Ok(()) => Exit::Ok as i32,
-        Err(e) => {
-            // Messages may quote titles or names from the vault. An empty
-            // message is an outcome already reported (`health` exits 1).
-            if !e.message.is_empty() {
-                eprintln!("baton: {}", output::clean(&e.message));
-            }
-            e.exit as i32
-        }
+    let ctx = match Context::from_env(overrides(&cli)) {
+        Ok(c) => c,
+        Err(e) => return Parsed::Exit(report(e.into())),
+    };
+    match &cli.command {
+        None if crate::os::interactive() => Parsed::Tui { ctx, demo: false },
+        Some(args::Command::Tui { .. }) => Parsed::Tui { ctx, demo: false },
+        Some(args::Command::Demo) => Parsed::Tui { ctx, demo: true },
+        _ => Parsed::Command(Box::new(cli), ctx),
     }
+}
+
+/// The global flags the application layer's context starts from.
+fn overrides(cli: &args::Cli) -> Overrides {
+    Overrides {
+        vault: cli.vault.clone(),
+        member: cli.member.clone().or_else(|| {
+            cli.command
+                .as_ref()
+                .and_then(|c| c.who())
+                .map(str::to_owned)
+        }),
+        passphrase_file: cli.passphrase_file.clone(),
+        recovery: cli.recovery,
+    }
+}
+
+/// Runs a parsed command; prints any error; returns the exit code.
+pub fn execute(cli: args::Cli, ctx: &Context) -> i32 {
+    match run::run(cli, ctx) {
+        Ok(()) => Exit::Ok as i32,
+        Err(e) => report(e),
+    }
+}
+
+/// Prints an error (unless already reported) and returns its exit code.
+pub fn report(e: CliError) -> i32 {
+    // Messages may quote titles or names from the vault. An empty
+    // message is an outcome already reported (`health` exits 1).
+    if !e.message.is_empty() {
+        eprintln!("baton: {}", output::clean(&e.message));
+    }
+    e.exit as i32
 }

@@ -146,22 +146,7 @@ impl<'a> EntryDetail<'a> {
 /// the cursor, rewrite earlier lines or set the clipboard through escape
 /// sequences) are shown as `\u{..}` escapes. Vault contents can come from
 /// other members and imported files, so every listed value goes through here.
-pub fn clean(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    std::borrow::Cow::Owned(
-        s.chars()
-            .map(|c| {
-                if c.is_control() {
-                    c.escape_unicode().to_string()
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect(),
-    )
-}
+pub use crate::text::clean;
 
 pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string_pretty(value).expect("JSON output of plain data cannot fail")
@@ -291,7 +276,7 @@ pub fn detail_text(d: &EntryDetail<'_>) -> String {
 /// `text` as a QR code drawn with half-block characters (two rows of
 /// modules per line), dark modules on a light quiet zone, for scanning
 /// from a terminal.
-pub fn qr_code(text: &str) -> super::session::Result<zeroize::Zeroizing<String>> {
+pub fn qr_code(text: &str) -> super::unlock::Result<zeroize::Zeroizing<String>> {
     use qrcode::render::unicode::Dense1x2;
     let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
         .map_err(|e| CliError::other(format!("cannot draw a QR code: {e}")))?;

@@ -5,32 +5,24 @@
 //! the vault for the screen, the clipboard or a file.
 
 use std::io::Write;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::args::{AddArgs, Cli, Command, EditArgs, EntryFields, GenArgs, InitArgs};
 use super::output::{self, EntryDetail, EntrySummary};
-use super::session::{
-    Context, Result, Revealed, check_new_passphrase, current_passphrase, new_passphrase,
-    normalize_recovery, open, reveal,
-};
+use super::unlock::{Result, check_new_passphrase, current_passphrase, new_passphrase, open};
 use super::{CliError, Exit};
-use crate::audit::{Action, Draft, Field};
+use crate::audit::{Action, Draft};
 use crate::crypto::kdf::{self, KdfParams};
 use crate::generate::{self, CharsetOptions};
-use crate::secret::{Concealed, Passphrase};
-use crate::totp::Totp;
-use crate::vault::{self, BackupCode, CreateOptions, CustomField, Entry, EntryId, EntryRef, Vault};
-use crate::{dates, os, search, store};
+use crate::secret::Concealed;
+use crate::session::create::{check_domain, create_vault};
+use crate::session::edit::{self as entry_edit, EntryEdit};
+use crate::session::{Context, Revealed, reveal};
+use crate::vault::{self, BackupCode};
+use crate::{os, search, store};
 
-/// The group used when `add` names none.
-pub const DEFAULT_GROUP: &str = "General";
-
-pub fn run(cli: Cli) -> Result<()> {
-    let ctx = Context::from_env(&cli)?;
+pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
     let Some(command) = cli.command else {
-        if os::interactive() {
-            return crate::tui::start(ctx);
-        }
         // Without a command and without a terminal, show the commands.
         use clap::CommandFactory;
         let mut help = super::args::Cli::command();
@@ -38,6 +30,7 @@ pub fn run(cli: Cli) -> Result<()> {
             .map_err(|e| CliError::other(e.to_string()))?;
         return Ok(());
     };
+    let ctx = ctx.clone();
     match command {
         Command::Init(a) => init(&ctx, a),
         Command::Add(a) => add(&ctx, a),
@@ -67,8 +60,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Gen(a) => gen_cmd(a),
         Command::Passwd { .. } => passwd(&ctx),
         Command::Log(a) => super::log_cmd::run(&ctx, a),
-        Command::Tui { .. } => crate::tui::start(ctx),
-        Command::Demo => super::demo::run(&ctx),
+        Command::Tui { .. } | Command::Demo => Err(CliError::usage(
+            "the terminal UI is started by the baton binary itself",
+        )),
         Command::Member(a) => super::member::run(&ctx, a),
         Command::Handover(a) => super::handover::run(&ctx, a),
         Command::Health { json, .. } => super::health::run(&ctx, json),
@@ -83,21 +77,6 @@ pub fn run(cli: Cli) -> Result<()> {
         } => super::import::import(&ctx, &file, from, group.as_deref(), &map, json),
         Command::Export { format, out, .. } => super::import::export(&ctx, format, &out),
     }
-}
-
-/// 160 random bits as 32 base32 characters in groups of four.
-fn new_recovery_code(rng: &mut impl rand::CryptoRng) -> zeroize::Zeroizing<String> {
-    let mut raw = zeroize::Zeroizing::new([0u8; 20]);
-    rng.fill_bytes(&mut raw[..]);
-    let plain = zeroize::Zeroizing::new(data_encoding::BASE32_NOPAD.encode(&raw[..]));
-    let mut out = zeroize::Zeroizing::new(String::with_capacity(40));
-    for (i, c) in plain.chars().enumerate() {
-        if i > 0 && i % 4 == 0 {
-            out.push('-');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn init(ctx: &Context, a: InitArgs) -> Result<()> {
@@ -125,14 +104,13 @@ fn init(ctx: &Context, a: InitArgs) -> Result<()> {
         check_domain(d)?;
     }
 
-    let passphrase =
-        if ctx.passphrase_file.is_some() || std::env::var_os("BATON_PASSPHRASE").is_some() {
-            let p = current_passphrase(ctx, "")?;
-            check_new_passphrase(&p)?;
-            p
-        } else {
-            new_passphrase(None, &a.owner)?
-        };
+    let passphrase = if ctx.passphrase_file.is_some() || ctx.env_passphrase {
+        let p = current_passphrase(ctx, "")?;
+        check_new_passphrase(&p)?;
+        p
+    } else {
+        new_passphrase(None, &a.owner)?
+    };
     let kdf = if explicit || a.weak_kdf {
         Some(requested)
     } else {
@@ -188,115 +166,6 @@ fn init(ctx: &Context, a: InitArgs) -> Result<()> {
     Ok(())
 }
 
-/// A firm's e-mail domain: something like `example.com`.
-pub(crate) fn check_domain(d: &str) -> Result<()> {
-    if !d.contains('.') || d.contains('@') || d.contains(char::is_whitespace) {
-        return Err(CliError::usage(format!(
-            "{d:?} is not an e-mail domain like example.com"
-        )));
-    }
-    Ok(())
-}
-
-/// A vault just created, and its recovery code (to be shown once).
-pub(crate) struct Created {
-    pub params: KdfParams,
-    pub took: Duration,
-    pub recovery_code: zeroize::Zeroizing<String>,
-}
-
-/// Creates the vault at `ctx.vault` (refusing to overwrite one), with
-/// `kdf` or, when `None`, parameters calibrated to about a second here.
-pub(crate) fn create_vault(
-    ctx: &Context,
-    owner: &str,
-    firm_domain: Option<&str>,
-    passphrase: &Passphrase,
-    kdf: Option<KdfParams>,
-    weak_kdf: bool,
-) -> Result<Created> {
-    store::ensure_dir(&ctx.vault)?;
-    let lock = store::lock(&ctx.vault, &ctx.holder("init"), ctx.lock_wait)?;
-    if ctx.vault.exists() {
-        return Err(CliError::other(
-            store::StoreError::AlreadyExists(ctx.vault.clone()).to_string(),
-        ));
-    }
-    let (params, took) = match kdf {
-        Some(p) => (p, time_kdf(&p)?),
-        None => calibrate()?,
-    };
-    let mut rng = os::rng();
-    let code = new_recovery_code(&mut rng);
-    let code_bytes = normalize_recovery(code.as_bytes());
-    let opts = CreateOptions {
-        owner,
-        firm_domain: firm_domain.map(str::to_ascii_lowercase),
-        kdf: params,
-        weak_kdf,
-        now: os::now(),
-    };
-    let mut v = vault::create(opts, passphrase, &code_bytes, &mut rng)?;
-    let bytes = v.seal(os::now(), &mut rng)?;
-    store::create_new(&ctx.vault, &bytes, &lock)?;
-    Ok(Created {
-        params,
-        took,
-        recovery_code: code,
-    })
-}
-
-fn time_kdf(p: &KdfParams) -> Result<Duration> {
-    let start = Instant::now();
-    kdf::derive(b"calibration", &[0u8; kdf::SALT_LEN], p)
-        .map_err(|e| CliError::other(e.to_string()))?;
-    Ok(start.elapsed())
-}
-
-/// Finds parameters that take about one second here: 256 MiB where half
-/// the RAM allows it, four lanes, passes raised until the target is met.
-fn calibrate() -> Result<(KdfParams, Duration)> {
-    let ram_half_kib = os::ram_bytes() / 2 / 1024;
-    let memory_kib = if ram_half_kib >= u64::from(kdf::PREFERRED_MEMORY_KIB) {
-        kdf::PREFERRED_MEMORY_KIB
-    } else {
-        kdf::FLOOR_MEMORY_KIB
-    };
-    let mut p = KdfParams {
-        memory_kib,
-        time: kdf::FLOOR_TIME,
-        parallelism: kdf::FLOOR_PARALLELISM,
-    };
-    let mut took = time_kdf(&p)?;
-    for _ in 0..4 {
-        match kdf::calibrate_step(&p, took.as_millis() as u64, 1000) {
-            Some(next) => {
-                p = next;
-                took = time_kdf(&p)?;
-            }
-            None => break,
-        }
-    }
-    Ok((p, took))
-}
-
-/// Applies the shared entry flags to `e`.
-/// Refuses control characters (which could drive a terminal when the value
-/// is listed) and overlong values in a field shown on screen.
-fn plain_text(what: &str, value: &str, max_chars: usize) -> Result<()> {
-    if value.chars().any(char::is_control) {
-        return Err(CliError::usage(format!(
-            "{what} must not contain control characters"
-        )));
-    }
-    if value.chars().count() > max_chars {
-        return Err(CliError::usage(format!(
-            "{what} is longer than {max_chars} characters"
-        )));
-    }
-    Ok(())
-}
-
 /// The password `--generate` or `--password-stdin` asks for, if any.
 fn new_password(f: &EntryFields) -> Result<Option<Concealed>> {
     Ok(if f.generate {
@@ -314,87 +183,33 @@ fn new_password(f: &EntryFields) -> Result<Option<Concealed>> {
     })
 }
 
-/// Applies `f` (and a new password, if any) to `e`. Every check runs
-/// before the first change only for the password; callers that must not
-/// leave `e` half changed apply to a scratch entry first.
-pub(crate) fn apply_fields(
-    e: &mut Entry,
-    f: &EntryFields,
-    new_password: Option<Concealed>,
-    now: i64,
-    me: u32,
-    is_new: bool,
-) -> Result<()> {
-    if let Some(u) = &f.username {
-        plain_text("--username", u, 500)?;
-        e.username = u.clone();
+/// The backup codes in `path`: one a line, blank lines skipped.
+fn read_backup_codes(path: &std::path::Path) -> Result<Vec<Concealed>> {
+    let raw = std::fs::File::open(path)
+        .and_then(|f| os::read_bounded(f, 1024 * 1024))
+        .map_err(|err| CliError::other(format!("cannot read {}: {err}", path.display())))?;
+    let text = std::str::from_utf8(&raw)
+        .map_err(|_| CliError::usage(format!("{} is not UTF-8 text", path.display())))?;
+    let codes: Vec<Concealed> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(Concealed::of)
+        .collect();
+    if codes.is_empty() {
+        return Err(CliError::usage(format!(
+            "{} holds no backup codes",
+            path.display()
+        )));
     }
-    if !f.urls.is_empty() {
-        for u in &f.urls {
-            plain_text("--url", u, 2000)?;
-        }
-        e.urls = f.urls.clone();
-    }
-    if let Some(n) = &f.notes {
-        e.notes = Concealed::of(n);
-    }
-    if !f.tags.is_empty() {
-        let mut tags: Vec<String> = Vec::new();
-        for t in &f.tags {
-            plain_text("--tag", t, 100)?;
-            let t = t.trim();
-            if !t.is_empty() && !tags.iter().any(|x| x == t) {
-                tags.push(t.to_owned());
-            }
-        }
-        e.tags = tags;
-    }
-    if let Some(id) = &f.identity {
-        let id = id.trim();
-        if id.is_empty() {
-            e.identity = None;
-        } else {
-            if !valid_email(id) {
-                return Err(CliError::usage(format!("{id:?} is not an e-mail address")));
-            }
-            e.identity = Some(id.to_owned());
-        }
-    }
-    if let Some(t) = &f.totp {
-        let totp = Totp::parse(t).map_err(|e| CliError::usage(format!("--totp: {e}")))?;
-        e.totp = Some(totp);
-    }
-    if let Some(path) = &f.backup_codes_file {
-        let raw = std::fs::File::open(path)
-            .and_then(|f| os::read_bounded(f, 1024 * 1024))
-            .map_err(|err| CliError::other(format!("cannot read {}: {err}", path.display())))?;
-        let text = std::str::from_utf8(&raw)
-            .map_err(|_| CliError::usage(format!("{} is not UTF-8 text", path.display())))?;
-        let codes: Vec<BackupCode> = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(|l| BackupCode {
-                code: Concealed::of(l),
-                used_at: None,
-                used_by: None,
-            })
-            .collect();
-        if codes.is_empty() {
-            return Err(CliError::usage(format!(
-                "{} holds no backup codes",
-                path.display()
-            )));
-        }
-        e.backup_codes = codes;
-    }
-    if let Some(n) = f.rotate_days {
-        e.rotate_days = (n > 0).then_some(n);
-    }
-    if let Some(d) = &f.expires {
-        e.expires_at =
-            Some(dates::parse(d).map_err(|err| CliError::usage(format!("--expires: {err}")))?);
-    }
+    Ok(codes)
+}
+
+/// The entry flags as an edit: files read, `NAME=VALUE` fields split.
+/// Values are checked when applied; the password is read (or generated)
+/// once the vault is open.
+fn edit_of(f: &EntryFields) -> Result<EntryEdit> {
+    let mut fields = Vec::new();
     for (spec, concealed) in f
         .fields
         .iter()
@@ -406,60 +221,26 @@ pub(crate) fn apply_fields(
                 "a custom field must be given as NAME=VALUE",
             ));
         };
-        let name = name.trim();
-        plain_text("a custom field's name", name, 100)?;
-        if name.is_empty() || is_builtin_field(name) {
-            return Err(CliError::usage(format!(
-                "{name:?} cannot be a custom field name"
-            )));
-        }
-        let value = Concealed::of(value);
-        if let Some(existing) = e.fields.iter_mut().find(|x| x.name == name) {
-            existing.value = value;
-            existing.concealed = concealed;
-        } else {
-            e.fields.push(CustomField {
-                name: name.to_owned(),
-                value,
-                concealed,
-            });
-        }
+        fields.push((name.trim().to_owned(), Concealed::of(value), concealed));
     }
-    if let Some(p) = new_password {
-        if is_new {
-            e.password = p;
-            e.password_changed_at = now;
-        } else {
-            e.set_password(p, now, me);
-        }
-    }
-    // The score weighs the password against the title and username, which
-    // may have changed too.
-    e.rescore();
-    Ok(())
-}
-
-fn is_builtin_field(name: &str) -> bool {
-    ["password", "username", "totp", "notes", "url", "title"]
-        .iter()
-        .any(|b| b.eq_ignore_ascii_case(name))
-}
-
-fn valid_email(s: &str) -> bool {
-    if s.chars().any(char::is_control) || s.len() > 320 {
-        return false;
-    }
-    match s.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !s.contains(char::is_whitespace)
-                && !domain.contains('@')
-        }
-        None => false,
-    }
+    Ok(EntryEdit {
+        group: f.group.clone(),
+        username: f.username.clone(),
+        urls: (!f.urls.is_empty()).then(|| f.urls.clone()),
+        notes: f.notes.as_deref().map(Concealed::of),
+        tags: (!f.tags.is_empty()).then(|| f.tags.clone()),
+        identity: f.identity.clone(),
+        totp: f.totp.as_deref().map(Concealed::of),
+        backup_codes: f
+            .backup_codes_file
+            .as_deref()
+            .map(read_backup_codes)
+            .transpose()?,
+        rotate_days: f.rotate_days,
+        expires: f.expires.clone(),
+        fields,
+        ..EntryEdit::default()
+    })
 }
 
 /// The first line of standard input, for --password-stdin.
@@ -479,25 +260,10 @@ fn read_password_stdin() -> Result<Concealed> {
 }
 
 fn add(ctx: &Context, a: AddArgs) -> Result<()> {
+    let mut edit = edit_of(&a.fields)?;
     let mut s = open(ctx, true, "add")?;
-    let now = os::now();
-    let me = s.vault.me().id;
-    let mut rng = os::rng();
-    let mut e = Entry::new(
-        EntryId::random(&mut rng),
-        a.title.trim().to_owned(),
-        now,
-        me,
-    );
-    apply_fields(&mut e, &a.fields, new_password(&a.fields)?, now, me, true)?;
-    let group = a
-        .fields
-        .group
-        .clone()
-        .unwrap_or_else(|| DEFAULT_GROUP.to_owned());
-    let r = s.vault.add(&group, e, &mut rng)?;
-    s.vault
-        .note(entry_draft(&s.vault, r, Action::Add, None, now));
+    edit.password = new_password(&a.fields)?;
+    let r = entry_edit::add_entry(&mut s, &a.title, edit, os::now(), &mut os::rng())?;
     let (id, title, group) = {
         let e = s.vault.entry(r);
         (
@@ -626,10 +392,10 @@ fn get(ctx: &Context, entry: &str, field: &str, copy: bool) -> Result<()> {
             return Err(CliError::other(format!("{}'s {f} is empty", e.title)));
         }
         if copy {
-            let secs = os::clipboard::clear_after().as_secs();
+            let secs = ctx.clipboard_clear.as_secs();
             // The holder keeps serving the value after this command exits.
             drop(
-                os::clipboard::copy(&value, Duration::from_secs(secs))
+                os::clipboard::copy(&value, Duration::from_secs(secs), ctx.display)
                     .map_err(|err| CliError::other(err.to_string()))?,
             );
             eprintln!(
@@ -700,28 +466,8 @@ fn codes(ctx: &Context, entry: &str, use_code: Option<usize>, json: bool) -> Res
         }
         let mut s = open(ctx, true, "codes --use")?;
         let r = s.vault.find(entry)?;
-        if s.vault.me().role == crate::format::Role::Auditor {
-            return Err(CliError::new(
-                Exit::Denied,
-                "auditors cannot change entries",
-            ));
-        }
-        s.vault.mark_code_used(r, n - 1, os::now())?;
-        let mut draft = entry_draft(
-            &s.vault,
-            r,
-            Action::CodeUsed,
-            Some(Field::BackupCodes),
-            os::now(),
-        );
-        if let Some(d) = draft.details.as_mut() {
-            d.note = Some(format!("code {n}"));
-        }
-        s.vault.note(draft);
-        let (title, left) = {
-            let e = s.vault.entry(r);
-            (e.title.clone(), e.unused_codes().count())
-        };
+        let left = entry_edit::mark_code_used(&mut s, r, n - 1, os::now())?;
+        let title = s.vault.entry(r).title.clone();
         s.save(ctx)?;
         println!(
             "Marked backup code {n} of {} as used; {left} unused left.",
@@ -766,46 +512,14 @@ fn codes(ctx: &Context, entry: &str, use_code: Option<usize>, json: bool) -> Res
 }
 
 fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
+    let mut edit = edit_of(&a.fields)?;
+    edit.title = a.title.clone();
+    edit.clear_totp = a.clear_totp;
+    edit.remove_fields = a.remove_fields.clone();
     let mut s = open(ctx, true, "edit")?;
     let r = s.vault.find(&a.entry)?;
-    let now = os::now();
-    let me = s.vault.me().id;
-    let mut rng = os::rng();
-    let r = match &a.fields.group {
-        Some(g) => s.vault.move_entry(r, g, &mut rng)?,
-        None => r,
-    };
-    let password_before = s.vault.entry(r).password.duplicate();
-    let password = new_password(&a.fields)?;
-    {
-        let e = s.vault.edit(r, now)?;
-        if let Some(t) = &a.title {
-            let t = t.trim();
-            if t.is_empty() {
-                return Err(CliError::usage("the title cannot be empty"));
-            }
-            vault::validate_title(t)?;
-            e.title = t.to_owned();
-        }
-        if a.clear_totp {
-            e.totp = None;
-        }
-        for name in &a.remove_fields {
-            let before = e.fields.len();
-            e.fields.retain(|f| &f.name != name);
-            if e.fields.len() == before {
-                return Err(CliError::usage(format!(
-                    "{} has no field {name:?}",
-                    e.title
-                )));
-            }
-        }
-        apply_fields(e, &a.fields, password, now, me, false)?;
-    }
-    let password_changed = s.vault.entry(r).password != password_before;
-    let field = password_changed.then_some(Field::Password);
-    s.vault
-        .note(entry_draft(&s.vault, r, Action::Edit, field, now));
+    edit.password = new_password(&a.fields)?;
+    let r = entry_edit::edit_entry(&mut s, r, edit, os::now(), &mut os::rng())?;
     let (title, id) = (s.vault.entry(r).title.clone(), s.vault.entry(r).id.hex());
     s.save(ctx)?;
     println!("Updated {} ({id}).", output::clean(&title));
@@ -816,33 +530,13 @@ fn rm(ctx: &Context, entry: &str) -> Result<()> {
     let mut s = open(ctx, true, "rm")?;
     let r = s.vault.find(entry)?;
     let (title, id) = (s.vault.entry(r).title.clone(), s.vault.entry(r).id.hex());
-    s.vault
-        .note(entry_draft(&s.vault, r, Action::Remove, None, os::now()));
-    s.vault.remove(r, os::now())?;
+    entry_edit::remove_entry(&mut s, r, os::now())?;
     s.save(ctx)?;
     println!(
         "Removed {} ({id}); it stays in the vault's history for the owner.",
         output::clean(&title)
     );
     Ok(())
-}
-
-/// A record about one entry, with its title and group sealed for the log
-/// key's holders.
-pub(crate) fn entry_draft(
-    v: &Vault,
-    r: EntryRef,
-    action: Action,
-    field: Option<Field>,
-    now: i64,
-) -> Draft {
-    Draft {
-        entry: Some(v.entry(r).id.0),
-        group: Some(v.group_id(r)),
-        field,
-        details: Some(v.details_for(r)),
-        ..Draft::new(now, action)
-    }
 }
 
 fn gen_cmd(a: GenArgs) -> Result<()> {

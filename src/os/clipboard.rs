@@ -32,21 +32,6 @@ pub enum ClipboardError {
     Spawn(std::io::Error),
 }
 
-/// How long a copied value stays: `BATON_CLIPBOARD_SECONDS` (1 to 3600),
-/// else 20 s.
-pub fn clear_after() -> Duration {
-    let secs = std::env::var("BATON_CLIPBOARD_SECONDS")
-        .ok()
-        .and_then(|s| s.parse::<u64>().ok())
-        .filter(|s| (1..=3600).contains(s))
-        .unwrap_or(20);
-    Duration::from_secs(secs)
-}
-
-fn has_display() -> bool {
-    std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty())
-}
-
 /// A running holder; [`Holder::clear_now`] ends it early. Dropping it
 /// leaves the holder to clear at its deadline.
 pub struct Holder {
@@ -76,9 +61,11 @@ impl Holder {
     }
 }
 
-/// Copies `value`; it is cleared after `clear_after`.
-pub fn copy(value: &str, clear_after: Duration) -> Result<Holder, ClipboardError> {
-    let mode = if has_display() {
+/// Copies `value` to the X clipboard when `display` (an X display is
+/// set), else through the terminal (OSC 52); it is cleared after
+/// `clear_after`.
+pub fn copy(value: &str, clear_after: Duration, display: bool) -> Result<Holder, ClipboardError> {
+    let mode = if display {
         "x11"
     } else {
         osc52(value)?;

@@ -1,10 +1,10 @@
 //! What the user meant ([`Action`], from the keymap or from the runtime
 //! reporting back) and what the runtime must do ([`Effect`]).
 
-use crate::cli::CliError;
-use crate::cli::session::Session;
 use crate::search::Index;
 use crate::secret::Passphrase;
+use crate::session::Error as SessionError;
+use crate::session::Session;
 use crate::vault::EntryRef;
 use zeroize::Zeroizing;
 
@@ -78,7 +78,7 @@ pub enum Action {
 
     // Reported by the runtime.
     Unlocked(Box<Opened>),
-    UnlockFailed(CliError),
+    UnlockFailed(SessionError),
     /// The reveal's log records are durable; what was asked may be shown
     /// (and, for a copy, is on the clipboard).
     Revealed(Reveal),
@@ -97,7 +97,7 @@ pub enum Action {
     /// A generated password or passphrase.
     Generated(Zeroizing<String>),
     /// The vault was created; its recovery code, to show once.
-    Created(Result<Zeroizing<String>, CliError>),
+    Created(Result<Zeroizing<String>, SessionError>),
     /// A membership change or handover step was applied and saved (`Ok`,
     /// possibly with a save error kept in memory), or refused with
     /// nothing changed (`Err`, why).

@@ -8,10 +8,10 @@ use zeroize::Zeroize;
 use zeroize::Zeroizing;
 
 use super::action::{CopyWhat, EntryForm, GenOptions, RevealHow};
-use crate::cli::session::Session;
 use crate::health::{Finding, Kind};
 use crate::search::Index;
 use crate::secret::Passphrase;
+use crate::session::{Context, Session};
 use crate::vault::{EntryId, EntryRef, Vault};
 
 /// The time an update sees: a monotonic clock in milliseconds (for
@@ -34,18 +34,13 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// `BATON_IDLE_LOCK_SECONDS` (10 to 86400; default 300) and
-    /// `BATON_CLIPBOARD_SECONDS` (see [`crate::os::clipboard::clear_after`]).
-    pub fn from_env() -> Self {
-        let idle = std::env::var("BATON_IDLE_LOCK_SECONDS")
-            .ok()
-            .and_then(|s| s.parse::<u64>().ok())
-            .filter(|s| (10..=86_400).contains(s))
-            .unwrap_or(300);
+    /// The timeouts the environment set ([`Context::idle_lock`],
+    /// [`Context::clipboard_clear`]); a revealed entry hides after 15 s.
+    pub fn of(ctx: &Context) -> Self {
+        let ms = |d: std::time::Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
         Settings {
-            idle_lock_ms: idle * 1000,
-            clipboard_ms: u64::try_from(crate::os::clipboard::clear_after().as_millis())
-                .unwrap_or(20_000),
+            idle_lock_ms: ms(ctx.idle_lock),
+            clipboard_ms: ms(ctx.clipboard_clear),
             ..Settings::default()
         }
     }
@@ -729,14 +724,14 @@ pub fn split_groups(s: &str) -> Vec<String> {
         .collect()
 }
 
-pub use crate::cli::member::{MemberRow, member_rows, role_name};
+pub use crate::session::members::{MemberRow, member_rows, role_name};
 
 /// The handover of `member`, as recorded in the vault's log now.
 pub fn handover_of(
     v: &crate::vault::Vault,
     member: &str,
-) -> Option<crate::cli::handover::HandoverView> {
-    crate::cli::handover::views(v)
+) -> Option<crate::session::handover::HandoverView> {
+    crate::session::handover::views(v)
         .into_iter()
         .find(|h| h.member == member)
 }

@@ -33,16 +33,42 @@ mod tests;
 pub use action::{Action, Effect};
 pub use app::{App, Now};
 
-use crate::cli::CliError;
-use crate::cli::session::Context;
+use crate::session::Context;
+use crate::session::demo::Demo;
+
+/// Why the terminal UI could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum TuiError {
+    #[error("cannot use the terminal: {0}")]
+    Terminal(std::io::Error),
+    #[error("terminal error: {0}")]
+    Runtime(std::io::Error),
+    #[error(transparent)]
+    Session(#[from] crate::session::Error),
+}
 
 /// Runs the TUI on the real terminal for the vault `ctx` names.
-pub fn start(ctx: Context) -> Result<(), CliError> {
+pub fn start(ctx: Context) -> Result<(), TuiError> {
     start_with_hint(ctx, None)
 }
 
+/// `baton demo`: the demo vault in the TUI, deleted when it ends.
+pub fn demo(ctx: &Context) -> Result<(), TuiError> {
+    let demo = Demo::create(ctx)?;
+    let hint = demo.hint();
+    let result = start_with_hint(demo.ctx.clone(), Some(hint));
+    let dir = demo.dir().to_path_buf();
+    let removed = demo.remove();
+    result?;
+    match removed {
+        Ok(_) => println!("The demo vault was deleted."),
+        Err(e) => eprintln!("warning: cannot delete {} ({e})", dir.display()),
+    }
+    Ok(())
+}
+
 /// As [`start`], with a line of help on the unlock screen.
-pub fn start_with_hint(ctx: Context, hint: Option<String>) -> Result<(), CliError> {
+pub fn start_with_hint(ctx: Context, hint: Option<String>) -> Result<(), TuiError> {
     let screen = if ctx.vault.exists() {
         let members = runtime::members(&ctx);
         app::Screen::Unlock(app::UnlockScreen::new(members, ctx.member.as_deref()))
@@ -52,15 +78,13 @@ pub fn start_with_hint(ctx: Context, hint: Option<String>) -> Result<(), CliErro
     let mut app = App::new(
         ctx.vault.display().to_string(),
         screen,
-        app::Settings::from_env(),
+        app::Settings::of(&ctx),
     );
     app.hint =
         hint.or_else(|| crate::os::memory_warning().map(|_| strings::MEMORY_UNLOCKED.to_owned()));
     let mut env = runtime::Env::new(ctx);
-    let mut events = runtime::TerminalEvents::new()
-        .map_err(|e| CliError::other(format!("cannot use the terminal: {e}")))?;
-    let mut term =
-        terminal::enter().map_err(|e| CliError::other(format!("cannot use the terminal: {e}")))?;
+    let mut events = runtime::TerminalEvents::new().map_err(TuiError::Terminal)?;
+    let mut term = terminal::enter().map_err(TuiError::Terminal)?;
     let result = runtime::run(&mut term, &mut app, &mut env, &mut events);
     // Whatever happened, the session ends (recorded) and the clipboard is
     // cleared.
@@ -69,5 +93,5 @@ pub fn start_with_hint(ctx: Context, hint: Option<String>) -> Result<(), CliErro
     }
     runtime::clear_clipboard(&mut env);
     terminal::leave();
-    result.map_err(|e| CliError::other(format!("terminal error: {e}")))
+    result.map_err(TuiError::Runtime)
 }

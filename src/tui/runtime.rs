@@ -4,7 +4,7 @@
 //!
 //! Effects are the TUI's only IO: unlocking (on a worker thread, since the
 //! KDF takes about a second), the reveal path shared with the command line
-//! ([`crate::cli::session::reveal`]: role check, then the signed record
+//! ([`crate::session::reveal`]: role check, then the signed record
 //! appended and synced, and only then the value shown or copied), the
 //! clipboard, and ending a session.
 
@@ -26,18 +26,15 @@ use super::app::{
 };
 use super::input::Input;
 use super::{keymap, strings, update, view};
-use crate::audit::{Action as LogAction, Draft, Field};
-use crate::cli::args::EntryFields;
-use crate::cli::handover;
-use crate::cli::run::{apply_fields, entry_draft};
-use crate::cli::session::{self, Context, Revealed, Session};
-use crate::cli::{CliError, Exit};
-use crate::format::Role;
+use crate::audit::{Action as LogAction, Draft};
 use crate::os::TtyInput;
 use crate::os::clipboard::{self, Holder};
 use crate::search::Index;
 use crate::secret::Concealed;
-use crate::vault::{Entry, EntryId, EntryRef};
+use crate::session::edit::{self as entry_edit, EntryEdit};
+use crate::session::members::{self, NewMember};
+use crate::session::{self, Context, Error, Revealed, Session, handover};
+use crate::vault::EntryRef;
 
 /// Where key presses and resizes come from.
 pub trait Events {
@@ -237,7 +234,7 @@ fn perform(app: &mut App, env: &mut Env, effect: Effect) -> Option<Action> {
             let ctx = env.ctx.clone();
             let (tx, rx) = mpsc::channel();
             std::thread::spawn(move || {
-                let result = crate::cli::run::create_vault(
+                let result = crate::session::create::create_vault(
                     &ctx,
                     &owner,
                     domain.as_deref(),
@@ -259,7 +256,7 @@ fn perform(app: &mut App, env: &mut Env, effect: Effect) -> Option<Action> {
             };
             Some(match reveal(env, m, rv, clipboard_ms) {
                 Ok(()) => Action::Revealed(rv),
-                Err(e) => Action::RevealFailed(e.message),
+                Err(e) => Action::RevealFailed(e.to_string()),
             })
         }
         Effect::ClearClipboard => {
@@ -306,7 +303,7 @@ fn perform(app: &mut App, env: &mut Env, effect: Effect) -> Option<Action> {
         }
         Effect::CopyGenerated(v) => {
             let ms = app.settings.clipboard_ms;
-            match clipboard::copy(&v, Duration::from_millis(ms)) {
+            match clipboard::copy(&v, Duration::from_millis(ms), env.ctx.display) {
                 Ok(h) => {
                     env.holders.push(h);
                     None
@@ -327,47 +324,29 @@ fn change(app: &mut App, env: &mut Env, c: Change) -> Action {
     let now = crate::os::now();
     let mut rng = crate::os::rng();
     let s = &mut m.session;
-    if s.vault.me().role == Role::Auditor && !matches!(c, Change::Retry) {
-        return Action::SaveFailed("auditors cannot change entries".into());
-    }
-    let applied: Result<(Option<EntryRef>, String), CliError> = match c {
+    let applied: Result<(Option<EntryRef>, String), Error> = match c {
         Change::SaveForm => {
             let Some(Overlay::Form(f)) = &m.overlay else {
                 return Action::SaveFailed("no form is open".into());
             };
             apply_form(s, f, now, &mut rng)
         }
-        Change::Remove(r) => (|| {
+        Change::Remove(r) => {
             let title = s.vault.entry(r).title.clone();
-            s.vault
-                .note(entry_draft(&s.vault, r, LogAction::Remove, None, now));
-            s.vault.remove(r, now)?;
-            Ok((
-                None,
-                format!("Deleted {title}; the owner keeps it in the history."),
-            ))
-        })(),
-        Change::CodeUsed(r, i) => (|| {
-            s.vault.mark_code_used(r, i, now)?;
-            let mut draft = entry_draft(
-                &s.vault,
-                r,
-                LogAction::CodeUsed,
-                Some(Field::BackupCodes),
-                now,
-            );
-            if let Some(d) = draft.details.as_mut() {
-                d.note = Some(format!("code {}", i + 1));
-            }
-            s.vault.note(draft);
-            let left = s.vault.entry(r).unused_codes().count();
-            Ok((Some(r), strings::code_marked(i + 1, left)))
-        })(),
+            entry_edit::remove_entry(s, r, now).map(|()| {
+                (
+                    None,
+                    format!("Deleted {title}; the owner keeps it in the history."),
+                )
+            })
+        }
+        Change::CodeUsed(r, i) => entry_edit::mark_code_used(s, r, i, now)
+            .map(|left| (Some(r), strings::code_marked(i + 1, left))),
         Change::Retry => Ok((m.selected_entry(), "Saved.".into())),
     };
     let (entry, message) = match applied {
         Ok(x) => x,
-        Err(e) => return Action::SaveFailed(e.message),
+        Err(e) => return Action::SaveFailed(e.to_string()),
     };
     match m.session.save(ctx) {
         Ok(()) => Action::Saved {
@@ -377,122 +356,53 @@ fn change(app: &mut App, env: &mut Env, c: Change) -> Action {
         },
         Err(e) => Action::Saved {
             entry,
-            message: strings::not_saved(&e.message),
+            message: strings::not_saved(&e.to_string()),
             error: true,
         },
     }
 }
 
-/// Builds the entry from the form: every check runs on a scratch entry
-/// first, so a refused form changes nothing.
+/// The form as an entry edit: what it shows is what the entry gets, so
+/// an emptied list or rotation period is cleared. Every value is checked
+/// before anything changes, so a refused form changes nothing.
 fn apply_form(
     s: &mut Session,
     f: &Form,
     now: i64,
     rng: &mut impl rand::CryptoRng,
-) -> Result<(Option<EntryRef>, String), CliError> {
+) -> Result<(Option<EntryRef>, String), Error> {
     let v = &f.values;
     let title = v.title.trim().to_owned();
-    crate::vault::validate_title(&title)?;
-    let group = match v.group.trim() {
-        "" => crate::cli::run::DEFAULT_GROUP.to_owned(),
-        g => g.to_owned(),
-    };
-    let secret = |x: &SecretInput| -> Option<String> {
+    let secret = |x: &SecretInput| -> Option<Concealed> {
         let p = x.peek();
-        (!p.is_empty()).then(|| p.to_owned())
-    };
-    let rotate_days = match v.rotate_days.trim() {
-        "" => None,
-        d => Some(d.parse::<u32>().map_err(|_| {
-            CliError::usage(format!("rotate days: {d:?} is not a whole number of days"))
-        })?),
-    };
-    let fields = EntryFields {
-        group: Some(group.clone()),
-        username: Some(v.username.trim().to_owned()),
-        urls: v.url.split_whitespace().map(str::to_owned).collect(),
-        notes: secret(&v.notes)
-            .map(zeroize::Zeroizing::new)
-            .map(|n| n.to_string()),
-        tags: v
-            .tags
-            .split(',')
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        identity: Some(v.identity.trim().to_owned()),
-        generate: false,
-        length: None,
-        password_stdin: false,
-        totp: secret(&v.totp),
-        backup_codes_file: None,
-        rotate_days,
-        expires: None,
-        fields: Vec::new(),
-        secret_fields: Vec::new(),
-    };
-    let password = {
-        let p = v.password.peek();
         (!p.is_empty()).then(|| Concealed::of(p))
     };
-    let me = s.vault.me().id;
-    // Every check on a scratch entry: nothing changes if one fails. The
-    // messages name form fields, not command-line flags.
-    let mut scratch = Entry::new(EntryId([0; 8]), title.clone(), now, me);
-    apply_fields(&mut scratch, &fields, None, now, me, true).map_err(|e| {
-        let mut m = e.message;
-        for (flag, field) in [
-            ("--totp", "TOTP"),
-            ("--url", "URL"),
-            ("--tag", "tag"),
-            ("--username", "username"),
-            ("--identity", "identity"),
-        ] {
-            m = m.replace(flag, field);
-        }
-        CliError::new(e.exit, m)
-    })?;
-    drop(scratch);
+    let rotate_days = match v.rotate_days.trim() {
+        "" => 0,
+        d => d.parse::<u32>().map_err(|_| {
+            Error::invalid(format!("rotate days: {d:?} is not a whole number of days"))
+        })?,
+    };
+    let edit = EntryEdit {
+        title: Some(title.clone()),
+        group: Some(v.group.trim().to_owned()),
+        username: Some(v.username.trim().to_owned()),
+        urls: Some(v.url.split_whitespace().map(str::to_owned).collect()),
+        notes: secret(&v.notes),
+        tags: Some(v.tags.split(',').map(str::to_owned).collect()),
+        identity: Some(v.identity.trim().to_owned()),
+        totp: secret(&v.totp),
+        rotate_days: Some(rotate_days),
+        password: secret(&v.password),
+        ..EntryEdit::default()
+    };
     match f.editing {
         None => {
-            let mut e = Entry::new(EntryId::random(rng), title.clone(), now, me);
-            apply_fields(&mut e, &fields, password, now, me, true)?;
-            let r = s.vault.add(&group, e, rng)?;
-            s.vault
-                .note(entry_draft(&s.vault, r, LogAction::Add, None, now));
+            let r = entry_edit::add_entry(s, &title, edit, now, rng)?;
             Ok((Some(r), format!("Added {title}.")))
         }
         Some(r) => {
-            let r = if s.vault.group_name(r) == group {
-                r
-            } else {
-                s.vault.move_entry(r, &group, rng)?
-            };
-            let password_before = s.vault.entry(r).password.duplicate();
-            {
-                let e = s.vault.edit(r, now)?;
-                e.title = title.clone();
-                apply_fields(e, &fields, password, now, me, false)?;
-                if fields.urls.is_empty() {
-                    e.urls.clear();
-                }
-                if fields.tags.is_empty() {
-                    e.tags.clear();
-                }
-                if fields.rotate_days.is_none() {
-                    e.rotate_days = None;
-                }
-            }
-            let changed = s.vault.entry(r).password != password_before;
-            s.vault.note(entry_draft(
-                &s.vault,
-                r,
-                LogAction::Edit,
-                changed.then_some(Field::Password),
-                now,
-            ));
+            let r = entry_edit::edit_entry(s, r, edit, now, rng)?;
             Ok((Some(r), format!("Saved {title}.")))
         }
     }
@@ -512,20 +422,19 @@ fn member_change(app: &mut App, env: &mut Env, op: MemberOp) -> Action {
         MemberOp::Add => match &m.overlay {
             Some(Overlay::Members(mv)) => match &mv.mode {
                 MembersMode::Add(f) => add_member(ctx, s, f),
-                _ => Err(CliError::other("no add-member form is open")),
+                _ => Err(Error::failed("no add-member form is open")),
             },
-            _ => Err(CliError::other("no add-member form is open")),
+            _ => Err(Error::failed("no add-member form is open")),
         },
         MemberOp::Grant { name, groups } => grant(ctx, s, &name, &groups),
-        MemberOp::Revoke(names) => crate::cli::member::revoke_members(ctx, s, &names, Vec::new())
-            .map(|o| {
-                let rekeyed = o.revoked.iter().map(|r| r.rekeyed.len()).sum();
-                MemberReport {
-                    message: strings::revoked(&names, rekeyed, o.purged),
-                    error: false,
-                    checklist: None,
-                }
-            }),
+        MemberOp::Revoke(names) => members::revoke_members(ctx, s, &names, Vec::new()).map(|o| {
+            let rekeyed = o.revoked.iter().map(|r| r.rekeyed.len()).sum();
+            MemberReport {
+                message: strings::revoked(&names, rekeyed, o.purged),
+                error: false,
+                checklist: None,
+            }
+        }),
         MemberOp::Handover(name) => handover::begin(ctx, s, &name).map(|started| {
             let message = match &started {
                 handover::Started::Existing(h) => strings::handover_existing(&name, &h.time),
@@ -559,19 +468,19 @@ fn member_change(app: &mut App, env: &mut Env, op: MemberOp) -> Action {
         // Applied in memory, but the save failed: it stays, and the next
         // save writes it.
         Err(e) if !was_unsaved && m.session.is_unsaved() => Action::MemberDone(Ok(MemberReport {
-            message: strings::not_saved(&e.message),
+            message: strings::not_saved(&e.to_string()),
             error: true,
             checklist: None,
         })),
-        Err(e) => Action::MemberDone(Err(e.message)),
+        Err(e) => Action::MemberDone(Err(e.to_string())),
     }
 }
 
 /// `baton member add`, from the form: the member with a passphrase slot
 /// and keys by role, a `member-add` record naming them, and the save.
-fn add_member(ctx: &Context, s: &mut Session, f: &MemberForm) -> Result<MemberReport, CliError> {
+fn add_member(ctx: &Context, s: &mut Session, f: &MemberForm) -> Result<MemberReport, Error> {
     if !s.vault.is_owner() {
-        return Err(CliError::new(Exit::Denied, "only an owner can add members"));
+        return Err(Error::denied("only an owner can add members"));
     }
     let name = f.name.trim();
     let groups = f.group_list();
@@ -579,33 +488,30 @@ fn add_member(ctx: &Context, s: &mut Session, f: &MemberForm) -> Result<MemberRe
         "" => None,
         d => Some(
             crate::dates::parse(d)
-                .map_err(|e| CliError::usage(strings::bad_expiry(&e.to_string())))?,
+                .map_err(|e| Error::invalid(strings::bad_expiry(&e.to_string())))?,
         ),
     };
     if f.passphrase.peek() != f.repeat.peek() {
-        return Err(CliError::usage(strings::PASSPHRASES_DIFFER));
+        return Err(Error::invalid(strings::PASSPHRASES_DIFFER));
     }
     let passphrase = crate::secret::Passphrase::from_slice(f.passphrase.peek().as_bytes());
-    session::validate_new_passphrase(&passphrase)?;
-    let now = crate::os::now();
-    if expires_at.is_some_and(|t| t <= now) {
-        return Err(CliError::usage(strings::EXPIRY_PASSED));
+    session::context::validate_new_passphrase(&passphrase)?;
+    if expires_at.is_some_and(|t| t <= crate::os::now()) {
+        return Err(Error::invalid(strings::EXPIRY_PASSED));
     }
-    let id = s.vault.add_member(
-        name,
-        f.role,
-        &groups,
-        expires_at,
-        &passphrase,
-        now,
-        &mut crate::os::rng(),
+    members::add_member(
+        ctx,
+        s,
+        &NewMember {
+            name,
+            role: f.role,
+            groups: &groups,
+            expires_at,
+            passphrase: &passphrase,
+            must_change: false,
+        },
     )?;
     drop(passphrase);
-    s.vault.note(Draft {
-        target: Some(id),
-        ..Draft::new(now, LogAction::MemberAdd)
-    });
-    s.save(ctx)?;
     Ok(MemberReport {
         message: strings::member_added(name, role_name(f.role), &groups),
         error: false,
@@ -620,23 +526,15 @@ fn grant(
     s: &mut Session,
     name: &str,
     groups: &[String],
-) -> Result<MemberReport, CliError> {
-    if !s.vault.is_owner() {
-        return Err(CliError::new(
-            Exit::Denied,
-            "only an owner can grant groups",
-        ));
-    }
-    let granted = crate::cli::member::grant_and_save(ctx, s, name, groups)?;
-    if granted == 0 {
-        return Ok(MemberReport {
-            message: strings::already_holds(name),
-            error: false,
-            checklist: None,
-        });
-    }
+) -> Result<MemberReport, Error> {
+    let granted = members::grant_and_save(ctx, s, name, groups)?;
+    let message = if granted == 0 {
+        strings::already_holds(name)
+    } else {
+        strings::granted(granted, name)
+    };
     Ok(MemberReport {
-        message: strings::granted(granted, name),
+        message,
         error: false,
         checklist: None,
     })
@@ -656,7 +554,7 @@ pub fn open(
     ctx: &Context,
     member: Option<&str>,
     passphrase: &crate::secret::Passphrase,
-) -> Result<Opened, CliError> {
+) -> Result<Opened, Error> {
     let mut ctx = ctx.clone();
     if member.is_some() {
         ctx.member = member.map(str::to_owned);
@@ -688,12 +586,7 @@ pub fn members(ctx: &Context) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn reveal(
-    env: &mut Env,
-    m: &mut MainScreen,
-    rv: Reveal,
-    clipboard_ms: u64,
-) -> Result<(), CliError> {
+fn reveal(env: &mut Env, m: &mut MainScreen, rv: Reveal, clipboard_ms: u64) -> Result<(), Error> {
     let ctx = &env.ctx;
     let s = &mut m.session;
     let r = rv.entry;
@@ -715,20 +608,21 @@ fn reveal(
             );
             let totp = e.totp.is_some();
             for n in &names {
-                session::reveal(s, ctx, r, Revealed::Field(n), false, |_| Ok(()))?;
+                session::reveal(s, ctx, r, Revealed::Field(n), false, |_| Ok::<_, Error>(()))?;
             }
             if totp {
-                session::reveal(s, ctx, r, Revealed::TotpCode, false, |_| Ok(()))?;
+                session::reveal(s, ctx, r, Revealed::TotpCode, false, |_| Ok::<_, Error>(()))?;
             }
             if names.is_empty() && !totp && s.vault.me().role == crate::format::Role::Auditor {
-                return Err(CliError::new(
-                    Exit::Denied,
+                return Err(Error::denied(
                     "auditors read the access log but see no secret",
                 ));
             }
             Ok(())
         }
-        RevealHow::Codes => session::reveal(s, ctx, r, Revealed::BackupCodes, false, |_| Ok(())),
+        RevealHow::Codes => session::reveal(s, ctx, r, Revealed::BackupCodes, false, |_| {
+            Ok::<_, Error>(())
+        }),
         RevealHow::Copy(what) => {
             let kind = match what {
                 CopyWhat::Password => Revealed::Field("password"),
@@ -736,17 +630,18 @@ fn reveal(
                 CopyWhat::TotpCode => Revealed::TotpCode,
             };
             let clear_after = Duration::from_millis(clipboard_ms);
+            let display = ctx.display;
             let holder = session::reveal(s, ctx, r, kind, true, |e| {
                 let value = match what {
                     CopyWhat::Password => zeroize::Zeroizing::new(e.password.expose().to_owned()),
                     CopyWhat::Username => zeroize::Zeroizing::new(e.username.clone()),
                     CopyWhat::TotpCode => match &e.totp {
                         Some(t) => t.code_at(crate::os::now()).0,
-                        None => return Err(CliError::other("this entry has no TOTP")),
+                        None => return Err(Error::failed("this entry has no TOTP")),
                     },
                 };
-                clipboard::copy(&value, clear_after).map_err(|e| {
-                    CliError::other(format!("{e}; the copy was logged but nothing was copied"))
+                clipboard::copy(&value, clear_after, display).map_err(|e| {
+                    Error::failed(format!("{e}; the copy was logged but nothing was copied"))
                 })
             })?;
             env.holders.push(holder);

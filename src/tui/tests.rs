@@ -24,10 +24,10 @@ use super::app::{
 };
 use super::{keymap, runtime, strings, update::update, view};
 use crate::audit::{Action as LogAction, Field};
-use crate::cli::session::Context;
-use crate::cli::{CliError, Exit};
 use crate::crypto::kdf::KdfParams;
 use crate::secret::{Concealed, Passphrase};
+use crate::session::Context;
+use crate::session::{Error as SessionError, ErrorKind};
 use crate::totp::{Algorithm, Totp};
 use crate::vault::entry::{BackupCode, CustomField};
 use crate::vault::{self, CreateOptions, Entry, EntryId, EntryRef};
@@ -180,12 +180,8 @@ impl Fixture {
         drop(lock);
 
         let ctx = Context {
-            vault: path,
-            member: None,
-            passphrase_file: None,
-            recovery: false,
             lock_wait: Duration::from_millis(200),
-            state_dir: Some(dir.path().join("state")),
+            ..Context::at(path, Some(dir.path().join("state")))
         };
         Fixture { dir, ctx }
     }
@@ -196,7 +192,7 @@ impl Fixture {
             None,
             &Passphrase::from_slice(PASSPHRASE.as_bytes()),
         )
-        .unwrap_or_else(|e| panic!("open the fixture: {}", e.message))
+        .unwrap_or_else(|e| panic!("open the fixture: {e}"))
     }
 
     /// The vault unlocked, on the main screen, at [`NOW`], `size` cells.
@@ -301,7 +297,7 @@ fn describe(a: Option<Action>) -> String {
         Action::Tick => "Tick".into(),
         Action::Resize(w, h) => format!("Resize({w}, {h})"),
         Action::Unlocked(_) => "Unlocked".into(),
-        Action::UnlockFailed(e) => format!("UnlockFailed({})", e.message),
+        Action::UnlockFailed(e) => format!("UnlockFailed({e})"),
         Action::Revealed(r) => format!("Revealed({:?})", r.how),
         Action::RevealFailed(m) => format!("RevealFailed({m})"),
         Action::PrevField => "PrevField".into(),
@@ -1025,7 +1021,7 @@ fn unlock_failed_says_wrong_passphrase() {
         Err(e) => e,
         Ok(_) => panic!("a wrong passphrase unlocked the vault"),
     };
-    assert_eq!(err.exit, Exit::Unlock);
+    assert_eq!(err.kind(), ErrorKind::Unlock);
     at(&mut app, Action::UnlockFailed(err), later(900));
     let u = unlock_of(&app);
     assert_eq!(u.busy_since, None);
@@ -1040,24 +1036,38 @@ fn unlock_failed_says_wrong_passphrase() {
 
 #[test]
 fn unlock_failed_headings_by_kind() {
-    for (exit, heading) in [
-        (Exit::Unlock, strings::WRONG_PASSPHRASE),
-        (Exit::Denied, strings::ACCESS_DENIED),
-        (Exit::Locked, strings::LOCKED_ELSEWHERE),
-        (Exit::Integrity, strings::DAMAGED),
-        (Exit::Other, strings::CANNOT_OPEN),
+    for (err, heading) in [
+        (
+            SessionError::Vault(crate::vault::VaultError::WrongPassphrase),
+            strings::WRONG_PASSPHRASE,
+        ),
+        (SessionError::denied("detail"), strings::ACCESS_DENIED),
+        (
+            SessionError::Store(crate::store::StoreError::Locked {
+                holder: "detail".into(),
+            }),
+            strings::LOCKED_ELSEWHERE,
+        ),
+        (
+            SessionError::Vault(crate::vault::VaultError::Damaged("detail".into())),
+            strings::DAMAGED,
+        ),
+        (SessionError::failed("detail"), strings::CANNOT_OPEN),
     ] {
+        let kind = err.kind();
+        let text = err.to_string();
         let mut app = unlock_app_without_members();
-        at(
-            &mut app,
-            Action::UnlockFailed(CliError::new(exit, "detail")),
-            NOW,
-        );
+        at(&mut app, Action::UnlockFailed(err), NOW);
         let e = unlock_of(&app).error.as_ref().expect("an error");
-        assert_eq!(e.heading, heading, "{exit:?}");
+        assert_eq!(e.heading, heading, "{kind:?}");
         // A wrong passphrase needs no detail beyond its heading.
-        let detail = if exit == Exit::Unlock { "" } else { "detail" };
-        assert_eq!(e.detail, detail, "{exit:?}");
+        let detail = if kind == ErrorKind::Unlock {
+            ""
+        } else {
+            text.as_str()
+        };
+        assert_eq!(e.detail, detail, "{kind:?}");
+        assert!(kind == ErrorKind::Unlock || e.detail.contains("detail"));
     }
 }
 
@@ -1290,7 +1300,7 @@ fn snapshot_unlock() {
 #[test]
 fn snapshot_unlock_wrong_passphrase() {
     let fx = Fixture::new();
-    let err = match runtime::open(&fx.ctx, None, &Passphrase::from_slice(b"wrong")) {
+    let wrong = match runtime::open(&fx.ctx, None, &Passphrase::from_slice(b"wrong")) {
         Err(e) => e,
         Ok(_) => panic!("a wrong passphrase unlocked the vault"),
     };
@@ -1298,7 +1308,8 @@ fn snapshot_unlock_wrong_passphrase() {
         let mut app = fx.unlock_app();
         typed(&mut app, "wrong", NOW);
         at(&mut app, Action::Open, NOW);
-        let err = CliError::new(err.exit, err.message.clone());
+        let err = SessionError::Vault(crate::vault::VaultError::WrongPassphrase);
+        assert_eq!(err.to_string(), wrong.to_string());
         at(&mut app, Action::UnlockFailed(err), later(900));
         let text = snapshot("unlock_wrong_passphrase", &app, size);
         assert!(text.contains(strings::WRONG_PASSPHRASE));
@@ -1473,7 +1484,7 @@ impl Fixture {
             Some(member),
             &Passphrase::from_slice(passphrase.as_bytes()),
         )
-        .unwrap_or_else(|e| panic!("open as {member}: {}", e.message));
+        .unwrap_or_else(|e| panic!("open as {member}: {e}"));
         let mut app = App::new(
             LABEL.into(),
             Screen::Main(Box::new(MainScreen::new(o.session, o.index))),
@@ -2240,7 +2251,7 @@ fn dispatched_new_entry_is_saved_with_its_generated_password_and_an_add_record()
         .entries()
         .find(|(_, _, x)| x.id == e.id)
         .expect("the entry");
-    assert_eq!(v.group_name(r), crate::cli::run::DEFAULT_GROUP);
+    assert_eq!(v.group_name(r), crate::session::DEFAULT_GROUP);
     let records = records_about(&v, e.id);
     let actions: Vec<LogAction> = records.iter().map(|r| r.action).collect();
     assert_eq!(actions, [LogAction::Add]);
@@ -2981,7 +2992,7 @@ impl Fixture {
     }
 
     /// Unlocks as `member`, or says why not.
-    fn try_open_as(&self, member: &str, passphrase: &str) -> Result<Opened, CliError> {
+    fn try_open_as(&self, member: &str, passphrase: &str) -> Result<Opened, SessionError> {
         runtime::open(
             &self.ctx,
             Some(member),
@@ -3245,7 +3256,7 @@ fn unlocking_owner_is_told_how_many_memberships_expired() {
     let mut app = fx.unlock_app_for(BOB);
     let opened = fx
         .try_open_as(BOB, BOB_PASSPHRASE)
-        .unwrap_or_else(|e| panic!("{}", e.message));
+        .unwrap_or_else(|e| panic!("{e}"));
     at(&mut app, Action::Unlocked(Box::new(opened)), NOW);
     assert_eq!(status_of(&app), (strings::WEAK_KDF, true));
 }
@@ -3614,7 +3625,7 @@ fn dispatched_revoke_refuses_the_passphrase_and_records_it() {
     // Bob can unlock before.
     drop(
         fx.try_open_as(BOB, BOB_PASSPHRASE)
-            .unwrap_or_else(|e| panic!("{}", e.message)),
+            .unwrap_or_else(|e| panic!("{e}")),
     );
     let mut app = fx.main_app((80, 24));
     let mut env = runtime::Env::new(fx.ctx.clone());
@@ -3660,13 +3671,13 @@ fn dispatched_revoke_refuses_the_passphrase_and_records_it() {
     drop(v);
     drop(app);
     match fx.try_open_as(BOB, BOB_PASSPHRASE) {
-        Err(e) => assert_eq!(e.exit, Exit::Denied, "{}", e.message),
+        Err(e) => assert_eq!(e.kind(), ErrorKind::Denied, "{e}"),
         Ok(_) => panic!("a revoked member's passphrase still opens the vault"),
     }
     // Carol was not touched.
     drop(
         fx.try_open_as(DANA, DANA_PASSPHRASE)
-            .unwrap_or_else(|e| panic!("{}", e.message)),
+            .unwrap_or_else(|e| panic!("{e}")),
     );
 }
 
@@ -3805,7 +3816,7 @@ fn dispatched_handover_lists_what_bob_revealed_and_follows_rotation_to_verified(
     assert_eq!(fx.file_len(), len);
     drop(app);
     match fx.try_open_as(BOB, BOB_PASSPHRASE) {
-        Err(e) => assert_eq!(e.exit, Exit::Denied, "{}", e.message),
+        Err(e) => assert_eq!(e.kind(), ErrorKind::Denied, "{e}"),
         Ok(_) => panic!("bob still opens the vault after his handover"),
     }
 }
@@ -4540,7 +4551,7 @@ fn unlock_summary_sums_findings_handover_and_memberships_for_owners_only() {
         let mut app = fx.unlock_app_for(member);
         let opened = fx
             .try_open_as(member, passphrase)
-            .unwrap_or_else(|e| panic!("{}", e.message));
+            .unwrap_or_else(|e| panic!("{e}"));
         at(&mut app, Action::Unlocked(Box::new(opened)), now);
         app
     };

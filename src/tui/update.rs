@@ -19,9 +19,9 @@ use super::app::{
 };
 use super::strings;
 use super::view;
-use crate::cli::Exit;
 use crate::format::Role;
 use crate::handover::State;
+use crate::session::ErrorKind;
 use crate::vault::{EntryRef, Vault};
 
 /// How long a status message stays.
@@ -147,7 +147,7 @@ fn onboard_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
         Action::Created(Err(e)) => {
             o.busy_since = None;
             o.cursor = 2;
-            o.error = Some(e.message);
+            o.error = Some(e.to_string());
             return Vec::new();
         }
         _ => {}
@@ -193,9 +193,9 @@ fn onboard_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
             } else if let Err(e) = crate::vault::validate_member_name(o.owner.trim()) {
                 Some((0, e.to_string()))
             } else if !o.domain.trim().is_empty()
-                && let Err(e) = crate::cli::run::check_domain(o.domain.trim())
+                && let Err(e) = crate::session::create::check_domain(o.domain.trim())
             {
-                Some((1, e.message))
+                Some((1, e.to_string()))
             } else if o.passphrase.chars() < 12 {
                 Some((2, strings::PASSPHRASE_SHORT.to_owned()))
             } else if o.passphrase.peek() != o.repeat.peek() {
@@ -254,18 +254,19 @@ fn unlock_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
         Action::UnlockFailed(e) => {
             u.busy_since = None;
             u.submitted_chars = 0;
-            let detail = if e.exit == Exit::Unlock {
+            let kind = e.kind();
+            let detail = if kind == ErrorKind::Unlock {
                 String::new()
             } else {
-                e.message
+                e.to_string()
             };
             u.error = Some(UnlockError {
-                heading: match e.exit {
-                    Exit::Unlock => strings::WRONG_PASSPHRASE,
-                    Exit::Denied => strings::ACCESS_DENIED,
-                    Exit::Locked => strings::LOCKED_ELSEWHERE,
-                    Exit::Integrity => strings::DAMAGED,
-                    _ => strings::CANNOT_OPEN,
+                heading: match kind {
+                    ErrorKind::Unlock => strings::WRONG_PASSPHRASE,
+                    ErrorKind::Denied => strings::ACCESS_DENIED,
+                    ErrorKind::Locked => strings::LOCKED_ELSEWHERE,
+                    ErrorKind::Integrity => strings::DAMAGED,
+                    ErrorKind::Invalid | ErrorKind::Other => strings::CANNOT_OPEN,
                 },
                 detail,
             });
@@ -334,7 +335,10 @@ fn unlock_summary(v: &Vault, now: i64) -> Option<String> {
         return None;
     }
     let findings = crate::health::findings(v, &crate::health::Policy::of(v), now).len();
-    let left: usize = crate::cli::handover::views(v).iter().map(|h| h.left).sum();
+    let left: usize = crate::session::handover::views(v)
+        .iter()
+        .map(|h| h.left)
+        .sum();
     let soon = now + crate::health::EXPIRING_DAYS * 86_400;
     let mut expired = 0;
     let mut expiring = 0;

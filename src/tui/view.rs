@@ -20,11 +20,11 @@ use super::app::{
     SummaryScreen, UnlockFocus, UnlockScreen, handover_of, member_rows, role_name, strength,
 };
 use super::strings;
-use crate::cli::output::clean;
 use crate::dates;
 use crate::format::Role;
 use crate::handover::State;
 use crate::health::Kind;
+use crate::text::clean;
 use crate::vault::{Entry, EntryRef};
 
 const ACCENT: Color = Color::Cyan;

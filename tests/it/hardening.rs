@@ -4,7 +4,7 @@
 //! Corruption (PRODUCT.md §2 invariant 2): every single-bit flip of every
 //! byte and every truncation of a vault with appended access-log records
 //! goes through the functions the binary opens a vault with
-//! (`cli::session::load` and `unlock_loaded`) and those `baton log verify`
+//! (`session::load` and `unlock_loaded`) and those `baton log verify`
 //! uses (`store::read`, `read::parse`, `vault::check_log`), and must come
 //! back as an integrity error (exit 4) or an unlock error (exit 3) —
 //! never success, never a panic. A sample of flips, one per region of the
@@ -24,10 +24,10 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use baton::cli::session::{self, Context};
 use baton::cli::{CliError, Exit};
 use baton::format::{HEADER_LEN, SEAL_LEN, codec, read};
 use baton::secret::Passphrase;
+use baton::session::{self, Context};
 use baton::{store, vault};
 use serde_json::Value;
 
@@ -183,12 +183,8 @@ impl Scratch {
         let dir = tempfile::tempdir().expect("temp dir");
         let state = dir.path().join("state");
         let ctx = Context {
-            vault: dir.path().join("vault.baton"),
-            member: None,
-            passphrase_file: None,
-            recovery: false,
             lock_wait: Duration::from_millis(0),
-            state_dir: Some(state),
+            ..Context::at(dir.path().join("vault.baton"), Some(state))
         };
         let s = Scratch {
             _dir: dir,
@@ -1181,15 +1177,11 @@ fn the_next_save_removes_a_killed_saves_temporary_file() {
 /// keeps one session for as long as it is unlocked, so this is its path.
 #[test]
 fn after_a_failed_save_nothing_is_revealed() {
-    use baton::cli::session::Revealed;
+    use baton::session::Revealed;
     let env = small_vault();
     let ctx = Context {
-        vault: env.vault.clone(),
-        member: None,
-        passphrase_file: None,
-        recovery: false,
         lock_wait: Duration::from_millis(0),
-        state_dir: Some(crate::common::state_dir(&env)),
+        ..Context::at(env.vault.clone(), Some(crate::common::state_dir(&env)))
     };
     let loaded = session::load(&ctx, true, "test").expect("loads");
     let pw = Passphrase::from_slice(crate::common::PASS.as_bytes());
@@ -1202,7 +1194,7 @@ fn after_a_failed_save_nothing_is_revealed() {
 
     // A reveal goes through while saves succeed.
     let shown = session::reveal(&mut s, &ctx, r, Revealed::Field("password"), false, |e| {
-        Ok(e.password.expose().to_owned())
+        Ok::<_, baton::session::Error>(e.password.expose().to_owned())
     });
     assert_eq!(shown.expect("revealed"), MAIL_PASSWORD);
 
@@ -1216,10 +1208,10 @@ fn after_a_failed_save_nothing_is_revealed() {
     let mut called = false;
     let refused = session::reveal(&mut s, &ctx, r, Revealed::Field("password"), false, |_| {
         called = true;
-        Ok(())
+        Ok::<_, baton::session::Error>(())
     });
-    let e = refused.expect_err("no reveal after a failed save");
-    assert!(e.message.contains("nothing was revealed"), "{}", e.message);
+    let e: baton::session::Error = refused.expect_err("no reveal after a failed save");
+    assert!(e.to_string().contains("nothing was revealed"), "{e}");
     assert!(!called, "the value was handed out");
     assert_eq!(
         std::fs::read(&env.vault).unwrap(),

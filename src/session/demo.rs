@@ -1,14 +1,13 @@
-//! `baton demo`: a throw-away vault for a small dental practice (the owner
+//! The demo: a throw-away vault for a small dental practice (the owner
 //! and an IT contractor who holds three of its groups), in a new
-//! private temporary directory, opened straight in the TUI and deleted
-//! afterwards. Its passphrase is shown on the unlock screen; its key
+//! private temporary directory, for a front end to open (`baton demo`
+//! opens it in the TUI) and [`Demo::remove`] to delete afterwards. Its passphrase is shown on the unlock screen; its key
 //! derivation is below the floor (a `--weak-kdf` vault), which the TUI
 //! warns about, so it is fit for a look around and nothing else.
 
 use std::path::{Path, PathBuf};
 
-use super::session::Context;
-use super::{CliError, Exit};
+use super::{Context, Error, Result};
 use crate::audit::{Action, Draft};
 use crate::crypto::kdf::KdfParams;
 use crate::generate::{self, CharsetOptions};
@@ -37,25 +36,54 @@ const KDF: KdfParams = KdfParams {
     parallelism: 2,
 };
 
-pub(crate) fn run(ctx: &Context) -> Result<(), CliError> {
-    let dir = private_temp_dir()?;
-    let result = build_and_open(ctx, &dir);
-    let removed = std::fs::remove_dir_all(&dir);
-    result?;
-    match removed {
-        Ok(()) => println!("The demo vault was deleted."),
-        Err(e) => eprintln!("warning: cannot delete {} ({e})", dir.display()),
+/// A demo vault written to a private temporary directory.
+pub struct Demo {
+    dir: PathBuf,
+    /// Where the demo vault is, with a state directory of its own: the
+    /// demo leaves nothing behind.
+    pub ctx: Context,
+}
+
+impl Demo {
+    /// Writes the demo vault into a new private temporary directory.
+    pub fn create(ctx: &Context) -> Result<Demo> {
+        let dir = private_temp_dir()?;
+        let path = dir.join("demo.baton");
+        let written = build(os::now(), &mut os::rng()).and_then(|bytes| {
+            let lock = store::lock(&path, "baton demo", ctx.lock_wait)?;
+            store::create_new(&path, &bytes, &lock)?;
+            Ok(())
+        });
+        if let Err(e) = written {
+            let _ = std::fs::remove_dir_all(&dir);
+            return Err(e);
+        }
+        let state = dir.join("state");
+        Ok(Demo {
+            ctx: ctx.isolated(path, state),
+            dir,
+        })
     }
-    Ok(())
+
+    /// A line for the unlock screen: what this is and its passphrase.
+    pub fn hint(&self) -> String {
+        format!("Demo, deleted on quit: passphrase \"{PASSPHRASE}\" (both members)")
+    }
+
+    /// Deletes the demo's directory, vault, backups and state.
+    pub fn remove(self) -> std::io::Result<PathBuf> {
+        std::fs::remove_dir_all(&self.dir).map(|()| self.dir.clone())
+    }
+
+    /// Where the demo's files are.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
 }
 
 /// Three days ago, the contractor unlocked, copied two passwords and
 /// locked: real records signed with the contractor's own key.
-fn contractor_shift(
-    bytes: &[u8],
-    now: i64,
-    rng: &mut impl rand::CryptoRng,
-) -> Result<Vec<u8>, CliError> {
+fn contractor_shift(bytes: &[u8], now: i64, rng: &mut impl rand::CryptoRng) -> Result<Vec<u8>> {
     let file = crate::format::read::parse(bytes)?;
     let passphrase = Passphrase::from_slice(PASSPHRASE.as_bytes());
     let mut j = vault::unlock(
@@ -86,7 +114,7 @@ fn contractor_shift(
 
 /// The demo vault's bytes: the practice's entries, its contractor, and
 /// one past shift of theirs.
-fn build(now: i64, rng: &mut impl rand::CryptoRng) -> Result<Vec<u8>, CliError> {
+fn build(now: i64, rng: &mut impl rand::CryptoRng) -> Result<Vec<u8>> {
     let mut recovery = zeroize::Zeroizing::new([0u8; 20]);
     rng.fill_bytes(&mut recovery[..]);
     let mut v = vault::create(
@@ -122,31 +150,8 @@ fn build(now: i64, rng: &mut impl rand::CryptoRng) -> Result<Vec<u8>, CliError> 
     contractor_shift(&bytes, now, rng)
 }
 
-fn build_and_open(ctx: &Context, dir: &Path) -> Result<(), CliError> {
-    let path = dir.join("demo.baton");
-    let bytes = build(os::now(), &mut os::rng())?;
-    let lock = store::lock(&path, "baton demo", ctx.lock_wait)?;
-    store::create_new(&path, &bytes, &lock)?;
-    drop(lock);
-    let demo_ctx = Context {
-        vault: path,
-        member: None,
-        passphrase_file: None,
-        recovery: false,
-        lock_wait: ctx.lock_wait,
-        // Its own state directory: the demo leaves nothing behind.
-        state_dir: Some(dir.join("state")),
-    };
-    crate::tui::start_with_hint(
-        demo_ctx,
-        Some(format!(
-            "Demo, deleted on quit: passphrase \"{PASSPHRASE}\" (both members)"
-        )),
-    )
-}
-
 /// A directory only this user can enter, under the system temp dir.
-fn private_temp_dir() -> Result<PathBuf, CliError> {
+fn private_temp_dir() -> Result<PathBuf> {
     use std::os::unix::fs::DirBuilderExt;
     let mut rng = os::rng();
     for _ in 0..8 {
@@ -160,14 +165,13 @@ fn private_temp_dir() -> Result<PathBuf, CliError> {
             Ok(()) => return Ok(dir),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => {
-                return Err(CliError::new(
-                    Exit::Other,
-                    format!("cannot create a temporary directory: {e}"),
-                ));
+                return Err(Error::failed(format!(
+                    "cannot create a temporary directory: {e}"
+                )));
             }
         }
     }
-    Err(CliError::other("cannot create a temporary directory"))
+    Err(Error::failed("cannot create a temporary directory"))
 }
 
 struct Account {
@@ -318,9 +322,9 @@ const ACCOUNTS: &[Account] = &[
     },
 ];
 
-fn fill(v: &mut Vault, now: i64, rng: &mut impl rand::CryptoRng) -> Result<(), CliError> {
+fn fill(v: &mut Vault, now: i64, rng: &mut impl rand::CryptoRng) -> Result<()> {
     let me = v.me().id;
-    let gen_err = |e: generate::GenerateError| CliError::other(e.to_string());
+    let gen_err = |e: generate::GenerateError| Error::failed(e.to_string());
     for (i, a) in ACCOUNTS.iter().enumerate() {
         // Spread the accounts' ages over the last year.
         let age = i64::try_from(i).unwrap_or(0) * 37 * 86_400;
@@ -348,7 +352,7 @@ fn fill(v: &mut Vault, now: i64, rng: &mut impl rand::CryptoRng) -> Result<(), C
                 Some(a.title.into()),
                 Some(a.username.into()),
             )
-            .map_err(|e| CliError::other(e.to_string()))?;
+            .map_err(|e| Error::failed(e.to_string()))?;
             e.totp = Some(t);
         }
         for k in 0..a.backup_codes {

@@ -1,181 +1,21 @@
-//! The session around one command: where the vault and this machine's
-//! state live, how the passphrase is obtained, opening under the lock,
-//! saving, and the one path by which a secret leaves the vault — [`reveal`],
-//! which writes the signed access-log record durably before anything is
-//! shown (fail-closed).
+//! Opening and saving: a vault file loaded and checked under its lock
+//! ([`load`]), unlocked into a [`Session`] ([`unlock_loaded`]), saved
+//! atomically, extended by durable log records, and [`reveal`] — the one
+//! path by which a secret leaves the vault, which writes the signed
+//! access-log record durably before anything is shown (fail-closed).
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::path::PathBuf;
 
-use super::args::Cli;
-use super::{CliError, Exit};
-use crate::audit::{self, Action, Draft, Field};
+use super::context::normalize_recovery;
+use super::{Context, Error, Result};
+use crate::audit::{Action, Draft, Field};
 use crate::format::{Role, read, write};
 use crate::secret::Passphrase;
 use crate::vault::{self, Credential, Entry, EntryRef, Vault};
 use crate::{os, store};
 
-pub type Result<T> = std::result::Result<T, CliError>;
-
-/// What the environment and global flags decide.
-#[derive(Clone)]
-pub struct Context {
-    pub vault: PathBuf,
-    pub member: Option<String>,
-    pub passphrase_file: Option<PathBuf>,
-    pub recovery: bool,
-    pub lock_wait: Duration,
-    /// Where this machine keeps what it has seen of each vault's log.
-    pub state_dir: Option<PathBuf>,
-}
-
-impl Context {
-    pub fn from_env(cli: &Cli) -> Result<Self> {
-        let vault = match cli
-            .vault
-            .clone()
-            .or_else(|| std::env::var_os("BATON_VAULT").map(PathBuf::from))
-        {
-            Some(p) => p,
-            None => store::default_vault_path(
-                std::env::var_os("XDG_DATA_HOME").map(PathBuf::from),
-                std::env::var_os("HOME").map(PathBuf::from),
-            )
-            .ok_or_else(|| {
-                CliError::usage("cannot find a place for the vault: set --vault or BATON_VAULT")
-            })?,
-        };
-        let member = cli
-            .member
-            .clone()
-            .or_else(|| {
-                cli.command
-                    .as_ref()
-                    .and_then(|c| c.who())
-                    .map(str::to_owned)
-            })
-            .or_else(|| std::env::var("BATON_MEMBER").ok().filter(|s| !s.is_empty()));
-        let lock_wait = std::env::var("BATON_LOCK_WAIT_MS")
-            .ok()
-            .and_then(|s| s.parse::<u64>().ok())
-            .map_or(Duration::from_secs(5), Duration::from_millis);
-        let state_dir = store::default_state_dir(
-            std::env::var_os("XDG_STATE_HOME").map(PathBuf::from),
-            std::env::var_os("HOME").map(PathBuf::from),
-        );
-        Ok(Context {
-            vault,
-            member,
-            passphrase_file: cli.passphrase_file.clone(),
-            recovery: cli.recovery,
-            lock_wait,
-            state_dir,
-        })
-    }
-
-    pub fn holder(&self, what: &str) -> String {
-        format!(
-            "pid {}, {}: baton {what}",
-            std::process::id(),
-            self.member.as_deref().unwrap_or("owner")
-        )
-    }
-
-    /// What this machine saw of the vault's log (nothing when it has no
-    /// state directory).
-    pub fn seen(&self, vault_id: &[u8; 16]) -> Result<audit::HighWater> {
-        match &self.state_dir {
-            Some(dir) => store::read_high_water(dir, vault_id).map_err(CliError::from),
-            None => Ok(audit::HighWater::EMPTY),
-        }
-    }
-
-    /// Remembers the log head; a failure is a warning, not an error.
-    pub fn remember(&self, vault_id: &[u8; 16], head: &crate::format::LogHead) {
-        if let Some(dir) = &self.state_dir
-            && let Err(e) = store::write_high_water(dir, vault_id, head)
-        {
-            eprintln!(
-                "warning: cannot remember the access-log position ({e}); rollback detection is weaker"
-            );
-        }
-    }
-}
-
-/// Reads a passphrase from a file: its first line, without the line end.
-pub fn passphrase_from_file(path: &Path) -> Result<Passphrase> {
-    let bytes = std::fs::File::open(path)
-        .and_then(|f| os::read_bounded(f, os::MAX_PASSPHRASE + 2))
-        .map_err(|e| CliError::other(format!("cannot read {}: {e}", path.display())))?;
-    let end = bytes
-        .iter()
-        .position(|&b| b == b'\n')
-        .unwrap_or(bytes.len());
-    let line = &bytes[..end];
-    let line = line.strip_suffix(b"\r").unwrap_or(line);
-    Ok(Passphrase::from_slice(line))
-}
-
-pub fn env_passphrase(var: &str) -> Option<Passphrase> {
-    std::env::var_os(var).map(|v| {
-        let s = zeroize::Zeroizing::new(v.into_encoded_bytes());
-        Passphrase::from_slice(&s)
-    })
-}
-
-/// The passphrase that unlocks: --passphrase-file, BATON_PASSPHRASE, or asked.
-pub fn current_passphrase(ctx: &Context, prompt: &str) -> Result<Passphrase> {
-    if let Some(p) = &ctx.passphrase_file {
-        return passphrase_from_file(p);
-    }
-    if let Some(p) = env_passphrase("BATON_PASSPHRASE") {
-        return Ok(p);
-    }
-    os::prompt_passphrase(prompt).map_err(|e| CliError::other(e.to_string()))
-}
-
-/// A new passphrase: from `env_var` if set, else asked twice.
-pub fn new_passphrase(env_var: Option<&str>, who: &str) -> Result<Passphrase> {
-    let p = match env_var.and_then(env_passphrase) {
-        Some(p) => p,
-        None => {
-            let a = os::prompt_passphrase(&format!("New passphrase for {who}: "))
-                .map_err(|e| CliError::other(e.to_string()))?;
-            let b =
-                os::prompt_passphrase("Repeat it: ").map_err(|e| CliError::other(e.to_string()))?;
-            if a.expose() != b.expose() {
-                return Err(CliError::other(
-                    "the two passphrases differ; nothing was changed",
-                ));
-            }
-            a
-        }
-    };
-    check_new_passphrase(&p)?;
-    Ok(p)
-}
-
-/// Checks a new passphrase; warns on standard error when it is short.
-pub fn check_new_passphrase(p: &Passphrase) -> Result<()> {
-    if let Some(w) = validate_new_passphrase(p)? {
-        eprintln!("warning: {w}");
-    }
-    Ok(())
-}
-
-/// Refuses an empty or non-UTF-8 passphrase; returns a warning for a short
-/// one. Prints nothing (the terminal UI shows the warning itself).
-pub fn validate_new_passphrase(p: &Passphrase) -> Result<Option<&'static str>> {
-    if p.is_empty() {
-        return Err(CliError::usage("the passphrase is empty"));
-    }
-    if std::str::from_utf8(p.expose()).is_err() {
-        return Err(CliError::usage("the passphrase is not valid UTF-8"));
-    }
-    Ok((p.len() < 12).then_some(
-        "a passphrase under 12 characters is easy to guess; consider `baton gen --words 6`",
-    ))
-}
+/// Where a session's late warnings go.
+type WarningSink = Box<dyn FnMut(&str) + Send>;
 
 /// An unlocked vault with what is needed to record and save.
 pub struct Session {
@@ -192,29 +32,10 @@ pub struct Session {
     /// A seal whose write failed: the vault in memory is ahead of the
     /// file, so nothing may be appended until a save succeeds.
     unsaved: bool,
-}
-
-/// Opens the vault under its lock, held until the command ends, so that
-/// no other process can interleave a change. Read-only commands go on
-/// without the lock when it cannot be taken for a reason other than
-/// another holder (a read-only directory), and then record nothing. The
-/// passphrase (or recovery code) is asked only once the file has parsed.
-pub fn open(ctx: &Context, write: bool, what: &str) -> Result<Session> {
-    let loaded = load(ctx, write, what)?;
-    let secret = if ctx.recovery {
-        current_passphrase(ctx, "Recovery code: ")?
-    } else {
-        let who = ctx.member.as_deref().unwrap_or("the owner");
-        current_passphrase(ctx, &format!("Passphrase for {who}: "))?
-    };
-    let session = unlock_loaded(ctx, loaded, ctx.member.as_deref(), &secret, ctx.recovery)?;
-    if what != "passwd" {
-        session.refuse_if_passphrase_change_due()?;
-    }
-    for w in session.warnings() {
-        eprintln!("{w}");
-    }
-    Ok(session)
+    /// Where warnings that arise after opening go (a high-water mark that
+    /// cannot be written); kept until taken when no front end listens.
+    on_warning: Option<WarningSink>,
+    late_warnings: Vec<String>,
 }
 
 /// A vault file read and checked under its lock, not yet unlocked.
@@ -290,7 +111,8 @@ pub fn unlock_loaded(
         }
     };
     let vault = vault::unlock(file, cred, os::now(), os::ram_bytes(), &seen)?;
-    ctx.remember(vault.vault_id(), &vault.log_head());
+    let mut warnings = warnings;
+    warnings.extend(ctx.remember(vault.vault_id(), &vault.log_head()));
     Ok(Session {
         vault,
         path: ctx.vault.clone(),
@@ -300,10 +122,33 @@ pub fn unlock_loaded(
         lock,
         unsaved: false,
         notices: warnings,
+        on_warning: None,
+        late_warnings: Vec::new(),
     })
 }
 
 impl Session {
+    /// Sends warnings that arise from now on (after [`Session::warnings`]
+    /// was shown) to `f`.
+    pub fn on_warning(&mut self, mut f: impl FnMut(&str) + Send + 'static) {
+        for w in self.late_warnings.drain(..) {
+            f(&w);
+        }
+        self.on_warning = Some(Box::new(f));
+    }
+
+    fn warn(&mut self, w: String) {
+        match self.on_warning.as_mut() {
+            Some(f) => f(&w),
+            None => self.late_warnings.push(w),
+        }
+    }
+
+    /// Warnings that arose after opening and were not sent anywhere.
+    pub fn take_late_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.late_warnings)
+    }
+
     /// What the member should be told on unlocking, each line starting
     /// with "warning:".
     pub fn warnings(&self) -> Vec<String> {
@@ -319,7 +164,7 @@ impl Session {
                     .map(|m| {
                         format!(
                             "{} (expired {})",
-                            crate::cli::output::clean(&m.name),
+                            crate::text::clean(&m.name),
                             crate::dates::format_date(m.expires_at.unwrap_or_default())
                         )
                     })
@@ -342,7 +187,7 @@ impl Session {
     /// save writes it all again, and until then nothing is appended.
     pub fn save(&mut self, ctx: &Context) -> Result<()> {
         let Some(lock) = self.lock.as_ref() else {
-            return Err(CliError::other(
+            return Err(Error::failed(
                 "the vault's lock could not be taken, so nothing can be saved",
             ));
         };
@@ -359,7 +204,9 @@ impl Session {
         self.fingerprint = store::Fingerprint::of(&bytes);
         self.untorn = None;
         self.valid_len = bytes.len() as u64;
-        ctx.remember(self.vault.vault_id(), &self.vault.log_head());
+        if let Some(w) = ctx.remember(self.vault.vault_id(), &self.vault.log_head()) {
+            self.warn(w);
+        }
         Ok(())
     }
 
@@ -369,13 +216,10 @@ impl Session {
         if !self.vault.passphrase_change_due() {
             return Ok(());
         }
-        let name = crate::cli::output::clean(&self.vault.me().name).into_owned();
-        Err(CliError::new(
-            Exit::Denied,
-            format!(
-                "{name} must choose their own passphrase before anything else: baton passwd --member {name}"
-            ),
-        ))
+        let name = crate::text::clean(&self.vault.me().name).into_owned();
+        Err(Error::denied(format!(
+            "{name} must choose their own passphrase before anything else: baton passwd --member {name}"
+        )))
     }
 
     /// Whether a save failed and its changes are only in memory.
@@ -387,24 +231,24 @@ impl Session {
     /// the record is durable.
     pub fn record(&mut self, ctx: &Context, draft: Draft) -> Result<()> {
         let Some(lock) = self.lock.as_ref() else {
-            return Err(CliError::other(
+            return Err(Error::failed(
                 "the vault's lock could not be taken, so the access cannot be recorded",
             ));
         };
         if self.unsaved {
-            return Err(CliError::other(
+            return Err(Error::failed(
                 "the last save failed, so the access log cannot be extended until a save succeeds; nothing was revealed",
             ));
         }
         let bytes = self.vault.prepare_record(draft, &mut os::rng());
         if bytes.len() > crate::format::MAX_RECORD_LEN {
-            return Err(CliError::other(
+            return Err(Error::failed(
                 "the access-log record would be too long; nothing was revealed",
             ));
         }
         let frame = write::log_frame(&bytes);
         store::append_frame(&self.path, &frame, self.valid_len, lock).map_err(|e| {
-            CliError::other(format!(
+            Error::failed(format!(
                 "the access log could not be written ({e}); nothing was revealed"
             ))
         })?;
@@ -415,7 +259,9 @@ impl Session {
             self.fingerprint = untorn;
         }
         self.fingerprint.extend(&frame);
-        ctx.remember(self.vault.vault_id(), &self.vault.log_head());
+        if let Some(w) = ctx.remember(self.vault.vault_id(), &self.vault.log_head()) {
+            self.warn(w);
+        }
         Ok(())
     }
 
@@ -430,10 +276,11 @@ impl Session {
             return;
         }
         if let Err(e) = self.try_record_unlock(ctx) {
-            eprintln!(
+            let w = format!(
                 "warning: {}",
-                e.message.replace("; nothing was revealed", "")
+                e.to_string().replace("; nothing was revealed", "")
             );
+            self.warn(w);
         }
     }
 }
@@ -451,19 +298,17 @@ pub enum Revealed<'a> {
 /// The one path by which a secret leaves the vault: the member's role is
 /// checked, a signed record is appended and synced (fail-closed: if that
 /// fails, nothing is shown), and only then may `show` print or copy.
-pub fn reveal<T>(
+/// `show`'s error is the front end's own.
+pub fn reveal<T, E: From<Error>>(
     s: &mut Session,
     ctx: &Context,
     r: EntryRef,
     what: Revealed<'_>,
     copy: bool,
-    show: impl FnOnce(&Entry) -> Result<T>,
-) -> Result<T> {
+    show: impl FnOnce(&Entry) -> std::result::Result<T, E>,
+) -> std::result::Result<T, E> {
     if s.vault.me().role == Role::Auditor {
-        return Err(CliError::new(
-            Exit::Denied,
-            "auditors read the access log but see no secret",
-        ));
+        return Err(Error::denied("auditors read the access log but see no secret").into());
     }
     let e = s.vault.entry(r);
     let (field, note) = match what {
@@ -490,15 +335,4 @@ pub fn reveal<T>(
     };
     s.record(ctx, draft)?;
     show(s.vault.entry(r))
-}
-
-/// A recovery code as typed: case and separators do not matter.
-pub fn normalize_recovery(raw: &[u8]) -> Passphrase {
-    let mut out = zeroize::Zeroizing::new(Vec::with_capacity(raw.len()));
-    out.extend(
-        raw.iter()
-            .filter(|b| b.is_ascii_alphanumeric())
-            .map(u8::to_ascii_uppercase),
-    );
-    Passphrase::from_slice(&out)
 }

@@ -1,0 +1,74 @@
+//! How a command gets its passphrases and its session: from
+//! `--passphrase-file`, `BATON_PASSPHRASE` or `BATON_NEW_PASSPHRASE` when
+//! set, else asked at the terminal without echo; then the vault opened
+//! through the application layer, with its warnings on standard error.
+
+use super::CliError;
+use crate::os;
+use crate::secret::Passphrase;
+use crate::session::context::{env_passphrase, validate_new_passphrase};
+use crate::session::{self, Context, Session};
+
+pub type Result<T> = std::result::Result<T, CliError>;
+
+/// The passphrase that unlocks: --passphrase-file, BATON_PASSPHRASE, or asked.
+pub fn current_passphrase(ctx: &Context, prompt: &str) -> Result<Passphrase> {
+    if let Some(p) = ctx.unattended_passphrase()? {
+        return Ok(p);
+    }
+    os::prompt_passphrase(prompt).map_err(|e| CliError::other(e.to_string()))
+}
+
+/// A new passphrase: from `env_var` if set, else asked twice.
+pub fn new_passphrase(env_var: Option<&str>, who: &str) -> Result<Passphrase> {
+    let p = match env_var.and_then(env_passphrase) {
+        Some(p) => p,
+        None => {
+            let a = os::prompt_passphrase(&format!("New passphrase for {who}: "))
+                .map_err(|e| CliError::other(e.to_string()))?;
+            let b =
+                os::prompt_passphrase("Repeat it: ").map_err(|e| CliError::other(e.to_string()))?;
+            if a.expose() != b.expose() {
+                return Err(CliError::other(
+                    "the two passphrases differ; nothing was changed",
+                ));
+            }
+            a
+        }
+    };
+    check_new_passphrase(&p)?;
+    Ok(p)
+}
+
+/// Checks a new passphrase; warns on standard error when it is short.
+pub fn check_new_passphrase(p: &Passphrase) -> Result<()> {
+    if let Some(w) = validate_new_passphrase(p)? {
+        eprintln!("warning: {w}");
+    }
+    Ok(())
+}
+
+/// Opens the vault under its lock, held until the command ends, so that
+/// no other process can interleave a change. Read-only commands go on
+/// without the lock when it cannot be taken for a reason other than
+/// another holder (a read-only directory), and then record nothing. The
+/// passphrase (or recovery code) is asked only once the file has parsed.
+/// Warnings go to standard error, now and for the rest of the command.
+pub fn open(ctx: &Context, write: bool, what: &str) -> Result<Session> {
+    let loaded = session::load(ctx, write, what)?;
+    let secret = if ctx.recovery {
+        current_passphrase(ctx, "Recovery code: ")?
+    } else {
+        let who = ctx.member.as_deref().unwrap_or("the owner");
+        current_passphrase(ctx, &format!("Passphrase for {who}: "))?
+    };
+    let mut s = session::unlock_loaded(ctx, loaded, ctx.member.as_deref(), &secret, ctx.recovery)?;
+    if what != "passwd" {
+        s.refuse_if_passphrase_change_due()?;
+    }
+    for w in s.warnings() {
+        eprintln!("{w}");
+    }
+    s.on_warning(|w| eprintln!("{w}"));
+    Ok(s)
+}

@@ -1,0 +1,183 @@
+//! Import into and export out of a session. The parsers
+//! (`crate::import`) and the export writers (`crate::export`) are pure;
+//! here imported entries are added to the vault (skipping ones already
+//! there) with a report of what came in and what did not, and an export
+//! is recorded — every entry, durably — before a byte of plaintext is
+//! written.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::{Context, Error, Result, Session};
+use crate::audit::{Action, Draft, Field};
+use crate::import::{Imported, Skipped};
+use crate::os;
+use crate::vault::{Entry, EntryId, Vault};
+
+/// What one import did, as `--json` prints it.
+#[derive(Serialize, Default)]
+pub struct Report {
+    pub format: &'static str,
+    /// Entries added.
+    pub added: usize,
+    /// Entries already in the vault (same group, title, username,
+    /// password and first URL): not added again.
+    pub already_present: usize,
+    /// Groups created or used.
+    pub groups: usize,
+    /// Custom fields on the added entries.
+    pub fields: usize,
+    pub skipped: Vec<SkippedView>,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct SkippedView {
+    pub what: String,
+    pub why: String,
+}
+
+impl From<Skipped> for SkippedView {
+    fn from(s: Skipped) -> Self {
+        SkippedView {
+            what: s.what,
+            why: s.why,
+        }
+    }
+}
+
+/// A digest naming an entry's identity for de-duplication: group, title,
+/// username, password and first URL. Kept in memory only.
+fn identity_of(group: &str, e: &Entry) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for part in [
+        group,
+        e.title.as_str(),
+        e.username.as_str(),
+        e.password.expose(),
+        e.urls.first().map_or("", String::as_str),
+    ] {
+        h.update((part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    h.finalize().into()
+}
+
+/// `prefix` and a file's group path joined; the top level goes to
+/// `prefix`, or `Imported` when there is none.
+fn target_group(prefix: Option<&str>, group: &str) -> String {
+    match (
+        prefix.map(str::trim).filter(|p| !p.is_empty()),
+        group.trim(),
+    ) {
+        (Some(p), "") => p.to_owned(),
+        (Some(p), g) => format!("{p}/{g}"),
+        (None, "") => "Imported".to_owned(),
+        (None, g) => g.to_owned(),
+    }
+}
+
+/// Adds `imported` to the vault (not saved): each entry with a fresh id,
+/// unless the same entry is already in its group. Returns the report.
+pub fn apply(
+    v: &mut Vault,
+    imported: Imported,
+    prefix: Option<&str>,
+    format: &'static str,
+    rng: &mut impl rand::CryptoRng,
+) -> Result<Report> {
+    let mut seen: HashSet<[u8; 32]> = v
+        .entries()
+        .map(|(r, _, e)| identity_of(v.group_name(r), e))
+        .collect();
+    let mut report = Report {
+        format,
+        skipped: imported.skipped.into_iter().map(Into::into).collect(),
+        warnings: imported.warnings,
+        ..Report::default()
+    };
+    let mut groups: HashSet<String> = HashSet::new();
+    for item in imported.items {
+        let group = crate::vault::normalize_group(&target_group(prefix, &item.group))?;
+        let mut entry = item.entry;
+        if let Err(e) = crate::vault::validate_title(&entry.title) {
+            report.skipped.push(SkippedView {
+                what: crate::text::clean(&entry.title).chars().take(80).collect(),
+                why: e.to_string(),
+            });
+            continue;
+        }
+        let key = identity_of(&group, &entry);
+        if !seen.insert(key) {
+            report.already_present += 1;
+            continue;
+        }
+        entry.id = EntryId::random(rng);
+        // The file's authors are not members here: the importing member
+        // answers for the entries.
+        let me = v.me().id;
+        entry.created_by = me;
+        entry.modified_by = me;
+        for h in &mut entry.history {
+            h.replaced_by = me;
+        }
+        report.fields += entry.fields.len();
+        groups.insert(group.clone());
+        v.add(&group, entry, rng)?;
+        report.added += 1;
+    }
+    report.groups = groups.len();
+    Ok(report)
+}
+
+/// Refuses an export path that would overwrite the vault or its files.
+pub fn check_out_path(ctx: &Context, out: &Path) -> Result<()> {
+    let same_dir = |a: &Path, b: &Path| {
+        let dir = |p: &Path| {
+            p.parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .map_or_else(|| Path::new(".").canonicalize(), Path::canonicalize)
+                .ok()
+        };
+        dir(a).is_some() && dir(a) == dir(b)
+    };
+    let vault_name = ctx.vault.file_name().map(|n| n.as_encoded_bytes().to_vec());
+    if let (Some(name), Some(v)) = (out.file_name(), vault_name)
+        && same_dir(out, &ctx.vault)
+        && name.as_encoded_bytes().starts_with(&v)
+    {
+        return Err(Error::invalid(format!(
+            "--out {}: that is the vault or one of its companion files",
+            out.display()
+        )));
+    }
+    if out.is_dir() {
+        return Err(Error::invalid(format!(
+            "--out {}: a directory",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Records the export of every entry the member can read (one save,
+/// durable), before anything is written.
+pub fn record_export(ctx: &Context, s: &mut Session) -> Result<()> {
+    let now = os::now();
+    let refs: Vec<_> = s.vault.entries().map(|(r, _, _)| r).collect();
+    for r in refs {
+        let draft = Draft {
+            entry: Some(s.vault.entry(r).id.0),
+            group: Some(s.vault.group_id(r)),
+            field: Some(Field::All),
+            details: Some(s.vault.details_for(r)),
+            ..Draft::new(now, Action::Export)
+        };
+        s.vault.note(draft);
+    }
+    s.save(ctx)?;
+    Ok(())
+}
