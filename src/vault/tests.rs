@@ -5,9 +5,13 @@
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+use super::seal::{open_group, sign_manifest};
+use super::unlock::{grant_info, make_slot};
 use super::*;
 use crate::audit;
-use crate::format::{Endorsement, read};
+use crate::format::{
+    Endorsement, LogHead, Manifest, Role, Sig, SlotKind, Snapshot, labels, read, write,
+};
 
 const NOW: i64 = 1_790_000_000;
 const RAM: u64 = 8 << 30;
