@@ -4,7 +4,7 @@
 //! re-encryption at the next save.
 
 use super::unlock::grant_info;
-use super::{Entry, EntryRef, OpenGroup, Removal, Vault, VaultError};
+use super::{Entry, EntryRef, GroupKey, OpenGroup, Removal, StoredGroup, Vault, VaultError};
 use crate::crypto::keys;
 use crate::format::{Grant, GroupBlob, GroupId, GroupInfo, MemberId, Role};
 use crate::secret::Key32;
@@ -147,18 +147,24 @@ impl Vault {
                 sealed_key,
             });
         }
-        self.group_keys.push((id, epoch, key));
-        self.blobs.push(GroupBlob {
-            group: id,
-            epoch,
-            nonce: [0; 24],
-            ciphertext: Vec::new(),
-        });
+        // A new group goes last in the file's list; it is written at the
+        // next save.
+        let at = self.groups.len() + self.sealed.len();
         self.groups.push(OpenGroup {
             id,
             name,
             entries: Vec::new(),
             dirty: true,
+            key: GroupKey { epoch, key },
+            stored: StoredGroup {
+                at,
+                blob: GroupBlob {
+                    group: id,
+                    epoch,
+                    nonce: [0; 24],
+                    ciphertext: Vec::new(),
+                },
+            },
         });
         self.manifest_dirty = true;
         Ok(self.groups.len() - 1)

@@ -5,7 +5,7 @@
 
 use super::entries::normalize_group;
 use super::unlock::{grant_info, make_slot};
-use super::{Revocation, Vault, VaultError};
+use super::{GroupKey, Revocation, Vault, VaultError};
 use crate::audit;
 use crate::crypto::keys::{self, MemberSecrets};
 use crate::format::{
@@ -74,6 +74,11 @@ impl Vault {
 
     pub fn is_owner(&self) -> bool {
         self.me().role == Role::Owner
+    }
+
+    /// The current key of readable group `id`.
+    fn group_key(&self, id: GroupId) -> Option<&GroupKey> {
+        self.groups.iter().find(|g| g.id == id).map(|g| &g.key)
     }
 
     /// Adds a member (owners only) with a passphrase slot, and grants them
@@ -189,15 +194,10 @@ impl Vault {
                 .ok_or_else(|| VaultError::damaged("a new member's key is not a valid X25519 key"))
         };
         for g in &granted {
-            let (epoch, key) = self
-                .group_keys
-                .iter()
-                .find(|(gid, _, _)| gid == g)
-                .map(|(_, e, k)| (*e, k))
-                .ok_or_else(|| {
-                    VaultError::AccessDenied("you do not hold that group's key".into())
-                })?;
-            grants.push(seal(*g, epoch, key, rng)?);
+            let key = self.group_key(*g).ok_or_else(|| {
+                VaultError::AccessDenied("you do not hold that group's key".into())
+            })?;
+            grants.push(seal(*g, key.epoch, &key.key, rng)?);
         }
         if role != Role::Contractor {
             if self.log_secrets.is_empty() {
@@ -243,15 +243,8 @@ impl Vault {
             let i = self
                 .group_index(&norm)
                 .ok_or_else(|| VaultError::NotFound(format!("no group named {norm:?}")))?;
-            let gid = self.groups[i].id;
-            let (epoch, key) = self
-                .group_keys
-                .iter()
-                .find(|(k, _, _)| *k == gid)
-                .map(|(_, e, k)| (*e, k))
-                .ok_or_else(|| {
-                    VaultError::AccessDenied("you do not hold that group's key".into())
-                })?;
+            let group = &self.groups[i];
+            let (gid, epoch, key) = (group.id, group.key.epoch, &group.key.key);
             let held = self
                 .manifest
                 .grants
@@ -337,7 +330,7 @@ impl Vault {
             let next = epoch
                 .checked_add(1)
                 .ok_or(VaultError::Limit("a group's key epochs are exhausted"))?;
-            if !self.group_keys.iter().any(|(g, _, _)| g == group) {
+            if self.group_key(*group).is_none() {
                 return Err(VaultError::AccessDenied(format!(
                     "you do not hold the key of group #{group}, which {name} holds"
                 )));
@@ -372,10 +365,8 @@ impl Vault {
             if let Some(info) = self.manifest.groups.iter_mut().find(|g| g.id == group) {
                 info.epoch = epoch;
             }
-            if let Some(k) = self.group_keys.iter_mut().find(|(g, _, _)| *g == group) {
-                *k = (group, epoch, key);
-            }
             if let Some(g) = self.groups.iter_mut().find(|g| g.id == group) {
+                g.key = GroupKey { epoch, key };
                 g.dirty = true;
             }
         }

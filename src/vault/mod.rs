@@ -59,6 +59,25 @@ pub struct OpenGroup {
     pub name: String,
     pub entries: Vec<Entry>,
     dirty: bool,
+    /// The key the next save encrypts the group under: after a
+    /// revocation re-keyed it, one epoch ahead of `stored`'s.
+    key: GroupKey,
+    /// The group's data as the file holds it.
+    stored: StoredGroup,
+}
+
+/// A group key and the epoch it belongs to.
+struct GroupKey {
+    epoch: u32,
+    key: Key32,
+}
+
+/// One group's data as the file holds it, and its place in the file's list
+/// of groups: a save writes the groups in the order it read them, new ones
+/// last.
+struct StoredGroup {
+    at: usize,
+    blob: GroupBlob,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -120,8 +139,12 @@ pub struct Vault {
     signed_manifest: SignedManifest,
     manifest_dirty: bool,
     slots: Vec<Slot>,
-    blobs: Vec<GroupBlob>,
+    /// The groups this member can read, each with its key and its data,
+    /// in the order of the file's list.
     groups: Vec<OpenGroup>,
+    /// The groups this member cannot read, carried through a save byte
+    /// for byte.
+    sealed: Vec<StoredGroup>,
     /// Every access-log record, folded and appended, oldest first.
     log: Vec<Vec<u8>>,
     /// The same records, verified and decoded.
@@ -135,7 +158,6 @@ pub struct Vault {
     generation: u64,
     me: MemberId,
     secrets: MemberSecrets,
-    group_keys: Vec<(GroupId, u32, Key32)>,
     /// A revocation is waiting to be saved: that save must drop the
     /// backup generations, which the revoked member's keys open.
     revoked_unsaved: bool,

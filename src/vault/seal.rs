@@ -4,7 +4,7 @@
 //! access-log records binding what changed, and signs the file;
 //! [`open_group`] is the inverse for one group.
 
-use super::{GroupPayload, OpenGroup, Vault, VaultError};
+use super::{GroupPayload, Vault, VaultError};
 use crate::audit;
 use crate::crypto::aead;
 use crate::crypto::keys::MemberSecrets;
@@ -44,7 +44,7 @@ pub(super) fn open_group(
     vault_id: &VaultId,
     blob: &GroupBlob,
     key: &Key32,
-) -> Result<OpenGroup, VaultError> {
+) -> Result<GroupPayload, VaultError> {
     let mut buf = zeroize::Zeroizing::new(blob.ciphertext.clone());
     aead::open_in_place(
         key,
@@ -53,14 +53,7 @@ pub(super) fn open_group(
         &mut buf,
     )
     .map_err(|_| VaultError::damaged("a group's data fails authentication"))?;
-    let payload: GroupPayload =
-        codec::decode(&buf).map_err(|_| VaultError::damaged("a group's data is malformed"))?;
-    Ok(OpenGroup {
-        id: blob.group,
-        name: payload.name,
-        entries: payload.entries,
-        dirty: false,
-    })
+    codec::decode(&buf).map_err(|_| VaultError::damaged("a group's data is malformed"))
 }
 
 impl Vault {
@@ -84,12 +77,7 @@ impl Vault {
             .ok_or(VaultError::Limit("the save counter is exhausted"))?;
         let mut bindings = Vec::new();
         for g in self.groups.iter_mut().filter(|g| g.dirty) {
-            let (epoch, key) = self
-                .group_keys
-                .iter()
-                .find(|(id, _, _)| *id == g.id)
-                .map(|(_, e, k)| (*e, k))
-                .expect("a readable group has its key");
+            let epoch = g.key.epoch;
             let payload = GroupPayload {
                 name: std::mem::take(&mut g.name),
                 entries: std::mem::take(&mut g.entries),
@@ -100,18 +88,13 @@ impl Vault {
             let mut nonce = [0u8; aead::NONCE_LEN];
             rng.fill_bytes(&mut nonce);
             aead::seal_in_place(
-                key,
+                &g.key.key,
                 &nonce,
                 &group_aad(&self.vault_id, g.id, epoch),
                 &mut buf,
             );
             let ciphertext = std::mem::take(&mut *buf);
-            let blob = self
-                .blobs
-                .iter_mut()
-                .find(|b| b.group == g.id)
-                .expect("every group has a blob");
-            *blob = GroupBlob {
+            g.stored.blob = GroupBlob {
                 group: g.id,
                 epoch,
                 nonce,
@@ -119,7 +102,7 @@ impl Vault {
             };
             bindings.push(audit::Binding {
                 subject: audit::Subject::Group { group: g.id },
-                hash: audit::blob_hash(blob),
+                hash: audit::blob_hash(&g.stored.blob),
             });
             g.dirty = false;
         }
@@ -160,6 +143,16 @@ impl Vault {
             self.accept_record(bytes)?;
         }
         self.generation = generation;
+        // The groups' ciphertexts are lent to the snapshot, not copied,
+        // and given back once it is written.
+        let groups = self
+            .stored_blobs()
+            .into_iter()
+            .map(|b| GroupBlob {
+                ciphertext: std::mem::take(&mut b.ciphertext),
+                ..*b
+            })
+            .collect();
         let snapshot = Snapshot {
             vault_id: self.vault_id,
             generation,
@@ -167,15 +160,31 @@ impl Vault {
             saved_at: now,
             manifest: self.signed_manifest.clone(),
             slots: std::mem::take(&mut self.slots),
-            groups: std::mem::take(&mut self.blobs),
+            groups,
             log: std::mem::take(&mut self.log),
             log_head: self.log_head(),
         };
         let secrets = &self.secrets;
         let bytes = write::file_bytes(&snapshot, |digest| secrets.sign(labels::SEAL, digest));
         self.slots = snapshot.slots;
-        self.blobs = snapshot.groups;
+        for (b, written) in self.stored_blobs().into_iter().zip(snapshot.groups) {
+            b.ciphertext = written.ciphertext;
+        }
         self.log = snapshot.log;
         Ok(bytes)
+    }
+
+    /// Every group's data as the file holds it, readable or not, in the
+    /// order of the file's list.
+    fn stored_blobs(&mut self) -> Vec<&mut GroupBlob> {
+        let mut all: Vec<(usize, &mut GroupBlob)> = self
+            .groups
+            .iter_mut()
+            .map(|g| &mut g.stored)
+            .chain(self.sealed.iter_mut())
+            .map(|s| (s.at, &mut s.blob))
+            .collect();
+        all.sort_unstable_by_key(|(at, _)| *at);
+        all.into_iter().map(|(_, b)| b).collect()
     }
 }

@@ -6,7 +6,9 @@
 
 use super::members::validate_member_name;
 use super::seal::{open_group, sign_manifest};
-use super::{CheckedLog, CreateOptions, Credential, OpenGroup, Vault, VaultError};
+use super::{
+    CheckedLog, CreateOptions, Credential, GroupKey, OpenGroup, StoredGroup, Vault, VaultError,
+};
 use crate::audit;
 use crate::crypto::aead;
 use crate::crypto::kdf::{self, KdfError, KdfParams, SALT_LEN};
@@ -190,8 +192,8 @@ pub fn create(
         signed_manifest,
         manifest_dirty: true,
         slots,
-        blobs: Vec::new(),
         groups: Vec::new(),
+        sealed: Vec::new(),
         log: Vec::new(),
         verified: Vec::new(),
         pending: vec![audit::Draft::new(opts.now, audit::Action::Init)],
@@ -203,7 +205,6 @@ pub fn create(
         generation: 0,
         me: FOUNDING_OWNER,
         secrets,
-        group_keys: Vec::new(),
         revoked_unsaved: false,
         log_secrets: vec![(1, log_secret)],
     })
@@ -327,7 +328,7 @@ pub fn unlock(
     }
     let me = member.id;
 
-    let mut group_keys = Vec::new();
+    let mut group_keys: Vec<(GroupId, GroupKey)> = Vec::new();
     let mut log_secrets: Vec<(u32, Key32)> = Vec::new();
     for grant in manifest
         .grants
@@ -370,27 +371,50 @@ pub fn unlock(
             .map_err(|_| {
                 VaultError::damaged("a group key granted to this member cannot be opened")
             })?;
-        group_keys.push((grant.group, grant.epoch, key));
+        group_keys.push((
+            grant.group,
+            GroupKey {
+                epoch: grant.epoch,
+                key,
+            },
+        ));
     }
 
+    // Each group's data goes with its key when this member holds it, and
+    // is otherwise carried sealed; a key left over is a granted group
+    // whose data is missing.
+    let mut readable: Vec<(StoredGroup, GroupKey)> = Vec::new();
+    let mut sealed: Vec<StoredGroup> = Vec::new();
+    for (at, blob) in snapshot.groups.into_iter().enumerate() {
+        let held = group_keys
+            .iter()
+            .position(|(g, k)| *g == blob.group && k.epoch == blob.epoch);
+        let stored = StoredGroup { at, blob };
+        match held {
+            Some(i) => readable.push((stored, group_keys.swap_remove(i).1)),
+            None => sealed.push(stored),
+        }
+    }
     // Groups decrypt and decode independently: one per core at a time.
     let groups: Vec<OpenGroup> = {
         use rayon::prelude::*;
-        snapshot
-            .groups
-            .par_iter()
-            .filter_map(|blob| {
-                let (_, _, key) = group_keys
-                    .iter()
-                    .find(|(g, e, _)| *g == blob.group && *e == blob.epoch)?;
-                Some(open_group(&snapshot.vault_id, blob, key))
+        readable
+            .into_par_iter()
+            .map(|(stored, key)| {
+                let payload = open_group(&snapshot.vault_id, &stored.blob, &key.key)?;
+                Ok(OpenGroup {
+                    id: stored.blob.group,
+                    name: payload.name,
+                    entries: payload.entries,
+                    dirty: false,
+                    key,
+                    stored,
+                })
             })
             .collect::<Result<Vec<OpenGroup>, VaultError>>()?
     };
-    for (g, _, _) in &group_keys {
-        if !groups.iter().any(|og| og.id == *g) {
-            return Err(VaultError::damaged("a granted group's data is missing"));
-        }
+    if !group_keys.is_empty() {
+        return Err(VaultError::damaged("a granted group's data is missing"));
     }
 
     Ok(Vault {
@@ -399,8 +423,8 @@ pub fn unlock(
         signed_manifest: snapshot.manifest,
         manifest_dirty: false,
         slots: snapshot.slots,
-        blobs: snapshot.groups,
         groups,
+        sealed,
         log: log.records,
         verified: log.verified,
         pending: Vec::new(),
@@ -409,7 +433,6 @@ pub fn unlock(
         generation: snapshot.generation,
         me,
         secrets,
-        group_keys,
         revoked_unsaved: false,
         log_secrets,
     })
