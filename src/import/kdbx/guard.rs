@@ -3,6 +3,9 @@
 //! the crate indexes it, KDBX 4's variant dictionary, and the ceiling on
 //! the key derivation's cost ([`check_kdf_cost`]), read exactly as the
 //! crate will read the parameters.
+//!
+//! This mirrors how the `keepass` version pinned in Cargo.toml reads the
+//! header: upgrading the crate means checking this module again.
 
 use super::malformed;
 use crate::import::ImportError;
