@@ -5,9 +5,13 @@
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+use super::seal::{open_group, sign_manifest};
+use super::unlock::{grant_info, make_slot};
 use super::*;
 use crate::audit;
-use crate::format::{Endorsement, read};
+use crate::format::{
+    Endorsement, LogHead, Manifest, Role, Sig, SlotKind, Snapshot, labels, read, write,
+};
 
 const NOW: i64 = 1_790_000_000;
 const RAM: u64 = 8 << 30;
@@ -879,8 +883,8 @@ fn a_revoked_contractors_old_keys_open_nothing_saved_after_the_revocation() {
     let bob = open(&bytes, Some("bob"), "bob pw").expect("bob unlocks");
     let bob_secrets = MemberSecrets::from_bytes(&bob.secrets.to_bytes()[..]).expect("copy");
     let (email, old_epoch, old_key) = {
-        let (g, e, k) = &bob.group_keys[0];
-        (*g, *e, Key32::from_bytes(*k.expose()))
+        let g = &bob.groups[0];
+        (g.id, g.key.epoch, Key32::from_bytes(*g.key.key.expose()))
     };
     drop(bob);
 
@@ -1184,4 +1188,36 @@ fn a_bare_passphrase_change_record_does_not_satisfy_must_change() {
     let after = bob.seal(NOW, &mut rng).expect("seal");
     let bob = open(&after, Some("bob"), "temporary").expect("the old passphrase still opens");
     assert!(bob.passphrase_change_due());
+}
+
+#[test]
+fn a_save_by_a_member_who_reads_one_group_keeps_the_others_and_their_order() {
+    let mut rng = StdRng::seed_from_u64(58);
+    let mut v = new_vault(&mut rng);
+    for group in ["Email", "Servers"] {
+        let e = Entry::new(EntryId::random(&mut rng), group.into(), NOW, 1);
+        v.add(group, e, &mut rng).expect("add");
+    }
+    let bytes = with_contractor(&mut v, "bob", &["Email"], &mut rng);
+    let before = read::parse(&bytes).expect("parses").snapshot.groups;
+
+    // Bob reads only Email, the middle one of the file's three groups.
+    let mut bob = open(&bytes, Some("bob"), "bob pw").expect("bob unlocks");
+    let r = bob.find("Email").expect("Email");
+    bob.edit(r, NOW + 1).expect("edit").username = "bob".into();
+    let after = bob.seal(NOW + 1, &mut rng).expect("seal");
+    let after = read::parse(&after).expect("parses").snapshot.groups;
+
+    let ids = |blobs: &[GroupBlob]| blobs.iter().map(|b| b.group).collect::<Vec<_>>();
+    assert_eq!(ids(&after), ids(&before), "the file's group order");
+    assert_eq!(after[0], before[0], "Finance carried byte for byte");
+    assert_ne!(after[1], before[1], "Email re-encrypted");
+    assert_eq!(after[2], before[2], "Servers carried byte for byte");
+    let w = open(
+        &bob.seal(NOW + 2, &mut rng).expect("seal again"),
+        None,
+        "pw",
+    )
+    .expect("owner unlocks");
+    assert_eq!(w.entry_count(), 3);
 }

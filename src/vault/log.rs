@@ -1,0 +1,103 @@
+//! The vault's side of the access log: its head and verified records, the
+//! sealed details that holders of the log key can read, and the records
+//! this member writes — queued for the next save ([`Vault::note`]), or
+//! prepared, written durably by the caller, then accepted.
+
+use super::{EntryRef, Vault, VaultError};
+use crate::audit;
+use crate::format::{LogHead, codec};
+use crate::secret::Key32;
+
+impl Vault {
+    /// The current log key's secret: owners and auditors hold it.
+    pub fn log_secret(&self) -> Option<&Key32> {
+        self.log_secrets.last().map(|(_, k)| k)
+    }
+
+    /// The access log's head: how many records, and the last one's hash.
+    pub fn log_head(&self) -> LogHead {
+        audit::head_of(&self.verified)
+    }
+
+    /// Every record, verified, oldest first.
+    pub fn log(&self) -> &[audit::Verified] {
+        &self.verified
+    }
+
+    /// Checks every record's signature and place in the chain again (an
+    /// unlock checks signatures only past this machine's high-water mark).
+    pub fn verify_log_fully(&self) -> Result<(), VaultError> {
+        audit::verify(&self.vault_id, &self.manifest, &self.log, 0)
+            .map(|_| ())
+            .map_err(|e| VaultError::Damaged(e.to_string()))
+    }
+
+    /// True when the file ended in a torn log record (a crash during an
+    /// append); it was never acknowledged and is dropped at the next write.
+    pub fn torn_tail(&self) -> bool {
+        self.torn_tail
+    }
+
+    /// The details of a record, for members who hold the log key.
+    pub fn record_details(&self, record: &audit::Record) -> Option<audit::Details> {
+        self.log_secrets
+            .iter()
+            .rev()
+            .find_map(|(_, key)| audit::open_details(&self.vault_id, record, key).ok())
+    }
+
+    /// A signed checkpoint of the log's current head.
+    pub fn checkpoint(&self, now: i64) -> audit::Checkpoint {
+        audit::Checkpoint::sign(self.vault_id, self.log_head(), now, self.me, &self.secrets)
+    }
+
+    /// Queues a record to be written with the next save.
+    pub fn note(&mut self, draft: audit::Draft) {
+        self.pending.push(draft);
+    }
+
+    /// Builds the record that follows the current head, signed by this
+    /// member, without adding it: the caller writes it durably first, then
+    /// calls [`Vault::accept_record`].
+    pub fn prepare_record(&self, draft: audit::Draft, rng: &mut impl rand::CryptoRng) -> Vec<u8> {
+        audit::make(
+            &self.vault_id,
+            &self.log_head(),
+            self.me,
+            draft,
+            &self.secrets,
+            &self.manifest.log_public,
+            rng,
+        )
+    }
+
+    /// Adds a record made by [`Vault::prepare_record`] once it is on disk.
+    pub fn accept_record(&mut self, bytes: Vec<u8>) -> Result<(), VaultError> {
+        let head = self.log_head();
+        let record = decode_record(&bytes)?;
+        if record.seq != head.count || record.prev != head.hash {
+            return Err(VaultError::damaged("a new record does not follow the log"));
+        }
+        let hash = audit::record_hash(&bytes);
+        self.torn_tail = false;
+        self.log.push(bytes);
+        self.verified.push(audit::Verified { record, hash });
+        Ok(())
+    }
+
+    /// A short description of an entry for sealed log details.
+    pub fn details_for(&self, r: EntryRef) -> audit::Details {
+        audit::Details {
+            title: Some(self.entry(r).title.clone()),
+            group: Some(self.group_name(r).to_owned()),
+            note: None,
+        }
+    }
+}
+
+fn decode_record(bytes: &[u8]) -> Result<audit::Record, VaultError> {
+    let signed: audit::SignedRecord = codec::decode(bytes)
+        .map_err(|_| VaultError::damaged("a new access-log record is malformed"))?;
+    codec::decode(&signed.body)
+        .map_err(|_| VaultError::damaged("a new access-log record is malformed"))
+}

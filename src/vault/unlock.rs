@@ -1,0 +1,439 @@
+//! Getting into a vault: [`create`] a new one, [`check_log`] of a verified
+//! file without any secret, and [`unlock`] it with a key slot — the
+//! passphrase normalized, the slot opened, the member's group and log keys
+//! unsealed and the groups they open decrypted. Also the key-slot and
+//! grant helpers that adding members and changing passphrases share.
+
+use super::members::validate_member_name;
+use super::seal::{open_group, sign_manifest};
+use super::{
+    CheckedLog, CreateOptions, Credential, GroupKey, OpenGroup, StoredGroup, Vault, VaultError,
+};
+use crate::audit;
+use crate::crypto::aead;
+use crate::crypto::kdf::{self, KdfError, KdfParams, SALT_LEN};
+use crate::crypto::keys::{self, MemberSecrets};
+use crate::format::read::VerifiedFile;
+use crate::format::{
+    FORMAT_VERSION, FOUNDING_OWNER, Grant, GroupId, LOG_GROUP, Manifest, Member, MemberId, Role,
+    Slot, SlotKind, VaultId, labels,
+};
+use crate::secret::{Key32, Passphrase};
+
+/// A passphrase as Argon2id receives it: Unicode NFC when it is UTF-8, so
+/// that composed and decomposed forms of the same text derive one key;
+/// other bytes as they are.
+fn normalized(passphrase: &[u8]) -> zeroize::Zeroizing<Vec<u8>> {
+    use unicode_normalization::UnicodeNormalization;
+    match std::str::from_utf8(passphrase) {
+        Ok(s) if !s.is_ascii() => {
+            let mut out = zeroize::Zeroizing::new(String::with_capacity(s.len() * 3));
+            for c in s.nfc() {
+                out.push(c);
+            }
+            zeroize::Zeroizing::new(out.as_bytes().to_vec())
+        }
+        _ => zeroize::Zeroizing::new(passphrase.to_vec()),
+    }
+}
+
+fn slot_aad(
+    vault_id: &VaultId,
+    member: MemberId,
+    kind: SlotKind,
+    kdf: &KdfParams,
+    salt: &[u8; SALT_LEN],
+) -> Vec<u8> {
+    let kind_byte: u8 = match kind {
+        SlotKind::Passphrase => 0,
+        SlotKind::Recovery => 1,
+    };
+    let mut aad = Vec::with_capacity(80);
+    aad.extend_from_slice(labels::SLOT.as_bytes());
+    aad.push(0);
+    aad.extend_from_slice(vault_id);
+    aad.extend_from_slice(&member.to_le_bytes());
+    aad.push(kind_byte);
+    aad.extend_from_slice(&kdf.memory_kib.to_le_bytes());
+    aad.extend_from_slice(&kdf.time.to_le_bytes());
+    aad.extend_from_slice(&kdf.parallelism.to_le_bytes());
+    aad.extend_from_slice(salt);
+    aad.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    aad
+}
+
+pub(super) fn grant_info(
+    vault_id: &VaultId,
+    group: GroupId,
+    epoch: u32,
+    member: MemberId,
+) -> Vec<u8> {
+    let mut info = Vec::with_capacity(48);
+    info.extend_from_slice(labels::GRANT.as_bytes());
+    info.push(0);
+    info.extend_from_slice(vault_id);
+    info.extend_from_slice(&group.to_le_bytes());
+    info.extend_from_slice(&epoch.to_le_bytes());
+    info.extend_from_slice(&member.to_le_bytes());
+    info
+}
+
+/// Wraps `secrets` under a key derived from `passphrase`.
+pub(super) fn make_slot(
+    vault_id: &VaultId,
+    member: MemberId,
+    kind: SlotKind,
+    kdf_params: KdfParams,
+    passphrase: &[u8],
+    secrets: &MemberSecrets,
+    rng: &mut impl rand::CryptoRng,
+) -> Result<Slot, KdfError> {
+    let mut salt = [0u8; SALT_LEN];
+    rng.fill_bytes(&mut salt);
+    let mut nonce = [0u8; aead::NONCE_LEN];
+    rng.fill_bytes(&mut nonce);
+    let key = kdf::derive(&normalized(passphrase), &salt, &kdf_params)?;
+    let aad = slot_aad(vault_id, member, kind, &kdf_params, &salt);
+    let wrapped = aead::seal(&key, &nonce, &aad, &secrets.to_bytes()[..]);
+    Ok(Slot {
+        member,
+        kind,
+        kdf: kdf_params,
+        salt,
+        nonce,
+        wrapped,
+    })
+}
+
+/// Creates a new vault with one owner and a recovery slot for that owner.
+pub fn create(
+    opts: CreateOptions<'_>,
+    passphrase: &Passphrase,
+    recovery_code: &Passphrase,
+    rng: &mut impl rand::CryptoRng,
+) -> Result<Vault, VaultError> {
+    validate_member_name(opts.owner)?;
+    if !opts.weak_kdf && opts.kdf.is_below_floor() {
+        return Err(KdfError::BelowFloor(opts.kdf).into());
+    }
+    let secrets = MemberSecrets::generate(rng);
+    let mut vault_nonce = [0u8; 16];
+    rng.fill_bytes(&mut vault_nonce);
+    let vault_id = crate::format::vault_id(&secrets.public().ed25519, &vault_nonce);
+    let log_secret = Key32::random(rng);
+    let log_public = keys::x25519_public(&log_secret);
+    let log_grant = {
+        let info = grant_info(&vault_id, LOG_GROUP, 1, FOUNDING_OWNER);
+        let (enc, sealed_key) =
+            keys::seal_group_key(&secrets.public().x25519, &info, &log_secret, rng)
+                .expect("a freshly generated public key is valid");
+        Grant {
+            member: FOUNDING_OWNER,
+            group: LOG_GROUP,
+            epoch: 1,
+            enc,
+            sealed_key,
+        }
+    };
+    let owner = Member {
+        id: FOUNDING_OWNER,
+        name: opts.owner.to_owned(),
+        role: Role::Owner,
+        public: secrets.public(),
+        kdf: opts.kdf,
+        added_at: opts.now,
+        added_by: FOUNDING_OWNER,
+        expires_at: None,
+        revoked_at: None,
+        must_change_passphrase: false,
+        endorsement: None,
+    };
+    let manifest = Manifest {
+        vault_id,
+        vault_nonce,
+        format_version: FORMAT_VERSION,
+        version: 1,
+        created_at: opts.now,
+        weak_kdf: opts.weak_kdf,
+        firm_domain: opts.firm_domain,
+        members: vec![owner],
+        groups: Vec::new(),
+        grants: vec![log_grant],
+        log_public,
+        next_member_id: FOUNDING_OWNER + 1,
+        next_group_id: 1,
+        critical_groups: Vec::new(),
+        critical_rotate_days: crate::format::DEFAULT_CRITICAL_ROTATE_DAYS,
+    };
+    let slots = vec![
+        make_slot(
+            &vault_id,
+            FOUNDING_OWNER,
+            SlotKind::Passphrase,
+            opts.kdf,
+            passphrase.expose(),
+            &secrets,
+            rng,
+        )?,
+        make_slot(
+            &vault_id,
+            FOUNDING_OWNER,
+            SlotKind::Recovery,
+            opts.kdf,
+            recovery_code.expose(),
+            &secrets,
+            rng,
+        )?,
+    ];
+    let signed_manifest = sign_manifest(&manifest, FOUNDING_OWNER, &secrets);
+    Ok(Vault {
+        vault_id,
+        manifest,
+        signed_manifest,
+        manifest_dirty: true,
+        slots,
+        groups: Vec::new(),
+        sealed: Vec::new(),
+        log: Vec::new(),
+        verified: Vec::new(),
+        pending: vec![audit::Draft::new(opts.now, audit::Action::Init)],
+        dirty_slots: vec![
+            (FOUNDING_OWNER, SlotKind::Passphrase),
+            (FOUNDING_OWNER, SlotKind::Recovery),
+        ],
+        torn_tail: false,
+        generation: 0,
+        me: FOUNDING_OWNER,
+        secrets,
+        revoked_unsaved: false,
+        log_secrets: vec![(1, log_secret)],
+    })
+}
+
+/// Verifies the log of `file` (chain for every record; signatures for the
+/// records after `seen`, or all when `full`), that the snapshot's
+/// recorded head matches its folded records, that the group data and key
+/// slots are what the log last bound, and that the log extends what this
+/// machine saw. Needs no passphrase.
+pub fn check_log(
+    file: &VerifiedFile,
+    seen: &audit::HighWater,
+    full: bool,
+) -> Result<CheckedLog, VaultError> {
+    let snapshot = &file.snapshot;
+    let mut records = Vec::with_capacity(snapshot.log.len() + file.tail.len());
+    records.extend(snapshot.log.iter().cloned());
+    records.extend(file.tail.iter().cloned());
+    // Records up to the remembered head were verified on this machine
+    // before; the hash chain proves they are unchanged. `full` checks all.
+    let from = if full {
+        0
+    } else {
+        usize::try_from(seen.count)
+            .unwrap_or(usize::MAX)
+            .min(records.len())
+    };
+    let verified = audit::verify(&snapshot.vault_id, &file.manifest, &records, from)
+        .map_err(|e| VaultError::Damaged(e.to_string()))?;
+    audit::check_high_water(seen, &verified).map_err(VaultError::RolledBack)?;
+    let folded = audit::head_of(&verified[..snapshot.log.len()]);
+    if folded != snapshot.log_head {
+        return Err(VaultError::damaged(
+            "the snapshot's access-log head does not match its records",
+        ));
+    }
+    audit::check_bindings(
+        &file.manifest,
+        &snapshot.manifest,
+        &snapshot.groups,
+        &snapshot.slots,
+        &verified,
+    )
+    .map_err(VaultError::Damaged)?;
+    Ok(CheckedLog {
+        records,
+        verified,
+        torn_tail: file.torn_tail,
+    })
+}
+
+/// Opens `file` with `cred`. `ram_bytes` bounds the KDF memory (at most
+/// half of it); the bound is checked before anything is allocated. `seen`
+/// is what this machine remembers of the vault's log.
+pub fn unlock(
+    file: VerifiedFile,
+    cred: Credential<'_>,
+    now: i64,
+    ram_bytes: u64,
+    seen: &audit::HighWater,
+) -> Result<Vault, VaultError> {
+    let log = check_log(&file, seen, false)?;
+    let manifest = file.manifest;
+    let snapshot = file.snapshot;
+    let (member, kind, secret): (&Member, SlotKind, &[u8]) = match cred {
+        Credential::Passphrase { member, passphrase } => {
+            let m = match member {
+                None => manifest.members.iter().find(|m| m.id == FOUNDING_OWNER),
+                Some(name) => manifest.members.iter().find(|m| m.name == name),
+            }
+            .ok_or_else(|| {
+                VaultError::UnknownMember(member.unwrap_or("(founding owner)").to_owned())
+            })?;
+            (m, SlotKind::Passphrase, passphrase.expose())
+        }
+        Credential::Recovery { code } => {
+            let m = manifest
+                .members
+                .iter()
+                .find(|m| m.id == FOUNDING_OWNER)
+                .ok_or_else(|| VaultError::damaged("the founding owner is missing"))?;
+            (m, SlotKind::Recovery, code.expose())
+        }
+    };
+    if let Some(at) = member.revoked_at {
+        return Err(VaultError::AccessDenied(format!(
+            "{}'s membership was revoked on {}",
+            member.name,
+            crate::dates::format_date(at)
+        )));
+    }
+    if let Some(at) = member.expires_at
+        && at <= now
+    {
+        return Err(VaultError::AccessDenied(format!(
+            "{}'s membership expired on {}",
+            member.name,
+            crate::dates::format_date(at)
+        )));
+    }
+    let slot = snapshot
+        .slots
+        .iter()
+        .find(|s| s.member == member.id && s.kind == kind)
+        .ok_or_else(|| {
+            VaultError::AccessDenied(format!("{} has no key slot of that kind", member.name))
+        })?;
+    kdf::check_bounds(&slot.kdf, manifest.weak_kdf, ram_bytes)?;
+    let key = kdf::derive(&normalized(secret), &slot.salt, &slot.kdf)?;
+    let aad = slot_aad(&snapshot.vault_id, member.id, kind, &slot.kdf, &slot.salt);
+    let mut buf = zeroize::Zeroizing::new(slot.wrapped.clone());
+    aead::open_in_place(&key, &slot.nonce, &aad, &mut buf)
+        .map_err(|_| VaultError::WrongPassphrase)?;
+    let secrets = MemberSecrets::from_bytes(&buf)
+        .ok_or_else(|| VaultError::damaged("a key slot holds the wrong amount of key material"))?;
+    if secrets.public() != member.public {
+        return Err(VaultError::damaged(
+            "a key slot's keys do not match the signed manifest",
+        ));
+    }
+    let me = member.id;
+
+    let mut group_keys: Vec<(GroupId, GroupKey)> = Vec::new();
+    let mut log_secrets: Vec<(u32, Key32)> = Vec::new();
+    for grant in manifest
+        .grants
+        .iter()
+        .filter(|g| g.member == me && g.group == LOG_GROUP)
+    {
+        let info = grant_info(&snapshot.vault_id, LOG_GROUP, grant.epoch, me);
+        let key = secrets
+            .open_group_key(&info, &grant.enc, &grant.sealed_key)
+            .map_err(|_| {
+                VaultError::damaged("the log key granted to this member cannot be opened")
+            })?;
+        log_secrets.push((grant.epoch, key));
+    }
+    log_secrets.sort_by_key(|(epoch, _)| *epoch);
+    // The newest log key is the vault's current one; older epochs only
+    // open the details of records written before a revocation.
+    if let Some((_, current)) = log_secrets.last()
+        && keys::x25519_public(current) != manifest.log_public
+    {
+        return Err(VaultError::damaged(
+            "the log key granted to this member is not the vault's",
+        ));
+    }
+    for grant in manifest
+        .grants
+        .iter()
+        .filter(|g| g.member == me && g.group != LOG_GROUP)
+    {
+        let current = manifest
+            .groups
+            .iter()
+            .any(|g| g.id == grant.group && g.epoch == grant.epoch);
+        if !current {
+            continue;
+        }
+        let info = grant_info(&snapshot.vault_id, grant.group, grant.epoch, me);
+        let key = secrets
+            .open_group_key(&info, &grant.enc, &grant.sealed_key)
+            .map_err(|_| {
+                VaultError::damaged("a group key granted to this member cannot be opened")
+            })?;
+        group_keys.push((
+            grant.group,
+            GroupKey {
+                epoch: grant.epoch,
+                key,
+            },
+        ));
+    }
+
+    // Each group's data goes with its key when this member holds it, and
+    // is otherwise carried sealed; a key left over is a granted group
+    // whose data is missing.
+    let mut readable: Vec<(StoredGroup, GroupKey)> = Vec::new();
+    let mut sealed: Vec<StoredGroup> = Vec::new();
+    for (at, blob) in snapshot.groups.into_iter().enumerate() {
+        let held = group_keys
+            .iter()
+            .position(|(g, k)| *g == blob.group && k.epoch == blob.epoch);
+        let stored = StoredGroup { at, blob };
+        match held {
+            Some(i) => readable.push((stored, group_keys.swap_remove(i).1)),
+            None => sealed.push(stored),
+        }
+    }
+    // Groups decrypt and decode independently: one per core at a time.
+    let groups: Vec<OpenGroup> = {
+        use rayon::prelude::*;
+        readable
+            .into_par_iter()
+            .map(|(stored, key)| {
+                let payload = open_group(&snapshot.vault_id, &stored.blob, &key.key)?;
+                Ok(OpenGroup {
+                    id: stored.blob.group,
+                    name: payload.name,
+                    entries: payload.entries,
+                    dirty: false,
+                    key,
+                    stored,
+                })
+            })
+            .collect::<Result<Vec<OpenGroup>, VaultError>>()?
+    };
+    if !group_keys.is_empty() {
+        return Err(VaultError::damaged("a granted group's data is missing"));
+    }
+
+    Ok(Vault {
+        vault_id: snapshot.vault_id,
+        manifest,
+        signed_manifest: snapshot.manifest,
+        manifest_dirty: false,
+        slots: snapshot.slots,
+        groups,
+        sealed,
+        log: log.records,
+        verified: log.verified,
+        pending: Vec::new(),
+        dirty_slots: Vec::new(),
+        torn_tail: log.torn_tail,
+        generation: snapshot.generation,
+        me,
+        secrets,
+        revoked_unsaved: false,
+        log_secrets,
+    })
+}
