@@ -13,6 +13,13 @@
 //! under `cargo bench` or `cargo test --benches`) it writes a small vault
 //! and XML into a temporary directory, as a smoke test.
 
+// Tests and benchmarks set up real files, processes and clocks.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_macros,
+    clippy::disallowed_types
+)]
+
 #[allow(dead_code)]
 mod common;
 

@@ -2,6 +2,13 @@
 //! record (target < 5 ms, including fsync), and verifying a 100,000-record
 //! log (target < 1 s). Run with `cargo bench --bench log`.
 
+// Tests and benchmarks set up real files, processes and clocks.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_macros,
+    clippy::disallowed_types
+)]
+
 #[allow(dead_code)] // the shared helpers serve several bench binaries
 mod common;
 

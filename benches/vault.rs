@@ -23,6 +23,13 @@
 //! `cargo test --benches`) every section runs once on a small vault, as a
 //! smoke test.
 
+// Tests and benchmarks set up real files, processes and clocks.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_macros,
+    clippy::disallowed_types
+)]
+
 #[allow(dead_code)]
 mod common;
 

@@ -121,7 +121,13 @@ pub enum Parsed {
     Command(Box<args::Cli>, Context),
 }
 
-/// Parses `args` and reads the environment once.
+/// Parses `args` and reads the environment once; asks whether standard
+/// input is a terminal (IO, clippy.toml).
+#[allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_macros,
+    clippy::disallowed_types
+)]
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Parsed {
     let cli = match args::Cli::try_parse_from(args) {
         Ok(c) => c,
@@ -171,6 +177,12 @@ pub fn execute(cli: args::Cli, ctx: &Context) -> i32 {
 }
 
 /// Prints an error (unless already reported) and returns its exit code.
+// Printing is IO (clippy.toml).
+#[allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_macros,
+    clippy::disallowed_types
+)]
 pub fn report(e: CliError) -> i32 {
     // Messages may quote titles or names from the vault. An empty
     // message is an outcome already reported (`health` exits 1).

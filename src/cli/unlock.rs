@@ -3,6 +3,14 @@
 //! set, else asked at the terminal without echo; then the vault opened
 //! through the application layer, with its warnings on standard error.
 
+// An IO module (clippy.toml, docs/ARCHITECTURE.md): it may touch files,
+// the terminal, the environment, the clock and the OS random source.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_macros,
+    clippy::disallowed_types
+)]
+
 use super::CliError;
 use crate::os;
 use crate::secret::Passphrase;

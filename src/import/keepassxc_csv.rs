@@ -208,6 +208,12 @@ fn time(s: &str) -> Option<i64> {
 }
 
 #[cfg(test)]
+// Tests read fixtures and run the real keepassxc-cli.
+#[allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_macros,
+    clippy::disallowed_types
+)]
 mod tests {
     use std::process::{Command, Stdio};
 

@@ -28,6 +28,12 @@ pub mod update;
 pub mod view;
 
 #[cfg(test)]
+// Tests write real vault files in temporary directories.
+#[allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_macros,
+    clippy::disallowed_types
+)]
 mod tests;
 
 pub use action::{Action, Effect};
@@ -53,6 +59,12 @@ pub fn start(ctx: Context) -> Result<(), TuiError> {
 }
 
 /// `baton demo`: the demo vault in the TUI, deleted when it ends.
+// Starting and ending the terminal UI is IO (clippy.toml).
+#[allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_macros,
+    clippy::disallowed_types
+)]
 pub fn demo(ctx: &Context) -> Result<(), TuiError> {
     let demo = Demo::create(ctx)?;
     let hint = demo.hint();
@@ -68,6 +80,11 @@ pub fn demo(ctx: &Context) -> Result<(), TuiError> {
 }
 
 /// As [`start`], with a line of help on the unlock screen.
+#[allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_macros,
+    clippy::disallowed_types
+)]
 pub fn start_with_hint(ctx: Context, hint: Option<String>) -> Result<(), TuiError> {
     let screen = if ctx.vault.exists() {
         let members = runtime::members(&ctx);

@@ -2,6 +2,13 @@
 //! the real `baton` binary in temporary directories, and the library where
 //! a test needs to reach inside the file.
 
+// Tests and benchmarks set up real files, processes and clocks.
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_macros,
+    clippy::disallowed_types
+)]
+
 mod bad_input;
 mod cli;
 mod clipboard;

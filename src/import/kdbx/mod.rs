@@ -139,6 +139,12 @@ fn open_error(e: DatabaseOpenError, version: u16) -> ImportError {
 }
 
 #[cfg(test)]
+// Tests read fixtures and run the real keepassxc-cli.
+#[allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_macros,
+    clippy::disallowed_types
+)]
 mod tests {
     use std::path::PathBuf;
     use std::process::{Command, Stdio};
