@@ -396,7 +396,7 @@ fn open_breakdown(o: &Opts, bytes: &[u8]) -> Vec<Row> {
 
 fn bench_tui(o: &Opts, bytes: &[u8]) {
     use baton::session::Context;
-    use baton::tui::action::Action;
+    use baton::tui::action::{Intent, Msg};
     use baton::tui::app::{App, MainScreen, Screen, Settings};
     use baton::tui::{Now, runtime, update::update, view};
     use ratatui::{Terminal, backend::TestBackend};
@@ -418,8 +418,8 @@ fn bench_tui(o: &Opts, bytes: &[u8]) {
     let now = Now { ms: 0, unix: NOW };
     let (w, h) = (120, 40);
     let mut term = Terminal::new(TestBackend::new(w, h)).expect("test backend");
-    update(&mut app, Action::Resize(w, h), now);
-    update(&mut app, Action::Search, now);
+    update(&mut app, Msg::Resize(w, h), now);
+    update(&mut app, Intent::Search, now);
     let mut draw = |app: &App| {
         term.draw(|f| view::render(app, f)).expect("draw");
     };
@@ -441,7 +441,7 @@ fn bench_tui(o: &Opts, bytes: &[u8]) {
     for i in 0..o.warmup + o.runs {
         for (k, c) in word.chars().enumerate() {
             let t = Instant::now();
-            update(&mut app, Action::Char(c), now);
+            update(&mut app, Intent::Char(c), now);
             draw(&app);
             if i >= o.warmup {
                 typed[k].push(t.elapsed());
@@ -449,7 +449,7 @@ fn bench_tui(o: &Opts, bytes: &[u8]) {
         }
         for samples in erased.iter_mut() {
             let t = Instant::now();
-            update(&mut app, Action::Backspace, now);
+            update(&mut app, Intent::Backspace, now);
             draw(&app);
             if i >= o.warmup {
                 samples.push(t.elapsed());

@@ -1,5 +1,6 @@
-//! What the user meant ([`Action`], from the keymap or from the runtime
-//! reporting back) and what the runtime must do ([`Effect`]).
+//! What the user meant ([`Intent`], from the keymap), what the runtime
+//! reports back ([`Outcome`]), both as the [`Msg`] an update takes, and
+//! what the runtime must do ([`Effect`]).
 
 use crate::search::Index;
 use crate::secret::Passphrase;
@@ -10,8 +11,10 @@ use zeroize::Zeroizing;
 
 use super::app::SecretInput;
 
-/// A user intent, or a result the runtime feeds back.
-pub enum Action {
+/// What a key meant, on the screen it was pressed on: a plain value, so
+/// that tests compare what the keymap made of a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Intent {
     // Moving around.
     Up,
     Down,
@@ -70,13 +73,10 @@ pub enum Action {
     Lock,
     Help,
     Quit,
+}
 
-    /// Time passed (idle lock, reveal timeout, spinner, TOTP countdown).
-    Tick,
-    /// The terminal's size, in cells.
-    Resize(u16, u16),
-
-    // Reported by the runtime.
+/// What the runtime reports back after performing an [`Effect`].
+pub enum Outcome {
     Unlocked(Box<Opened>),
     UnlockFailed(SessionError),
     /// The reveal's log records are durable; what was asked may be shown
@@ -102,6 +102,29 @@ pub enum Action {
     /// possibly with a save error kept in memory), or refused with
     /// nothing changed (`Err`, why).
     MemberDone(Result<MemberReport, String>),
+}
+
+/// What [`super::update::update`] is given: an intent, an outcome, or
+/// the passing of time.
+pub enum Msg {
+    Intent(Intent),
+    Outcome(Outcome),
+    /// Time passed (idle lock, reveal timeout, spinner, TOTP countdown).
+    Tick,
+    /// The terminal's size, in cells.
+    Resize(u16, u16),
+}
+
+impl From<Intent> for Msg {
+    fn from(i: Intent) -> Self {
+        Msg::Intent(i)
+    }
+}
+
+impl From<Outcome> for Msg {
+    fn from(o: Outcome) -> Self {
+        Msg::Outcome(o)
+    }
 }
 
 /// A command of the members view.
@@ -220,32 +243,32 @@ pub struct GenOptions {
 /// What the runtime must do for an update.
 pub enum Effect {
     /// Lock, read and unlock the vault on a worker thread (the KDF takes
-    /// about a second), then report [`Action::Unlocked`] or
-    /// [`Action::UnlockFailed`].
+    /// about a second), then report [`Outcome::Unlocked`] or
+    /// [`Outcome::UnlockFailed`].
     Unlock {
         member: Option<String>,
         passphrase: Passphrase,
     },
     /// Create the vault on a worker thread (KDF calibration takes about
-    /// a second), then report [`Action::Created`].
+    /// a second), then report [`Outcome::Created`].
     Create {
         owner: String,
         domain: Option<String>,
         passphrase: Passphrase,
     },
     /// Append and sync the reveal's signed log records, then (for a copy)
-    /// copy the value; report [`Action::Revealed`] only if all of it
-    /// succeeded, else [`Action::RevealFailed`].
+    /// copy the value; report [`Outcome::Revealed`] only if all of it
+    /// succeeded, else [`Outcome::RevealFailed`].
     Reveal(Reveal),
     /// Clear the clipboard now if it still holds a value we copied.
     ClearClipboard,
-    /// Apply, record and save a change; report [`Action::Saved`] or
-    /// [`Action::SaveFailed`].
+    /// Apply, record and save a change; report [`Outcome::Saved`] or
+    /// [`Outcome::SaveFailed`].
     Change(Change),
-    /// Generate a password; report [`Action::Generated`].
+    /// Generate a password; report [`Outcome::Generated`].
     Generate(GenOptions),
     /// Apply, record and save a membership change or handover step;
-    /// report [`Action::MemberDone`].
+    /// report [`Outcome::MemberDone`].
     Member(MemberOp),
     /// Copy a generated value (not from the vault: nothing to log).
     CopyGenerated(Zeroizing<String>),

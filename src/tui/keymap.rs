@@ -4,44 +4,44 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::action::{Action, CopyWhat, MemberCmd};
+use super::action::{CopyWhat, Intent, MemberCmd};
 use super::app::{App, Focus, MembersMode, Overlay, Screen, UnlockFocus};
 
 /// The action `key` means on the current screen, if any. Only presses
 /// count (not releases or repeats, where the terminal reports them).
-pub fn map(app: &App, key: KeyEvent) -> Option<Action> {
+pub fn map(app: &App, key: KeyEvent) -> Option<Intent> {
     if key.kind != KeyEventKind::Press {
         return None;
     }
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl {
         return match key.code {
-            KeyCode::Char('l') => Some(Action::Lock),
-            KeyCode::Char('c') => Some(Action::Quit),
-            KeyCode::Char('u') => Some(Action::ClearField),
-            KeyCode::Char('s') => Some(Action::Submit),
-            KeyCode::Char('g') => Some(Action::GenerateInto),
+            KeyCode::Char('l') => Some(Intent::Lock),
+            KeyCode::Char('c') => Some(Intent::Quit),
+            KeyCode::Char('u') => Some(Intent::ClearField),
+            KeyCode::Char('s') => Some(Intent::Submit),
+            KeyCode::Char('g') => Some(Intent::GenerateInto),
             _ => None,
         };
     }
     match &app.screen {
         Screen::Onboard(_) => match key.code {
-            KeyCode::Enter => Some(Action::Open),
-            KeyCode::Esc => Some(Action::Quit),
-            KeyCode::Tab | KeyCode::Down => Some(Action::NextPane),
-            KeyCode::BackTab | KeyCode::Up => Some(Action::PrevField),
-            KeyCode::Backspace => Some(Action::Backspace),
-            KeyCode::Char(c) => Some(Action::Char(c)),
+            KeyCode::Enter => Some(Intent::Open),
+            KeyCode::Esc => Some(Intent::Quit),
+            KeyCode::Tab | KeyCode::Down => Some(Intent::NextPane),
+            KeyCode::BackTab | KeyCode::Up => Some(Intent::PrevField),
+            KeyCode::Backspace => Some(Intent::Backspace),
+            KeyCode::Char(c) => Some(Intent::Char(c)),
             _ => None,
         },
         Screen::Recovery(_) => match key.code {
-            KeyCode::Char('y') | KeyCode::Char('Y') => Some(Action::Confirm(true)),
+            KeyCode::Char('y') | KeyCode::Char('Y') => Some(Intent::Confirm(true)),
             _ => None,
         },
         Screen::Unlock(u) => unlock_key(u.focus, key.code),
         Screen::Summary(_) => match key.code {
-            KeyCode::Char('q') => Some(Action::Quit),
-            KeyCode::Enter | KeyCode::Esc | KeyCode::Char(' ') => Some(Action::Open),
+            KeyCode::Char('q') => Some(Intent::Quit),
+            KeyCode::Enter | KeyCode::Esc | KeyCode::Char(' ') => Some(Intent::Open),
             _ => None,
         },
         Screen::Main(m) => {
@@ -56,165 +56,165 @@ pub fn map(app: &App, key: KeyEvent) -> Option<Action> {
     }
 }
 
-fn unlock_key(focus: UnlockFocus, code: KeyCode) -> Option<Action> {
+fn unlock_key(focus: UnlockFocus, code: KeyCode) -> Option<Intent> {
     match (focus, code) {
-        (_, KeyCode::Enter) => Some(Action::Open),
-        (_, KeyCode::Tab) | (_, KeyCode::BackTab) => Some(Action::NextPane),
-        (_, KeyCode::Esc) => Some(Action::Quit),
-        (UnlockFocus::Member, KeyCode::Up | KeyCode::Char('k')) => Some(Action::Up),
-        (UnlockFocus::Member, KeyCode::Down | KeyCode::Char('j')) => Some(Action::Down),
-        (UnlockFocus::Member, KeyCode::Char('q')) => Some(Action::Quit),
-        (UnlockFocus::Passphrase, KeyCode::Up) => Some(Action::Up),
-        (UnlockFocus::Passphrase, KeyCode::Down) => Some(Action::Down),
-        (UnlockFocus::Passphrase, KeyCode::Char(c)) => Some(Action::Char(c)),
-        (UnlockFocus::Passphrase, KeyCode::Backspace) => Some(Action::Backspace),
+        (_, KeyCode::Enter) => Some(Intent::Open),
+        (_, KeyCode::Tab) | (_, KeyCode::BackTab) => Some(Intent::NextPane),
+        (_, KeyCode::Esc) => Some(Intent::Quit),
+        (UnlockFocus::Member, KeyCode::Up | KeyCode::Char('k')) => Some(Intent::Up),
+        (UnlockFocus::Member, KeyCode::Down | KeyCode::Char('j')) => Some(Intent::Down),
+        (UnlockFocus::Member, KeyCode::Char('q')) => Some(Intent::Quit),
+        (UnlockFocus::Passphrase, KeyCode::Up) => Some(Intent::Up),
+        (UnlockFocus::Passphrase, KeyCode::Down) => Some(Intent::Down),
+        (UnlockFocus::Passphrase, KeyCode::Char(c)) => Some(Intent::Char(c)),
+        (UnlockFocus::Passphrase, KeyCode::Backspace) => Some(Intent::Backspace),
         _ => None,
     }
 }
 
-fn search_key(code: KeyCode) -> Option<Action> {
+fn search_key(code: KeyCode) -> Option<Intent> {
     match code {
-        KeyCode::Enter => Some(Action::Open),
-        KeyCode::Esc => Some(Action::Back),
-        KeyCode::Up => Some(Action::Up),
-        KeyCode::Down => Some(Action::Down),
-        KeyCode::PageUp => Some(Action::PageUp),
-        KeyCode::PageDown => Some(Action::PageDown),
-        KeyCode::Tab => Some(Action::NextPane),
-        KeyCode::Backspace => Some(Action::Backspace),
-        KeyCode::Char(c) => Some(Action::Char(c)),
+        KeyCode::Enter => Some(Intent::Open),
+        KeyCode::Esc => Some(Intent::Back),
+        KeyCode::Up => Some(Intent::Up),
+        KeyCode::Down => Some(Intent::Down),
+        KeyCode::PageUp => Some(Intent::PageUp),
+        KeyCode::PageDown => Some(Intent::PageDown),
+        KeyCode::Tab => Some(Intent::NextPane),
+        KeyCode::Backspace => Some(Intent::Backspace),
+        KeyCode::Char(c) => Some(Intent::Char(c)),
         _ => None,
     }
 }
 
-fn main_key(code: KeyCode) -> Option<Action> {
+fn main_key(code: KeyCode) -> Option<Intent> {
     Some(match code {
-        KeyCode::Up | KeyCode::Char('k') => Action::Up,
-        KeyCode::Down | KeyCode::Char('j') => Action::Down,
-        KeyCode::PageUp => Action::PageUp,
-        KeyCode::PageDown => Action::PageDown,
-        KeyCode::Home => Action::Home,
-        KeyCode::End => Action::End,
-        KeyCode::Enter => Action::Open,
-        KeyCode::Esc => Action::Back,
-        KeyCode::Tab | KeyCode::BackTab => Action::NextPane,
-        KeyCode::Char('/') => Action::Search,
-        KeyCode::Char('r') => Action::Reveal,
-        KeyCode::Char('c') => Action::Copy(CopyWhat::Password),
-        KeyCode::Char('u') => Action::Copy(CopyWhat::Username),
-        KeyCode::Char('t') => Action::Copy(CopyWhat::TotpCode),
-        KeyCode::Char('n') => Action::New,
-        KeyCode::Char('e') => Action::Edit,
-        KeyCode::Char('d') => Action::Delete,
-        KeyCode::Char('g') => Action::Generator,
-        KeyCode::Char('b') => Action::BackupCodes,
-        KeyCode::Char('A') => Action::AccessLog,
-        KeyCode::Char('M') => Action::Members,
-        KeyCode::Char('H') => Action::Health,
-        KeyCode::Char('?') => Action::Help,
-        KeyCode::Char('q') => Action::Quit,
+        KeyCode::Up | KeyCode::Char('k') => Intent::Up,
+        KeyCode::Down | KeyCode::Char('j') => Intent::Down,
+        KeyCode::PageUp => Intent::PageUp,
+        KeyCode::PageDown => Intent::PageDown,
+        KeyCode::Home => Intent::Home,
+        KeyCode::End => Intent::End,
+        KeyCode::Enter => Intent::Open,
+        KeyCode::Esc => Intent::Back,
+        KeyCode::Tab | KeyCode::BackTab => Intent::NextPane,
+        KeyCode::Char('/') => Intent::Search,
+        KeyCode::Char('r') => Intent::Reveal,
+        KeyCode::Char('c') => Intent::Copy(CopyWhat::Password),
+        KeyCode::Char('u') => Intent::Copy(CopyWhat::Username),
+        KeyCode::Char('t') => Intent::Copy(CopyWhat::TotpCode),
+        KeyCode::Char('n') => Intent::New,
+        KeyCode::Char('e') => Intent::Edit,
+        KeyCode::Char('d') => Intent::Delete,
+        KeyCode::Char('g') => Intent::Generator,
+        KeyCode::Char('b') => Intent::BackupCodes,
+        KeyCode::Char('A') => Intent::AccessLog,
+        KeyCode::Char('M') => Intent::Members,
+        KeyCode::Char('H') => Intent::Health,
+        KeyCode::Char('?') => Intent::Help,
+        KeyCode::Char('q') => Intent::Quit,
         _ => return None,
     })
 }
 
-fn overlay_key(o: &Overlay, code: KeyCode) -> Option<Action> {
+fn overlay_key(o: &Overlay, code: KeyCode) -> Option<Intent> {
     let moves = |code: KeyCode| match code {
-        KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
-        KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
-        KeyCode::PageUp => Some(Action::PageUp),
-        KeyCode::PageDown => Some(Action::PageDown),
-        KeyCode::Home => Some(Action::Home),
-        KeyCode::End => Some(Action::End),
+        KeyCode::Up | KeyCode::Char('k') => Some(Intent::Up),
+        KeyCode::Down | KeyCode::Char('j') => Some(Intent::Down),
+        KeyCode::PageUp => Some(Intent::PageUp),
+        KeyCode::PageDown => Some(Intent::PageDown),
+        KeyCode::Home => Some(Intent::Home),
+        KeyCode::End => Some(Intent::End),
         _ => None,
     };
     match o {
         Overlay::Help => match code {
-            KeyCode::Char('q') => Some(Action::Quit),
-            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('?') => Some(Action::Back),
+            KeyCode::Char('q') => Some(Intent::Quit),
+            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('?') => Some(Intent::Back),
             _ => None,
         },
         Overlay::ConfirmDelete(_) => match code {
-            KeyCode::Char('y') | KeyCode::Char('Y') => Some(Action::Confirm(true)),
-            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => Some(Action::Confirm(false)),
+            KeyCode::Char('y') | KeyCode::Char('Y') => Some(Intent::Confirm(true)),
+            KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => Some(Intent::Confirm(false)),
             _ => None,
         },
         Overlay::Codes { .. } => match code {
-            KeyCode::Char('x') => Some(Action::MarkUsed),
-            KeyCode::Esc | KeyCode::Char('b') => Some(Action::Back),
-            KeyCode::Char('q') => Some(Action::Quit),
+            KeyCode::Char('x') => Some(Intent::MarkUsed),
+            KeyCode::Esc | KeyCode::Char('b') => Some(Intent::Back),
+            KeyCode::Char('q') => Some(Intent::Quit),
             c => moves(c),
         },
         Overlay::Log { .. } => match code {
-            KeyCode::Esc | KeyCode::Char('A') => Some(Action::Back),
-            KeyCode::Char('q') => Some(Action::Quit),
+            KeyCode::Esc | KeyCode::Char('A') => Some(Intent::Back),
+            KeyCode::Char('q') => Some(Intent::Quit),
             c => moves(c),
         },
         Overlay::Generator(_) => match code {
-            KeyCode::Char('g') | KeyCode::Char(' ') => Some(Action::Generator),
-            KeyCode::Char('w') => Some(Action::ToggleWords),
-            KeyCode::Char('+') | KeyCode::Right => Some(Action::Longer),
-            KeyCode::Char('-') | KeyCode::Left => Some(Action::Shorter),
-            KeyCode::Char('c') => Some(Action::Copy(CopyWhat::Password)),
-            KeyCode::Esc | KeyCode::Enter => Some(Action::Back),
+            KeyCode::Char('g') | KeyCode::Char(' ') => Some(Intent::Generator),
+            KeyCode::Char('w') => Some(Intent::ToggleWords),
+            KeyCode::Char('+') | KeyCode::Right => Some(Intent::Longer),
+            KeyCode::Char('-') | KeyCode::Left => Some(Intent::Shorter),
+            KeyCode::Char('c') => Some(Intent::Copy(CopyWhat::Password)),
+            KeyCode::Esc | KeyCode::Enter => Some(Intent::Back),
             _ => None,
         },
         Overlay::Members(mv) => match &mv.mode {
             MembersMode::List => match code {
-                KeyCode::Char('a') => Some(Action::Member(MemberCmd::Add)),
-                KeyCode::Char('g') => Some(Action::Member(MemberCmd::Grant)),
-                KeyCode::Char('x') => Some(Action::Member(MemberCmd::Revoke)),
-                KeyCode::Char('s') => Some(Action::Member(MemberCmd::Sweep)),
-                KeyCode::Char('h') => Some(Action::Member(MemberCmd::Handover)),
-                KeyCode::Esc | KeyCode::Char('M') => Some(Action::Back),
-                KeyCode::Char('q') => Some(Action::Quit),
+                KeyCode::Char('a') => Some(Intent::Member(MemberCmd::Add)),
+                KeyCode::Char('g') => Some(Intent::Member(MemberCmd::Grant)),
+                KeyCode::Char('x') => Some(Intent::Member(MemberCmd::Revoke)),
+                KeyCode::Char('s') => Some(Intent::Member(MemberCmd::Sweep)),
+                KeyCode::Char('h') => Some(Intent::Member(MemberCmd::Handover)),
+                KeyCode::Esc | KeyCode::Char('M') => Some(Intent::Back),
+                KeyCode::Char('q') => Some(Intent::Quit),
                 c => moves(c),
             },
             MembersMode::Add(_) => match code {
-                KeyCode::Enter => Some(Action::Submit),
-                KeyCode::Esc => Some(Action::Back),
-                KeyCode::Tab | KeyCode::Down => Some(Action::NextPane),
-                KeyCode::BackTab | KeyCode::Up => Some(Action::PrevField),
-                KeyCode::Backspace => Some(Action::Backspace),
-                KeyCode::Char(c) => Some(Action::Char(c)),
+                KeyCode::Enter => Some(Intent::Submit),
+                KeyCode::Esc => Some(Intent::Back),
+                KeyCode::Tab | KeyCode::Down => Some(Intent::NextPane),
+                KeyCode::BackTab | KeyCode::Up => Some(Intent::PrevField),
+                KeyCode::Backspace => Some(Intent::Backspace),
+                KeyCode::Char(c) => Some(Intent::Char(c)),
                 _ => None,
             },
             MembersMode::Grant(_) => match code {
-                KeyCode::Enter => Some(Action::Submit),
-                KeyCode::Esc => Some(Action::Back),
-                KeyCode::Backspace => Some(Action::Backspace),
-                KeyCode::Char(c) => Some(Action::Char(c)),
+                KeyCode::Enter => Some(Intent::Submit),
+                KeyCode::Esc => Some(Intent::Back),
+                KeyCode::Backspace => Some(Intent::Backspace),
+                KeyCode::Char(c) => Some(Intent::Char(c)),
                 _ => None,
             },
             MembersMode::Confirm(_) => match code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => Some(Action::Confirm(true)),
+                KeyCode::Char('y') | KeyCode::Char('Y') => Some(Intent::Confirm(true)),
                 KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
-                    Some(Action::Confirm(false))
+                    Some(Intent::Confirm(false))
                 }
                 _ => None,
             },
             MembersMode::Checklist { .. } => match code {
-                KeyCode::Char('v') => Some(Action::VerifyItem),
-                KeyCode::Enter | KeyCode::Char('e') => Some(Action::Edit),
-                KeyCode::Esc => Some(Action::Back),
-                KeyCode::Char('q') => Some(Action::Quit),
+                KeyCode::Char('v') => Some(Intent::VerifyItem),
+                KeyCode::Enter | KeyCode::Char('e') => Some(Intent::Edit),
+                KeyCode::Esc => Some(Intent::Back),
+                KeyCode::Char('q') => Some(Intent::Quit),
                 c => moves(c),
             },
         },
         Overlay::Health(_) => match code {
-            KeyCode::Enter => Some(Action::Open),
-            KeyCode::Char('f') => Some(Action::Fix),
-            KeyCode::Char('e') => Some(Action::Edit),
-            KeyCode::Esc | KeyCode::Char('H') => Some(Action::Back),
-            KeyCode::Char('q') => Some(Action::Quit),
+            KeyCode::Enter => Some(Intent::Open),
+            KeyCode::Char('f') => Some(Intent::Fix),
+            KeyCode::Char('e') => Some(Intent::Edit),
+            KeyCode::Esc | KeyCode::Char('H') => Some(Intent::Back),
+            KeyCode::Char('q') => Some(Intent::Quit),
             c => moves(c),
         },
         Overlay::Form(_) => match code {
-            KeyCode::Enter => Some(Action::Submit),
-            KeyCode::Esc => Some(Action::Back),
-            KeyCode::Tab | KeyCode::Down => Some(Action::NextPane),
-            KeyCode::BackTab | KeyCode::Up => Some(Action::PrevField),
-            KeyCode::Backspace => Some(Action::Backspace),
-            KeyCode::Char(c) => Some(Action::Char(c)),
+            KeyCode::Enter => Some(Intent::Submit),
+            KeyCode::Esc => Some(Intent::Back),
+            KeyCode::Tab | KeyCode::Down => Some(Intent::NextPane),
+            KeyCode::BackTab | KeyCode::Up => Some(Intent::PrevField),
+            KeyCode::Backspace => Some(Intent::Backspace),
+            KeyCode::Char(c) => Some(Intent::Char(c)),
             _ => None,
         },
     }

@@ -3,8 +3,8 @@
 //! Shaped as state, actions, a pure update and a pure view, with IO at the
 //! edge (docs/ARCHITECTURE.md):
 //! - [`app`]: the whole state, [`App`]; the unlocked session lives in it.
-//! - [`keymap`]: a key press on a screen → the [`Action`] the user meant.
-//! - [`update`]: `update(&mut App, Action, Now) → Vec<Effect>`, no IO. An
+//! - [`keymap`]: a key press on a screen → the [`Msg`] the user meant.
+//! - [`update`]: `update(&mut App, Msg, Now) → Vec<Effect>`, no IO. An
 //!   effect is what the runtime must do: unlock, append a log record and
 //!   then reveal or copy, end a session, quit.
 //! - [`view`]: `render(&App, &mut Frame)`, no state change; concealed
@@ -36,7 +36,7 @@ pub mod view;
 )]
 mod tests;
 
-pub use action::{Action, Effect};
+pub use action::{Effect, Intent, Msg, Outcome};
 pub use app::{App, Now};
 
 use crate::session::Context;
@@ -106,7 +106,7 @@ pub fn start_with_hint(ctx: Context, hint: Option<String>) -> Result<(), TuiErro
     // Whatever happened, the session ends (recorded) and the clipboard is
     // cleared.
     if let app::Screen::Main(_) = app.screen {
-        runtime::dispatch(&mut app, &mut env, Action::Quit);
+        runtime::dispatch(&mut app, &mut env, Intent::Quit);
     }
     runtime::clear_clipboard(&mut env);
     terminal::leave();

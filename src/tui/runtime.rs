@@ -27,7 +27,7 @@ use ratatui::crossterm::event::Event;
 use ratatui::crossterm::terminal as crossterm_terminal;
 
 use super::action::{
-    Action, Change, CopyWhat, Effect, MemberOp, MemberReport, Opened, Reveal, RevealHow,
+    Change, CopyWhat, Effect, MemberOp, MemberReport, Msg, Opened, Outcome, Reveal, RevealHow,
 };
 use super::app::{
     App, Form, MainScreen, MemberForm, MembersMode, Now, Overlay, Screen, SecretInput, role_name,
@@ -110,7 +110,7 @@ impl Events for TerminalEvents {
 pub struct Env {
     pub ctx: Context,
     holders: Vec<Holder>,
-    worker: Option<Receiver<Action>>,
+    worker: Option<Receiver<Msg>>,
     start: Instant,
 }
 
@@ -140,7 +140,7 @@ pub fn run<B: Backend>(
     events: &mut impl Events,
 ) -> io::Result<()> {
     let size = terminal.size().map_err(backend_error)?;
-    dispatch(app, env, Action::Resize(size.width, size.height));
+    dispatch(app, env, Msg::Resize(size.width, size.height));
     let mut unlocked = false;
     loop {
         if let Some(rx) = &env.worker
@@ -173,10 +173,10 @@ pub fn run<B: Backend>(
                     dispatch(app, env, a);
                 }
             }
-            Some(Event::Resize(w, h)) => dispatch(app, env, Action::Resize(w, h)),
+            Some(Event::Resize(w, h)) => dispatch(app, env, Msg::Resize(w, h)),
             _ => {}
         }
-        dispatch(app, env, Action::Tick);
+        dispatch(app, env, Msg::Tick);
     }
 }
 
@@ -203,8 +203,8 @@ fn backend_error(e: impl std::fmt::Display) -> io::Error {
 
 /// Updates with `action`, performs the effects, and updates with what
 /// they report, until nothing is left.
-pub fn dispatch(app: &mut App, env: &mut Env, action: Action) {
-    let mut queue = VecDeque::from([action]);
+pub fn dispatch(app: &mut App, env: &mut Env, msg: impl Into<Msg>) {
+    let mut queue = VecDeque::from([msg.into()]);
     while let Some(a) = queue.pop_front() {
         let now = env.now();
         for effect in update::update(app, a, now) {
@@ -215,7 +215,7 @@ pub fn dispatch(app: &mut App, env: &mut Env, action: Action) {
     }
 }
 
-fn perform(app: &mut App, env: &mut Env, effect: Effect) -> Option<Action> {
+fn perform(app: &mut App, env: &mut Env, effect: Effect) -> Option<Msg> {
     match effect {
         Effect::Unlock { member, passphrase } => {
             let ctx = env.ctx.clone();
@@ -224,8 +224,8 @@ fn perform(app: &mut App, env: &mut Env, effect: Effect) -> Option<Action> {
                 let result = open(&ctx, member.as_deref(), &passphrase);
                 drop(passphrase);
                 let _ = tx.send(match result {
-                    Ok(o) => Action::Unlocked(Box::new(o)),
-                    Err(e) => Action::UnlockFailed(e),
+                    Ok(o) => Msg::Outcome(Outcome::Unlocked(Box::new(o))),
+                    Err(e) => Msg::Outcome(Outcome::UnlockFailed(e)),
                 });
                 // The KDF's and the decoder's locals stay on this thread's
                 // stack, which outlives the thread.
@@ -251,7 +251,9 @@ fn perform(app: &mut App, env: &mut Env, effect: Effect) -> Option<Action> {
                     false,
                 );
                 drop(passphrase);
-                let _ = tx.send(Action::Created(result.map(|c| c.recovery_code)));
+                let _ = tx.send(Msg::Outcome(Outcome::Created(
+                    result.map(|c| c.recovery_code),
+                )));
                 crate::secret::wipe_stack();
             });
             env.worker = Some(rx);
@@ -263,8 +265,8 @@ fn perform(app: &mut App, env: &mut Env, effect: Effect) -> Option<Action> {
                 return None;
             };
             Some(match reveal(env, m, rv, clipboard_ms) {
-                Ok(()) => Action::Revealed(rv),
-                Err(e) => Action::RevealFailed(e.to_string()),
+                Ok(()) => Msg::Outcome(Outcome::Revealed(rv)),
+                Err(e) => Msg::Outcome(Outcome::RevealFailed(e.to_string())),
             })
         }
         Effect::ClearClipboard => {
@@ -305,8 +307,8 @@ fn perform(app: &mut App, env: &mut Env, effect: Effect) -> Option<Action> {
                 )
             };
             match value {
-                Ok(v) => Some(Action::Generated(v)),
-                Err(e) => Some(Action::SaveFailed(e.to_string())),
+                Ok(v) => Some(Msg::Outcome(Outcome::Generated(v))),
+                Err(e) => Some(Msg::Outcome(Outcome::SaveFailed(e.to_string()))),
             }
         }
         Effect::CopyGenerated(v) => {
@@ -316,7 +318,7 @@ fn perform(app: &mut App, env: &mut Env, effect: Effect) -> Option<Action> {
                     env.holders.push(h);
                     None
                 }
-                Err(e) => Some(Action::SaveFailed(e.to_string())),
+                Err(e) => Some(Msg::Outcome(Outcome::SaveFailed(e.to_string()))),
             }
         }
         Effect::Quit => None,
@@ -324,9 +326,9 @@ fn perform(app: &mut App, env: &mut Env, effect: Effect) -> Option<Action> {
 }
 
 /// Applies a change to the vault, records it, and saves.
-fn change(app: &mut App, env: &mut Env, c: Change) -> Action {
+fn change(app: &mut App, env: &mut Env, c: Change) -> Msg {
     let Screen::Main(m) = &mut app.screen else {
-        return Action::SaveFailed("the vault is locked".into());
+        return Msg::Outcome(Outcome::SaveFailed("the vault is locked".into()));
     };
     let ctx = &env.ctx;
     let now = crate::os::now();
@@ -335,7 +337,7 @@ fn change(app: &mut App, env: &mut Env, c: Change) -> Action {
     let applied: Result<(Option<EntryRef>, String), Error> = match c {
         Change::SaveForm => {
             let Some(Overlay::Form(f)) = &m.overlay else {
-                return Action::SaveFailed("no form is open".into());
+                return Msg::Outcome(Outcome::SaveFailed("no form is open".into()));
             };
             apply_form(s, f, now, &mut rng)
         }
@@ -354,19 +356,19 @@ fn change(app: &mut App, env: &mut Env, c: Change) -> Action {
     };
     let (entry, message) = match applied {
         Ok(x) => x,
-        Err(e) => return Action::SaveFailed(e.to_string()),
+        Err(e) => return Msg::Outcome(Outcome::SaveFailed(e.to_string())),
     };
     match m.session.save(ctx) {
-        Ok(()) => Action::Saved {
+        Ok(()) => Msg::Outcome(Outcome::Saved {
             entry,
             message,
             error: false,
-        },
-        Err(e) => Action::Saved {
+        }),
+        Err(e) => Msg::Outcome(Outcome::Saved {
             entry,
             message: strings::not_saved(&e.to_string()),
             error: true,
-        },
+        }),
     }
 }
 
@@ -419,9 +421,9 @@ fn apply_form(
 /// Applies a membership change or handover step with the command line's
 /// own functions (which print nothing): the change, its signed records
 /// and the save, as `baton member` and `baton handover` make them.
-fn member_change(app: &mut App, env: &mut Env, op: MemberOp) -> Action {
+fn member_change(app: &mut App, env: &mut Env, op: MemberOp) -> Msg {
     let Screen::Main(m) = &mut app.screen else {
-        return Action::MemberDone(Err("the vault is locked".into()));
+        return Msg::Outcome(Outcome::MemberDone(Err("the vault is locked".into())));
     };
     let ctx = &env.ctx;
     let was_unsaved = m.session.is_unsaved();
@@ -472,15 +474,17 @@ fn member_change(app: &mut App, env: &mut Env, op: MemberOp) -> Action {
         }
     };
     match result {
-        Ok(r) => Action::MemberDone(Ok(r)),
+        Ok(r) => Msg::Outcome(Outcome::MemberDone(Ok(r))),
         // Applied in memory, but the save failed: it stays, and the next
         // save writes it.
-        Err(e) if !was_unsaved && m.session.is_unsaved() => Action::MemberDone(Ok(MemberReport {
-            message: strings::not_saved(&e.to_string()),
-            error: true,
-            checklist: None,
-        })),
-        Err(e) => Action::MemberDone(Err(e.to_string())),
+        Err(e) if !was_unsaved && m.session.is_unsaved() => {
+            Msg::Outcome(Outcome::MemberDone(Ok(MemberReport {
+                message: strings::not_saved(&e.to_string()),
+                error: true,
+                checklist: None,
+            })))
+        }
+        Err(e) => Msg::Outcome(Outcome::MemberDone(Err(e.to_string()))),
     }
 }
 

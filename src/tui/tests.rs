@@ -17,7 +17,7 @@ use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tempfile::TempDir;
 
-use super::action::{Action, Change, CopyWhat, Effect, Opened, Reveal, RevealHow};
+use super::action::{Change, CopyWhat, Effect, Intent, Msg, Opened, Outcome, Reveal, RevealHow};
 use super::app::{
     App, Focus, LockReason, MainScreen, Now, Overlay, Screen, Settings, ShiftItem, ShiftWhat,
     SummaryScreen, UnlockFocus, UnlockScreen,
@@ -203,7 +203,7 @@ impl Fixture {
             Screen::Main(Box::new(MainScreen::new(o.session, o.index))),
             Settings::default(),
         );
-        at(&mut app, Action::Resize(size.0, size.1), NOW);
+        at(&mut app, Msg::Resize(size.0, size.1), NOW);
         app.last_input_ms = NOW.ms;
         app
     }
@@ -237,7 +237,7 @@ impl Fixture {
 // ---------------------------------------------------------------------------
 // Helpers.
 
-fn at(app: &mut App, action: Action, now: Now) -> Vec<String> {
+fn at(app: &mut App, action: impl Into<Msg>, now: Now) -> Vec<String> {
     describe_effects(&update(app, action, now))
 }
 
@@ -271,62 +271,12 @@ fn describe_effects(effects: &[Effect]) -> Vec<String> {
         .collect()
 }
 
-fn describe(a: Option<Action>) -> String {
-    let Some(a) = a else {
-        return "none".into();
-    };
+/// What the keymap made of a key, as tests spell it.
+fn describe(a: Option<Intent>) -> String {
     match a {
-        Action::Up => "Up".into(),
-        Action::Down => "Down".into(),
-        Action::PageUp => "PageUp".into(),
-        Action::PageDown => "PageDown".into(),
-        Action::Home => "Home".into(),
-        Action::End => "End".into(),
-        Action::Open => "Open".into(),
-        Action::Back => "Back".into(),
-        Action::NextPane => "NextPane".into(),
-        Action::Char(c) => format!("Char({c})"),
-        Action::Backspace => "Backspace".into(),
-        Action::ClearField => "ClearField".into(),
-        Action::Search => "Search".into(),
-        Action::Reveal => "Reveal".into(),
-        Action::Copy(w) => format!("Copy({w:?})"),
-        Action::Lock => "Lock".into(),
-        Action::Help => "Help".into(),
-        Action::Quit => "Quit".into(),
-        Action::Tick => "Tick".into(),
-        Action::Resize(w, h) => format!("Resize({w}, {h})"),
-        Action::Unlocked(_) => "Unlocked".into(),
-        Action::UnlockFailed(e) => format!("UnlockFailed({e})"),
-        Action::Revealed(r) => format!("Revealed({:?})", r.how),
-        Action::RevealFailed(m) => format!("RevealFailed({m})"),
-        Action::PrevField => "PrevField".into(),
-        Action::Submit => "Submit".into(),
-        Action::GenerateInto => "GenerateInto".into(),
-        Action::New => "New".into(),
-        Action::Edit => "Edit".into(),
-        Action::Delete => "Delete".into(),
-        Action::Generator => "Generator".into(),
-        Action::BackupCodes => "BackupCodes".into(),
-        Action::MarkUsed => "MarkUsed".into(),
-        Action::AccessLog => "AccessLog".into(),
-        Action::Confirm(b) => format!("Confirm({b})"),
-        Action::ToggleWords => "ToggleWords".into(),
-        Action::Longer => "Longer".into(),
-        Action::Shorter => "Shorter".into(),
-        Action::Saved { message, .. } => format!("Saved({message})"),
-        Action::SaveFailed(m) => format!("SaveFailed({m})"),
-        Action::Generated(_) => "Generated".into(),
-        Action::Created(r) => format!("Created(ok: {})", r.is_ok()),
-        Action::Members => "Members".into(),
-        Action::Health => "Health".into(),
-        Action::Fix => "Fix".into(),
-        Action::Member(c) => format!("Member({c:?})"),
-        Action::VerifyItem => "VerifyItem".into(),
-        Action::MemberDone(r) => match r {
-            Ok(r) => format!("MemberDone({})", r.message),
-            Err(e) => format!("MemberDone(refused: {e})"),
-        },
+        None => "none".into(),
+        Some(Intent::Char(c)) => format!("Char({c})"),
+        Some(i) => format!("{i:?}"),
     }
 }
 
@@ -377,7 +327,7 @@ fn hit_titles(app: &App) -> Vec<String> {
 
 fn typed(app: &mut App, s: &str, now: Now) {
     for c in s.chars() {
-        assert_eq!(at(app, Action::Char(c), now), Vec::<String>::new());
+        assert_eq!(at(app, Intent::Char(c), now), Vec::<String>::new());
     }
 }
 
@@ -385,12 +335,15 @@ fn typed(app: &mut App, s: &str, now: Now) {
 /// runtime would; returns the entry.
 fn reveal_logged(app: &mut App, now: Now) -> EntryRef {
     let r = main_of(app).selected_entry().expect("a selection");
-    assert_eq!(at(app, Action::Reveal, now), ["Reveal(Show)"]);
+    assert_eq!(at(app, Intent::Reveal, now), ["Reveal(Show)"]);
     let rv = Reveal {
         entry: r,
         how: RevealHow::Show,
     };
-    assert_eq!(at(app, Action::Revealed(rv), now), Vec::<String>::new());
+    assert_eq!(
+        at(app, Msg::Outcome(Outcome::Revealed(rv)), now),
+        Vec::<String>::new()
+    );
     r
 }
 
@@ -468,7 +421,7 @@ fn keymap_main_list_keys_are_commands() {
 fn keymap_search_types_letters_that_are_commands_elsewhere() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
-    at(&mut app, Action::Search, NOW);
+    at(&mut app, Intent::Search, NOW);
     assert_eq!(main_of(&app).focus, Focus::Search);
     for (k, want) in [
         (key('r'), "Char(r)"),
@@ -492,7 +445,7 @@ fn keymap_search_types_letters_that_are_commands_elsewhere() {
 fn keymap_help_overlay_closes_and_swallows_commands() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
-    at(&mut app, Action::Help, NOW);
+    at(&mut app, Intent::Help, NOW);
     for (k, want) in [
         (key('r'), "none"),
         (key('c'), "none"),
@@ -598,7 +551,7 @@ fn reveal_asks_the_runtime_and_shows_nothing_by_itself() {
     let r = main_of(&app).selected_entry().expect("a selection");
     assert_eq!(title_of(&app, r), PAYROLL);
 
-    let effects = update(&mut app, Action::Reveal, NOW);
+    let effects = update(&mut app, Intent::Reveal, NOW);
     assert_eq!(effects.len(), 1, "{:?}", describe_effects(&effects));
     match &effects[0] {
         Effect::Reveal(rv) => assert_eq!(
@@ -619,14 +572,14 @@ fn reveal_asks_the_runtime_and_shows_nothing_by_itself() {
     assert!(m.shift.is_empty());
 
     // A second press while the first is pending asks nothing more.
-    assert_eq!(at(&mut app, Action::Reveal, NOW), Vec::<String>::new());
+    assert_eq!(at(&mut app, Intent::Reveal, NOW), Vec::<String>::new());
 
     let rv = Reveal {
         entry: r,
         how: RevealHow::Show,
     };
     assert_eq!(
-        at(&mut app, Action::Revealed(rv), NOW),
+        at(&mut app, Msg::Outcome(Outcome::Revealed(rv)), NOW),
         Vec::<String>::new()
     );
     let m = main_of(&app);
@@ -653,12 +606,12 @@ fn reveal_hides_after_reveal_ms() {
     let r = reveal_logged(&mut app, NOW);
     let reveal_ms = app.settings.reveal_ms;
     assert_eq!(
-        at(&mut app, Action::Tick, later(reveal_ms - 1)),
+        at(&mut app, Msg::Tick, later(reveal_ms - 1)),
         Vec::<String>::new()
     );
     assert!(main_of(&app).is_revealed(r), "hidden too early");
     assert_eq!(
-        at(&mut app, Action::Tick, later(reveal_ms)),
+        at(&mut app, Msg::Tick, later(reveal_ms)),
         Vec::<String>::new()
     );
     assert!(
@@ -672,7 +625,7 @@ fn reveal_again_hides_at_once() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
     reveal_logged(&mut app, NOW);
-    assert_eq!(at(&mut app, Action::Reveal, later(1)), Vec::<String>::new());
+    assert_eq!(at(&mut app, Intent::Reveal, later(1)), Vec::<String>::new());
     assert!(main_of(&app).revealed.is_none());
 }
 
@@ -681,10 +634,10 @@ fn moving_the_selection_hides_the_reveal() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
     reveal_logged(&mut app, NOW);
-    at(&mut app, Action::Down, later(1));
+    at(&mut app, Intent::Down, later(1));
     assert_eq!(selected_title(&app), ROUTER);
     assert!(main_of(&app).revealed.is_none());
-    at(&mut app, Action::Up, later(2));
+    at(&mut app, Intent::Up, later(2));
     assert_eq!(selected_title(&app), PAYROLL);
     assert!(
         main_of(&app).revealed.is_none(),
@@ -697,13 +650,13 @@ fn a_reveal_reported_after_the_selection_moved_is_not_shown() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
     let r = main_of(&app).selected_entry().expect("a selection");
-    at(&mut app, Action::Reveal, NOW);
-    at(&mut app, Action::Down, later(1));
+    at(&mut app, Intent::Reveal, NOW);
+    at(&mut app, Intent::Down, later(1));
     let rv = Reveal {
         entry: r,
         how: RevealHow::Show,
     };
-    at(&mut app, Action::Revealed(rv), later(2));
+    at(&mut app, Msg::Outcome(Outcome::Revealed(rv)), later(2));
     let m = main_of(&app);
     assert!(m.revealed.is_none());
     assert_eq!(m.shift.len(), 1, "it was logged, so the summary lists it");
@@ -713,10 +666,14 @@ fn a_reveal_reported_after_the_selection_moved_is_not_shown() {
 fn reveal_failed_stays_hidden_and_says_why() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
-    at(&mut app, Action::Reveal, NOW);
+    at(&mut app, Intent::Reveal, NOW);
     let msg = "the access log could not be written (disk full); nothing was revealed";
     assert_eq!(
-        at(&mut app, Action::RevealFailed(msg.into()), NOW),
+        at(
+            &mut app,
+            Msg::Outcome(Outcome::RevealFailed(msg.into())),
+            NOW
+        ),
         Vec::<String>::new()
     );
     let m = main_of(&app);
@@ -737,7 +694,7 @@ fn copy_asks_the_runtime_and_reports_when_the_clipboard_clears() {
     let mut app = fx.main_app((80, 24));
     let r = main_of(&app).selected_entry().expect("a selection");
     assert_eq!(
-        at(&mut app, Action::Copy(CopyWhat::Password), NOW),
+        at(&mut app, Intent::Copy(CopyWhat::Password), NOW),
         ["Reveal(Copy(Password))"]
     );
     assert!(app.clipboard_until.is_none());
@@ -745,7 +702,7 @@ fn copy_asks_the_runtime_and_reports_when_the_clipboard_clears() {
         entry: r,
         how: RevealHow::Copy(CopyWhat::Password),
     };
-    at(&mut app, Action::Revealed(rv), NOW);
+    at(&mut app, Msg::Outcome(Outcome::Revealed(rv)), NOW);
     assert_eq!(
         app.clipboard_until,
         Some(NOW.ms + Settings::default().clipboard_ms)
@@ -760,10 +717,10 @@ fn copy_asks_the_runtime_and_reports_when_the_clipboard_clears() {
 fn copy_of_a_missing_value_asks_nothing() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
-    at(&mut app, Action::Down, NOW);
+    at(&mut app, Intent::Down, NOW);
     assert_eq!(selected_title(&app), ROUTER);
     assert_eq!(
-        at(&mut app, Action::Copy(CopyWhat::TotpCode), NOW),
+        at(&mut app, Intent::Copy(CopyWhat::TotpCode), NOW),
         Vec::<String>::new()
     );
     assert!(main_of(&app).pending.is_none());
@@ -780,13 +737,13 @@ fn typing_while_searching_filters_and_enter_keeps_the_best_match() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
     assert_eq!(hit_titles(&app), [PAYROLL, ROUTER, BANK]);
-    at(&mut app, Action::Search, NOW);
+    at(&mut app, Intent::Search, NOW);
     typed(&mut app, "rout", NOW);
     assert_eq!(main_of(&app).query, "rout");
     assert_eq!(hit_titles(&app), [ROUTER]);
     assert_eq!(selected_title(&app), ROUTER);
 
-    at(&mut app, Action::Open, NOW);
+    at(&mut app, Intent::Open, NOW);
     let m = main_of(&app);
     assert_eq!(m.focus, Focus::List);
     assert_eq!(m.query, "rout", "Enter keeps the filter");
@@ -795,13 +752,13 @@ fn typing_while_searching_filters_and_enter_keeps_the_best_match() {
 
     // A query several entries match: the best one is selected, whatever
     // its place in the vault.
-    at(&mut app, Action::Search, NOW);
-    at(&mut app, Action::ClearField, NOW);
+    at(&mut app, Intent::Search, NOW);
+    at(&mut app, Intent::ClearField, NOW);
     assert_eq!(hit_titles(&app).len(), 3);
     typed(&mut app, "ro", NOW);
     // "ro" starts a word of the router's title and is inside "Payroll".
     assert_eq!(hit_titles(&app), [ROUTER, PAYROLL]);
-    at(&mut app, Action::Open, NOW);
+    at(&mut app, Intent::Open, NOW);
     let m = main_of(&app);
     assert_eq!(m.focus, Focus::List);
     assert_eq!(m.query, "ro");
@@ -813,13 +770,13 @@ fn typing_while_searching_filters_and_enter_keeps_the_best_match() {
 fn search_matches_usernames_and_backspace_widens() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
-    at(&mut app, Action::Search, NOW);
+    at(&mut app, Intent::Search, NOW);
     typed(&mut app, "ops@", NOW);
     assert_eq!(hit_titles(&app), [BANK]);
-    at(&mut app, Action::Backspace, NOW);
-    at(&mut app, Action::Backspace, NOW);
-    at(&mut app, Action::Backspace, NOW);
-    at(&mut app, Action::Backspace, NOW);
+    at(&mut app, Intent::Backspace, NOW);
+    at(&mut app, Intent::Backspace, NOW);
+    at(&mut app, Intent::Backspace, NOW);
+    at(&mut app, Intent::Backspace, NOW);
     assert_eq!(main_of(&app).query, "");
     assert_eq!(hit_titles(&app), [PAYROLL, ROUTER, BANK]);
 }
@@ -828,10 +785,10 @@ fn search_matches_usernames_and_backspace_widens() {
 fn esc_in_search_clears_the_query() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
-    at(&mut app, Action::Search, NOW);
+    at(&mut app, Intent::Search, NOW);
     typed(&mut app, "bank", NOW);
     assert_eq!(hit_titles(&app), [BANK]);
-    at(&mut app, Action::Back, NOW);
+    at(&mut app, Intent::Back, NOW);
     let m = main_of(&app);
     assert_eq!(m.focus, Focus::List);
     assert_eq!(m.query, "");
@@ -842,13 +799,13 @@ fn esc_in_search_clears_the_query() {
 fn groups_pane_limits_the_list() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
-    at(&mut app, Action::NextPane, NOW);
+    at(&mut app, Intent::NextPane, NOW);
     assert_eq!(main_of(&app).focus, Focus::Groups);
-    at(&mut app, Action::Down, NOW);
-    at(&mut app, Action::Down, NOW);
+    at(&mut app, Intent::Down, NOW);
+    at(&mut app, Intent::Down, NOW);
     assert_eq!(main_of(&app).group_cursor, 2);
     assert_eq!(hit_titles(&app), [ROUTER]);
-    at(&mut app, Action::Open, NOW);
+    at(&mut app, Intent::Open, NOW);
     assert_eq!(main_of(&app).focus, Focus::List);
     assert_eq!(selected_title(&app), ROUTER);
 }
@@ -863,11 +820,11 @@ fn idle_lock_ends_the_session_and_lists_what_was_revealed() {
 
     // Reports and ticks are not key presses: they do not postpone the lock.
     assert_eq!(
-        at(&mut app, Action::Tick, later(idle - 1)),
+        at(&mut app, Msg::Tick, later(idle - 1)),
         Vec::<String>::new()
     );
     assert!(matches!(app.screen, Screen::Main(_)));
-    assert_eq!(at(&mut app, Action::Tick, later(idle)), ["EndSession"]);
+    assert_eq!(at(&mut app, Msg::Tick, later(idle)), ["EndSession"]);
     let s = summary_of(&app);
     assert_eq!(s.reason, LockReason::Idle);
     assert_eq!(s.member, OWNER);
@@ -884,7 +841,7 @@ fn idle_lock_ends_the_session_and_lists_what_was_revealed() {
     assert!(app.status.is_none());
     // A tick on the summary does nothing more.
     assert_eq!(
-        at(&mut app, Action::Tick, later(2 * idle)),
+        at(&mut app, Msg::Tick, later(2 * idle)),
         Vec::<String>::new()
     );
 }
@@ -894,16 +851,10 @@ fn a_key_press_postpones_the_idle_lock() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
     let idle = app.settings.idle_lock_ms;
-    at(&mut app, Action::Down, later(idle - 1));
-    assert_eq!(
-        at(&mut app, Action::Tick, later(idle)),
-        Vec::<String>::new()
-    );
+    at(&mut app, Intent::Down, later(idle - 1));
+    assert_eq!(at(&mut app, Msg::Tick, later(idle)), Vec::<String>::new());
     assert!(matches!(app.screen, Screen::Main(_)));
-    assert_eq!(
-        at(&mut app, Action::Tick, later(2 * idle - 1)),
-        ["EndSession"]
-    );
+    assert_eq!(at(&mut app, Msg::Tick, later(2 * idle - 1)), ["EndSession"]);
 }
 
 #[test]
@@ -911,16 +862,16 @@ fn ctrl_l_locks_and_clears_our_clipboard() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
     let r = main_of(&app).selected_entry().expect("a selection");
-    at(&mut app, Action::Copy(CopyWhat::Username), NOW);
+    at(&mut app, Intent::Copy(CopyWhat::Username), NOW);
     let rv = Reveal {
         entry: r,
         how: RevealHow::Copy(CopyWhat::Username),
     };
-    at(&mut app, Action::Revealed(rv), NOW);
+    at(&mut app, Msg::Outcome(Outcome::Revealed(rv)), NOW);
     assert!(app.clipboard_until.is_some());
 
     let lock = keymap::map(&app, ctrl('l')).expect("Ctrl-L maps");
-    assert!(matches!(lock, Action::Lock));
+    assert_eq!(lock, Intent::Lock);
     assert_eq!(
         at(&mut app, lock, later(10)),
         ["ClearClipboard", "EndSession"]
@@ -940,7 +891,7 @@ fn ctrl_l_locks_and_clears_our_clipboard() {
     assert!(!app.quit);
 
     // Enter on the summary goes back to the unlock screen, same member.
-    at(&mut app, Action::Open, later(20));
+    at(&mut app, Intent::Open, later(20));
     let u = unlock_of(&app);
     assert_eq!(u.members, [OWNER]);
     assert_eq!(u.member, 0);
@@ -951,7 +902,7 @@ fn ctrl_l_locks_and_clears_our_clipboard() {
 fn quit_ends_the_session_then_quits() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
-    assert_eq!(at(&mut app, Action::Quit, NOW), ["EndSession", "Quit"]);
+    assert_eq!(at(&mut app, Intent::Quit, NOW), ["EndSession", "Quit"]);
     assert!(app.quit);
     assert!(matches!(app.screen, Screen::Summary(_)));
 }
@@ -960,15 +911,15 @@ fn quit_ends_the_session_then_quits() {
 fn quit_from_the_help_overlay_ends_the_session_too() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
-    at(&mut app, Action::Help, NOW);
+    at(&mut app, Intent::Help, NOW);
     assert!(matches!(main_of(&app).overlay, Some(Overlay::Help)));
     // Commands under the overlay do nothing.
-    assert_eq!(at(&mut app, Action::Reveal, NOW), Vec::<String>::new());
+    assert_eq!(at(&mut app, Intent::Reveal, NOW), Vec::<String>::new());
     assert!(main_of(&app).pending.is_none());
-    at(&mut app, Action::Back, NOW);
+    at(&mut app, Intent::Back, NOW);
     assert!(main_of(&app).overlay.is_none());
-    at(&mut app, Action::Help, NOW);
-    assert_eq!(at(&mut app, Action::Quit, NOW), ["EndSession", "Quit"]);
+    at(&mut app, Intent::Help, NOW);
+    assert_eq!(at(&mut app, Intent::Quit, NOW), ["EndSession", "Quit"]);
     assert!(app.quit);
 }
 
@@ -976,7 +927,7 @@ fn quit_from_the_help_overlay_ends_the_session_too() {
 fn unlock_with_an_empty_passphrase_asks_for_one() {
     let fx = Fixture::new();
     let mut app = fx.unlock_app();
-    assert_eq!(at(&mut app, Action::Open, NOW), Vec::<String>::new());
+    assert_eq!(at(&mut app, Intent::Open, NOW), Vec::<String>::new());
     let u = unlock_of(&app);
     assert_eq!(u.busy_since, None);
     assert_eq!(
@@ -991,10 +942,10 @@ fn unlock_with_a_passphrase_asks_the_runtime_and_shows_the_spinner() {
     let mut app = fx.unlock_app();
     typed(&mut app, "hunter2!", NOW);
     assert_eq!(unlock_of(&app).passphrase.chars(), 8);
-    at(&mut app, Action::Backspace, NOW);
+    at(&mut app, Intent::Backspace, NOW);
     assert_eq!(unlock_of(&app).passphrase.chars(), 7);
 
-    let effects = update(&mut app, Action::Open, later(5));
+    let effects = update(&mut app, Intent::Open, later(5));
     assert_eq!(describe_effects(&effects), ["Unlock(Some(\"alice\"))"]);
     match &effects[0] {
         Effect::Unlock { passphrase, .. } => assert_eq!(passphrase.expose(), b"hunter2"),
@@ -1007,7 +958,7 @@ fn unlock_with_a_passphrase_asks_the_runtime_and_shows_the_spinner() {
 
     // While the key is derived, typing and Enter do nothing.
     typed(&mut app, "x", later(6));
-    assert_eq!(at(&mut app, Action::Open, later(7)), Vec::<String>::new());
+    assert_eq!(at(&mut app, Intent::Open, later(7)), Vec::<String>::new());
     assert!(unlock_of(&app).passphrase.is_empty());
 }
 
@@ -1016,13 +967,17 @@ fn unlock_failed_says_wrong_passphrase() {
     let fx = Fixture::new();
     let mut app = fx.unlock_app();
     typed(&mut app, "wrong", NOW);
-    at(&mut app, Action::Open, NOW);
+    at(&mut app, Intent::Open, NOW);
     let err = match runtime::open(&fx.ctx, None, &Passphrase::from_slice(b"wrong")) {
         Err(e) => e,
         Ok(_) => panic!("a wrong passphrase unlocked the vault"),
     };
     assert_eq!(err.kind(), ErrorKind::Unlock);
-    at(&mut app, Action::UnlockFailed(err), later(900));
+    at(
+        &mut app,
+        Msg::Outcome(Outcome::UnlockFailed(err)),
+        later(900),
+    );
     let u = unlock_of(&app);
     assert_eq!(u.busy_since, None);
     assert_eq!(
@@ -1057,7 +1012,7 @@ fn unlock_failed_headings_by_kind() {
         let kind = err.kind();
         let text = err.to_string();
         let mut app = unlock_app_without_members();
-        at(&mut app, Action::UnlockFailed(err), NOW);
+        at(&mut app, Msg::Outcome(Outcome::UnlockFailed(err)), NOW);
         let e = unlock_of(&app).error.as_ref().expect("an error");
         assert_eq!(e.heading, heading, "{kind:?}");
         // A wrong passphrase needs no detail beyond its heading.
@@ -1076,9 +1031,13 @@ fn unlocked_opens_the_main_screen_with_the_weak_kdf_warning() {
     let fx = Fixture::new();
     let mut app = fx.unlock_app();
     typed(&mut app, PASSPHRASE, NOW);
-    at(&mut app, Action::Open, NOW);
+    at(&mut app, Intent::Open, NOW);
     let opened = fx.open();
-    at(&mut app, Action::Unlocked(Box::new(opened)), later(800));
+    at(
+        &mut app,
+        Msg::Outcome(Outcome::Unlocked(Box::new(opened))),
+        later(800),
+    );
     let m = main_of(&app);
     assert_eq!(m.focus, Focus::List);
     assert_eq!(m.hits.len(), 3);
@@ -1102,8 +1061,12 @@ fn unlocked_opens_the_main_screen_with_the_weak_kdf_warning() {
     });
     let mut app = fx.unlock_app();
     typed(&mut app, PASSPHRASE, NOW);
-    at(&mut app, Action::Open, NOW);
-    at(&mut app, Action::Unlocked(Box::new(fx.open())), later(800));
+    at(&mut app, Intent::Open, NOW);
+    at(
+        &mut app,
+        Msg::Outcome(Outcome::Unlocked(Box::new(fx.open()))),
+        later(800),
+    );
     let status = app.status.as_ref().expect("the weak-KDF warning");
     assert!(status.error);
     assert_eq!(status.text, strings::WEAK_KDF);
@@ -1123,7 +1086,7 @@ fn dispatched_reveal_appends_signed_records_before_showing() {
     let len_before = fx.file_len();
     assert_eq!(fx.tail_records(), 1, "the unlock record");
 
-    runtime::dispatch(&mut app, &mut env, Action::Reveal);
+    runtime::dispatch(&mut app, &mut env, Intent::Reveal);
 
     let m = main_of(&app);
     assert!(m.is_revealed(r), "the reveal was logged, so it is shown");
@@ -1166,7 +1129,7 @@ fn dispatched_reveal_shows_nothing_when_the_log_cannot_be_written() {
     let log_before = main_of(&app).session.vault.log().len();
     let len_before = fx.file_len();
 
-    runtime::dispatch(&mut app, &mut env, Action::Reveal);
+    runtime::dispatch(&mut app, &mut env, Intent::Reveal);
 
     let m = main_of(&app);
     assert!(m.revealed.is_none(), "shown although nothing was logged");
@@ -1189,7 +1152,7 @@ fn dispatched_lock_records_the_end_of_the_session() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
     let mut env = runtime::Env::new(fx.ctx.clone());
-    runtime::dispatch(&mut app, &mut env, Action::Lock);
+    runtime::dispatch(&mut app, &mut env, Intent::Lock);
     assert!(matches!(app.screen, Screen::Summary(_)));
     // Unlock, then session end; and the vault's lock was released, so it
     // opens again.
@@ -1307,10 +1270,14 @@ fn snapshot_unlock_wrong_passphrase() {
     for size in SIZES {
         let mut app = fx.unlock_app();
         typed(&mut app, "wrong", NOW);
-        at(&mut app, Action::Open, NOW);
+        at(&mut app, Intent::Open, NOW);
         let err = SessionError::Vault(crate::vault::VaultError::WrongPassphrase);
         assert_eq!(err.to_string(), wrong.to_string());
-        at(&mut app, Action::UnlockFailed(err), later(900));
+        at(
+            &mut app,
+            Msg::Outcome(Outcome::UnlockFailed(err)),
+            later(900),
+        );
         let text = snapshot("unlock_wrong_passphrase", &app, size);
         assert!(text.contains(strings::WRONG_PASSPHRASE));
     }
@@ -1322,9 +1289,9 @@ fn snapshot_unlock_deriving() {
     for size in SIZES {
         let mut app = fx.unlock_app();
         typed(&mut app, PASSPHRASE, NOW);
-        at(&mut app, Action::Open, NOW);
+        at(&mut app, Intent::Open, NOW);
         // 0.3 s in: the spinner's fourth frame.
-        at(&mut app, Action::Tick, later(300));
+        at(&mut app, Msg::Tick, later(300));
         let text = snapshot("unlock_deriving", &app, size);
         assert!(text.contains(strings::DERIVING));
         assert!(text.contains('⠸'), "{text}");
@@ -1348,7 +1315,7 @@ fn snapshot_main_searching() {
     let fx = Fixture::new();
     for size in SIZES {
         let mut app = fx.main_app(size);
-        at(&mut app, Action::Search, NOW);
+        at(&mut app, Intent::Search, NOW);
         typed(&mut app, "pay", NOW);
         let text = snapshot("main_searching", &app, size);
         assert!(text.contains("1 of 3"), "{text}");
@@ -1361,7 +1328,7 @@ fn snapshot_help() {
     let fx = Fixture::new();
     for size in SIZES {
         let mut app = fx.main_app(size);
-        at(&mut app, Action::Help, NOW);
+        at(&mut app, Intent::Help, NOW);
         let text = snapshot("help", &app, size);
         assert!(text.contains(strings::HELP_TITLE));
         assert!(text.contains(strings::HELP_CLOSE));
@@ -1374,16 +1341,16 @@ fn snapshot_summary() {
     for size in SIZES {
         let mut app = fx.main_app(size);
         let r = reveal_logged(&mut app, NOW);
-        at(&mut app, Action::Down, later(4_000));
-        at(&mut app, Action::Copy(CopyWhat::Password), later(5_000));
+        at(&mut app, Intent::Down, later(4_000));
+        at(&mut app, Intent::Copy(CopyWhat::Password), later(5_000));
         let rv = Reveal {
             entry: main_of(&app).selected_entry().expect("a selection"),
             how: RevealHow::Copy(CopyWhat::Password),
         };
         assert_ne!(rv.entry, r);
-        at(&mut app, Action::Revealed(rv), later(5_000));
+        at(&mut app, Msg::Outcome(Outcome::Revealed(rv)), later(5_000));
         assert_eq!(
-            at(&mut app, Action::Lock, later(61_000)),
+            at(&mut app, Intent::Lock, later(61_000)),
             ["ClearClipboard", "EndSession"]
         );
         let text = snapshot("summary", &app, size);
@@ -1413,7 +1380,7 @@ fn revealed_screen_shows_the_secrets_the_masked_one_hides() {
         assert!(!text.contains(s), "{s:?} shown:\n{text}");
     }
     let reveal_ms = app.settings.reveal_ms;
-    at(&mut app, Action::Tick, later(reveal_ms));
+    at(&mut app, Msg::Tick, later(reveal_ms));
     assert_no_secret("after the reveal timed out", &draw(&app, 120, 40), NOW.unix);
 }
 
@@ -1490,7 +1457,7 @@ impl Fixture {
             Screen::Main(Box::new(MainScreen::new(o.session, o.index))),
             Settings::default(),
         );
-        at(&mut app, Action::Resize(size.0, size.1), NOW);
+        at(&mut app, Msg::Resize(size.0, size.1), NOW);
         app.last_input_ms = NOW.ms;
         app
     }
@@ -1558,17 +1525,17 @@ fn tab_to(app: &mut App, label: &str, mut next: impl FnMut(&mut App)) {
 
 fn goto(app: &mut App, label: &str) {
     tab_to(app, label, |a| {
-        assert_eq!(at(a, Action::NextPane, NOW), Vec::<String>::new());
+        assert_eq!(at(a, Intent::NextPane, NOW), Vec::<String>::new());
     });
 }
 
 fn goto_dispatched(app: &mut App, env: &mut runtime::Env, label: &str) {
-    tab_to(app, label, |a| runtime::dispatch(a, env, Action::NextPane));
+    tab_to(app, label, |a| runtime::dispatch(a, env, Intent::NextPane));
 }
 
 fn typed_dispatched(app: &mut App, env: &mut runtime::Env, s: &str) {
     for c in s.chars() {
-        runtime::dispatch(app, env, Action::Char(c));
+        runtime::dispatch(app, env, Intent::Char(c));
     }
 }
 
@@ -1615,7 +1582,7 @@ fn keymap_new_commands_and_their_overlays() {
         assert_eq!(mapped(&app, k), want, "{k:?} in the list");
     }
 
-    at(&mut app, Action::New, NOW);
+    at(&mut app, Intent::New, NOW);
     for (k, want) in [
         (key('q'), "Char(q)"),
         (key('d'), "Char(d)"),
@@ -1634,9 +1601,9 @@ fn keymap_new_commands_and_their_overlays() {
     ] {
         assert_eq!(mapped(&app, k), want, "{k:?} in the form");
     }
-    at(&mut app, Action::Back, NOW);
+    at(&mut app, Intent::Back, NOW);
 
-    at(&mut app, Action::Delete, NOW);
+    at(&mut app, Intent::Delete, NOW);
     for (k, want) in [
         (key('y'), "Confirm(true)"),
         (key('Y'), "Confirm(true)"),
@@ -1648,7 +1615,7 @@ fn keymap_new_commands_and_their_overlays() {
     ] {
         assert_eq!(mapped(&app, k), want, "{k:?} in the delete confirmation");
     }
-    at(&mut app, Action::Confirm(false), NOW);
+    at(&mut app, Intent::Confirm(false), NOW);
 
     main_mut(&mut app).overlay = Some(Overlay::Codes {
         entry: main_of(&app).selected_entry().expect("a selection"),
@@ -1668,7 +1635,7 @@ fn keymap_new_commands_and_their_overlays() {
     }
     main_mut(&mut app).overlay = None;
 
-    at(&mut app, Action::AccessLog, NOW);
+    at(&mut app, Intent::AccessLog, NOW);
     for (k, want) in [
         (key('A'), "Back"),
         (press(KeyCode::Esc), "Back"),
@@ -1678,9 +1645,9 @@ fn keymap_new_commands_and_their_overlays() {
     ] {
         assert_eq!(mapped(&app, k), want, "{k:?} in the access log");
     }
-    at(&mut app, Action::Back, NOW);
+    at(&mut app, Intent::Back, NOW);
 
-    at(&mut app, Action::Generator, NOW);
+    at(&mut app, Intent::Generator, NOW);
     for (k, want) in [
         (key('g'), "Generator"),
         (key(' '), "Generator"),
@@ -1705,7 +1672,7 @@ fn keymap_new_commands_and_their_overlays() {
 fn new_opens_an_empty_form_in_the_filtered_group() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
-    assert_eq!(at(&mut app, Action::New, NOW), no_effects());
+    assert_eq!(at(&mut app, Intent::New, NOW), no_effects());
     let f = form_of(&app);
     assert!(f.editing.is_none());
     assert_eq!(f.cursor, 0, "the title has the focus");
@@ -1714,17 +1681,17 @@ fn new_opens_an_empty_form_in_the_filtered_group() {
     for label in FORM_LABELS {
         assert_eq!(field_text(f, label), "", "{label} of a new entry");
     }
-    at(&mut app, Action::Back, NOW);
+    at(&mut app, Intent::Back, NOW);
     assert!(main_of(&app).overlay.is_none());
 
     // With the list limited to a group, a new entry goes there.
-    at(&mut app, Action::NextPane, NOW);
-    at(&mut app, Action::Down, NOW);
+    at(&mut app, Intent::NextPane, NOW);
+    at(&mut app, Intent::Down, NOW);
     let filter = main_of(&app).group_filter().expect("a group filter");
     let name = main_of(&app).session.vault.groups()[filter].name.clone();
     assert_eq!(name, PAYROLL_GROUP);
-    at(&mut app, Action::Open, NOW);
-    assert_eq!(at(&mut app, Action::New, NOW), no_effects());
+    at(&mut app, Intent::Open, NOW);
+    assert_eq!(at(&mut app, Intent::New, NOW), no_effects());
     let f = form_of(&app);
     assert_eq!(field_text(f, "Group"), PAYROLL_GROUP);
     assert_eq!(field_text(f, "Title"), "");
@@ -1734,14 +1701,14 @@ fn new_opens_an_empty_form_in_the_filtered_group() {
 fn typing_goes_to_the_focused_form_field_and_tab_wraps() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
-    at(&mut app, Action::New, NOW);
+    at(&mut app, Intent::New, NOW);
     typed(&mut app, "Staging", NOW);
     goto(&mut app, "Username");
     typed(&mut app, "deploy", NOW);
     goto(&mut app, "Password");
     assert_eq!(form_of(&app).cursor, FORM_PASSWORD);
     typed(&mut app, "pw-12", NOW);
-    at(&mut app, Action::Backspace, NOW);
+    at(&mut app, Intent::Backspace, NOW);
     goto(&mut app, "Notes");
     typed(&mut app, "qdn", NOW);
 
@@ -1759,16 +1726,16 @@ fn typing_goes_to_the_focused_form_field_and_tab_wraps() {
     // Tab from the last field wraps to the first, and back.
     let last = FORM_LABELS.len() - 1;
     assert_eq!(f.cursor, last);
-    at(&mut app, Action::NextPane, NOW);
+    at(&mut app, Intent::NextPane, NOW);
     assert_eq!(form_of(&app).cursor, 0, "Tab after the last field");
-    at(&mut app, Action::PrevField, NOW);
+    at(&mut app, Intent::PrevField, NOW);
     assert_eq!(form_of(&app).cursor, last, "Shift-Tab on the first field");
-    at(&mut app, Action::PrevField, NOW);
+    at(&mut app, Intent::PrevField, NOW);
     assert_eq!(form_of(&app).cursor, last - 1);
 
     // Ctrl-U clears only the focused field.
     goto(&mut app, "Username");
-    at(&mut app, Action::ClearField, NOW);
+    at(&mut app, Intent::ClearField, NOW);
     let f = form_of(&app);
     assert_eq!(field_text(f, "Username"), "");
     assert_eq!(field_text(f, "Title"), "Staging");
@@ -1786,9 +1753,9 @@ fn typing_goes_to_the_focused_form_field_and_tab_wraps() {
 fn form_submit_needs_a_title_then_asks_the_runtime_to_save() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
-    at(&mut app, Action::New, NOW);
+    at(&mut app, Intent::New, NOW);
     goto(&mut app, "Username");
-    assert_eq!(at(&mut app, Action::Submit, NOW), no_effects());
+    assert_eq!(at(&mut app, Intent::Submit, NOW), no_effects());
     let f = form_of(&app);
     assert_eq!(f.error.as_deref(), Some(strings::TITLE_REQUIRED));
     assert_eq!(f.cursor, 0, "the focus goes to the title");
@@ -1798,15 +1765,15 @@ fn form_submit_needs_a_title_then_asks_the_runtime_to_save() {
     // Blanks are no title either; Enter (Open) submits like Ctrl-S.
     typed(&mut app, "   ", NOW);
     assert!(form_of(&app).error.is_none(), "typing clears the error");
-    assert_eq!(at(&mut app, Action::Open, NOW), no_effects());
+    assert_eq!(at(&mut app, Intent::Open, NOW), no_effects());
     assert_eq!(
         form_of(&app).error.as_deref(),
         Some(strings::TITLE_REQUIRED)
     );
 
-    at(&mut app, Action::ClearField, NOW);
+    at(&mut app, Intent::ClearField, NOW);
     typed(&mut app, "Staging", NOW);
-    let effects = update(&mut app, Action::Submit, NOW);
+    let effects = update(&mut app, Intent::Submit, NOW);
     assert_eq!(effects.len(), 1, "{:?}", describe_effects(&effects));
     assert!(
         matches!(effects[0], Effect::Change(Change::SaveForm)),
@@ -1819,28 +1786,28 @@ fn form_submit_needs_a_title_then_asks_the_runtime_to_save() {
     assert!(draw(&app, 80, 24).contains(strings::SAVING));
 
     // While it saves, the form takes no input and asks nothing more.
-    assert_eq!(at(&mut app, Action::Char('x'), NOW), no_effects());
-    assert_eq!(at(&mut app, Action::Submit, NOW), no_effects());
-    assert_eq!(at(&mut app, Action::Back, NOW), no_effects());
+    assert_eq!(at(&mut app, Intent::Char('x'), NOW), no_effects());
+    assert_eq!(at(&mut app, Intent::Submit, NOW), no_effects());
+    assert_eq!(at(&mut app, Intent::Back, NOW), no_effects());
     assert_eq!(field_text(form_of(&app), "Title"), "Staging");
 
     // Refused: the form stays, filled in, with the reason.
     let why = "\"nope\" is not an e-mail address";
-    at(&mut app, Action::SaveFailed(why.into()), NOW);
+    at(&mut app, Msg::Outcome(Outcome::SaveFailed(why.into())), NOW);
     let f = form_of(&app);
     assert!(!f.saving);
     assert_eq!(f.error.as_deref(), Some(why));
     assert_eq!(field_text(f, "Title"), "Staging");
 
     // Saved: the form closes and the status says so.
-    at(&mut app, Action::Submit, NOW);
+    at(&mut app, Intent::Submit, NOW);
     at(
         &mut app,
-        Action::Saved {
+        Msg::Outcome(Outcome::Saved {
             entry: None,
             message: "Added Staging.".into(),
             error: false,
-        },
+        }),
         NOW,
     );
     assert!(main_of(&app).overlay.is_none());
@@ -1851,16 +1818,16 @@ fn form_submit_needs_a_title_then_asks_the_runtime_to_save() {
 fn ctrl_g_in_a_form_generates_into_the_password_field() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
-    at(&mut app, Action::New, NOW);
+    at(&mut app, Intent::New, NOW);
     typed(&mut app, "Staging", NOW);
     assert_eq!(
-        at(&mut app, Action::GenerateInto, NOW),
+        at(&mut app, Intent::GenerateInto, NOW),
         ["Generate(GenOptions { words: false, length: 24 })"]
     );
     assert_eq!(field_text(form_of(&app), "Password"), "");
     at(
         &mut app,
-        Action::Generated(Zeroizing::new(FIXED_GENERATED.into())),
+        Msg::Outcome(Outcome::Generated(Zeroizing::new(FIXED_GENERATED.into()))),
         NOW,
     );
     let f = form_of(&app);
@@ -1870,7 +1837,7 @@ fn ctrl_g_in_a_form_generates_into_the_password_field() {
     // A second one replaces the first.
     at(
         &mut app,
-        Action::Generated(Zeroizing::new("abc".into())),
+        Msg::Outcome(Outcome::Generated(Zeroizing::new("abc".into()))),
         NOW,
     );
     assert_eq!(field_text(form_of(&app), "Password"), "abc");
@@ -1883,7 +1850,7 @@ fn edit_prefills_the_plain_fields_and_leaves_the_secrets_empty() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
     let r = reveal_logged(&mut app, NOW);
-    assert_eq!(at(&mut app, Action::Edit, NOW), no_effects());
+    assert_eq!(at(&mut app, Intent::Edit, NOW), no_effects());
     assert!(main_of(&app).revealed.is_none(), "the reveal ends");
     let f = form_of(&app);
     assert_eq!(f.editing, Some(r));
@@ -1918,25 +1885,25 @@ fn edit_prefills_the_plain_fields_and_leaves_the_secrets_empty() {
 fn delete_asks_first_and_only_y_removes() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
-    at(&mut app, Action::Down, NOW);
+    at(&mut app, Intent::Down, NOW);
     let r = main_of(&app).selected_entry().expect("a selection");
     assert_eq!(title_of(&app, r), ROUTER);
 
     for cancel in [key('n'), key('N'), press(KeyCode::Esc)] {
-        assert_eq!(at(&mut app, Action::Delete, NOW), no_effects());
+        assert_eq!(at(&mut app, Intent::Delete, NOW), no_effects());
         assert!(matches!(
             main_of(&app).overlay,
             Some(Overlay::ConfirmDelete(x)) if x == r
         ));
         // Commands under the confirmation do nothing.
-        assert_eq!(at(&mut app, Action::Reveal, NOW), no_effects());
+        assert_eq!(at(&mut app, Intent::Reveal, NOW), no_effects());
         let a = keymap::map(&app, cancel).expect("the key maps");
         assert_eq!(at(&mut app, a, NOW), no_effects(), "{cancel:?}");
         assert!(main_of(&app).overlay.is_none(), "{cancel:?} keeps it open");
         assert_eq!(hit_titles(&app), [PAYROLL, ROUTER, BANK]);
     }
 
-    at(&mut app, Action::Delete, NOW);
+    at(&mut app, Intent::Delete, NOW);
     let y = keymap::map(&app, key('y')).expect("y maps");
     let effects = update(&mut app, y, NOW);
     assert_eq!(effects.len(), 1, "{:?}", describe_effects(&effects));
@@ -1952,9 +1919,9 @@ fn delete_asks_first_and_only_y_removes() {
 fn backup_codes_of_an_entry_without_codes_asks_nothing() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
-    at(&mut app, Action::Down, NOW);
+    at(&mut app, Intent::Down, NOW);
     assert_eq!(selected_title(&app), ROUTER);
-    assert_eq!(at(&mut app, Action::BackupCodes, NOW), no_effects());
+    assert_eq!(at(&mut app, Intent::BackupCodes, NOW), no_effects());
     let m = main_of(&app);
     assert!(m.overlay.is_none());
     assert!(m.pending.is_none());
@@ -1966,7 +1933,7 @@ fn backup_codes_open_only_when_the_reveal_is_reported_and_hide_after_reveal_ms()
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
     let r = main_of(&app).selected_entry().expect("a selection");
-    let effects = update(&mut app, Action::BackupCodes, NOW);
+    let effects = update(&mut app, Intent::BackupCodes, NOW);
     assert_eq!(effects.len(), 1, "{:?}", describe_effects(&effects));
     match &effects[0] {
         Effect::Reveal(rv) => assert_eq!(
@@ -1983,13 +1950,16 @@ fn backup_codes_open_only_when_the_reveal_is_reported_and_hide_after_reveal_ms()
     assert_eq!(m.pending, Some((r, RevealHow::Codes)));
     assert_no_secret("codes asked, not logged", &draw(&app, 80, 24), NOW.unix);
     // Asked once only.
-    assert_eq!(at(&mut app, Action::BackupCodes, NOW), no_effects());
+    assert_eq!(at(&mut app, Intent::BackupCodes, NOW), no_effects());
 
     let rv = Reveal {
         entry: r,
         how: RevealHow::Codes,
     };
-    assert_eq!(at(&mut app, Action::Revealed(rv), NOW), no_effects());
+    assert_eq!(
+        at(&mut app, Msg::Outcome(Outcome::Revealed(rv)), NOW),
+        no_effects()
+    );
     let reveal_ms = app.settings.reveal_ms;
     let (entry, cursor, until) = codes_overlay(&app);
     assert_eq!(entry, r);
@@ -2007,9 +1977,9 @@ fn backup_codes_open_only_when_the_reveal_is_reported_and_hide_after_reveal_ms()
         }]
     );
 
-    at(&mut app, Action::Tick, later(reveal_ms - 1));
+    at(&mut app, Msg::Tick, later(reveal_ms - 1));
     codes_overlay(&app);
-    at(&mut app, Action::Tick, later(reveal_ms));
+    at(&mut app, Msg::Tick, later(reveal_ms));
     assert!(
         main_of(&app).overlay.is_none(),
         "the codes are still shown after reveal_ms"
@@ -2021,10 +1991,12 @@ fn backup_codes_open_only_when_the_reveal_is_reported_and_hide_after_reveal_ms()
 fn backup_codes_reveal_failed_opens_nothing() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
-    at(&mut app, Action::BackupCodes, NOW);
+    at(&mut app, Intent::BackupCodes, NOW);
     at(
         &mut app,
-        Action::RevealFailed("the access log could not be written".into()),
+        Msg::Outcome(Outcome::RevealFailed(
+            "the access log could not be written".into(),
+        )),
         NOW,
     );
     let m = main_of(&app);
@@ -2039,30 +2011,30 @@ fn marking_a_used_backup_code_asks_nothing() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
     let r = main_of(&app).selected_entry().expect("a selection");
-    at(&mut app, Action::BackupCodes, NOW);
+    at(&mut app, Intent::BackupCodes, NOW);
     at(
         &mut app,
-        Action::Revealed(Reveal {
+        Msg::Outcome(Outcome::Revealed(Reveal {
             entry: r,
             how: RevealHow::Codes,
-        }),
+        })),
         NOW,
     );
-    at(&mut app, Action::Up, NOW);
+    at(&mut app, Intent::Up, NOW);
     assert_eq!(codes_overlay(&app).1, 0);
-    assert_eq!(at(&mut app, Action::MarkUsed, NOW), no_effects());
+    assert_eq!(at(&mut app, Intent::MarkUsed, NOW), no_effects());
     assert_eq!(status_of(&app), (strings::CODE_ALREADY_USED, true));
     codes_overlay(&app);
 
-    at(&mut app, Action::Down, NOW);
+    at(&mut app, Intent::Down, NOW);
     // The cursor stops at the last code.
-    at(&mut app, Action::Down, NOW);
+    at(&mut app, Intent::Down, NOW);
     assert_eq!(codes_overlay(&app).1, 1);
-    let effects = update(&mut app, Action::MarkUsed, NOW);
+    let effects = update(&mut app, Intent::MarkUsed, NOW);
     assert_eq!(describe_effects(&effects), ["Change(CodeUsed(1))"]);
     assert!(matches!(effects[0], Effect::Change(Change::CodeUsed(x, 1)) if x == r));
 
-    assert_eq!(at(&mut app, Action::Back, NOW), no_effects());
+    assert_eq!(at(&mut app, Intent::Back, NOW), no_effects());
     assert!(main_of(&app).overlay.is_none());
 }
 
@@ -2071,7 +2043,7 @@ fn generator_lengths_stay_within_bounds() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
     assert_eq!(
-        at(&mut app, Action::Generator, NOW),
+        at(&mut app, Intent::Generator, NOW),
         ["Generate(GenOptions { words: false, length: 24 })"]
     );
     let chars = |n: usize| GenOptions {
@@ -2085,29 +2057,29 @@ fn generator_lengths_stay_within_bounds() {
     assert_eq!(generator_opts(&app), chars(24));
 
     // Every press asks for a new value with the options it shows.
-    let press_n = |app: &mut App, action: fn() -> Action, n: usize| {
+    let press_n = |app: &mut App, action: fn() -> Msg, n: usize| {
         for _ in 0..n {
             let effects = update(app, action(), NOW);
             let opts = generator_opts(app);
             assert_eq!(describe_effects(&effects), [format!("Generate({opts:?})")]);
         }
     };
-    press_n(&mut app, || Action::Longer, 200);
+    press_n(&mut app, || Msg::Intent(Intent::Longer), 200);
     assert_eq!(generator_opts(&app), chars(128));
-    press_n(&mut app, || Action::Shorter, 200);
+    press_n(&mut app, || Msg::Intent(Intent::Shorter), 200);
     assert_eq!(generator_opts(&app), chars(8));
-    press_n(&mut app, || Action::Longer, 1);
+    press_n(&mut app, || Msg::Intent(Intent::Longer), 1);
     assert_eq!(generator_opts(&app), chars(9));
 
     assert_eq!(
-        at(&mut app, Action::ToggleWords, NOW),
+        at(&mut app, Intent::ToggleWords, NOW),
         ["Generate(GenOptions { words: true, length: 6 })"]
     );
-    press_n(&mut app, || Action::Longer, 50);
+    press_n(&mut app, || Msg::Intent(Intent::Longer), 50);
     assert_eq!(generator_opts(&app), words(20));
-    press_n(&mut app, || Action::Shorter, 50);
+    press_n(&mut app, || Msg::Intent(Intent::Shorter), 50);
     assert_eq!(generator_opts(&app), words(3));
-    at(&mut app, Action::ToggleWords, NOW);
+    at(&mut app, Intent::ToggleWords, NOW);
     assert_eq!(generator_opts(&app), chars(24));
 }
 
@@ -2115,18 +2087,18 @@ fn generator_lengths_stay_within_bounds() {
 fn generator_copies_only_a_value_it_has() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
-    at(&mut app, Action::Generator, NOW);
+    at(&mut app, Intent::Generator, NOW);
     assert_eq!(
-        at(&mut app, Action::Copy(CopyWhat::Password), NOW),
+        at(&mut app, Intent::Copy(CopyWhat::Password), NOW),
         no_effects()
     );
     assert!(app.clipboard_until.is_none());
     at(
         &mut app,
-        Action::Generated(Zeroizing::new(FIXED_GENERATED.into())),
+        Msg::Outcome(Outcome::Generated(Zeroizing::new(FIXED_GENERATED.into()))),
         NOW,
     );
-    let effects = update(&mut app, Action::Copy(CopyWhat::Password), NOW);
+    let effects = update(&mut app, Intent::Copy(CopyWhat::Password), NOW);
     match effects.as_slice() {
         [Effect::CopyGenerated(v)] => assert_eq!(v.as_str(), FIXED_GENERATED),
         _ => panic!("expected a copy, got {:?}", describe_effects(&effects)),
@@ -2142,7 +2114,7 @@ fn generator_copies_only_a_value_it_has() {
     );
     // Nothing from the vault: no reveal, nothing for the summary.
     assert!(main_of(&app).shift.is_empty());
-    at(&mut app, Action::Back, NOW);
+    at(&mut app, Intent::Back, NOW);
     assert!(main_of(&app).overlay.is_none());
 }
 
@@ -2155,7 +2127,7 @@ fn the_owner_reads_every_log_record() {
     // The contractor's unlock is in the log the owner reads.
     drop(fx.app_as(CONTRACTOR, CONTRACTOR_PASSPHRASE, (80, 24)));
     let mut app = fx.main_app((120, 40));
-    assert_eq!(at(&mut app, Action::AccessLog, NOW), no_effects());
+    assert_eq!(at(&mut app, Intent::AccessLog, NOW), no_effects());
     assert!(matches!(
         main_of(&app).overlay,
         Some(Overlay::Log { top: 0 })
@@ -2177,7 +2149,7 @@ fn the_owner_reads_every_log_record() {
     let text = draw(&app, 120, 40);
     assert!(text.contains(CONTRACTOR), "{text}");
     assert!(text.contains("init"), "{text}");
-    at(&mut app, Action::Back, NOW);
+    at(&mut app, Intent::Back, NOW);
     assert!(main_of(&app).overlay.is_none());
 }
 
@@ -2202,7 +2174,7 @@ fn a_contractor_reads_only_their_own_log_records() {
         );
     }
     assert!(visible.windows(2).all(|w| w[0] > w[1]), "newest first");
-    at(&mut app, Action::AccessLog, NOW);
+    at(&mut app, Intent::AccessLog, NOW);
     let text = draw(&app, 120, 40);
     assert!(
         !text.contains(OWNER),
@@ -2223,16 +2195,16 @@ fn dispatched_new_entry_is_saved_with_its_generated_password_and_an_add_record()
     let mut env = runtime::Env::new(fx.ctx.clone());
     let me = main_of(&app).session.vault.me().id;
 
-    runtime::dispatch(&mut app, &mut env, Action::New);
+    runtime::dispatch(&mut app, &mut env, Intent::New);
     typed_dispatched(&mut app, &mut env, "Staging server");
     goto_dispatched(&mut app, &mut env, "Username");
     typed_dispatched(&mut app, &mut env, "deploy");
-    runtime::dispatch(&mut app, &mut env, Action::GenerateInto);
+    runtime::dispatch(&mut app, &mut env, Intent::GenerateInto);
     let password = field_text(form_of(&app), "Password");
     assert_eq!(password.chars().count(), 24, "{password:?}");
     let text = draw(&app, 80, 24);
     assert!(!text.contains(&password), "the generated password is drawn");
-    runtime::dispatch(&mut app, &mut env, Action::Submit);
+    runtime::dispatch(&mut app, &mut env, Intent::Submit);
 
     assert!(
         main_of(&app).overlay.is_none(),
@@ -2265,7 +2237,7 @@ fn dispatched_new_entry_with_a_typed_password_in_an_existing_group() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
     let mut env = runtime::Env::new(fx.ctx.clone());
-    runtime::dispatch(&mut app, &mut env, Action::New);
+    runtime::dispatch(&mut app, &mut env, Intent::New);
     typed_dispatched(&mut app, &mut env, "Switch");
     goto_dispatched(&mut app, &mut env, "Group");
     typed_dispatched(&mut app, &mut env, "IT/Network");
@@ -2316,10 +2288,10 @@ fn dispatched_edit_keeps_the_old_password_in_history_and_logs_the_field() {
     assert_eq!(selected_title(&app), PAYROLL);
     let new_password = "Nw8-payroll-ROTATED-07";
 
-    runtime::dispatch(&mut app, &mut env, Action::Edit);
+    runtime::dispatch(&mut app, &mut env, Intent::Edit);
     goto_dispatched(&mut app, &mut env, "Password");
     typed_dispatched(&mut app, &mut env, new_password);
-    runtime::dispatch(&mut app, &mut env, Action::Submit);
+    runtime::dispatch(&mut app, &mut env, Intent::Submit);
     assert!(main_of(&app).overlay.is_none());
     assert_eq!(status_of(&app), ("Saved Acme Payroll.", false));
     assert_eq!(selected_title(&app), PAYROLL);
@@ -2350,11 +2322,11 @@ fn dispatched_edit_keeps_the_old_password_in_history_and_logs_the_field() {
     assert_eq!(edits, [Some(Field::Password)]);
 
     // An edit that leaves the password alone records no password field.
-    runtime::dispatch(&mut app, &mut env, Action::Edit);
+    runtime::dispatch(&mut app, &mut env, Intent::Edit);
     goto_dispatched(&mut app, &mut env, "Username");
-    runtime::dispatch(&mut app, &mut env, Action::ClearField);
+    runtime::dispatch(&mut app, &mut env, Intent::ClearField);
     typed_dispatched(&mut app, &mut env, "payroll-ops");
-    runtime::dispatch(&mut app, &mut env, Action::Submit);
+    runtime::dispatch(&mut app, &mut env, Intent::Submit);
     let v = fx.disk_vault();
     let e = live_entry(&v, PAYROLL);
     assert_eq!(e.username, "payroll-ops");
@@ -2390,17 +2362,17 @@ fn dispatched_refused_forms_stay_open_and_change_nothing_on_disk() {
         let entries = main_of(&app).session.vault.entry_count();
         let log = main_of(&app).session.vault.log().len();
         if edit {
-            runtime::dispatch(&mut app, &mut env, Action::Edit);
+            runtime::dispatch(&mut app, &mut env, Intent::Edit);
             goto_dispatched(&mut app, &mut env, "Password");
             typed_dispatched(&mut app, &mut env, TYPED_PASSWORD);
         } else {
-            runtime::dispatch(&mut app, &mut env, Action::New);
+            runtime::dispatch(&mut app, &mut env, Intent::New);
             typed_dispatched(&mut app, &mut env, "Refused entry");
         }
         goto_dispatched(&mut app, &mut env, label);
-        runtime::dispatch(&mut app, &mut env, Action::ClearField);
+        runtime::dispatch(&mut app, &mut env, Intent::ClearField);
         typed_dispatched(&mut app, &mut env, text);
-        runtime::dispatch(&mut app, &mut env, Action::Submit);
+        runtime::dispatch(&mut app, &mut env, Intent::Submit);
 
         let f = form_of(&app);
         assert!(!f.saving, "{case}: still saving");
@@ -2432,7 +2404,7 @@ fn dispatched_refused_forms_stay_open_and_change_nothing_on_disk() {
         assert_eq!(e.password.expose(), PASSWORD, "{case}: changed in memory");
         assert!(e.identity.is_none(), "{case}: changed in memory");
         assert!(e.history.is_empty(), "{case}: changed in memory");
-        runtime::dispatch(&mut app, &mut env, Action::Back);
+        runtime::dispatch(&mut app, &mut env, Intent::Back);
         assert!(main_of(&app).overlay.is_none());
     }
     assert!(live_entry(&fx.disk_vault(), PAYROLL).history.is_empty());
@@ -2447,21 +2419,21 @@ fn dispatched_titles_over_500_characters_are_refused_by_add_and_edit_alike() {
     let id = live_entry(&main_of(&app).session.vault, PAYROLL).id;
 
     let before = fx.bytes();
-    runtime::dispatch(&mut app, &mut env, Action::New);
+    runtime::dispatch(&mut app, &mut env, Intent::New);
     typed_dispatched(&mut app, &mut env, &long);
-    runtime::dispatch(&mut app, &mut env, Action::Submit);
+    runtime::dispatch(&mut app, &mut env, Intent::Submit);
     let error = form_of(&app).error.clone();
     assert!(
         error.as_deref().is_some_and(|e| e.contains("500")),
         "add: {error:?}"
     );
     assert!(fx.bytes() == before, "add: the vault file changed");
-    runtime::dispatch(&mut app, &mut env, Action::Back);
+    runtime::dispatch(&mut app, &mut env, Intent::Back);
 
-    runtime::dispatch(&mut app, &mut env, Action::Edit);
-    runtime::dispatch(&mut app, &mut env, Action::ClearField);
+    runtime::dispatch(&mut app, &mut env, Intent::Edit);
+    runtime::dispatch(&mut app, &mut env, Intent::ClearField);
     typed_dispatched(&mut app, &mut env, &long);
-    runtime::dispatch(&mut app, &mut env, Action::Submit);
+    runtime::dispatch(&mut app, &mut env, Intent::Submit);
     let still_open = matches!(main_of(&app).overlay, Some(Overlay::Form(_)));
     let stored = fx
         .disk_vault()
@@ -2481,19 +2453,19 @@ fn dispatched_delete_marks_the_entry_removed_on_disk() {
     let mut app = fx.main_app((80, 24));
     let mut env = runtime::Env::new(fx.ctx.clone());
     let me = main_of(&app).session.vault.me().id;
-    runtime::dispatch(&mut app, &mut env, Action::Down);
+    runtime::dispatch(&mut app, &mut env, Intent::Down);
     assert_eq!(selected_title(&app), ROUTER);
     let id = live_entry(&main_of(&app).session.vault, ROUTER).id;
 
-    runtime::dispatch(&mut app, &mut env, Action::Delete);
+    runtime::dispatch(&mut app, &mut env, Intent::Delete);
     // Nothing is written before the confirmation.
     let before = fx.bytes();
-    runtime::dispatch(&mut app, &mut env, Action::Confirm(false));
+    runtime::dispatch(&mut app, &mut env, Intent::Confirm(false));
     assert!(fx.bytes() == before);
     assert_eq!(hit_titles(&app), [PAYROLL, ROUTER, BANK]);
 
-    runtime::dispatch(&mut app, &mut env, Action::Delete);
-    runtime::dispatch(&mut app, &mut env, Action::Confirm(true));
+    runtime::dispatch(&mut app, &mut env, Intent::Delete);
+    runtime::dispatch(&mut app, &mut env, Intent::Confirm(true));
     assert!(main_of(&app).overlay.is_none());
     assert_eq!(hit_titles(&app), [PAYROLL, BANK], "still listed");
     let (text, error) = status_of(&app);
@@ -2524,7 +2496,7 @@ fn dispatched_codes_reveal_is_logged_on_disk_before_the_view_opens() {
     let id = live_entry(&main_of(&app).session.vault, PAYROLL).id;
     let tail = fx.tail_records();
 
-    runtime::dispatch(&mut app, &mut env, Action::BackupCodes);
+    runtime::dispatch(&mut app, &mut env, Intent::BackupCodes);
     codes_overlay(&app);
     assert_eq!(
         fx.tail_records(),
@@ -2546,7 +2518,7 @@ fn dispatched_codes_reveal_is_logged_on_disk_before_the_view_opens() {
     };
     main_mut(&mut app).session.path = fx.dir.path().join("moved-away.baton");
     let before = fx.bytes();
-    runtime::dispatch(&mut app, &mut env, Action::BackupCodes);
+    runtime::dispatch(&mut app, &mut env, Intent::BackupCodes);
     let m = main_of(&app);
     assert!(m.overlay.is_none(), "the codes were shown without a record");
     assert!(m.pending.is_none());
@@ -2568,7 +2540,7 @@ fn dispatched_mark_used_writes_the_code_and_a_code_used_record() {
     let me = main_of(&app).session.vault.me().id;
     let id = live_entry(&main_of(&app).session.vault, PAYROLL).id;
 
-    runtime::dispatch(&mut app, &mut env, Action::BackupCodes);
+    runtime::dispatch(&mut app, &mut env, Intent::BackupCodes);
     assert_eq!(codes_overlay(&app).1, 1);
     let x = keymap::map(&app, key('x')).expect("x maps");
     runtime::dispatch(&mut app, &mut env, x);
@@ -2598,7 +2570,7 @@ fn dispatched_mark_used_writes_the_code_and_a_code_used_record() {
 
     // Again on the same code: refused, nothing written.
     let before = fx.bytes();
-    runtime::dispatch(&mut app, &mut env, Action::MarkUsed);
+    runtime::dispatch(&mut app, &mut env, Intent::MarkUsed);
     assert_eq!(status_of(&app), (strings::CODE_ALREADY_USED, true));
     assert!(fx.bytes() == before);
     // The used code is masked now.
@@ -2636,7 +2608,7 @@ fn snapshot_form_new() {
     let fx = Fixture::new();
     for size in SIZES {
         let mut app = fx.main_app(size);
-        at(&mut app, Action::New, NOW);
+        at(&mut app, Intent::New, NOW);
         typed(&mut app, "Staging server", NOW);
         goto(&mut app, "Group");
         typed(&mut app, "IT/Staging", NOW);
@@ -2667,8 +2639,8 @@ fn snapshot_form_new_without_a_title() {
     let fx = Fixture::new();
     for size in SIZES {
         let mut app = fx.main_app(size);
-        at(&mut app, Action::New, NOW);
-        at(&mut app, Action::Submit, NOW);
+        at(&mut app, Intent::New, NOW);
+        at(&mut app, Intent::Submit, NOW);
         let text = snapshot("form_title_required", &app, size);
         assert!(text.contains(strings::TITLE_REQUIRED));
     }
@@ -2679,7 +2651,7 @@ fn snapshot_form_edit() {
     let fx = Fixture::new();
     for size in SIZES {
         let mut app = fx.main_app(size);
-        at(&mut app, Action::Edit, NOW);
+        at(&mut app, Intent::Edit, NOW);
         goto(&mut app, "Tags");
         let text = snapshot("form_edit", &app, size);
         assert!(text.contains(strings::EDIT_TITLE));
@@ -2693,7 +2665,7 @@ fn snapshot_confirm_delete() {
     let fx = Fixture::new();
     for size in SIZES {
         let mut app = fx.main_app(size);
-        at(&mut app, Action::Delete, NOW);
+        at(&mut app, Intent::Delete, NOW);
         let text = snapshot("confirm_delete", &app, size);
         assert!(text.contains(&format!("Delete \"{PAYROLL}\"?")), "{text}");
         assert!(text.contains(strings::DELETE_KEYS), "{text}");
@@ -2706,16 +2678,16 @@ fn snapshot_backup_codes() {
     for size in SIZES {
         let mut app = fx.main_app(size);
         let r = main_of(&app).selected_entry().expect("a selection");
-        at(&mut app, Action::BackupCodes, NOW);
+        at(&mut app, Intent::BackupCodes, NOW);
         at(
             &mut app,
-            Action::Revealed(Reveal {
+            Msg::Outcome(Outcome::Revealed(Reveal {
                 entry: r,
                 how: RevealHow::Codes,
-            }),
+            })),
             NOW,
         );
-        at(&mut app, Action::Tick, later(3_000));
+        at(&mut app, Msg::Tick, later(3_000));
         let text = draw(&app, size.0, size.1);
         // A logged reveal of the codes: the unused one is shown, the used
         // one stays masked, and nothing else secret is drawn.
@@ -2745,11 +2717,11 @@ fn snapshot_access_log() {
         let fx = Fixture::new();
         let mut app = fx.main_app(size);
         let mut env = runtime::Env::new(fx.ctx.clone());
-        runtime::dispatch(&mut app, &mut env, Action::Reveal);
-        runtime::dispatch(&mut app, &mut env, Action::BackupCodes);
-        runtime::dispatch(&mut app, &mut env, Action::Back);
-        at(&mut app, Action::Tick, NOW);
-        at(&mut app, Action::AccessLog, NOW);
+        runtime::dispatch(&mut app, &mut env, Intent::Reveal);
+        runtime::dispatch(&mut app, &mut env, Intent::BackupCodes);
+        runtime::dispatch(&mut app, &mut env, Intent::Back);
+        at(&mut app, Msg::Tick, NOW);
+        at(&mut app, Intent::AccessLog, NOW);
         let text = draw(&app, size.0, size.1);
         assert_no_secret("access log", &text, NOW.unix);
         let text = fixed_log_times(&app, &text);
@@ -2766,10 +2738,10 @@ fn snapshot_generator() {
     let fx = Fixture::new();
     for size in SIZES {
         let mut app = fx.main_app(size);
-        at(&mut app, Action::Generator, NOW);
+        at(&mut app, Intent::Generator, NOW);
         at(
             &mut app,
-            Action::Generated(Zeroizing::new(FIXED_GENERATED.into())),
+            Msg::Outcome(Outcome::Generated(Zeroizing::new(FIXED_GENERATED.into()))),
             NOW,
         );
         let text = snapshot("generator", &app, size);
@@ -2798,44 +2770,44 @@ fn onboarding_checks_every_field_before_creating() {
         _ => panic!("not on the onboarding screen"),
     };
     // Enter moves to the next field until the last.
-    assert!(at(&mut app, Action::Open, NOW).is_empty());
+    assert!(at(&mut app, Intent::Open, NOW).is_empty());
     assert_eq!(error(&app).0, 1);
-    at(&mut app, Action::PrevField, NOW);
+    at(&mut app, Intent::PrevField, NOW);
     typed(&mut app, "ana smith", NOW);
     for _ in 0..3 {
-        at(&mut app, Action::NextPane, NOW);
+        at(&mut app, Intent::NextPane, NOW);
     }
     assert!(
-        at(&mut app, Action::Open, NOW).is_empty(),
+        at(&mut app, Intent::Open, NOW).is_empty(),
         "a name with a space"
     );
     assert_eq!(error(&app).0, 0);
     for _ in 0..6 {
-        at(&mut app, Action::Backspace, NOW);
+        at(&mut app, Intent::Backspace, NOW);
     }
-    at(&mut app, Action::NextPane, NOW);
+    at(&mut app, Intent::NextPane, NOW);
     typed(&mut app, "not a domain", NOW);
-    at(&mut app, Action::NextPane, NOW);
-    at(&mut app, Action::NextPane, NOW);
-    assert!(at(&mut app, Action::Open, NOW).is_empty());
+    at(&mut app, Intent::NextPane, NOW);
+    at(&mut app, Intent::NextPane, NOW);
+    assert!(at(&mut app, Intent::Open, NOW).is_empty());
     assert_eq!(error(&app).0, 1, "{:?}", error(&app).1);
-    at(&mut app, Action::ClearField, NOW);
+    at(&mut app, Intent::ClearField, NOW);
     for _ in 0.."not a domain".len() {
-        at(&mut app, Action::Backspace, NOW);
+        at(&mut app, Intent::Backspace, NOW);
     }
     typed(&mut app, "acme.test", NOW);
-    at(&mut app, Action::NextPane, NOW);
+    at(&mut app, Intent::NextPane, NOW);
     typed(&mut app, "short", NOW);
-    at(&mut app, Action::NextPane, NOW);
-    assert!(at(&mut app, Action::Open, NOW).is_empty());
+    at(&mut app, Intent::NextPane, NOW);
+    assert!(at(&mut app, Intent::Open, NOW).is_empty());
     assert_eq!(error(&app), (2, Some(strings::PASSPHRASE_SHORT.into())));
     typed(&mut app, " but longer now", NOW);
-    at(&mut app, Action::NextPane, NOW);
+    at(&mut app, Intent::NextPane, NOW);
     typed(&mut app, "short but longer nov", NOW);
-    assert!(at(&mut app, Action::Open, NOW).is_empty());
+    assert!(at(&mut app, Intent::Open, NOW).is_empty());
     assert_eq!(error(&app), (3, Some(strings::PASSPHRASES_DIFFER.into())));
     typed(&mut app, "short but longer now", NOW);
-    assert_eq!(at(&mut app, Action::Open, NOW), ["Create(ana)"]);
+    assert_eq!(at(&mut app, Intent::Open, NOW), ["Create(ana)"]);
     let Screen::Onboard(o) = &app.screen else {
         panic!("still onboarding while the vault is created");
     };
@@ -2853,15 +2825,22 @@ fn the_recovery_code_stays_until_the_owner_confirms() {
     let code = "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789";
     at(
         &mut app,
-        Action::Created(Ok(zeroize::Zeroizing::new(code.to_owned()))),
+        Msg::Outcome(Outcome::Created(Ok(zeroize::Zeroizing::new(
+            code.to_owned(),
+        )))),
         NOW,
     );
     assert!(matches!(app.screen, Screen::Recovery(_)));
-    for a in [Action::Open, Action::Back, Action::Char('q'), Action::Tick] {
+    for a in [
+        Intent::Open.into(),
+        Intent::Back.into(),
+        Intent::Char('q').into(),
+        Msg::Tick,
+    ] {
         at(&mut app, a, NOW);
         assert!(matches!(app.screen, Screen::Recovery(_)), "left too early");
     }
-    at(&mut app, Action::Confirm(true), NOW);
+    at(&mut app, Intent::Confirm(true), NOW);
     let u = unlock_of(&app);
     assert_eq!(u.members, ["ana"], "the new owner is offered");
     assert!(draw(&app, 80, 24).contains(strings::UNLOCK_TITLE));
@@ -2873,18 +2852,18 @@ fn snapshot_onboarding_and_recovery() {
     for size in SIZES {
         let mut app = onboard_app();
         typed(&mut app, "ana", NOW);
-        at(&mut app, Action::NextPane, NOW);
+        at(&mut app, Intent::NextPane, NOW);
         typed(&mut app, "acme.test", NOW);
-        at(&mut app, Action::NextPane, NOW);
+        at(&mut app, Intent::NextPane, NOW);
         typed(&mut app, "Xq7-payroll-SECRET-91", NOW);
         let text = snapshot("onboarding", &app, size);
         assert!(text.contains("strong"), "the strength hint:\n{text}");
         let mut app = onboard_app();
         at(
             &mut app,
-            Action::Created(Ok(zeroize::Zeroizing::new(
+            Msg::Outcome(Outcome::Created(Ok(zeroize::Zeroizing::new(
                 "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6789".to_owned(),
-            ))),
+            )))),
             NOW,
         );
         let text = draw(&app, size.0, size.1);
@@ -2909,11 +2888,11 @@ fn reveal_of_an_entry_with_nothing_concealed_asks_for_no_record() {
         e.totp = None;
         e.fields.retain(|f| !f.concealed);
     }
-    assert_eq!(at(&mut app, Action::Reveal, NOW), Vec::<String>::new());
+    assert_eq!(at(&mut app, Intent::Reveal, NOW), Vec::<String>::new());
     let status = app.status.as_ref().expect("a status");
     assert_eq!(status.text, strings::NOTHING_CONCEALED);
     assert!(main_of(&app).revealed.is_none() && main_of(&app).pending.is_none());
-    at(&mut app, Action::Lock, NOW);
+    at(&mut app, Intent::Lock, NOW);
     assert!(
         summary_of(&app).items.is_empty(),
         "nothing to list as revealed"
@@ -3033,18 +3012,18 @@ fn selected_member(app: &App) -> String {
 }
 
 /// Moves the member list's cursor to `name` with ↓ (from the top).
-fn select_member(app: &mut App, name: &str, mut act: impl FnMut(&mut App, Action)) {
-    act(app, Action::Home);
+fn select_member(app: &mut App, name: &str, mut act: impl FnMut(&mut App, Intent)) {
+    act(app, Intent::Home);
     for _ in 0..10 {
         if selected_member(app) == name {
             return;
         }
-        act(app, Action::Down);
+        act(app, Intent::Down);
     }
     panic!("{name} is not listed");
 }
 
-fn pure(app: &mut App, a: Action) {
+fn pure(app: &mut App, a: Intent) {
     update(app, a, NOW);
 }
 
@@ -3066,21 +3045,21 @@ fn member_id(v: &vault::Vault, name: &str) -> format::MemberId {
 }
 
 /// Types into the add form's fields, Tab by Tab from the name.
-fn fill_member_form(app: &mut App, fields: [&str; 6], mut act: impl FnMut(&mut App, Action)) {
+fn fill_member_form(app: &mut App, fields: [&str; 6], mut act: impl FnMut(&mut App, Intent)) {
     assert_eq!(member_form_of(app).cursor, 0);
     for (i, text) in fields.iter().enumerate() {
         if i == super::app::MEMBER_FORM_ROLE {
             // The role is chosen by its initial.
             if let Some(c) = text.chars().next() {
-                act(app, Action::Char(c));
+                act(app, Intent::Char(c));
             }
         } else {
-            act(app, Action::ClearField);
+            act(app, Intent::ClearField);
             for c in text.chars() {
-                act(app, Action::Char(c));
+                act(app, Intent::Char(c));
             }
         }
-        act(app, Action::NextPane);
+        act(app, Intent::NextPane);
     }
 }
 
@@ -3089,7 +3068,7 @@ fn keymap_members_view_by_mode() {
     let fx = Fixture::with_members();
     let mut app = fx.main_app((80, 24));
     assert_eq!(mapped(&app, key('M')), "Members");
-    at(&mut app, Action::Members, NOW);
+    at(&mut app, Intent::Members, NOW);
     for (k, want) in [
         (key('a'), "Member(Add)"),
         (key('g'), "Member(Grant)"),
@@ -3109,7 +3088,7 @@ fn keymap_members_view_by_mode() {
         assert_eq!(mapped(&app, k), want, "{k:?} in the member list");
     }
     // The add form types letters that are commands in the list.
-    at(&mut app, Action::Member(MemberCmd::Add), NOW);
+    at(&mut app, Intent::Member(MemberCmd::Add), NOW);
     for (k, want) in [
         (key('a'), "Char(a)"),
         (key('x'), "Char(x)"),
@@ -3122,9 +3101,9 @@ fn keymap_members_view_by_mode() {
     ] {
         assert_eq!(mapped(&app, k), want, "{k:?} in the add form");
     }
-    at(&mut app, Action::Back, NOW);
+    at(&mut app, Intent::Back, NOW);
     select_member(&mut app, BOB, pure);
-    at(&mut app, Action::Member(MemberCmd::Revoke), NOW);
+    at(&mut app, Intent::Member(MemberCmd::Revoke), NOW);
     for (k, want) in [
         (key('y'), "Confirm(true)"),
         (key('n'), "Confirm(false)"),
@@ -3160,7 +3139,7 @@ fn members_open_for_owners_read_only_for_auditors_and_not_for_contractors() {
     let fx = Fixture::with_members();
     {
         let mut app = fx.app_as(BOB, BOB_PASSPHRASE, (80, 24));
-        assert_eq!(at(&mut app, Action::Members, NOW), no_effects());
+        assert_eq!(at(&mut app, Intent::Members, NOW), no_effects());
         assert!(main_of(&app).overlay.is_none());
         assert_eq!(status_of(&app), (strings::MEMBERS_OWNERS_ONLY, false));
         let text = draw(&app, 80, 24);
@@ -3168,7 +3147,7 @@ fn members_open_for_owners_read_only_for_auditors_and_not_for_contractors() {
     }
     {
         let mut app = fx.app_as(DANA, DANA_PASSPHRASE, (80, 24));
-        at(&mut app, Action::Members, NOW);
+        at(&mut app, Intent::Members, NOW);
         assert_eq!(members_mode(&app), "list");
         let text = draw(&app, 80, 24);
         assert!(text.contains(strings::MEMBERS_KEYS_READ_ONLY), "{text}");
@@ -3181,25 +3160,25 @@ fn members_open_for_owners_read_only_for_auditors_and_not_for_contractors() {
             MemberCmd::Handover,
         ] {
             app.status = None;
-            assert_eq!(at(&mut app, Action::Member(cmd), NOW), no_effects());
+            assert_eq!(at(&mut app, Intent::Member(cmd), NOW), no_effects());
             assert_eq!(members_mode(&app), "list", "{cmd:?}");
             assert_eq!(status_of(&app), (strings::MEMBERS_READ_ONLY, true));
         }
     }
     let mut app = fx.main_app((80, 24));
-    at(&mut app, Action::Members, NOW);
+    at(&mut app, Intent::Members, NOW);
     assert_eq!(members_mode(&app), "list");
     assert_eq!(selected_member(&app), OWNER);
     // Ctrl-S writes what a failed save left; the view stays open.
-    assert_eq!(at(&mut app, Action::Submit, NOW), ["Change(Retry)"]);
-    let saved = Action::Saved {
+    assert_eq!(at(&mut app, Intent::Submit, NOW), ["Change(Retry)"]);
+    let saved = Msg::Outcome(Outcome::Saved {
         entry: None,
         message: "Saved.".into(),
         error: false,
-    };
+    });
     at(&mut app, saved, NOW);
     assert_eq!(members_mode(&app), "list");
-    assert_eq!(at(&mut app, Action::Back, NOW), no_effects());
+    assert_eq!(at(&mut app, Intent::Back, NOW), no_effects());
     assert!(main_of(&app).overlay.is_none(), "Esc closes it");
 }
 
@@ -3227,8 +3206,12 @@ fn unlocking_owner_is_told_how_many_memberships_expired() {
     let fx = Fixture::with_members();
     let mut app = fx.unlock_app_for(OWNER);
     typed(&mut app, PASSPHRASE, NOW);
-    at(&mut app, Action::Open, NOW);
-    at(&mut app, Action::Unlocked(Box::new(fx.open())), NOW);
+    at(&mut app, Intent::Open, NOW);
+    at(
+        &mut app,
+        Msg::Outcome(Outcome::Unlocked(Box::new(fx.open()))),
+        NOW,
+    );
     // The payroll entry's backup codes, and carol's expired membership.
     assert_eq!(
         status_of(&app),
@@ -3238,12 +3221,16 @@ fn unlocking_owner_is_told_how_many_memberships_expired() {
     // Before carol's expiry, it is an expiring membership.
     let mut app = fx.unlock_app_for(OWNER);
     typed(&mut app, PASSPHRASE, NOW);
-    at(&mut app, Action::Open, NOW);
+    at(&mut app, Intent::Open, NOW);
     let before = Now {
         ms: NOW.ms,
         unix: T0,
     };
-    at(&mut app, Action::Unlocked(Box::new(fx.open())), before);
+    at(
+        &mut app,
+        Msg::Outcome(Outcome::Unlocked(Box::new(fx.open()))),
+        before,
+    );
     assert_eq!(
         status_of(&app),
         (
@@ -3257,7 +3244,11 @@ fn unlocking_owner_is_told_how_many_memberships_expired() {
     let opened = fx
         .try_open_as(BOB, BOB_PASSPHRASE)
         .unwrap_or_else(|e| panic!("{e}"));
-    at(&mut app, Action::Unlocked(Box::new(opened)), NOW);
+    at(
+        &mut app,
+        Msg::Outcome(Outcome::Unlocked(Box::new(opened))),
+        NOW,
+    );
     assert_eq!(status_of(&app), (strings::WEAK_KDF, true));
 }
 
@@ -3278,11 +3269,11 @@ impl Fixture {
 fn add_member_form_checks_every_field_before_asking_the_runtime() {
     let fx = Fixture::with_members();
     let mut app = fx.main_app((80, 24));
-    at(&mut app, Action::Members, NOW);
-    at(&mut app, Action::Member(MemberCmd::Add), NOW);
+    at(&mut app, Intent::Members, NOW);
+    at(&mut app, Intent::Member(MemberCmd::Add), NOW);
     assert_eq!(members_mode(&app), "add");
     assert_eq!(member_form_of(&app).role, Role::Contractor, "the default");
-    let submit = |app: &mut App| at(app, Action::Submit, NOW);
+    let submit = |app: &mut App| at(app, Intent::Submit, NOW);
     // (fields typed, the field at fault, what the error says)
     let p = ERIN_PASSPHRASE;
     let cases: [([&str; 6], usize, &str); 8] = [
@@ -3329,8 +3320,8 @@ fn add_member_form_checks_every_field_before_asking_the_runtime() {
         ),
     ];
     for (fields, field, says) in cases {
-        pure(&mut app, Action::Back);
-        pure(&mut app, Action::Member(MemberCmd::Add));
+        pure(&mut app, Intent::Back);
+        pure(&mut app, Intent::Member(MemberCmd::Add));
         fill_member_form(&mut app, fields, pure);
         assert_eq!(submit(&mut app), no_effects(), "{fields:?}");
         let f = member_form_of(&app);
@@ -3345,8 +3336,8 @@ fn add_member_form_checks_every_field_before_asking_the_runtime() {
             assert!(f.repeat.is_empty());
         }
     }
-    pure(&mut app, Action::Back);
-    pure(&mut app, Action::Member(MemberCmd::Add));
+    pure(&mut app, Intent::Back);
+    pure(&mut app, Intent::Member(MemberCmd::Add));
     fill_member_form(
         &mut app,
         ["erin", "c", "Finance, IT/Network", "2099-12-31", p, p],
@@ -3354,13 +3345,13 @@ fn add_member_form_checks_every_field_before_asking_the_runtime() {
     );
     assert_eq!(submit(&mut app), ["Member(Add)"]);
     // Refused by the runtime: the form stays, filled in, with the reason.
-    let refused = Action::MemberDone(Err("no group named \"Nope\"".into()));
+    let refused = Msg::Outcome(Outcome::MemberDone(Err("no group named \"Nope\"".into())));
     assert_eq!(at(&mut app, refused, NOW), no_effects());
     let f = member_form_of(&app);
     assert_eq!(f.error.as_deref(), Some("no group named \"Nope\""));
     assert_eq!((f.name.as_str(), f.passphrase.peek()), ("erin", p));
     // Esc goes back to the list; Esc again closes the view.
-    pure(&mut app, Action::Back);
+    pure(&mut app, Intent::Back);
     assert_eq!(members_mode(&app), "list");
 }
 
@@ -3368,9 +3359,9 @@ fn add_member_form_checks_every_field_before_asking_the_runtime() {
 fn add_member_role_is_chosen_by_initial_or_space() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
-    at(&mut app, Action::Members, NOW);
-    at(&mut app, Action::Member(MemberCmd::Add), NOW);
-    pure(&mut app, Action::NextPane);
+    at(&mut app, Intent::Members, NOW);
+    at(&mut app, Intent::Member(MemberCmd::Add), NOW);
+    pure(&mut app, Intent::NextPane);
     let role = |app: &App| member_form_of(app).role;
     for (c, want) in [
         ('o', Role::Owner),
@@ -3381,7 +3372,7 @@ fn add_member_role_is_chosen_by_initial_or_space() {
         (' ', Role::Contractor),
         ('z', Role::Contractor),
     ] {
-        pure(&mut app, Action::Char(c));
+        pure(&mut app, Intent::Char(c));
         assert_eq!(role(&app), want, "{c:?}");
     }
 }
@@ -3390,37 +3381,37 @@ fn add_member_role_is_chosen_by_initial_or_space() {
 fn revoke_sweep_and_handover_ask_first() {
     let fx = Fixture::with_members();
     let mut app = fx.main_app((80, 24));
-    at(&mut app, Action::Members, NOW);
+    at(&mut app, Intent::Members, NOW);
     // Not yourself.
     assert_eq!(selected_member(&app), OWNER);
     assert_eq!(
-        at(&mut app, Action::Member(MemberCmd::Revoke), NOW),
+        at(&mut app, Intent::Member(MemberCmd::Revoke), NOW),
         no_effects()
     );
     assert_eq!(status_of(&app), (strings::NOT_YOURSELF, true));
     assert_eq!(
-        at(&mut app, Action::Member(MemberCmd::Handover), NOW),
+        at(&mut app, Intent::Member(MemberCmd::Handover), NOW),
         no_effects()
     );
     assert_eq!(members_mode(&app), "list");
 
     select_member(&mut app, BOB, pure);
     assert_eq!(
-        at(&mut app, Action::Member(MemberCmd::Revoke), NOW),
+        at(&mut app, Intent::Member(MemberCmd::Revoke), NOW),
         no_effects()
     );
     assert_eq!(members_mode(&app), "confirm Revoke(\"bob\")");
     let text = draw(&app, 80, 24);
     assert!(text.contains("Revoke bob?"), "{text}");
-    assert_eq!(at(&mut app, Action::Confirm(false), NOW), no_effects());
+    assert_eq!(at(&mut app, Intent::Confirm(false), NOW), no_effects());
     assert_eq!(members_mode(&app), "list");
-    at(&mut app, Action::Member(MemberCmd::Revoke), NOW);
+    at(&mut app, Intent::Member(MemberCmd::Revoke), NOW);
     assert_eq!(
-        at(&mut app, Action::Confirm(true), NOW),
+        at(&mut app, Intent::Confirm(true), NOW),
         [format!("Member({:?})", MemberOp::Revoke(vec![BOB.into()]))]
     );
 
-    pure(&mut app, Action::Back);
+    pure(&mut app, Intent::Back);
     // The sweep names the expired memberships as of the instant given.
     app.status = None;
     let before = Now {
@@ -3428,24 +3419,24 @@ fn revoke_sweep_and_handover_ask_first() {
         unix: T0,
     };
     assert_eq!(
-        at(&mut app, Action::Member(MemberCmd::Sweep), before),
+        at(&mut app, Intent::Member(MemberCmd::Sweep), before),
         no_effects()
     );
     assert_eq!(status_of(&app), (strings::NONE_EXPIRED, false));
     assert_eq!(members_mode(&app), "list");
-    at(&mut app, Action::Member(MemberCmd::Sweep), NOW);
+    at(&mut app, Intent::Member(MemberCmd::Sweep), NOW);
     assert_eq!(members_mode(&app), "confirm Sweep([\"carol\"])");
     assert_eq!(
-        at(&mut app, Action::Confirm(true), NOW),
+        at(&mut app, Intent::Confirm(true), NOW),
         [format!(
             "Member({:?})",
             MemberOp::Revoke(vec![CAROL.into()])
         )]
     );
 
-    pure(&mut app, Action::Back);
+    pure(&mut app, Intent::Back);
     select_member(&mut app, BOB, pure);
-    at(&mut app, Action::Member(MemberCmd::Handover), NOW);
+    at(&mut app, Intent::Member(MemberCmd::Handover), NOW);
     assert_eq!(
         members_mode(&app),
         "confirm Handover { name: \"bob\", revoked: false }"
@@ -3454,7 +3445,7 @@ fn revoke_sweep_and_handover_ask_first() {
     assert!(text.contains("Hand over bob's access?"), "{text}");
     assert!(text.contains("1. Revoke bob"), "{text}");
     assert_eq!(
-        at(&mut app, Action::Confirm(true), NOW),
+        at(&mut app, Intent::Confirm(true), NOW),
         [format!("Member({:?})", MemberOp::Handover(BOB.into()))]
     );
 }
@@ -3463,25 +3454,25 @@ fn revoke_sweep_and_handover_ask_first() {
 fn grant_is_for_contractors_and_needs_a_group() {
     let fx = Fixture::with_members();
     let mut app = fx.main_app((80, 24));
-    at(&mut app, Action::Members, NOW);
+    at(&mut app, Intent::Members, NOW);
     select_member(&mut app, DANA, pure);
     assert_eq!(
-        at(&mut app, Action::Member(MemberCmd::Grant), NOW),
+        at(&mut app, Intent::Member(MemberCmd::Grant), NOW),
         no_effects()
     );
     assert_eq!(status_of(&app), (strings::GROUPS_FOR_CONTRACTORS, true));
     assert_eq!(members_mode(&app), "list");
     select_member(&mut app, CAROL, pure);
-    at(&mut app, Action::Member(MemberCmd::Grant), NOW);
+    at(&mut app, Intent::Member(MemberCmd::Grant), NOW);
     assert_eq!(members_mode(&app), "grant carol");
-    assert_eq!(at(&mut app, Action::Submit, NOW), no_effects());
+    assert_eq!(at(&mut app, Intent::Submit, NOW), no_effects());
     match &members_of(&app).mode {
         MembersMode::Grant(g) => assert_eq!(g.error.as_deref(), Some(strings::GROUPS_REQUIRED)),
         _ => panic!("the grant closed"),
     }
     typed(&mut app, " IT/Network , ", NOW);
     assert_eq!(
-        at(&mut app, Action::Open, NOW),
+        at(&mut app, Intent::Open, NOW),
         [format!(
             "Member({:?})",
             MemberOp::Grant {
@@ -3491,7 +3482,11 @@ fn grant_is_for_contractors_and_needs_a_group() {
         )]
     );
     // Refused by the runtime: what was typed stays, with the reason.
-    at(&mut app, Action::MemberDone(Err("nope".into())), NOW);
+    at(
+        &mut app,
+        Msg::Outcome(Outcome::MemberDone(Err("nope".into()))),
+        NOW,
+    );
     match &members_of(&app).mode {
         MembersMode::Grant(g) => {
             assert_eq!(g.error.as_deref(), Some("nope"));
@@ -3505,7 +3500,7 @@ fn grant_is_for_contractors_and_needs_a_group() {
         error: false,
         checklist: None,
     };
-    at(&mut app, Action::MemberDone(Ok(done)), NOW);
+    at(&mut app, Msg::Outcome(Outcome::MemberDone(Ok(done))), NOW);
     assert_eq!(members_mode(&app), "list");
     assert_eq!(selected_member(&app), CAROL);
     assert_eq!(status_of(&app), ("Granted.", false));
@@ -3519,14 +3514,14 @@ fn dispatched_add_member_can_unlock_with_the_new_passphrase_and_reads_only_the_g
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
     let mut env = runtime::Env::new(fx.ctx.clone());
-    let mut act = |app: &mut App, a: Action| runtime::dispatch(app, &mut env, a);
-    act(&mut app, Action::Members);
-    act(&mut app, Action::Member(MemberCmd::Add));
+    let mut act = |app: &mut App, a: Intent| runtime::dispatch(app, &mut env, a);
+    act(&mut app, Intent::Members);
+    act(&mut app, Intent::Member(MemberCmd::Add));
     let p = ERIN_PASSPHRASE;
     // A group that does not exist: refused by the vault, the form stays.
     let before = fx.bytes();
     fill_member_form(&mut app, ["erin", "c", "Nope", "", p, p], &mut act);
-    act(&mut app, Action::Submit);
+    act(&mut app, Intent::Submit);
     let f = member_form_of(&app);
     assert!(
         f.error
@@ -3539,14 +3534,14 @@ fn dispatched_add_member_can_unlock_with_the_new_passphrase_and_reads_only_the_g
     assert_eq!((f.name.as_str(), f.passphrase.peek()), ("erin", p));
     assert_eq!(fx.bytes(), before, "a refused form changes nothing on disk");
 
-    act(&mut app, Action::PrevField);
-    act(&mut app, Action::PrevField);
-    act(&mut app, Action::PrevField);
-    act(&mut app, Action::PrevField);
+    act(&mut app, Intent::PrevField);
+    act(&mut app, Intent::PrevField);
+    act(&mut app, Intent::PrevField);
+    act(&mut app, Intent::PrevField);
     assert_eq!(member_form_of(&app).cursor, super::app::MEMBER_FORM_GROUPS);
-    act(&mut app, Action::ClearField);
+    act(&mut app, Intent::ClearField);
     typed_dispatched(&mut app, &mut env, "IT/Network");
-    runtime::dispatch(&mut app, &mut env, Action::Submit);
+    runtime::dispatch(&mut app, &mut env, Intent::Submit);
     assert_eq!(members_mode(&app), "list");
     assert_eq!(
         status_of(&app),
@@ -3587,11 +3582,11 @@ fn dispatched_grant_seals_the_group_to_the_contractor_with_a_record() {
     let fx = Fixture::with_members();
     let mut app = fx.main_app((80, 24));
     let mut env = runtime::Env::new(fx.ctx.clone());
-    runtime::dispatch(&mut app, &mut env, Action::Members);
+    runtime::dispatch(&mut app, &mut env, Intent::Members);
     select_member(&mut app, CAROL, |a, x| runtime::dispatch(a, &mut env, x));
-    runtime::dispatch(&mut app, &mut env, Action::Member(MemberCmd::Grant));
+    runtime::dispatch(&mut app, &mut env, Intent::Member(MemberCmd::Grant));
     typed_dispatched(&mut app, &mut env, "IT/Network, Finance");
-    runtime::dispatch(&mut app, &mut env, Action::Submit);
+    runtime::dispatch(&mut app, &mut env, Intent::Submit);
     assert_eq!(members_mode(&app), "list");
     assert_eq!(
         status_of(&app),
@@ -3629,10 +3624,10 @@ fn dispatched_revoke_refuses_the_passphrase_and_records_it() {
     );
     let mut app = fx.main_app((80, 24));
     let mut env = runtime::Env::new(fx.ctx.clone());
-    runtime::dispatch(&mut app, &mut env, Action::Members);
+    runtime::dispatch(&mut app, &mut env, Intent::Members);
     select_member(&mut app, BOB, |a, x| runtime::dispatch(a, &mut env, x));
-    runtime::dispatch(&mut app, &mut env, Action::Member(MemberCmd::Revoke));
-    runtime::dispatch(&mut app, &mut env, Action::Confirm(true));
+    runtime::dispatch(&mut app, &mut env, Intent::Member(MemberCmd::Revoke));
+    runtime::dispatch(&mut app, &mut env, Intent::Confirm(true));
     assert_eq!(members_mode(&app), "list");
     let (text, error) = status_of(&app);
     assert!(
@@ -3686,10 +3681,10 @@ fn dispatched_sweep_revokes_only_the_expired_membership() {
     let fx = Fixture::with_members();
     let mut app = fx.main_app((80, 24));
     let mut env = runtime::Env::new(fx.ctx.clone());
-    runtime::dispatch(&mut app, &mut env, Action::Members);
-    runtime::dispatch(&mut app, &mut env, Action::Member(MemberCmd::Sweep));
+    runtime::dispatch(&mut app, &mut env, Intent::Members);
+    runtime::dispatch(&mut app, &mut env, Intent::Member(MemberCmd::Sweep));
     assert_eq!(members_mode(&app), "confirm Sweep([\"carol\"])");
-    runtime::dispatch(&mut app, &mut env, Action::Confirm(true));
+    runtime::dispatch(&mut app, &mut env, Intent::Confirm(true));
     assert!(
         status_of(&app).0.starts_with("Revoked carol:"),
         "{:?}",
@@ -3706,7 +3701,7 @@ fn dispatched_sweep_revokes_only_the_expired_membership() {
     assert_eq!(revoked, [CAROL]);
     assert!(v.expired_members(crate::os::now()).is_empty());
     // Nothing left to sweep.
-    runtime::dispatch(&mut app, &mut env, Action::Member(MemberCmd::Sweep));
+    runtime::dispatch(&mut app, &mut env, Intent::Member(MemberCmd::Sweep));
     assert_eq!(status_of(&app), (strings::NONE_EXPIRED, false));
 }
 
@@ -3716,15 +3711,15 @@ fn bob_reveals_router_and_bank(fx: &Fixture) {
     let mut env = runtime::Env::new(fx.ctx.clone());
     assert_eq!(hit_titles(&bob).len(), 2, "{:?}", hit_titles(&bob));
     for _ in 0..2 {
-        runtime::dispatch(&mut bob, &mut env, Action::Reveal);
+        runtime::dispatch(&mut bob, &mut env, Intent::Reveal);
         assert!(
             main_of(&bob).revealed.is_some(),
             "{:?}",
             bob.status.as_ref().map(|s| &s.text)
         );
-        runtime::dispatch(&mut bob, &mut env, Action::Down);
+        runtime::dispatch(&mut bob, &mut env, Intent::Down);
     }
-    runtime::dispatch(&mut bob, &mut env, Action::Quit);
+    runtime::dispatch(&mut bob, &mut env, Intent::Quit);
 }
 
 /// The checklist of `member` as the vault now computes it: (title, state).
@@ -3743,10 +3738,10 @@ fn dispatched_handover_lists_what_bob_revealed_and_follows_rotation_to_verified(
     bob_reveals_router_and_bank(&fx);
     let mut app = fx.main_app((120, 40));
     let mut env = runtime::Env::new(fx.ctx.clone());
-    runtime::dispatch(&mut app, &mut env, Action::Members);
+    runtime::dispatch(&mut app, &mut env, Intent::Members);
     select_member(&mut app, BOB, |a, x| runtime::dispatch(a, &mut env, x));
-    runtime::dispatch(&mut app, &mut env, Action::Member(MemberCmd::Handover));
-    runtime::dispatch(&mut app, &mut env, Action::Confirm(true));
+    runtime::dispatch(&mut app, &mut env, Intent::Member(MemberCmd::Handover));
+    runtime::dispatch(&mut app, &mut env, Intent::Confirm(true));
     assert_eq!(members_mode(&app), "checklist bob 0");
     let (text, error) = status_of(&app);
     assert!(!error && text.contains("2 item(s) to rotate"), "{text}");
@@ -3756,10 +3751,10 @@ fn dispatched_handover_lists_what_bob_revealed_and_follows_rotation_to_verified(
         "exactly what bob revealed; not the payroll entry he could not read"
     );
     // Verify refuses an item whose password has not changed.
-    runtime::dispatch(&mut app, &mut env, Action::Down);
+    runtime::dispatch(&mut app, &mut env, Intent::Down);
     assert_eq!(members_mode(&app), "checklist bob 1");
     let tail = fx.tail_records();
-    runtime::dispatch(&mut app, &mut env, Action::VerifyItem);
+    runtime::dispatch(&mut app, &mut env, Intent::VerifyItem);
     assert!(
         status_of(&app)
             .0
@@ -3768,13 +3763,13 @@ fn dispatched_handover_lists_what_bob_revealed_and_follows_rotation_to_verified(
     assert_eq!(fx.tail_records(), tail, "nothing recorded");
 
     // Enter: the router's edit form over the main view; a new password.
-    runtime::dispatch(&mut app, &mut env, Action::Edit);
+    runtime::dispatch(&mut app, &mut env, Intent::Edit);
     assert_eq!(selected_title(&app), ROUTER);
     assert!(form_of(&app).back_to.is_some());
     goto_dispatched(&mut app, &mut env, "Password");
-    runtime::dispatch(&mut app, &mut env, Action::GenerateInto);
+    runtime::dispatch(&mut app, &mut env, Intent::GenerateInto);
     let new_password = field_text(form_of(&app), "Password");
-    runtime::dispatch(&mut app, &mut env, Action::Submit);
+    runtime::dispatch(&mut app, &mut env, Intent::Submit);
     // Back on the checklist, recomputed: the router is rotated.
     assert_eq!(members_mode(&app), "checklist bob 1");
     assert_eq!(
@@ -3784,7 +3779,7 @@ fn dispatched_handover_lists_what_bob_revealed_and_follows_rotation_to_verified(
     let screen = draw(&app, 120, 40);
     assert!(!screen.contains(&new_password), "{screen}");
     assert!(screen.contains("Handover of bob · 2 of 2 left"), "{screen}");
-    runtime::dispatch(&mut app, &mut env, Action::VerifyItem);
+    runtime::dispatch(&mut app, &mut env, Intent::VerifyItem);
     assert_eq!(
         status_of(&app),
         (strings::item_verified(ROUTER, BOB, 1).as_str(), false)
@@ -3807,11 +3802,11 @@ fn dispatched_handover_lists_what_bob_revealed_and_follows_rotation_to_verified(
     drop(v);
 
     // Esc, then h on the revoked bob: the same checklist, nothing new.
-    runtime::dispatch(&mut app, &mut env, Action::Back);
+    runtime::dispatch(&mut app, &mut env, Intent::Back);
     assert_eq!(members_mode(&app), "list");
     assert_eq!(selected_member(&app), BOB);
     let len = fx.file_len();
-    runtime::dispatch(&mut app, &mut env, Action::Member(MemberCmd::Handover));
+    runtime::dispatch(&mut app, &mut env, Intent::Member(MemberCmd::Handover));
     assert_eq!(members_mode(&app), "checklist bob 0");
     assert_eq!(fx.file_len(), len);
     drop(app);
@@ -3827,13 +3822,13 @@ fn esc_from_an_edit_opened_by_the_checklist_goes_back_to_it() {
     bob_reveals_router_and_bank(&fx);
     let mut app = fx.main_app((80, 24));
     let mut env = runtime::Env::new(fx.ctx.clone());
-    runtime::dispatch(&mut app, &mut env, Action::Members);
+    runtime::dispatch(&mut app, &mut env, Intent::Members);
     select_member(&mut app, BOB, |a, x| runtime::dispatch(a, &mut env, x));
-    runtime::dispatch(&mut app, &mut env, Action::Member(MemberCmd::Handover));
-    runtime::dispatch(&mut app, &mut env, Action::Confirm(true));
-    runtime::dispatch(&mut app, &mut env, Action::Edit);
+    runtime::dispatch(&mut app, &mut env, Intent::Member(MemberCmd::Handover));
+    runtime::dispatch(&mut app, &mut env, Intent::Confirm(true));
+    runtime::dispatch(&mut app, &mut env, Intent::Edit);
     assert_eq!(selected_title(&app), BANK);
-    runtime::dispatch(&mut app, &mut env, Action::Back);
+    runtime::dispatch(&mut app, &mut env, Intent::Back);
     assert_eq!(members_mode(&app), "checklist bob 0");
     assert_eq!(checklist_states(&app, BOB)[0], (BANK.to_owned(), "pending"));
 }
@@ -3882,7 +3877,7 @@ fn snapshot_members() {
     let fx = Fixture::with_members();
     for size in SIZES {
         let mut app = fx.main_app(size);
-        at(&mut app, Action::Members, NOW);
+        at(&mut app, Intent::Members, NOW);
         select_member(&mut app, CAROL, pure);
         let text = draw(&app, size.0, size.1);
         assert_no_member_secret("members", &text);
@@ -3907,8 +3902,8 @@ fn snapshot_member_form() {
     let fx = Fixture::with_members();
     for size in SIZES {
         let mut app = fx.main_app(size);
-        at(&mut app, Action::Members, NOW);
-        at(&mut app, Action::Member(MemberCmd::Add), NOW);
+        at(&mut app, Intent::Members, NOW);
+        at(&mut app, Intent::Member(MemberCmd::Add), NOW);
         fill_member_form(
             &mut app,
             [
@@ -3921,7 +3916,7 @@ fn snapshot_member_form() {
             ],
             pure,
         );
-        at(&mut app, Action::NextPane, NOW);
+        at(&mut app, Intent::NextPane, NOW);
         let text = draw(&app, size.0, size.1);
         assert_no_member_secret("member form", &text);
         let dots = "•".repeat(ERIN_PASSPHRASE.chars().count());
@@ -3938,19 +3933,19 @@ fn snapshot_handover_checklist() {
         bob_reveals_router_and_bank(&fx);
         let mut app = fx.main_app(size);
         let mut env = runtime::Env::new(fx.ctx.clone());
-        runtime::dispatch(&mut app, &mut env, Action::Members);
+        runtime::dispatch(&mut app, &mut env, Intent::Members);
         select_member(&mut app, BOB, |a, x| runtime::dispatch(a, &mut env, x));
-        runtime::dispatch(&mut app, &mut env, Action::Member(MemberCmd::Handover));
+        runtime::dispatch(&mut app, &mut env, Intent::Member(MemberCmd::Handover));
         let confirm = draw(&app, size.0, size.1);
         assert_no_member_secret("handover confirmation", &confirm);
         snapshot_text("handover_confirm", size, &fixed_times(&app, &confirm));
-        runtime::dispatch(&mut app, &mut env, Action::Confirm(true));
+        runtime::dispatch(&mut app, &mut env, Intent::Confirm(true));
         // The router rotated in place, the bank still pending.
-        runtime::dispatch(&mut app, &mut env, Action::Down);
-        runtime::dispatch(&mut app, &mut env, Action::Edit);
+        runtime::dispatch(&mut app, &mut env, Intent::Down);
+        runtime::dispatch(&mut app, &mut env, Intent::Edit);
         goto_dispatched(&mut app, &mut env, "Password");
         typed_dispatched(&mut app, &mut env, TYPED_PASSWORD);
-        runtime::dispatch(&mut app, &mut env, Action::Submit);
+        runtime::dispatch(&mut app, &mut env, Intent::Submit);
         app.clock = NOW;
         let text = draw(&app, size.0, size.1);
         assert_no_member_secret("checklist", &text);
@@ -4092,13 +4087,13 @@ fn selected_finding(app: &App) -> (Kind, String) {
 }
 
 /// Moves the health view's selection to `kind` about `title` with ↓.
-fn select_finding(app: &mut App, kind: Kind, title: &str, mut act: impl FnMut(&mut App, Action)) {
-    act(app, Action::Home);
+fn select_finding(app: &mut App, kind: Kind, title: &str, mut act: impl FnMut(&mut App, Intent)) {
+    act(app, Intent::Home);
     for _ in 0..health_of(app).findings.len() {
         if selected_finding(app) == (kind, title.to_owned()) {
             return;
         }
-        act(app, Action::Down);
+        act(app, Intent::Down);
     }
     assert_eq!(
         selected_finding(app),
@@ -4130,10 +4125,10 @@ fn keymap_health_view() {
     let fx = Fixture::with_findings(NOW.unix);
     let mut app = fx.main_app((80, 24));
     assert_eq!(mapped(&app, key('H')), "Health");
-    at(&mut app, Action::Search, NOW);
+    at(&mut app, Intent::Search, NOW);
     assert_eq!(mapped(&app, key('H')), "Char(H)", "H is typed in a search");
-    at(&mut app, Action::Back, NOW);
-    at(&mut app, Action::Health, NOW);
+    at(&mut app, Intent::Back, NOW);
+    at(&mut app, Intent::Health, NOW);
     for (k, want) in [
         (key('j'), "Down"),
         (press(KeyCode::Up), "Up"),
@@ -4160,7 +4155,7 @@ fn keymap_health_view() {
 fn health_lists_one_finding_of_each_kind_grouped_with_headings() {
     let fx = Fixture::with_findings(NOW.unix);
     let mut app = fx.main_app((80, 24));
-    assert_eq!(at(&mut app, Action::Health, NOW), no_effects());
+    assert_eq!(at(&mut app, Intent::Health, NOW), no_effects());
     assert_eq!(findings_listed(&app), fixture_findings());
     let h = health_of(&app);
     let kinds: Vec<Kind> = h.kinds.iter().map(|(k, _)| *k).collect();
@@ -4201,10 +4196,10 @@ fn health_lists_one_finding_of_each_kind_grouped_with_headings() {
     assert!(!text.contains(strings::NO_FIRM_DOMAIN), "{text}");
 
     // Esc and H close it.
-    assert_eq!(at(&mut app, Action::Back, NOW), no_effects());
+    assert_eq!(at(&mut app, Intent::Back, NOW), no_effects());
     assert!(main_of(&app).overlay.is_none());
-    at(&mut app, Action::Health, NOW);
-    at(&mut app, Action::Health, NOW);
+    at(&mut app, Intent::Health, NOW);
+    at(&mut app, Intent::Health, NOW);
     assert!(main_of(&app).overlay.is_none());
 }
 
@@ -4212,7 +4207,7 @@ fn health_lists_one_finding_of_each_kind_grouped_with_headings() {
 fn health_without_a_firm_domain_says_outside_the_firm_is_not_checked() {
     let fx = Fixture::new();
     let mut app = fx.main_app((120, 40));
-    at(&mut app, Action::Health, NOW);
+    at(&mut app, Intent::Health, NOW);
     assert_eq!(
         findings_listed(&app),
         [(Kind::FewBackupCodes, PAYROLL.to_owned())]
@@ -4229,11 +4224,11 @@ fn health_without_a_firm_domain_says_outside_the_firm_is_not_checked() {
 fn health_selection_moves_and_scrolls_with_its_heading() {
     let fx = Fixture::with_findings(NOW.unix);
     let mut app = fx.main_app((80, 24));
-    at(&mut app, Action::Health, NOW);
+    at(&mut app, Intent::Health, NOW);
     // 17 rows, 14 on screen at 80x24.
     assert_eq!(view::health_rows((80, 24)), 14);
     assert_eq!((health_of(&app).cursor, health_of(&app).top), (0, 0));
-    at(&mut app, Action::End, NOW);
+    at(&mut app, Intent::End, NOW);
     assert_eq!(selected_finding(&app), (Kind::NeverRotated, SERVER.into()));
     assert_eq!(health_of(&app).top, 3, "the last row at the bottom");
     let text = draw(&app, 80, 24);
@@ -4241,15 +4236,15 @@ fn health_selection_moves_and_scrolls_with_its_heading() {
     assert!(!text.contains("Weak passwords"), "scrolled past:\n{text}");
     // Up to the first reused: its heading comes back into view.
     for _ in 0..7 {
-        at(&mut app, Action::Up, NOW);
+        at(&mut app, Intent::Up, NOW);
     }
     assert_eq!(selected_finding(&app), (Kind::Reused, SALES.into()));
     assert_eq!(health_of(&app).top, 2);
-    at(&mut app, Action::Up, NOW);
+    at(&mut app, Intent::Up, NOW);
     assert_eq!(health_of(&app).top, 0);
-    at(&mut app, Action::Up, NOW);
+    at(&mut app, Intent::Up, NOW);
     assert_eq!(health_of(&app).cursor, 0, "stays at the top");
-    at(&mut app, Action::PageDown, NOW);
+    at(&mut app, Intent::PageDown, NOW);
     assert_eq!(health_of(&app).cursor, 8);
 }
 
@@ -4258,12 +4253,12 @@ fn enter_on_a_finding_selects_its_entry_clearing_only_filters_that_hide_it() {
     let fx = Fixture::with_findings(NOW.unix);
     let mut app = fx.main_app((80, 24));
     // A search that hides the server.
-    at(&mut app, Action::Search, NOW);
+    at(&mut app, Intent::Search, NOW);
     typed(&mut app, "pay", NOW);
     assert_eq!(hit_titles(&app), [PAYROLL]);
-    at(&mut app, Action::Health, NOW);
+    at(&mut app, Intent::Health, NOW);
     select_finding(&mut app, Kind::DueForRotation, SERVER, pure);
-    assert_eq!(at(&mut app, Action::Open, NOW), no_effects());
+    assert_eq!(at(&mut app, Intent::Open, NOW), no_effects());
     let m = main_of(&app);
     assert!(m.overlay.is_none());
     assert_eq!(m.query, "");
@@ -4281,19 +4276,19 @@ fn enter_on_a_finding_selects_its_entry_clearing_only_filters_that_hide_it() {
     let group = |name: &str| 1 + groups.iter().position(|g| g == name).expect("group");
     main_mut(&mut app).group_cursor = group("Finance");
     main_mut(&mut app).refilter();
-    at(&mut app, Action::Health, NOW);
+    at(&mut app, Intent::Health, NOW);
     select_finding(&mut app, Kind::OutsideFirm, CLOUD, pure);
-    at(&mut app, Action::Open, NOW);
+    at(&mut app, Intent::Open, NOW);
     assert_eq!(main_of(&app).group_cursor, 0);
     assert_eq!(selected_title(&app), CLOUD);
     // ...one that shows it is kept, and so is a search that finds it.
     main_mut(&mut app).group_cursor = group("Internal");
     main_mut(&mut app).refilter();
-    at(&mut app, Action::Search, NOW);
+    at(&mut app, Intent::Search, NOW);
     typed(&mut app, "o", NOW);
-    at(&mut app, Action::Health, NOW);
+    at(&mut app, Intent::Health, NOW);
     select_finding(&mut app, Kind::Expiring, REGISTRAR, pure);
-    at(&mut app, Action::Open, NOW);
+    at(&mut app, Intent::Open, NOW);
     let m = main_of(&app);
     assert_eq!((m.group_cursor, m.query.as_str()), (group("Internal"), "o"));
     assert_eq!(m.focus, Focus::List);
@@ -4304,11 +4299,11 @@ fn enter_on_a_finding_selects_its_entry_clearing_only_filters_that_hide_it() {
 fn fix_asks_for_a_generated_password_in_the_edit_form_and_only_for_password_findings() {
     let fx = Fixture::with_findings(NOW.unix);
     let mut app = fx.main_app((80, 24));
-    at(&mut app, Action::Health, NOW);
+    at(&mut app, Intent::Health, NOW);
     select_finding(&mut app, Kind::Weak, WIKI, pure);
     // The same request Ctrl-G makes in a form.
     assert_eq!(
-        at(&mut app, Action::Fix, NOW),
+        at(&mut app, Intent::Fix, NOW),
         ["Generate(GenOptions { words: false, length: 24 })"]
     );
     assert_eq!(selected_title(&app), WIKI, "selected in the main view too");
@@ -4320,13 +4315,13 @@ fn fix_asks_for_a_generated_password_in_the_edit_form_and_only_for_password_find
     assert_eq!(f.cursor, FORM_PASSWORD);
     assert!(matches!(f.back_to, Some(BackTo::Health(_))));
     assert_eq!(field_text(f, "Password"), "", "until the generator answers");
-    let generated = Action::Generated(Zeroizing::new(FIXED_GENERATED.into()));
+    let generated = Msg::Outcome(Outcome::Generated(Zeroizing::new(FIXED_GENERATED.into())));
     assert_eq!(at(&mut app, generated, NOW), no_effects());
     assert_eq!(field_text(form_of(&app), "Password"), FIXED_GENERATED);
     let text = draw(&app, 80, 24);
     assert_no_health_secret("fix form", &text);
     // Esc: back to the view, recomputed, on the same finding.
-    assert_eq!(at(&mut app, Action::Back, NOW), no_effects());
+    assert_eq!(at(&mut app, Intent::Back, NOW), no_effects());
     assert_eq!(selected_finding(&app), (Kind::Weak, WIKI.into()));
     assert_eq!(findings_listed(&app), fixture_findings());
 
@@ -4335,14 +4330,14 @@ fn fix_asks_for_a_generated_password_in_the_edit_form_and_only_for_password_find
     for (kind, title) in fixture_findings() {
         select_finding(&mut app, kind, &title, pure);
         app.status = None;
-        let effects = at(&mut app, Action::Fix, NOW);
+        let effects = at(&mut app, Intent::Fix, NOW);
         if matches!(
             kind,
             Kind::Weak | Kind::Reused | Kind::DueForRotation | Kind::NeverRotated
         ) {
             assert_eq!(effects.len(), 1, "{kind:?}");
             assert_eq!(form_of(&app).cursor, FORM_PASSWORD);
-            at(&mut app, Action::Back, NOW);
+            at(&mut app, Intent::Back, NOW);
         } else {
             assert_eq!(effects, no_effects(), "{kind:?}");
             assert_eq!(
@@ -4359,7 +4354,7 @@ fn fix_asks_for_a_generated_password_in_the_edit_form_and_only_for_password_find
     );
     // `e` opens the form as it is, with nothing generated.
     select_finding(&mut app, Kind::OutsideFirm, CLOUD, pure);
-    assert_eq!(at(&mut app, Action::Edit, NOW), no_effects());
+    assert_eq!(at(&mut app, Intent::Edit, NOW), no_effects());
     let f = form_of(&app);
     assert_eq!(field_text(f, "Identity"), "jordan@gmail.com");
     assert_eq!(field_text(f, "Password"), "");
@@ -4373,7 +4368,7 @@ fn dispatched_health_writes_no_record_and_fix_in_place_saves_a_new_password() {
     let mut env = runtime::Env::new(fx.ctx.clone());
     let (len, tail) = (fx.file_len(), fx.tail_records());
     let log = main_of(&app).session.vault.log().len();
-    runtime::dispatch(&mut app, &mut env, Action::Health);
+    runtime::dispatch(&mut app, &mut env, Intent::Health);
     assert_eq!((fx.file_len(), fx.tail_records()), (len, tail));
     assert_eq!(
         main_of(&app).session.vault.log().len(),
@@ -4403,7 +4398,7 @@ fn dispatched_health_writes_no_record_and_fix_in_place_saves_a_new_password() {
             runtime::dispatch(a, &mut env, x)
         });
         let cursor = health_of(&app).cursor;
-        runtime::dispatch(&mut app, &mut env, Action::Fix);
+        runtime::dispatch(&mut app, &mut env, Intent::Fix);
         let password = field_text(form_of(&app), "Password");
         assert_eq!(password.chars().count(), 24, "{password:?}");
         let screen = draw(&app, 120, 40);
@@ -4477,25 +4472,25 @@ fn dispatched_fix_in_place_rotates_an_open_handover_item() {
     bob_reveals_router_and_bank(&fx);
     let mut app = fx.main_app((120, 40));
     let mut env = runtime::Env::new(fx.ctx.clone());
-    runtime::dispatch(&mut app, &mut env, Action::Members);
+    runtime::dispatch(&mut app, &mut env, Intent::Members);
     select_member(&mut app, BOB, |a, x| runtime::dispatch(a, &mut env, x));
-    runtime::dispatch(&mut app, &mut env, Action::Member(MemberCmd::Handover));
-    runtime::dispatch(&mut app, &mut env, Action::Confirm(true));
+    runtime::dispatch(&mut app, &mut env, Intent::Member(MemberCmd::Handover));
+    runtime::dispatch(&mut app, &mut env, Intent::Confirm(true));
     assert_eq!(
         checklist_states(&app, BOB),
         [(BANK.to_owned(), "pending"), (ROUTER.to_owned(), "pending")]
     );
-    runtime::dispatch(&mut app, &mut env, Action::Back);
-    runtime::dispatch(&mut app, &mut env, Action::Back);
+    runtime::dispatch(&mut app, &mut env, Intent::Back);
+    runtime::dispatch(&mut app, &mut env, Intent::Back);
     assert!(main_of(&app).overlay.is_none());
 
-    runtime::dispatch(&mut app, &mut env, Action::Health);
+    runtime::dispatch(&mut app, &mut env, Intent::Health);
     select_finding(&mut app, Kind::DueForRotation, ROUTER, |a, x| {
         runtime::dispatch(a, &mut env, x)
     });
-    runtime::dispatch(&mut app, &mut env, Action::Fix);
+    runtime::dispatch(&mut app, &mut env, Intent::Fix);
     let password = field_text(form_of(&app), "Password");
-    runtime::dispatch(&mut app, &mut env, Action::Submit);
+    runtime::dispatch(&mut app, &mut env, Intent::Submit);
     assert!(
         !findings_listed(&app).contains(&(Kind::DueForRotation, ROUTER.to_owned())),
         "{:?}",
@@ -4552,14 +4547,18 @@ fn unlock_summary_sums_findings_handover_and_memberships_for_owners_only() {
         let opened = fx
             .try_open_as(member, passphrase)
             .unwrap_or_else(|e| panic!("{e}"));
-        at(&mut app, Action::Unlocked(Box::new(opened)), now);
+        at(
+            &mut app,
+            Msg::Outcome(Outcome::Unlocked(Box::new(opened))),
+            now,
+        );
         app
     };
     // Bob, a contractor, has a finding in his groups, but no line.
     let mut bob = unlocked(BOB, BOB_PASSPHRASE, at_t0);
     assert_eq!(status_of(&bob), (strings::WEAK_KDF, true));
     // His H lists what he can read, and nothing else.
-    at(&mut bob, Action::Health, at_t0);
+    at(&mut bob, Intent::Health, at_t0);
     assert_eq!(findings_listed(&bob), [(Kind::Weak, ROUTER.to_owned())]);
     drop(bob);
 
@@ -4567,11 +4566,11 @@ fn unlock_summary_sums_findings_handover_and_memberships_for_owners_only() {
     {
         let mut app = fx.main_app((80, 24));
         let mut env = runtime::Env::new(fx.ctx.clone());
-        runtime::dispatch(&mut app, &mut env, Action::Members);
+        runtime::dispatch(&mut app, &mut env, Intent::Members);
         select_member(&mut app, BOB, |a, x| runtime::dispatch(a, &mut env, x));
-        runtime::dispatch(&mut app, &mut env, Action::Member(MemberCmd::Handover));
-        runtime::dispatch(&mut app, &mut env, Action::Confirm(true));
-        runtime::dispatch(&mut app, &mut env, Action::Quit);
+        runtime::dispatch(&mut app, &mut env, Intent::Member(MemberCmd::Handover));
+        runtime::dispatch(&mut app, &mut env, Intent::Confirm(true));
+        runtime::dispatch(&mut app, &mut env, Intent::Quit);
     }
 
     // Carol's and erin's memberships both end within 14 days of T0.
@@ -4653,7 +4652,7 @@ fn snapshot_health() {
     let fx = Fixture::with_findings(NOW.unix);
     for size in SIZES {
         let mut app = fx.main_app(size);
-        at(&mut app, Action::Health, NOW);
+        at(&mut app, Intent::Health, NOW);
         select_finding(&mut app, Kind::Reused, SUPPORT, pure);
         let text = draw(&app, size.0, size.1);
         assert_no_health_secret("health", &text);

@@ -3,11 +3,12 @@
 //!
 //! A reveal or a copy never shows anything by itself: it asks the runtime
 //! for [`Effect::Reveal`], and the value appears only when the runtime
-//! reports [`Action::Revealed`], which it does only after the signed log
+//! reports [`Msg::Outcome(Outcome::Revealed)`], which it does only after the signed log
 //! records are on disk (fail-closed, PRODUCT.md §2.3).
 
 use super::action::{
-    Action, Change, CopyWhat, Effect, EntryForm, GenOptions, MemberCmd, MemberOp, Reveal, RevealHow,
+    Change, CopyWhat, Effect, EntryForm, GenOptions, Intent, MemberCmd, MemberOp, Msg, Outcome,
+    Reveal, RevealHow,
 };
 use super::app::{
     App, BackTo, ChecklistAt, FORM_LABELS, FORM_PASSWORD, FieldMut, Focus, Form, Generator,
@@ -34,14 +35,15 @@ const FORM_GENERATE: GenOptions = GenOptions {
     length: 24,
 };
 
-pub fn update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
+pub fn update(app: &mut App, msg: impl Into<Msg>, now: Now) -> Vec<Effect> {
+    let action = msg.into();
     app.clock = now;
     if is_input(&action) {
         app.last_input_ms = now.ms;
     }
     match action {
-        Action::Tick => return tick(app, now),
-        Action::Resize(w, h) => {
+        Msg::Tick => return tick(app, now),
+        Msg::Resize(w, h) => {
             app.size = (w, h);
             if let Screen::Main(m) = &mut app.screen {
                 keep_visible(m, view::list_rows(app.size));
@@ -57,21 +59,21 @@ pub fn update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
         Screen::Onboard(_) => onboard_update(app, action, now),
         Screen::Recovery(r) => {
             match action {
-                Action::Confirm(true) => {
+                Msg::Intent(Intent::Confirm(true)) => {
                     let owner = r.owner.clone();
                     app.screen =
                         Screen::Unlock(UnlockScreen::new(vec![owner.clone()], Some(&owner)));
                     status(app, strings::CREATED, false, now);
                 }
-                Action::Quit => return quit(app),
+                Msg::Intent(Intent::Quit) => return quit(app),
                 _ => {}
             }
             Vec::new()
         }
         Screen::Unlock(_) => unlock_update(app, action, now),
         Screen::Summary(_) => match action {
-            Action::Quit => quit(app),
-            Action::Open | Action::Back => {
+            Msg::Intent(Intent::Quit) => quit(app),
+            Msg::Intent(Intent::Open) | Msg::Intent(Intent::Back) => {
                 if let Screen::Summary(s) = &app.screen {
                     let members = s.members.clone();
                     app.screen = Screen::Unlock(UnlockScreen::new(members, Some(&s.member)));
@@ -85,20 +87,20 @@ pub fn update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
 }
 
 /// Key-driven actions count as activity; ticks and reports do not.
-fn is_input(a: &Action) -> bool {
+fn is_input(a: &Msg) -> bool {
     !matches!(
         a,
-        Action::Tick
-            | Action::Resize(..)
-            | Action::Unlocked(_)
-            | Action::UnlockFailed(_)
-            | Action::Revealed(_)
-            | Action::RevealFailed(_)
-            | Action::Saved { .. }
-            | Action::SaveFailed(_)
-            | Action::Generated(_)
-            | Action::Created(_)
-            | Action::MemberDone(_)
+        Msg::Tick
+            | Msg::Resize(..)
+            | Msg::Outcome(Outcome::Unlocked(_))
+            | Msg::Outcome(Outcome::UnlockFailed(_))
+            | Msg::Outcome(Outcome::Revealed(_))
+            | Msg::Outcome(Outcome::RevealFailed(_))
+            | Msg::Outcome(Outcome::Saved { .. })
+            | Msg::Outcome(Outcome::SaveFailed(_))
+            | Msg::Outcome(Outcome::Generated(_))
+            | Msg::Outcome(Outcome::Created(_))
+            | Msg::Outcome(Outcome::MemberDone(_))
     )
 }
 
@@ -133,18 +135,18 @@ fn tick(app: &mut App, now: Now) -> Vec<Effect> {
     Vec::new()
 }
 
-fn onboard_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
+fn onboard_update(app: &mut App, action: Msg, now: Now) -> Vec<Effect> {
     let Screen::Onboard(o) = &mut app.screen else {
         return Vec::new();
     };
     match action {
-        Action::Quit => return quit(app),
-        Action::Created(Ok(code)) => {
+        Msg::Intent(Intent::Quit) => return quit(app),
+        Msg::Outcome(Outcome::Created(Ok(code))) => {
             let owner = o.owner.trim().to_owned();
             app.screen = Screen::Recovery(RecoveryScreen { owner, code });
             return Vec::new();
         }
-        Action::Created(Err(e)) => {
+        Msg::Outcome(Outcome::Created(Err(e))) => {
             o.busy_since = None;
             o.cursor = 2;
             o.error = Some(e.to_string());
@@ -157,7 +159,7 @@ fn onboard_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
     }
     let n = ONBOARD_LABELS.len();
     match action {
-        Action::Char(c) => {
+        Msg::Intent(Intent::Char(c)) => {
             o.error = None;
             match o.cursor {
                 0 if o.owner.len() < 64 => o.owner.push(c),
@@ -171,7 +173,7 @@ fn onboard_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                 _ => {}
             }
         }
-        Action::Backspace => match o.cursor {
+        Msg::Intent(Intent::Backspace) => match o.cursor {
             0 => {
                 o.owner.pop();
             }
@@ -181,9 +183,9 @@ fn onboard_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
             2 => o.passphrase.pop(),
             _ => o.repeat.pop(),
         },
-        Action::NextPane => o.cursor = (o.cursor + 1) % n,
-        Action::PrevField => o.cursor = (o.cursor + n - 1) % n,
-        Action::Open => {
+        Msg::Intent(Intent::NextPane) => o.cursor = (o.cursor + 1) % n,
+        Msg::Intent(Intent::PrevField) => o.cursor = (o.cursor + n - 1) % n,
+        Msg::Intent(Intent::Open) => {
             if o.cursor + 1 < n {
                 o.cursor += 1;
                 return Vec::new();
@@ -225,13 +227,13 @@ fn onboard_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
     Vec::new()
 }
 
-fn unlock_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
+fn unlock_update(app: &mut App, action: Msg, now: Now) -> Vec<Effect> {
     let Screen::Unlock(u) = &mut app.screen else {
         return Vec::new();
     };
     match action {
-        Action::Quit => return quit(app),
-        Action::Unlocked(opened) => {
+        Msg::Intent(Intent::Quit) => return quit(app),
+        Msg::Outcome(Outcome::Unlocked(opened)) => {
             let v = &opened.session.vault;
             // One line: the owner's summary, else the weak KDF, else the
             // session's first warning.
@@ -251,7 +253,7 @@ fn unlock_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
             }
             return Vec::new();
         }
-        Action::UnlockFailed(e) => {
+        Msg::Outcome(Outcome::UnlockFailed(e)) => {
             u.busy_since = None;
             u.submitted_chars = 0;
             let kind = e.kind();
@@ -278,7 +280,7 @@ fn unlock_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
         return Vec::new();
     }
     match action {
-        Action::Char(c) => {
+        Msg::Intent(Intent::Char(c)) => {
             u.error = None;
             u.focus = UnlockFocus::Passphrase;
             if !u.passphrase.push(c) {
@@ -288,23 +290,23 @@ fn unlock_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                 });
             }
         }
-        Action::Backspace => u.passphrase.pop(),
-        Action::ClearField => u.passphrase.clear(),
-        Action::Up | Action::Down if !u.members.is_empty() => {
+        Msg::Intent(Intent::Backspace) => u.passphrase.pop(),
+        Msg::Intent(Intent::ClearField) => u.passphrase.clear(),
+        Msg::Intent(Intent::Up) | Msg::Intent(Intent::Down) if !u.members.is_empty() => {
             let n = u.members.len();
-            u.member = if matches!(action, Action::Up) {
+            u.member = if matches!(action, Msg::Intent(Intent::Up)) {
                 (u.member + n - 1) % n
             } else {
                 (u.member + 1) % n
             };
         }
-        Action::NextPane if u.members.len() > 1 => {
+        Msg::Intent(Intent::NextPane) if u.members.len() > 1 => {
             u.focus = match u.focus {
                 UnlockFocus::Member => UnlockFocus::Passphrase,
                 UnlockFocus::Passphrase => UnlockFocus::Member,
             };
         }
-        Action::Open => {
+        Msg::Intent(Intent::Open) => {
             if u.focus == UnlockFocus::Member {
                 u.focus = UnlockFocus::Passphrase;
             } else if u.passphrase.is_empty() {
@@ -357,7 +359,7 @@ fn unlock_summary(v: &Vault, now: i64) -> Option<String> {
     strings::unlock_summary(findings, left, expired, expiring)
 }
 
-fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
+fn main_update(app: &mut App, action: Msg, now: Now) -> Vec<Effect> {
     let rows = view::list_rows(app.size);
     let health_rows = view::health_rows(app.size);
     let reveal_ms = app.settings.reveal_ms;
@@ -366,11 +368,11 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
         return Vec::new();
     };
     match action {
-        Action::Saved {
+        Msg::Outcome(Outcome::Saved {
             entry,
             message,
             error,
-        } => {
+        }) => {
             let back = match &mut m.overlay {
                 Some(Overlay::Form(f)) => f.back_to.take(),
                 _ => None,
@@ -389,7 +391,7 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
             status(app, message, error, now);
             return Vec::new();
         }
-        Action::MemberDone(result) => {
+        Msg::Outcome(Outcome::MemberDone(result)) => {
             let (text, error) = member_done(m, result);
             keep_visible(m, rows);
             if let Some(text) = text {
@@ -397,7 +399,7 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
             }
             return Vec::new();
         }
-        Action::SaveFailed(msg) => {
+        Msg::Outcome(Outcome::SaveFailed(msg)) => {
             if let Some(Overlay::Form(f)) = &mut m.overlay {
                 f.saving = false;
                 f.error = Some(msg);
@@ -406,32 +408,32 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
             }
             return Vec::new();
         }
-        Action::Quit => return quit(app),
-        Action::Lock => return lock(app, LockReason::Asked),
+        Msg::Intent(Intent::Quit) => return quit(app),
+        Msg::Intent(Intent::Lock) => return lock(app, LockReason::Asked),
         _ => {}
     }
     if m.overlay.is_some() {
         return overlay_update(app, action, now);
     }
     match action {
-        Action::Quit => return quit(app),
-        Action::Lock => return lock(app, LockReason::Asked),
-        Action::Help => m.overlay = Some(Overlay::Help),
-        Action::Submit => return vec![Effect::Change(Change::Retry)],
-        Action::AccessLog => m.overlay = Some(Overlay::Log { top: 0 }),
-        Action::Members => {
+        Msg::Intent(Intent::Quit) => return quit(app),
+        Msg::Intent(Intent::Lock) => return lock(app, LockReason::Asked),
+        Msg::Intent(Intent::Help) => m.overlay = Some(Overlay::Help),
+        Msg::Intent(Intent::Submit) => return vec![Effect::Change(Change::Retry)],
+        Msg::Intent(Intent::AccessLog) => m.overlay = Some(Overlay::Log { top: 0 }),
+        Msg::Intent(Intent::Members) => {
             if m.session.vault.me().role == Role::Contractor {
                 status(app, strings::MEMBERS_OWNERS_ONLY, false, now);
             } else {
                 m.overlay = Some(Overlay::Members(Box::default()));
             }
         }
-        Action::Health => {
+        Msg::Intent(Intent::Health) => {
             let mut h = HealthView::compute(&m.session.vault, now.unix);
             h.keep_visible(health_rows);
             m.overlay = Some(Overlay::Health(Box::new(h)));
         }
-        Action::Generator => {
+        Msg::Intent(Intent::Generator) => {
             let opts = GenOptions {
                 words: false,
                 length: 24,
@@ -439,7 +441,7 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
             m.overlay = Some(Overlay::Generator(Generator { opts, value: None }));
             return vec![Effect::Generate(opts)];
         }
-        Action::New => {
+        Msg::Intent(Intent::New) => {
             let group = m
                 .group_filter()
                 .map(|g| m.session.vault.groups()[g].name.clone())
@@ -453,18 +455,18 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                 back_to: None,
             })));
         }
-        Action::Edit => {
+        Msg::Intent(Intent::Edit) => {
             if let Some(r) = m.selected_entry() {
                 m.revealed = None;
                 m.overlay = Some(Overlay::Form(Box::new(edit_form(m, r, None))));
             }
         }
-        Action::Delete => {
+        Msg::Intent(Intent::Delete) => {
             if let Some(r) = m.selected_entry() {
                 m.overlay = Some(Overlay::ConfirmDelete(r));
             }
         }
-        Action::BackupCodes => {
+        Msg::Intent(Intent::BackupCodes) => {
             let Some(r) = m.selected_entry() else {
                 return Vec::new();
             };
@@ -482,25 +484,25 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                 })];
             }
         }
-        Action::Search => m.focus = Focus::Search,
-        Action::Char(c) if m.focus == Focus::Search => {
+        Msg::Intent(Intent::Search) => m.focus = Focus::Search,
+        Msg::Intent(Intent::Char(c)) if m.focus == Focus::Search => {
             m.query.push(c);
             refilter(m, rows);
         }
-        Action::Backspace if m.focus == Focus::Search => {
+        Msg::Intent(Intent::Backspace) if m.focus == Focus::Search => {
             m.query.pop();
             refilter(m, rows);
         }
-        Action::ClearField if m.focus == Focus::Search => {
+        Msg::Intent(Intent::ClearField) if m.focus == Focus::Search => {
             m.query.clear();
             refilter(m, rows);
         }
-        Action::Up
-        | Action::Down
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Home
-        | Action::End => {
+        Msg::Intent(Intent::Up)
+        | Msg::Intent(Intent::Down)
+        | Msg::Intent(Intent::PageUp)
+        | Msg::Intent(Intent::PageDown)
+        | Msg::Intent(Intent::Home)
+        | Msg::Intent(Intent::End) => {
             if m.focus == Focus::Groups {
                 let n = m.session.vault.groups().len() + 1;
                 m.group_cursor = step(m.group_cursor, n, &action, rows);
@@ -514,12 +516,12 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                 }
             }
         }
-        Action::Open => match m.focus {
+        Msg::Intent(Intent::Open) => match m.focus {
             Focus::Search | Focus::Groups => m.focus = Focus::List,
             Focus::List if m.selected_entry().is_some() => m.focus = Focus::Detail,
             _ => {}
         },
-        Action::Back => match m.focus {
+        Msg::Intent(Intent::Back) => match m.focus {
             Focus::Search => {
                 m.focus = Focus::List;
                 if !m.query.is_empty() {
@@ -534,13 +536,13 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
             }
             Focus::List => {}
         },
-        Action::NextPane => {
+        Msg::Intent(Intent::NextPane) => {
             m.focus = match m.focus {
                 Focus::Groups => Focus::List,
                 Focus::List | Focus::Search | Focus::Detail => Focus::Groups,
             }
         }
-        Action::Reveal => {
+        Msg::Intent(Intent::Reveal) => {
             let Some(r) = m.selected_entry() else {
                 return Vec::new();
             };
@@ -561,7 +563,7 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                 })];
             }
         }
-        Action::Copy(what) => {
+        Msg::Intent(Intent::Copy(what)) => {
             let Some(r) = m.selected_entry() else {
                 return Vec::new();
             };
@@ -584,7 +586,7 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                 })];
             }
         }
-        Action::Revealed(rv) => {
+        Msg::Outcome(Outcome::Revealed(rv)) => {
             m.pending = None;
             let e = m.session.vault.entry(rv.entry);
             let item = ShiftItem {
@@ -627,7 +629,7 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                 }
             }
         }
-        Action::RevealFailed(msg) => {
+        Msg::Outcome(Outcome::RevealFailed(msg)) => {
             m.pending = None;
             status(app, msg, true, now);
         }
@@ -636,7 +638,7 @@ fn main_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
     Vec::new()
 }
 
-fn overlay_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
+fn overlay_update(app: &mut App, action: Msg, now: Now) -> Vec<Effect> {
     let rows = view::list_rows(app.size);
     let health_rows = view::health_rows(app.size);
     let clipboard_ms = app.settings.clipboard_ms;
@@ -660,58 +662,61 @@ fn overlay_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
     let is_move = is_move(&action);
     match o {
         Overlay::Help => {
-            if matches!(action, Action::Back | Action::Help | Action::Open) {
+            if matches!(
+                action,
+                Msg::Intent(Intent::Back) | Msg::Intent(Intent::Help) | Msg::Intent(Intent::Open)
+            ) {
                 m.overlay = None;
             }
         }
         Overlay::ConfirmDelete(r) => match action {
-            Action::Confirm(true) => {
+            Msg::Intent(Intent::Confirm(true)) => {
                 let r = *r;
                 m.overlay = None;
                 return vec![Effect::Change(Change::Remove(r))];
             }
-            Action::Confirm(false) | Action::Back => m.overlay = None,
+            Msg::Intent(Intent::Confirm(false)) | Msg::Intent(Intent::Back) => m.overlay = None,
             _ => {}
         },
         Overlay::Codes { entry, cursor, .. } => {
             let codes = &m.session.vault.entry(*entry).backup_codes;
             match action {
                 a if is_move => *cursor = step(*cursor, codes.len(), &a, rows),
-                Action::MarkUsed => {
+                Msg::Intent(Intent::MarkUsed) => {
                     if codes.get(*cursor).is_some_and(|c| c.used_at.is_none()) {
                         return vec![Effect::Change(Change::CodeUsed(*entry, *cursor))];
                     }
                     let text = strings::CODE_ALREADY_USED;
                     status(app, text, true, now);
                 }
-                Action::Back => m.overlay = None,
+                Msg::Intent(Intent::Back) => m.overlay = None,
                 _ => {}
             }
         }
         Overlay::Log { top } => match action {
             a if is_move => *top = step(*top, log_len, &a, rows),
-            Action::Back => m.overlay = None,
+            Msg::Intent(Intent::Back) => m.overlay = None,
             _ => {}
         },
         Overlay::Generator(g) => {
             let (min, max) = if g.opts.words { (3, 20) } else { (8, 128) };
             match action {
-                Action::Generator => return vec![Effect::Generate(g.opts)],
-                Action::ToggleWords => {
+                Msg::Intent(Intent::Generator) => return vec![Effect::Generate(g.opts)],
+                Msg::Intent(Intent::ToggleWords) => {
                     g.opts.words = !g.opts.words;
                     g.opts.length = if g.opts.words { 6 } else { 24 };
                     return vec![Effect::Generate(g.opts)];
                 }
-                Action::Longer | Action::Shorter => {
-                    g.opts.length = if matches!(action, Action::Longer) {
+                Msg::Intent(Intent::Longer) | Msg::Intent(Intent::Shorter) => {
+                    g.opts.length = if matches!(action, Msg::Intent(Intent::Longer)) {
                         (g.opts.length + 1).min(max)
                     } else {
                         g.opts.length.saturating_sub(1).max(min)
                     };
                     return vec![Effect::Generate(g.opts)];
                 }
-                Action::Generated(v) => g.value = Some(v),
-                Action::Copy(_) => {
+                Msg::Outcome(Outcome::Generated(v)) => g.value = Some(v),
+                Msg::Intent(Intent::Copy(_)) => {
                     if let Some(v) = &g.value {
                         let effect = Effect::CopyGenerated(v.clone());
                         app.clipboard_until = Some(now.ms + clipboard_ms);
@@ -724,7 +729,7 @@ fn overlay_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                         return vec![effect];
                     }
                 }
-                Action::Back => m.overlay = None,
+                Msg::Intent(Intent::Back) => m.overlay = None,
                 _ => {}
             }
         }
@@ -734,7 +739,7 @@ fn overlay_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
             }
             let n = FORM_LABELS.len();
             match action {
-                Action::Char(c) => {
+                Msg::Intent(Intent::Char(c)) => {
                     f.error = None;
                     match f.values.field_mut(f.cursor) {
                         FieldMut::Plain(s) => {
@@ -747,27 +752,27 @@ fn overlay_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                         }
                     }
                 }
-                Action::Backspace => match f.values.field_mut(f.cursor) {
+                Msg::Intent(Intent::Backspace) => match f.values.field_mut(f.cursor) {
                     FieldMut::Plain(s) => {
                         s.pop();
                     }
                     FieldMut::Secret(s) => s.pop(),
                 },
-                Action::ClearField => match f.values.field_mut(f.cursor) {
+                Msg::Intent(Intent::ClearField) => match f.values.field_mut(f.cursor) {
                     FieldMut::Plain(s) => s.clear(),
                     FieldMut::Secret(s) => s.clear(),
                 },
-                Action::NextPane => f.cursor = (f.cursor + 1) % n,
-                Action::PrevField => f.cursor = (f.cursor + n - 1) % n,
-                Action::GenerateInto => return vec![Effect::Generate(FORM_GENERATE)],
-                Action::Generated(v) => {
+                Msg::Intent(Intent::NextPane) => f.cursor = (f.cursor + 1) % n,
+                Msg::Intent(Intent::PrevField) => f.cursor = (f.cursor + n - 1) % n,
+                Msg::Intent(Intent::GenerateInto) => return vec![Effect::Generate(FORM_GENERATE)],
+                Msg::Outcome(Outcome::Generated(v)) => {
                     f.values.password.clear();
                     for c in v.chars() {
                         f.values.password.push(c);
                     }
                     f.cursor = FORM_PASSWORD;
                 }
-                Action::Submit | Action::Open => {
+                Msg::Intent(Intent::Submit) | Msg::Intent(Intent::Open) => {
                     if f.values.title.trim().is_empty() {
                         f.error = Some(strings::TITLE_REQUIRED.into());
                         f.cursor = 0;
@@ -776,7 +781,7 @@ fn overlay_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                         return vec![Effect::Change(Change::SaveForm)];
                     }
                 }
-                Action::Back => {
+                Msg::Intent(Intent::Back) => {
                     let back = f.back_to.take();
                     m.overlay = back.map(|at| back_overlay(m, at, now, health_rows));
                 }
@@ -788,10 +793,15 @@ fn overlay_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
     Vec::new()
 }
 
-fn is_move(a: &Action) -> bool {
+fn is_move(a: &Msg) -> bool {
     matches!(
         a,
-        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Home | Action::End
+        Msg::Intent(Intent::Up)
+            | Msg::Intent(Intent::Down)
+            | Msg::Intent(Intent::PageUp)
+            | Msg::Intent(Intent::PageDown)
+            | Msg::Intent(Intent::Home)
+            | Msg::Intent(Intent::End)
     )
 }
 
@@ -866,7 +876,7 @@ fn show_entry(m: &mut MainScreen, r: EntryRef, rows: usize) {
 /// password (Ctrl-G's path), `e` its edit form as it is. A form opened
 /// here comes back to the view, recomputed. Nothing here reveals a
 /// secret, so nothing is logged.
-fn health_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
+fn health_update(app: &mut App, action: Msg, now: Now) -> Vec<Effect> {
     let page = view::health_rows(app.size);
     let rows = view::list_rows(app.size);
     let Screen::Main(m) = &mut app.screen else {
@@ -880,20 +890,20 @@ fn health_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
             h.cursor = step(h.cursor, h.findings.len(), &a, page);
             h.keep_visible(page);
         }
-        Action::Back | Action::Health => m.overlay = None,
+        Msg::Intent(Intent::Back) | Msg::Intent(Intent::Health) => m.overlay = None,
         // Ctrl-S: write what a failed save left in memory.
-        Action::Submit => return vec![Effect::Change(Change::Retry)],
-        Action::Open => {
+        Msg::Intent(Intent::Submit) => return vec![Effect::Change(Change::Retry)],
+        Msg::Intent(Intent::Open) => {
             if let Some(r) = h.selected().map(|f| f.entry) {
                 m.overlay = None;
                 show_entry(m, r, rows);
             }
         }
-        Action::Fix | Action::Edit => {
+        Msg::Intent(Intent::Fix) | Msg::Intent(Intent::Edit) => {
             let Some(f) = h.selected() else {
                 return Vec::new();
             };
-            let fix = matches!(action, Action::Fix);
+            let fix = matches!(action, Msg::Intent(Intent::Fix));
             if fix && !fixed_by_new_password(f.kind) {
                 let why = strings::not_fixed_by_password(f.kind);
                 status(app, why, true, now);
@@ -1000,7 +1010,7 @@ fn member_done(
 /// The members view (`M`): the list, the add form, a grant, a
 /// confirmation, or a handover checklist. Owners change members; an
 /// auditor reads the list and recorded checklists.
-fn members_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
+fn members_update(app: &mut App, action: Msg, now: Now) -> Vec<Effect> {
     let page = view::list_rows(app.size);
     let Screen::Main(m) = &mut app.screen else {
         return Vec::new();
@@ -1020,10 +1030,10 @@ fn members_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
             let sel = rows.get(mv.cursor);
             match action {
                 a if is_move(&a) => mv.cursor = step(mv.cursor, rows.len(), &a, page),
-                Action::Back | Action::Members => close = true,
+                Msg::Intent(Intent::Back) | Msg::Intent(Intent::Members) => close = true,
                 // Ctrl-S: write what a failed save left in memory.
-                Action::Submit => effects.push(Effect::Change(Change::Retry)),
-                Action::Member(MemberCmd::Handover) => match sel {
+                Msg::Intent(Intent::Submit) => effects.push(Effect::Change(Change::Retry)),
+                Msg::Intent(Intent::Member(MemberCmd::Handover)) => match sel {
                     None => {}
                     Some(r) if handover_of(v, &r.name).is_some() => {
                         mv.mode = MembersMode::Checklist {
@@ -1042,13 +1052,13 @@ fn members_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                         });
                     }
                 },
-                Action::Member(_) if !owner => {
+                Msg::Intent(Intent::Member(_)) if !owner => {
                     say = Some((strings::MEMBERS_READ_ONLY.into(), true));
                 }
-                Action::Member(MemberCmd::Add) => {
+                Msg::Intent(Intent::Member(MemberCmd::Add)) => {
                     mv.mode = MembersMode::Add(Box::default());
                 }
-                Action::Member(MemberCmd::Grant) => match sel {
+                Msg::Intent(Intent::Member(MemberCmd::Grant)) => match sel {
                     None => {}
                     Some(r) if r.revoked_at.is_some() => {
                         say = Some((strings::was_revoked(&r.name), true));
@@ -1064,7 +1074,7 @@ fn members_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                         });
                     }
                 },
-                Action::Member(MemberCmd::Revoke) => match sel {
+                Msg::Intent(Intent::Member(MemberCmd::Revoke)) => match sel {
                     None => {}
                     Some(r) if r.revoked_at.is_some() => {
                         say = Some((strings::was_revoked(&r.name), true));
@@ -1076,7 +1086,7 @@ fn members_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                         mv.mode = MembersMode::Confirm(MemberConfirm::Revoke(r.name.clone()));
                     }
                 },
-                Action::Member(MemberCmd::Sweep) => {
+                Msg::Intent(Intent::Member(MemberCmd::Sweep)) => {
                     let names: Vec<String> = v
                         .expired_members(now.unix)
                         .iter()
@@ -1099,17 +1109,17 @@ fn members_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
             }
         }
         MembersMode::Grant(g) => match action {
-            Action::Char(c) => {
+            Msg::Intent(Intent::Char(c)) => {
                 g.error = None;
                 if g.groups.len() < 2000 {
                     g.groups.push(c);
                 }
             }
-            Action::Backspace => {
+            Msg::Intent(Intent::Backspace) => {
                 g.groups.pop();
             }
-            Action::ClearField => g.groups.clear(),
-            Action::Submit | Action::Open => {
+            Msg::Intent(Intent::ClearField) => g.groups.clear(),
+            Msg::Intent(Intent::Submit) | Msg::Intent(Intent::Open) => {
                 let groups = split_groups(&g.groups);
                 if groups.is_empty() {
                     g.error = Some(strings::GROUPS_REQUIRED.into());
@@ -1120,16 +1130,18 @@ fn members_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                     }));
                 }
             }
-            Action::Back => mv.mode = MembersMode::List,
+            Msg::Intent(Intent::Back) => mv.mode = MembersMode::List,
             _ => {}
         },
         MembersMode::Confirm(c) => match action {
-            Action::Confirm(true) => effects.push(Effect::Member(match c {
+            Msg::Intent(Intent::Confirm(true)) => effects.push(Effect::Member(match c {
                 MemberConfirm::Revoke(name) => MemberOp::Revoke(vec![name.clone()]),
                 MemberConfirm::Sweep(names) => MemberOp::Revoke(names.clone()),
                 MemberConfirm::Handover { name, .. } => MemberOp::Handover(name.clone()),
             })),
-            Action::Confirm(false) | Action::Back => mv.mode = MembersMode::List,
+            Msg::Intent(Intent::Confirm(false)) | Msg::Intent(Intent::Back) => {
+                mv.mode = MembersMode::List
+            }
             _ => {}
         },
         MembersMode::Checklist { member, cursor } => {
@@ -1138,11 +1150,15 @@ fn members_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
             let item = items.get(*cursor);
             match action {
                 a if is_move(&a) => *cursor = step(*cursor, items.len(), &a, page),
-                Action::Back => mv.mode = MembersMode::List,
-                Action::VerifyItem | Action::Edit | Action::Open if !owner => {
+                Msg::Intent(Intent::Back) => mv.mode = MembersMode::List,
+                Msg::Intent(Intent::VerifyItem)
+                | Msg::Intent(Intent::Edit)
+                | Msg::Intent(Intent::Open)
+                    if !owner =>
+                {
                     say = Some((strings::MEMBERS_READ_ONLY.into(), true));
                 }
-                Action::VerifyItem => match item {
+                Msg::Intent(Intent::VerifyItem) => match item {
                     None => {}
                     Some(i) if i.state == State::Verified => {
                         say = Some((strings::already_verified(&i.title), false));
@@ -1155,7 +1171,7 @@ fn members_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
                         entry_id: i.entry_id.clone(),
                     })),
                 },
-                Action::Edit | Action::Open => {
+                Msg::Intent(Intent::Edit) | Msg::Intent(Intent::Open) => {
                     if let Some(i) = item {
                         let found = v
                             .entries()
@@ -1209,7 +1225,7 @@ fn members_update(app: &mut App, action: Action, now: Now) -> Vec<Effect> {
 /// made before the runtime is asked to add the member.
 fn member_form_update(
     f: &mut MemberForm,
-    action: Action,
+    action: Msg,
     now: Now,
     v: &crate::vault::Vault,
     effects: &mut Vec<Effect>,
@@ -1217,7 +1233,7 @@ fn member_form_update(
 ) {
     let n = MEMBER_FORM_LABELS.len();
     match action {
-        Action::Char(c) => {
+        Msg::Intent(Intent::Char(c)) => {
             f.error = None;
             match f.cursor {
                 0 if f.name.len() < 64 => f.name.push(c),
@@ -1245,7 +1261,7 @@ fn member_form_update(
                 _ => {}
             }
         }
-        Action::Backspace => match f.cursor {
+        Msg::Intent(Intent::Backspace) => match f.cursor {
             0 => {
                 f.name.pop();
             }
@@ -1259,7 +1275,7 @@ fn member_form_update(
             MEMBER_FORM_REPEAT => f.repeat.pop(),
             _ => {}
         },
-        Action::ClearField => match f.cursor {
+        Msg::Intent(Intent::ClearField) => match f.cursor {
             0 => f.name.clear(),
             MEMBER_FORM_GROUPS => f.groups.clear(),
             MEMBER_FORM_EXPIRES => f.expires.clear(),
@@ -1267,22 +1283,24 @@ fn member_form_update(
             MEMBER_FORM_REPEAT => f.repeat.clear(),
             _ => {}
         },
-        Action::NextPane => f.cursor = (f.cursor + 1) % n,
-        Action::PrevField => f.cursor = (f.cursor + n - 1) % n,
-        Action::Submit | Action::Open => match check_member_form(f, now, v) {
-            Err((field, why)) => {
-                f.cursor = field;
-                f.error = Some(why);
-                if field == MEMBER_FORM_REPEAT {
-                    f.repeat.clear();
+        Msg::Intent(Intent::NextPane) => f.cursor = (f.cursor + 1) % n,
+        Msg::Intent(Intent::PrevField) => f.cursor = (f.cursor + n - 1) % n,
+        Msg::Intent(Intent::Submit) | Msg::Intent(Intent::Open) => {
+            match check_member_form(f, now, v) {
+                Err((field, why)) => {
+                    f.cursor = field;
+                    f.error = Some(why);
+                    if field == MEMBER_FORM_REPEAT {
+                        f.repeat.clear();
+                    }
+                }
+                Ok(()) => {
+                    f.error = None;
+                    effects.push(Effect::Member(MemberOp::Add));
                 }
             }
-            Ok(()) => {
-                f.error = None;
-                effects.push(Effect::Member(MemberOp::Add));
-            }
-        },
-        Action::Back => *back = true,
+        }
+        Msg::Intent(Intent::Back) => *back = true,
         _ => {}
     }
 }
@@ -1325,19 +1343,19 @@ fn check_member_form(
 }
 
 /// Moves a cursor within `0..n` for a movement action.
-fn step(cur: usize, n: usize, action: &Action, page: usize) -> usize {
+fn step(cur: usize, n: usize, action: &Msg, page: usize) -> usize {
     if n == 0 {
         return 0;
     }
     let last = n - 1;
     let page = page.max(1);
     match action {
-        Action::Up => cur.saturating_sub(1),
-        Action::Down => (cur + 1).min(last),
-        Action::PageUp => cur.saturating_sub(page),
-        Action::PageDown => (cur + page).min(last),
-        Action::Home => 0,
-        Action::End => last,
+        Msg::Intent(Intent::Up) => cur.saturating_sub(1),
+        Msg::Intent(Intent::Down) => (cur + 1).min(last),
+        Msg::Intent(Intent::PageUp) => cur.saturating_sub(page),
+        Msg::Intent(Intent::PageDown) => (cur + page).min(last),
+        Msg::Intent(Intent::Home) => 0,
+        Msg::Intent(Intent::End) => last,
         _ => cur,
     }
 }
