@@ -9,8 +9,6 @@ use crate::session::Session;
 use crate::vault::EntryRef;
 use zeroize::Zeroizing;
 
-use super::app::SecretInput;
-
 /// What a key meant, on the screen it was pressed on: a plain value, so
 /// that tests compare what the keymap made of a key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -216,21 +214,6 @@ pub enum Change {
     Retry,
 }
 
-/// What an add or edit form holds when submitted. For an edit, empty
-/// secret fields mean "unchanged".
-pub struct EntryForm {
-    pub title: String,
-    pub group: String,
-    pub username: String,
-    pub url: String,
-    pub identity: String,
-    pub tags: String,
-    pub rotate_days: String,
-    pub password: SecretInput,
-    pub totp: SecretInput,
-    pub notes: SecretInput,
-}
-
 /// The generator's settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct GenOptions {
@@ -278,3 +261,5 @@ pub enum Effect {
     /// Leave the loop and restore the terminal.
     Quit,
 }
+
+pub use super::screen::form::EntryForm;

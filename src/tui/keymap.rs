@@ -1,11 +1,11 @@
 //! Key presses → actions, by screen and focus. What a key means is decided
 //! here and nowhere else; [`super::strings::KEYS`] lists the same keys for
 //! the footer and `?` help.
-
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-
 use super::action::{CopyWhat, Intent, MemberCmd};
-use super::app::{App, Focus, MembersMode, Overlay, Screen, UnlockFocus};
+use super::app::{App, Focus, MembersMode, Overlay, Screen};
+use crate::tui::screen::main::{main_key, search_key};
+use crate::tui::screen::unlock::unlock_key;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// The action `key` means on the current screen, if any. Only presses
 /// count (not releases or repeats, where the terminal reports them).
@@ -56,68 +56,7 @@ pub fn map(app: &App, key: KeyEvent) -> Option<Intent> {
     }
 }
 
-fn unlock_key(focus: UnlockFocus, code: KeyCode) -> Option<Intent> {
-    match (focus, code) {
-        (_, KeyCode::Enter) => Some(Intent::Open),
-        (_, KeyCode::Tab) | (_, KeyCode::BackTab) => Some(Intent::NextPane),
-        (_, KeyCode::Esc) => Some(Intent::Quit),
-        (UnlockFocus::Member, KeyCode::Up | KeyCode::Char('k')) => Some(Intent::Up),
-        (UnlockFocus::Member, KeyCode::Down | KeyCode::Char('j')) => Some(Intent::Down),
-        (UnlockFocus::Member, KeyCode::Char('q')) => Some(Intent::Quit),
-        (UnlockFocus::Passphrase, KeyCode::Up) => Some(Intent::Up),
-        (UnlockFocus::Passphrase, KeyCode::Down) => Some(Intent::Down),
-        (UnlockFocus::Passphrase, KeyCode::Char(c)) => Some(Intent::Char(c)),
-        (UnlockFocus::Passphrase, KeyCode::Backspace) => Some(Intent::Backspace),
-        _ => None,
-    }
-}
-
-fn search_key(code: KeyCode) -> Option<Intent> {
-    match code {
-        KeyCode::Enter => Some(Intent::Open),
-        KeyCode::Esc => Some(Intent::Back),
-        KeyCode::Up => Some(Intent::Up),
-        KeyCode::Down => Some(Intent::Down),
-        KeyCode::PageUp => Some(Intent::PageUp),
-        KeyCode::PageDown => Some(Intent::PageDown),
-        KeyCode::Tab => Some(Intent::NextPane),
-        KeyCode::Backspace => Some(Intent::Backspace),
-        KeyCode::Char(c) => Some(Intent::Char(c)),
-        _ => None,
-    }
-}
-
-fn main_key(code: KeyCode) -> Option<Intent> {
-    Some(match code {
-        KeyCode::Up | KeyCode::Char('k') => Intent::Up,
-        KeyCode::Down | KeyCode::Char('j') => Intent::Down,
-        KeyCode::PageUp => Intent::PageUp,
-        KeyCode::PageDown => Intent::PageDown,
-        KeyCode::Home => Intent::Home,
-        KeyCode::End => Intent::End,
-        KeyCode::Enter => Intent::Open,
-        KeyCode::Esc => Intent::Back,
-        KeyCode::Tab | KeyCode::BackTab => Intent::NextPane,
-        KeyCode::Char('/') => Intent::Search,
-        KeyCode::Char('r') => Intent::Reveal,
-        KeyCode::Char('c') => Intent::Copy(CopyWhat::Password),
-        KeyCode::Char('u') => Intent::Copy(CopyWhat::Username),
-        KeyCode::Char('t') => Intent::Copy(CopyWhat::TotpCode),
-        KeyCode::Char('n') => Intent::New,
-        KeyCode::Char('e') => Intent::Edit,
-        KeyCode::Char('d') => Intent::Delete,
-        KeyCode::Char('g') => Intent::Generator,
-        KeyCode::Char('b') => Intent::BackupCodes,
-        KeyCode::Char('A') => Intent::AccessLog,
-        KeyCode::Char('M') => Intent::Members,
-        KeyCode::Char('H') => Intent::Health,
-        KeyCode::Char('?') => Intent::Help,
-        KeyCode::Char('q') => Intent::Quit,
-        _ => return None,
-    })
-}
-
-fn overlay_key(o: &Overlay, code: KeyCode) -> Option<Intent> {
+pub(crate) fn overlay_key(o: &Overlay, code: KeyCode) -> Option<Intent> {
     let moves = |code: KeyCode| match code {
         KeyCode::Up | KeyCode::Char('k') => Some(Intent::Up),
         KeyCode::Down | KeyCode::Char('j') => Some(Intent::Down),

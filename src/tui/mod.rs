@@ -22,6 +22,7 @@ pub mod app;
 pub mod input;
 pub mod keymap;
 pub mod runtime;
+pub mod screen;
 pub mod strings;
 pub mod terminal;
 pub mod update;

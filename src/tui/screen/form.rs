@@ -1,0 +1,230 @@
+//! The add and edit form of an entry, and where it returns to when it
+//! was opened from another view. State, update, view and keys.
+
+use crate::health::Kind;
+use crate::text::clean;
+use crate::tui::app::SecretInput;
+use crate::tui::screen::health::health_at;
+use crate::tui::screen::main::{MainScreen, Overlay};
+use crate::tui::screen::members::checklist_at;
+use crate::tui::view::{ACCENT, card, hint};
+use crate::tui::{Now, strings};
+use crate::vault::{EntryId, EntryRef};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+/// The add or edit form.
+pub struct Form {
+    /// The entry edited; `None` for a new one.
+    pub editing: Option<EntryRef>,
+    pub values: EntryForm,
+    pub cursor: usize,
+    pub error: Option<String>,
+    /// Waiting for the runtime to save.
+    pub saving: bool,
+    /// Opened from a handover checklist or the health view: go back to
+    /// it when the form closes.
+    pub back_to: Option<BackTo>,
+}
+
+/// Where an edit form opened from another view returns to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BackTo {
+    /// This member's checklist, this entry selected.
+    Checklist(ChecklistAt),
+    /// The health view, recomputed, near this finding.
+    Health(HealthAt),
+}
+
+/// A place in the health view to come back to: the finding the form was
+/// opened for (if it is still there after the save, it is selected; if
+/// it is gone, whatever took its row).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HealthAt {
+    pub kind: Kind,
+    pub entry_id: EntryId,
+    pub cursor: usize,
+}
+
+/// A place in a handover checklist to come back to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChecklistAt {
+    pub member: String,
+    pub entry_id: String,
+}
+
+/// The form's fields, in order.
+pub const FORM_LABELS: [&str; 10] = [
+    "Title",
+    "Group",
+    "Username",
+    "Password",
+    "URL",
+    "Identity",
+    "Tags",
+    "TOTP",
+    "Rotate days",
+    "Notes",
+];
+
+pub const FORM_PASSWORD: usize = 3;
+
+pub enum FieldMut<'a> {
+    Plain(&'a mut String),
+    Secret(&'a mut SecretInput),
+}
+
+pub enum FieldRef<'a> {
+    Plain(&'a str),
+    Secret(&'a SecretInput),
+}
+
+impl EntryForm {
+    pub fn empty(group: String) -> Self {
+        EntryForm {
+            title: String::new(),
+            group,
+            username: String::new(),
+            url: String::new(),
+            identity: String::new(),
+            tags: String::new(),
+            rotate_days: String::new(),
+            password: SecretInput::new(),
+            totp: SecretInput::new(),
+            notes: SecretInput::new(),
+        }
+    }
+
+    pub fn field_mut(&mut self, i: usize) -> FieldMut<'_> {
+        match i {
+            0 => FieldMut::Plain(&mut self.title),
+            1 => FieldMut::Plain(&mut self.group),
+            2 => FieldMut::Plain(&mut self.username),
+            3 => FieldMut::Secret(&mut self.password),
+            4 => FieldMut::Plain(&mut self.url),
+            5 => FieldMut::Plain(&mut self.identity),
+            6 => FieldMut::Plain(&mut self.tags),
+            7 => FieldMut::Secret(&mut self.totp),
+            8 => FieldMut::Plain(&mut self.rotate_days),
+            _ => FieldMut::Secret(&mut self.notes),
+        }
+    }
+
+    pub fn field(&self, i: usize) -> FieldRef<'_> {
+        match i {
+            0 => FieldRef::Plain(&self.title),
+            1 => FieldRef::Plain(&self.group),
+            2 => FieldRef::Plain(&self.username),
+            3 => FieldRef::Secret(&self.password),
+            4 => FieldRef::Plain(&self.url),
+            5 => FieldRef::Plain(&self.identity),
+            6 => FieldRef::Plain(&self.tags),
+            7 => FieldRef::Secret(&self.totp),
+            8 => FieldRef::Plain(&self.rotate_days),
+            _ => FieldRef::Secret(&self.notes),
+        }
+    }
+}
+
+/// What an add or edit form holds when submitted. For an edit, empty
+/// secret fields mean "unchanged".
+pub struct EntryForm {
+    pub title: String,
+    pub group: String,
+    pub username: String,
+    pub url: String,
+    pub identity: String,
+    pub tags: String,
+    pub rotate_days: String,
+    pub password: SecretInput,
+    pub totp: SecretInput,
+    pub notes: SecretInput,
+}
+
+/// The edit form of entry `r`, prefilled with its plain fields; its
+/// secret fields start empty ("unchanged").
+pub(crate) fn edit_form(m: &MainScreen, r: EntryRef, back_to: Option<BackTo>) -> Form {
+    let v = &m.session.vault;
+    let e = v.entry(r);
+    let mut values = EntryForm::empty(v.group_name(r).to_owned());
+    values.title = e.title.clone();
+    values.username = e.username.clone();
+    values.url = e.urls.join(" ");
+    values.identity = e.identity.clone().unwrap_or_default();
+    values.tags = e.tags.join(", ");
+    values.rotate_days = e.rotate_days.map(|d| d.to_string()).unwrap_or_default();
+    Form {
+        editing: Some(r),
+        values,
+        cursor: 0,
+        error: None,
+        saving: false,
+        back_to,
+    }
+}
+
+/// The view an edit form opened from goes back to when it closes.
+pub(crate) fn back_overlay(m: &MainScreen, at: BackTo, now: Now, health_rows: usize) -> Overlay {
+    match at {
+        BackTo::Checklist(at) => checklist_at(m, at),
+        BackTo::Health(at) => health_at(m, at, now, health_rows),
+    }
+}
+
+pub(crate) fn form_view(form: &Form, f: &mut Frame, area: Rect) {
+    let title = if form.editing.is_some() {
+        strings::EDIT_TITLE
+    } else {
+        strings::NEW_TITLE
+    };
+    let height = FORM_LABELS.len() as u16 + 6;
+    let inner = card(f, area, title, 72, height);
+    let width = usize::from(inner.width).saturating_sub(14);
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, label) in FORM_LABELS.iter().enumerate() {
+        let focused = i == form.cursor;
+        let value = match form.values.field(i) {
+            FieldRef::Plain(s) => {
+                let s = clean(s);
+                // Keep the end of a long value in view while typing.
+                let n = s.chars().count();
+                Span::raw(s.chars().skip(n.saturating_sub(width)).collect::<String>())
+            }
+            FieldRef::Secret(x) if x.is_empty() => Span::styled(
+                if form.editing.is_some() {
+                    strings::UNCHANGED
+                } else {
+                    ""
+                },
+                Style::default().fg(Color::DarkGray),
+            ),
+            FieldRef::Secret(x) => Span::raw("•".repeat(x.chars().min(width))),
+        };
+        let label_style = if focused {
+            Style::default().fg(ACCENT).bold()
+        } else {
+            Style::default().fg(Color::DarkGray)
+        };
+        let mut spans = vec![Span::styled(format!("{label:<13}"), label_style), value];
+        if focused {
+            spans.push(Span::styled("▏", Style::default().fg(ACCENT)));
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::from(""));
+    if let Some(e) = &form.error {
+        lines.push(Line::from(Span::styled(
+            clean(e).into_owned(),
+            Style::default().fg(Color::Red).bold(),
+        )));
+    } else if form.saving {
+        lines.push(hint(strings::SAVING));
+    } else {
+        lines.push(Line::from(""));
+    }
+    lines.push(hint(strings::FORM_KEYS));
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}

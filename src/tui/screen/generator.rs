@@ -1,0 +1,47 @@
+//! The password generator (`g`): characters or words, longer or shorter,
+//! copy. State, view and keys.
+
+use crate::text::clean;
+use crate::tui::action::GenOptions;
+use crate::tui::strings;
+use crate::tui::view::{card, hint};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use zeroize::Zeroizing;
+
+/// The password generator (`g`).
+pub struct Generator {
+    pub opts: GenOptions,
+    pub value: Option<Zeroizing<String>>,
+}
+
+pub(crate) fn generator(g: &Generator, f: &mut Frame, area: Rect) {
+    let inner = card(f, area, strings::GENERATOR_TITLE, 72, 9);
+    let bits = if g.opts.words {
+        crate::generate::passphrase_entropy_bits(g.opts.length)
+    } else {
+        crate::generate::password_entropy_bits(&crate::generate::CharsetOptions {
+            length: g.opts.length,
+            ..Default::default()
+        })
+    };
+    let kind = if g.opts.words { "words" } else { "characters" };
+    let value = g
+        .value
+        .as_ref()
+        .map_or(String::new(), |v| clean(v).into_owned());
+    let lines = vec![
+        Line::from(Span::styled(
+            value,
+            Style::default().fg(Color::Yellow).bold(),
+        )),
+        Line::from(""),
+        Line::from(format!("{} {kind}, about {bits:.0} bits", g.opts.length)),
+        Line::from(""),
+        hint(strings::GENERATOR_KEYS),
+    ];
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}

@@ -1,0 +1,1201 @@
+//! The main screen: groups, the entry list with search as you type, the
+//! selected entry's details with concealed values masked until revealed,
+//! backup codes and the delete confirmation. State, update, view and keys;
+//! the other views open over it (form, generator, members, health, log,
+//! help).
+
+use crate::dates;
+use crate::format::Role;
+use crate::search::Index;
+use crate::session::Session;
+use crate::text::clean;
+use crate::tui::action::{Change, CopyWhat, GenOptions, Reveal, RevealHow};
+use crate::tui::app::Screen;
+use crate::tui::screen::form::{
+    EntryForm, FORM_LABELS, FORM_PASSWORD, FieldMut, Form, back_overlay, edit_form, form_view,
+};
+use crate::tui::screen::generator::{Generator, generator};
+use crate::tui::screen::health::{HealthView, health, health_update};
+use crate::tui::screen::help::help;
+use crate::tui::screen::log::log_view;
+use crate::tui::screen::members::{MembersView, member_done, members, members_update};
+use crate::tui::screen::unlock::{LockReason, ShiftItem, ShiftWhat};
+use crate::tui::update::{FORM_GENERATE, lock, quit, status};
+use crate::tui::view::{ACCENT, card, fit, footer, header, hint, pane, status_line};
+use crate::tui::{App, Effect, Intent, Msg, Now, Outcome, strings};
+use crate::vault::{Entry, EntryRef};
+use ratatui::Frame;
+use ratatui::crossterm::event::KeyCode;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style, Stylize};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Paragraph, Wrap};
+
+/// Which part of the main view has the keyboard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    Groups,
+    List,
+    /// Typing into the search field.
+    Search,
+    /// The selected entry's details fill the right side.
+    Detail,
+}
+
+pub enum Overlay {
+    Help,
+    /// "Delete this entry?"
+    ConfirmDelete(EntryRef),
+    /// The entry's backup codes, shown after the reveal was logged, until
+    /// the instant given.
+    Codes {
+        entry: EntryRef,
+        cursor: usize,
+        until_ms: u64,
+    },
+    /// The access log, newest first; `top` rows scrolled.
+    Log {
+        top: usize,
+    },
+    Form(Box<Form>),
+    Generator(Generator),
+    /// Members and handover (`M`).
+    Members(Box<MembersView>),
+    /// What needs attention (`H`): the findings, computed when it opens.
+    Health(Box<HealthView>),
+}
+
+pub struct MainScreen {
+    pub session: Session,
+    pub index: Index,
+    pub focus: Focus,
+    /// The search as typed.
+    pub query: String,
+    /// Entries shown, best match first (all entries, in vault order, for
+    /// an empty query), after the group filter.
+    pub hits: Vec<EntryRef>,
+    /// Index into `hits`.
+    pub selected: usize,
+    /// First row of `hits` on screen.
+    pub top: usize,
+    /// Groups pane: 0 is "All", then the vault's groups in order.
+    pub group_cursor: usize,
+    /// The entry whose concealed values are shown, until when.
+    pub revealed: Option<(EntryRef, u64)>,
+    /// A copy or reveal waiting for the runtime's report.
+    pub pending: Option<(EntryRef, RevealHow)>,
+    pub overlay: Option<Overlay>,
+    /// Everything revealed or copied in this session, for the summary.
+    pub shift: Vec<ShiftItem>,
+}
+
+impl MainScreen {
+    /// Rebuilds the index after a change and selects `entry` if it is
+    /// still listed.
+    pub fn reindex(&mut self, entry: Option<EntryRef>) {
+        self.index = Index::build(&self.session.vault);
+        self.refilter();
+        if let Some(r) = entry
+            && let Some(i) = self.hits.iter().position(|h| *h == r)
+        {
+            self.selected = i;
+        }
+        self.revealed = None;
+    }
+
+    /// The log records this member may read, newest first: all of them for
+    /// owners and auditors, their own for a contractor.
+    pub fn visible_log(&self) -> Vec<usize> {
+        let v = &self.session.vault;
+        let me = v.me();
+        let own_only = me.role == crate::format::Role::Contractor;
+        v.log()
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, r)| !own_only || r.record.member == me.id)
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
+impl MainScreen {
+    pub fn new(session: Session, index: Index) -> Self {
+        let mut m = MainScreen {
+            session,
+            index,
+            focus: Focus::List,
+            query: String::new(),
+            hits: Vec::new(),
+            selected: 0,
+            top: 0,
+            group_cursor: 0,
+            revealed: None,
+            pending: None,
+            overlay: None,
+            shift: Vec::new(),
+        };
+        m.refilter();
+        m
+    }
+
+    /// The group the list is limited to, if any.
+    pub fn group_filter(&self) -> Option<usize> {
+        self.group_cursor.checked_sub(1)
+    }
+
+    /// Runs the search and the group filter again; the selection goes to
+    /// the best match.
+    pub fn refilter(&mut self) {
+        let group = self.group_filter();
+        self.hits = self
+            .index
+            .query(&self.query)
+            .into_iter()
+            .map(|h| h.entry)
+            .filter(|r| group.is_none_or(|g| r.group == g))
+            .collect();
+        self.selected = 0;
+        self.top = 0;
+    }
+
+    pub fn selected_entry(&self) -> Option<EntryRef> {
+        self.hits.get(self.selected).copied()
+    }
+
+    /// Entries per group (live ones), in the vault's group order.
+    pub fn group_counts(&self) -> Vec<(String, usize)> {
+        let v = &self.session.vault;
+        v.groups()
+            .iter()
+            .map(|g| {
+                (
+                    g.name.clone(),
+                    g.entries.iter().filter(|e| e.removed.is_none()).count(),
+                )
+            })
+            .collect()
+    }
+
+    pub fn is_revealed(&self, r: EntryRef) -> bool {
+        self.revealed.is_some_and(|(e, _)| e == r)
+    }
+}
+
+pub(crate) fn main_update(app: &mut App, action: Msg, now: Now) -> Vec<Effect> {
+    let rows = crate::tui::screen::main::list_rows(app.size);
+    let health_rows = crate::tui::screen::health::health_rows(app.size);
+    let reveal_ms = app.settings.reveal_ms;
+    let clipboard_ms = app.settings.clipboard_ms;
+    let Screen::Main(m) = &mut app.screen else {
+        return Vec::new();
+    };
+    match action {
+        Msg::Outcome(Outcome::Saved {
+            entry,
+            message,
+            error,
+        }) => {
+            let back = match &mut m.overlay {
+                Some(Overlay::Form(f)) => f.back_to.take(),
+                _ => None,
+            };
+            if !matches!(
+                m.overlay,
+                Some(Overlay::Codes { .. } | Overlay::Members(_) | Overlay::Health(_))
+            ) {
+                m.overlay = None;
+            }
+            m.reindex(entry);
+            keep_visible(m, rows);
+            if let Some(at) = back {
+                m.overlay = Some(back_overlay(m, at, now, health_rows));
+            }
+            status(app, message, error, now);
+            return Vec::new();
+        }
+        Msg::Outcome(Outcome::MemberDone(result)) => {
+            let (text, error) = member_done(m, result);
+            keep_visible(m, rows);
+            if let Some(text) = text {
+                status(app, text, error, now);
+            }
+            return Vec::new();
+        }
+        Msg::Outcome(Outcome::SaveFailed(msg)) => {
+            if let Some(Overlay::Form(f)) = &mut m.overlay {
+                f.saving = false;
+                f.error = Some(msg);
+            } else {
+                status(app, msg, true, now);
+            }
+            return Vec::new();
+        }
+        Msg::Intent(Intent::Quit) => return quit(app),
+        Msg::Intent(Intent::Lock) => return lock(app, LockReason::Asked),
+        _ => {}
+    }
+    if m.overlay.is_some() {
+        return overlay_update(app, action, now);
+    }
+    match action {
+        Msg::Intent(Intent::Quit) => return quit(app),
+        Msg::Intent(Intent::Lock) => return lock(app, LockReason::Asked),
+        Msg::Intent(Intent::Help) => m.overlay = Some(Overlay::Help),
+        Msg::Intent(Intent::Submit) => return vec![Effect::Change(Change::Retry)],
+        Msg::Intent(Intent::AccessLog) => m.overlay = Some(Overlay::Log { top: 0 }),
+        Msg::Intent(Intent::Members) => {
+            if m.session.vault.me().role == Role::Contractor {
+                status(app, strings::MEMBERS_OWNERS_ONLY, false, now);
+            } else {
+                m.overlay = Some(Overlay::Members(Box::default()));
+            }
+        }
+        Msg::Intent(Intent::Health) => {
+            let mut h = HealthView::compute(&m.session.vault, now.unix);
+            h.keep_visible(health_rows);
+            m.overlay = Some(Overlay::Health(Box::new(h)));
+        }
+        Msg::Intent(Intent::Generator) => {
+            let opts = GenOptions {
+                words: false,
+                length: 24,
+            };
+            m.overlay = Some(Overlay::Generator(Generator { opts, value: None }));
+            return vec![Effect::Generate(opts)];
+        }
+        Msg::Intent(Intent::New) => {
+            let group = m
+                .group_filter()
+                .map(|g| m.session.vault.groups()[g].name.clone())
+                .unwrap_or_default();
+            m.overlay = Some(Overlay::Form(Box::new(Form {
+                editing: None,
+                values: EntryForm::empty(group),
+                cursor: 0,
+                error: None,
+                saving: false,
+                back_to: None,
+            })));
+        }
+        Msg::Intent(Intent::Edit) => {
+            if let Some(r) = m.selected_entry() {
+                m.revealed = None;
+                m.overlay = Some(Overlay::Form(Box::new(edit_form(m, r, None))));
+            }
+        }
+        Msg::Intent(Intent::Delete) => {
+            if let Some(r) = m.selected_entry() {
+                m.overlay = Some(Overlay::ConfirmDelete(r));
+            }
+        }
+        Msg::Intent(Intent::BackupCodes) => {
+            let Some(r) = m.selected_entry() else {
+                return Vec::new();
+            };
+            let e = m.session.vault.entry(r);
+            if e.backup_codes.is_empty() {
+                let text = strings::no_codes(&e.title);
+                status(app, text, true, now);
+                return Vec::new();
+            }
+            if m.pending.is_none() {
+                m.pending = Some((r, RevealHow::Codes));
+                return vec![Effect::Reveal(Reveal {
+                    entry: r,
+                    how: RevealHow::Codes,
+                })];
+            }
+        }
+        Msg::Intent(Intent::Search) => m.focus = Focus::Search,
+        Msg::Intent(Intent::Char(c)) if m.focus == Focus::Search => {
+            m.query.push(c);
+            refilter(m, rows);
+        }
+        Msg::Intent(Intent::Backspace) if m.focus == Focus::Search => {
+            m.query.pop();
+            refilter(m, rows);
+        }
+        Msg::Intent(Intent::ClearField) if m.focus == Focus::Search => {
+            m.query.clear();
+            refilter(m, rows);
+        }
+        Msg::Intent(Intent::Up)
+        | Msg::Intent(Intent::Down)
+        | Msg::Intent(Intent::PageUp)
+        | Msg::Intent(Intent::PageDown)
+        | Msg::Intent(Intent::Home)
+        | Msg::Intent(Intent::End) => {
+            if m.focus == Focus::Groups {
+                let n = m.session.vault.groups().len() + 1;
+                m.group_cursor = step(m.group_cursor, n, &action, rows);
+                refilter(m, rows);
+            } else {
+                let before = m.selected_entry();
+                m.selected = step(m.selected, m.hits.len(), &action, rows);
+                keep_visible(m, rows);
+                if m.selected_entry() != before {
+                    m.revealed = None;
+                }
+            }
+        }
+        Msg::Intent(Intent::Open) => match m.focus {
+            Focus::Search | Focus::Groups => m.focus = Focus::List,
+            Focus::List if m.selected_entry().is_some() => m.focus = Focus::Detail,
+            _ => {}
+        },
+        Msg::Intent(Intent::Back) => match m.focus {
+            Focus::Search => {
+                m.focus = Focus::List;
+                if !m.query.is_empty() {
+                    m.query.clear();
+                    refilter(m, rows);
+                }
+            }
+            Focus::Detail | Focus::Groups => m.focus = Focus::List,
+            Focus::List if !m.query.is_empty() => {
+                m.query.clear();
+                refilter(m, rows);
+            }
+            Focus::List => {}
+        },
+        Msg::Intent(Intent::NextPane) => {
+            m.focus = match m.focus {
+                Focus::Groups => Focus::List,
+                Focus::List | Focus::Search | Focus::Detail => Focus::Groups,
+            }
+        }
+        Msg::Intent(Intent::Reveal) => {
+            let Some(r) = m.selected_entry() else {
+                return Vec::new();
+            };
+            let e = m.session.vault.entry(r);
+            let concealed = !e.password.is_empty()
+                || !e.notes.is_empty()
+                || e.totp.is_some()
+                || e.fields.iter().any(|f| f.concealed && !f.value.is_empty());
+            if m.is_revealed(r) {
+                m.revealed = None;
+            } else if !concealed {
+                status(app, strings::NOTHING_CONCEALED, false, now);
+            } else if m.pending.is_none() {
+                m.pending = Some((r, RevealHow::Show));
+                return vec![Effect::Reveal(Reveal {
+                    entry: r,
+                    how: RevealHow::Show,
+                })];
+            }
+        }
+        Msg::Intent(Intent::Copy(what)) => {
+            let Some(r) = m.selected_entry() else {
+                return Vec::new();
+            };
+            let e = m.session.vault.entry(r);
+            let missing = match what {
+                CopyWhat::Password => e.password.is_empty(),
+                CopyWhat::Username => e.username.is_empty(),
+                CopyWhat::TotpCode => e.totp.is_none(),
+            };
+            if missing {
+                let text = strings::nothing_to_copy(&e.title, what);
+                status(app, text, true, now);
+                return Vec::new();
+            }
+            if m.pending.is_none() {
+                m.pending = Some((r, RevealHow::Copy(what)));
+                return vec![Effect::Reveal(Reveal {
+                    entry: r,
+                    how: RevealHow::Copy(what),
+                })];
+            }
+        }
+        Msg::Outcome(Outcome::Revealed(rv)) => {
+            m.pending = None;
+            let e = m.session.vault.entry(rv.entry);
+            let item = ShiftItem {
+                unix: now.unix,
+                title: e.title.clone(),
+                group: m.session.vault.group_name(rv.entry).to_owned(),
+                what: match rv.how {
+                    RevealHow::Show => ShiftWhat::Revealed,
+                    RevealHow::Copy(w) => ShiftWhat::Copied(w),
+                    RevealHow::Codes => ShiftWhat::Codes,
+                },
+            };
+            let title = e.title.clone();
+            m.shift.push(item);
+            match rv.how {
+                RevealHow::Show => {
+                    if m.selected_entry() == Some(rv.entry) {
+                        m.revealed = Some((rv.entry, now.ms + reveal_ms));
+                    }
+                }
+                RevealHow::Codes => {
+                    let cursor = m
+                        .session
+                        .vault
+                        .entry(rv.entry)
+                        .backup_codes
+                        .iter()
+                        .position(|c| c.used_at.is_none())
+                        .unwrap_or(0);
+                    m.overlay = Some(Overlay::Codes {
+                        entry: rv.entry,
+                        cursor,
+                        until_ms: now.ms + reveal_ms,
+                    });
+                }
+                RevealHow::Copy(what) => {
+                    app.clipboard_until = Some(now.ms + clipboard_ms);
+                    let text = strings::copied(&title, what, clipboard_ms / 1000);
+                    status(app, text, false, now);
+                }
+            }
+        }
+        Msg::Outcome(Outcome::RevealFailed(msg)) => {
+            m.pending = None;
+            status(app, msg, true, now);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+pub(crate) fn overlay_update(app: &mut App, action: Msg, now: Now) -> Vec<Effect> {
+    let rows = crate::tui::screen::main::list_rows(app.size);
+    let health_rows = crate::tui::screen::health::health_rows(app.size);
+    let clipboard_ms = app.settings.clipboard_ms;
+    let Screen::Main(m) = &mut app.screen else {
+        return Vec::new();
+    };
+    let log_len = if matches!(m.overlay, Some(Overlay::Log { .. })) {
+        m.visible_log().len()
+    } else {
+        0
+    };
+    if matches!(m.overlay, Some(Overlay::Members(_))) {
+        return members_update(app, action, now);
+    }
+    if matches!(m.overlay, Some(Overlay::Health(_))) {
+        return health_update(app, action, now);
+    }
+    let Some(o) = m.overlay.as_mut() else {
+        return Vec::new();
+    };
+    let is_move = is_move(&action);
+    match o {
+        Overlay::Help => {
+            if matches!(
+                action,
+                Msg::Intent(Intent::Back) | Msg::Intent(Intent::Help) | Msg::Intent(Intent::Open)
+            ) {
+                m.overlay = None;
+            }
+        }
+        Overlay::ConfirmDelete(r) => match action {
+            Msg::Intent(Intent::Confirm(true)) => {
+                let r = *r;
+                m.overlay = None;
+                return vec![Effect::Change(Change::Remove(r))];
+            }
+            Msg::Intent(Intent::Confirm(false)) | Msg::Intent(Intent::Back) => m.overlay = None,
+            _ => {}
+        },
+        Overlay::Codes { entry, cursor, .. } => {
+            let codes = &m.session.vault.entry(*entry).backup_codes;
+            match action {
+                a if is_move => *cursor = step(*cursor, codes.len(), &a, rows),
+                Msg::Intent(Intent::MarkUsed) => {
+                    if codes.get(*cursor).is_some_and(|c| c.used_at.is_none()) {
+                        return vec![Effect::Change(Change::CodeUsed(*entry, *cursor))];
+                    }
+                    let text = strings::CODE_ALREADY_USED;
+                    status(app, text, true, now);
+                }
+                Msg::Intent(Intent::Back) => m.overlay = None,
+                _ => {}
+            }
+        }
+        Overlay::Log { top } => match action {
+            a if is_move => *top = step(*top, log_len, &a, rows),
+            Msg::Intent(Intent::Back) => m.overlay = None,
+            _ => {}
+        },
+        Overlay::Generator(g) => {
+            let (min, max) = if g.opts.words { (3, 20) } else { (8, 128) };
+            match action {
+                Msg::Intent(Intent::Generator) => return vec![Effect::Generate(g.opts)],
+                Msg::Intent(Intent::ToggleWords) => {
+                    g.opts.words = !g.opts.words;
+                    g.opts.length = if g.opts.words { 6 } else { 24 };
+                    return vec![Effect::Generate(g.opts)];
+                }
+                Msg::Intent(Intent::Longer) | Msg::Intent(Intent::Shorter) => {
+                    g.opts.length = if matches!(action, Msg::Intent(Intent::Longer)) {
+                        (g.opts.length + 1).min(max)
+                    } else {
+                        g.opts.length.saturating_sub(1).max(min)
+                    };
+                    return vec![Effect::Generate(g.opts)];
+                }
+                Msg::Outcome(Outcome::Generated(v)) => g.value = Some(v),
+                Msg::Intent(Intent::Copy(_)) => {
+                    if let Some(v) = &g.value {
+                        let effect = Effect::CopyGenerated(v.clone());
+                        app.clipboard_until = Some(now.ms + clipboard_ms);
+                        status(
+                            app,
+                            strings::generated_copied(clipboard_ms / 1000),
+                            false,
+                            now,
+                        );
+                        return vec![effect];
+                    }
+                }
+                Msg::Intent(Intent::Back) => m.overlay = None,
+                _ => {}
+            }
+        }
+        Overlay::Form(f) => {
+            if f.saving {
+                return Vec::new();
+            }
+            let n = FORM_LABELS.len();
+            match action {
+                Msg::Intent(Intent::Char(c)) => {
+                    f.error = None;
+                    match f.values.field_mut(f.cursor) {
+                        FieldMut::Plain(s) => {
+                            if s.len() < 2000 {
+                                s.push(c);
+                            }
+                        }
+                        FieldMut::Secret(s) => {
+                            s.push(c);
+                        }
+                    }
+                }
+                Msg::Intent(Intent::Backspace) => match f.values.field_mut(f.cursor) {
+                    FieldMut::Plain(s) => {
+                        s.pop();
+                    }
+                    FieldMut::Secret(s) => s.pop(),
+                },
+                Msg::Intent(Intent::ClearField) => match f.values.field_mut(f.cursor) {
+                    FieldMut::Plain(s) => s.clear(),
+                    FieldMut::Secret(s) => s.clear(),
+                },
+                Msg::Intent(Intent::NextPane) => f.cursor = (f.cursor + 1) % n,
+                Msg::Intent(Intent::PrevField) => f.cursor = (f.cursor + n - 1) % n,
+                Msg::Intent(Intent::GenerateInto) => return vec![Effect::Generate(FORM_GENERATE)],
+                Msg::Outcome(Outcome::Generated(v)) => {
+                    f.values.password.clear();
+                    for c in v.chars() {
+                        f.values.password.push(c);
+                    }
+                    f.cursor = FORM_PASSWORD;
+                }
+                Msg::Intent(Intent::Submit) | Msg::Intent(Intent::Open) => {
+                    if f.values.title.trim().is_empty() {
+                        f.error = Some(strings::TITLE_REQUIRED.into());
+                        f.cursor = 0;
+                    } else {
+                        f.saving = true;
+                        return vec![Effect::Change(Change::SaveForm)];
+                    }
+                }
+                Msg::Intent(Intent::Back) => {
+                    let back = f.back_to.take();
+                    m.overlay = back.map(|at| back_overlay(m, at, now, health_rows));
+                }
+                _ => {}
+            }
+        }
+        Overlay::Members(_) | Overlay::Health(_) => {}
+    }
+    Vec::new()
+}
+
+pub(crate) fn is_move(a: &Msg) -> bool {
+    matches!(
+        a,
+        Msg::Intent(Intent::Up)
+            | Msg::Intent(Intent::Down)
+            | Msg::Intent(Intent::PageUp)
+            | Msg::Intent(Intent::PageDown)
+            | Msg::Intent(Intent::Home)
+            | Msg::Intent(Intent::End)
+    )
+}
+
+/// Selects `r` in the main view's list, clearing the search and then
+/// the group filter only if they hide it.
+pub(crate) fn show_entry(m: &mut MainScreen, r: EntryRef, rows: usize) {
+    let before = m.selected_entry();
+    if !m.hits.contains(&r) && !m.query.is_empty() {
+        m.query.clear();
+        m.refilter();
+    }
+    if !m.hits.contains(&r) && m.group_cursor != 0 {
+        m.group_cursor = 0;
+        m.refilter();
+    }
+    if let Some(i) = m.hits.iter().position(|h| *h == r) {
+        m.selected = i;
+    }
+    m.focus = Focus::List;
+    keep_visible(m, rows);
+    if m.selected_entry() != before {
+        m.revealed = None;
+    }
+}
+
+/// Moves a cursor within `0..n` for a movement action.
+pub(crate) fn step(cur: usize, n: usize, action: &Msg, page: usize) -> usize {
+    if n == 0 {
+        return 0;
+    }
+    let last = n - 1;
+    let page = page.max(1);
+    match action {
+        Msg::Intent(Intent::Up) => cur.saturating_sub(1),
+        Msg::Intent(Intent::Down) => (cur + 1).min(last),
+        Msg::Intent(Intent::PageUp) => cur.saturating_sub(page),
+        Msg::Intent(Intent::PageDown) => (cur + page).min(last),
+        Msg::Intent(Intent::Home) => 0,
+        Msg::Intent(Intent::End) => last,
+        _ => cur,
+    }
+}
+
+pub(crate) fn refilter(m: &mut MainScreen, rows: usize) {
+    let before = m.selected_entry();
+    m.refilter();
+    keep_visible(m, rows);
+    if m.selected_entry() != before {
+        m.revealed = None;
+    }
+}
+
+/// Scrolls the list so the selection is on screen.
+pub(crate) fn keep_visible(m: &mut MainScreen, rows: usize) {
+    let rows = rows.max(1);
+    if m.selected < m.top {
+        m.top = m.selected;
+    } else if m.selected >= m.top + rows {
+        m.top = m.selected + 1 - rows;
+    }
+}
+
+/// Where the parts of the main view go.
+pub(crate) struct MainAreas {
+    header: Rect,
+    search: Rect,
+    groups: Option<Rect>,
+    list: Rect,
+    detail: Rect,
+    status: Rect,
+    footer: Rect,
+}
+
+pub(crate) fn main_areas(area: Rect) -> MainAreas {
+    let [header, search, body, status, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let (groups, list, detail) = if area.width >= 100 {
+        let [g, l, d] = Layout::horizontal([
+            Constraint::Length(24),
+            Constraint::Percentage(40),
+            Constraint::Fill(1),
+        ])
+        .areas(body);
+        (Some(g), l, d)
+    } else if area.width >= 70 {
+        let [g, l, d] = Layout::horizontal([
+            Constraint::Length(15),
+            Constraint::Length(26),
+            Constraint::Fill(1),
+        ])
+        .areas(body);
+        (Some(g), l, d)
+    } else {
+        let [l, d] =
+            Layout::horizontal([Constraint::Percentage(50), Constraint::Fill(1)]).areas(body);
+        (None, l, d)
+    };
+    MainAreas {
+        header,
+        search,
+        groups,
+        list,
+        detail,
+        status,
+        footer,
+    }
+}
+
+/// Rows of the entry list that fit a terminal of `size` (what Page Up and
+/// Page Down move by, and how far the list scrolls).
+pub fn list_rows(size: (u16, u16)) -> usize {
+    let a = main_areas(Rect::new(0, 0, size.0, size.1));
+    usize::from(a.list.height.saturating_sub(2))
+}
+
+pub(crate) fn main(app: &App, m: &MainScreen, f: &mut Frame, area: Rect) {
+    let a = main_areas(area);
+    let v = &m.session.vault;
+    let me = v.me();
+    let role = format!("{:?}", me.role).to_lowercase();
+    let mut right = format!("{} ({role})", clean(&me.name));
+    if let Some(until) = app.clipboard_until {
+        let secs = until.saturating_sub(app.clock.ms).div_ceil(1000);
+        right = format!("clipboard clears in {secs} s · {right}");
+    }
+    header(app, right, f, a.header);
+
+    // Search bar.
+    let searching = m.focus == Focus::Search;
+    let mut spans = vec![Span::styled(
+        format!(" {} ", strings::SEARCH_PROMPT),
+        if searching {
+            Style::default().fg(Color::Black).bg(ACCENT)
+        } else {
+            Style::default().fg(Color::DarkGray)
+        },
+    )];
+    spans.push(Span::raw(" "));
+    spans.push(Span::raw(clean(&m.query).into_owned()));
+    if searching {
+        spans.push(Span::styled("▏", Style::default().fg(ACCENT)));
+    }
+    let count = strings::entry_count(m.hits.len(), m.index.len());
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    let pad = usize::from(a.search.width).saturating_sub(used + count.chars().count() + 1);
+    spans.push(Span::raw(" ".repeat(pad)));
+    spans.push(Span::styled(count, Style::default().fg(Color::DarkGray)));
+    f.render_widget(Paragraph::new(Line::from(spans)), a.search);
+
+    if let Some(g) = a.groups {
+        groups(m, f, g);
+    }
+    list(m, f, a.list);
+    detail(app, m, f, a.detail);
+    status_line(app, f, a.status);
+    footer(
+        match m.focus {
+            _ if m.overlay.is_some() => strings::FOOTER_OVERLAY,
+            Focus::Search => strings::FOOTER_SEARCH,
+            Focus::Groups => strings::FOOTER_GROUPS,
+            Focus::Detail => strings::FOOTER_DETAIL,
+            Focus::List if area.width >= 100 => strings::FOOTER_LIST_WIDE,
+            Focus::List => strings::FOOTER_LIST,
+        },
+        f,
+        a.footer,
+    );
+    match &m.overlay {
+        Some(Overlay::Help) => help(f, area),
+        Some(Overlay::ConfirmDelete(r)) => confirm_delete(m, *r, f, area),
+        Some(Overlay::Codes {
+            entry,
+            cursor,
+            until_ms,
+        }) => codes(app, m, *entry, *cursor, *until_ms, f, area),
+        Some(Overlay::Log { top }) => log_view(m, *top, f, area),
+        Some(Overlay::Form(form)) => form_view(form, f, area),
+        Some(Overlay::Generator(g)) => generator(g, f, area),
+        Some(Overlay::Members(mv)) => members(app, m, mv, f, area),
+        Some(Overlay::Health(h)) => health(m, h, f, area),
+        None => {}
+    }
+}
+
+pub(crate) fn groups(m: &MainScreen, f: &mut Frame, area: Rect) {
+    let block = pane(strings::GROUPS, m.focus == Focus::Groups);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let counts = m.group_counts();
+    let total: usize = counts.iter().map(|(_, n)| n).sum();
+    let rows = usize::from(inner.height);
+    let first = m.group_cursor.saturating_sub(rows.saturating_sub(1));
+    let width = usize::from(inner.width);
+    let lines: Vec<Line> = std::iter::once((strings::ALL.to_owned(), total))
+        .chain(counts)
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .map(|(i, (name, n))| {
+            let n = n.to_string();
+            let name = fit(&clean(&name), width.saturating_sub(n.len() + 1));
+            let pad = width.saturating_sub(name.chars().count() + n.len());
+            let mut style = Style::default();
+            if i == m.group_cursor {
+                style = style.add_modifier(Modifier::BOLD);
+                if m.focus == Focus::Groups {
+                    style = style.fg(Color::Black).bg(ACCENT);
+                }
+            }
+            Line::from(vec![
+                Span::styled(format!("{name}{}", " ".repeat(pad)), style),
+                Span::styled(n, style.fg(Color::DarkGray)),
+            ])
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+pub(crate) fn list(m: &MainScreen, f: &mut Frame, area: Rect) {
+    let focused = matches!(m.focus, Focus::List | Focus::Search);
+    let block = pane(strings::ENTRIES, focused);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if m.hits.is_empty() {
+        let text = if m.query.is_empty() {
+            strings::NO_ENTRIES
+        } else {
+            strings::NO_MATCH
+        };
+        f.render_widget(Paragraph::new(text.dark_gray()), inner);
+        return;
+    }
+    let v = &m.session.vault;
+    let width = usize::from(inner.width);
+    let rows = usize::from(inner.height);
+    // Only the rows on screen are built.
+    let lines: Vec<Line> = m
+        .hits
+        .iter()
+        .enumerate()
+        .skip(m.top)
+        .take(rows)
+        .map(|(i, &r)| {
+            let e = v.entry(r);
+            let title = fit(&clean(&e.title), width);
+            let rest = width.saturating_sub(title.chars().count() + 2);
+            let user = if rest > 3 && !e.username.is_empty() {
+                fit(&clean(&e.username), rest)
+            } else {
+                String::new()
+            };
+            let pad = width.saturating_sub(title.chars().count() + user.chars().count());
+            let selected = i == m.selected;
+            let base = if selected {
+                Style::default()
+                    .fg(Color::Black)
+                    .bg(if focused || m.focus == Focus::Detail {
+                        ACCENT
+                    } else {
+                        Color::Gray
+                    })
+                    .add_modifier(Modifier::BOLD)
+            } else {
+                Style::default()
+            };
+            Line::from(vec![
+                Span::styled(title, base),
+                Span::styled(" ".repeat(pad), base),
+                Span::styled(
+                    user,
+                    if selected {
+                        base
+                    } else {
+                        base.fg(Color::DarkGray)
+                    },
+                ),
+            ])
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+pub(crate) fn detail(app: &App, m: &MainScreen, f: &mut Frame, area: Rect) {
+    let Some(r) = m.selected_entry() else {
+        let block = pane(strings::DETAILS, m.focus == Focus::Detail);
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        f.render_widget(Paragraph::new(strings::NOTHING_SELECTED.dark_gray()), inner);
+        return;
+    };
+    let v = &m.session.vault;
+    let e = v.entry(r);
+    let title = clean(&e.title);
+    let mut block = pane(&title, m.focus == Focus::Detail);
+    if let Some((_, until)) = m.revealed.filter(|(x, _)| *x == r) {
+        let left = until.saturating_sub(app.clock.ms).div_ceil(1000);
+        block = block.title_bottom(Span::styled(
+            format!(" revealed · hides in {left} s "),
+            Style::default().fg(Color::Yellow),
+        ));
+    }
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let lines = detail_lines(app, m, r, e);
+    f.render_widget(
+        Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false }),
+        inner,
+    );
+}
+
+pub(crate) fn detail_lines<'a>(
+    app: &App,
+    m: &'a MainScreen,
+    r: EntryRef,
+    e: &'a Entry,
+) -> Vec<Line<'a>> {
+    let v = &m.session.vault;
+    let shown = m.is_revealed(r);
+    let label = |s: &str| Span::styled(format!("{s:<9}"), Style::default().fg(Color::DarkGray));
+    let plain = |s: &str| Span::raw(clean(s).into_owned());
+    let masked = |hint: &str| {
+        vec![
+            Span::raw(strings::MASK),
+            Span::styled(format!("  {hint}"), Style::default().fg(Color::DarkGray)),
+        ]
+    };
+    let mut out = Vec::new();
+    out.push(Line::from(vec![label("Group"), plain(v.group_name(r))]));
+    if !e.username.is_empty() {
+        out.push(Line::from(vec![label("Username"), plain(&e.username)]));
+    }
+    if !e.password.is_empty() {
+        let mut l = vec![label("Password")];
+        if shown {
+            l.push(Span::styled(
+                clean(e.password.expose()).into_owned(),
+                Style::default().fg(Color::Yellow),
+            ));
+        } else {
+            l.extend(masked("r reveal · c copy"));
+        }
+        out.push(Line::from(l));
+    }
+    for u in &e.urls {
+        out.push(Line::from(vec![label("URL"), plain(u)]));
+    }
+    if let Some(id) = &e.identity {
+        out.push(Line::from(vec![label("Identity"), plain(id)]));
+    }
+    if let Some(t) = &e.totp {
+        let mut l = vec![label("TOTP")];
+        if shown {
+            let (code, left) = t.code_at(app.clock.unix);
+            l.push(Span::styled(
+                code.to_string(),
+                Style::default()
+                    .fg(Color::Yellow)
+                    .add_modifier(Modifier::BOLD),
+            ));
+            l.push(Span::styled(
+                format!("  {left:>2} s left"),
+                Style::default().fg(Color::DarkGray),
+            ));
+        } else {
+            l.extend(masked("r reveal · t copy"));
+        }
+        out.push(Line::from(l));
+    }
+    if !e.backup_codes.is_empty() {
+        let unused = e
+            .backup_codes
+            .iter()
+            .filter(|c| c.used_at.is_none())
+            .count();
+        out.push(Line::from(vec![
+            label("Codes"),
+            Span::raw(format!("{unused} of {} unused", e.backup_codes.len())),
+        ]));
+    }
+    for cf in &e.fields {
+        let name = clean(&cf.name);
+        // A name longer than the label column gets a line of its own.
+        let mut l = if name.chars().count() <= 8 {
+            vec![label(&name)]
+        } else {
+            out.push(Line::from(Span::styled(
+                name.into_owned(),
+                Style::default().fg(Color::DarkGray),
+            )));
+            vec![label("")]
+        };
+        if cf.concealed && !shown {
+            l.extend(masked("r reveal"));
+        } else {
+            l.push(plain(cf.value.expose()));
+        }
+        out.push(Line::from(l));
+    }
+    if !e.tags.is_empty() {
+        out.push(Line::from(vec![label("Tags"), plain(&e.tags.join(", "))]));
+    }
+    if let Some(days) = e.rotate_days {
+        let due = e.password_changed_at + i64::from(days) * 86_400;
+        let (text, style) = if due <= app.clock.unix {
+            (
+                format!("{days} d · overdue since {}", dates::format_date(due)),
+                Style::default().fg(Color::Red),
+            )
+        } else {
+            (
+                format!("{days} d · due {}", dates::format_date(due)),
+                Style::default(),
+            )
+        };
+        out.push(Line::from(vec![label("Rotate"), Span::styled(text, style)]));
+    }
+    if let Some(exp) = e.expires_at {
+        out.push(Line::from(vec![
+            label("Expires"),
+            Span::raw(dates::format_date(exp)),
+        ]));
+    }
+    out.push(Line::from(vec![
+        label("Modified"),
+        Span::raw(format!(
+            "{} by {}",
+            dates::format_date(e.modified_at),
+            clean(v.member_name(e.modified_by))
+        )),
+    ]));
+    if !e.notes.is_empty() {
+        out.push(Line::from(""));
+        if shown {
+            out.push(Line::from(label("Notes")));
+            for l in e.notes.expose().lines() {
+                out.push(Line::from(plain(l)));
+            }
+        } else {
+            let mut l = vec![label("Notes")];
+            l.extend(masked("r reveal"));
+            out.push(Line::from(l));
+        }
+    }
+    if !shown && m.pending.is_some_and(|(p, _)| p == r) {
+        out.push(Line::from(""));
+        out.push(Line::from("Writing the access-log record…".dark_gray()));
+    }
+    out
+}
+
+pub(crate) fn confirm_delete(m: &MainScreen, r: EntryRef, f: &mut Frame, area: Rect) {
+    let e = m.session.vault.entry(r);
+    let inner = card(f, area, strings::DELETE_TITLE, 60, 7);
+    let lines = vec![
+        Line::from(format!("Delete \"{}\"?", clean(&e.title))),
+        Line::from(strings::DELETE_EXPLAIN),
+        Line::from(""),
+        hint(strings::DELETE_KEYS),
+    ];
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn codes(
+    app: &App,
+    m: &MainScreen,
+    r: EntryRef,
+    cursor: usize,
+    until_ms: u64,
+    f: &mut Frame,
+    area: Rect,
+) {
+    let v = &m.session.vault;
+    let e = v.entry(r);
+    let title = format!("Backup codes · {}", clean(&e.title));
+    let height = (e.backup_codes.len() as u16 + 5).min(area.height);
+    let inner = card(f, area, &title, 64, height);
+    let rows = usize::from(inner.height.saturating_sub(2));
+    let first = cursor.saturating_sub(rows.saturating_sub(1));
+    let mut lines: Vec<Line> = e
+        .backup_codes
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows)
+        .map(|(i, c)| {
+            let mut style = Style::default();
+            if i == cursor {
+                style = style.fg(Color::Black).bg(ACCENT);
+            }
+            match c.used_at {
+                None => Line::from(Span::styled(
+                    format!("{:>3}  {}", i + 1, clean(c.code.expose())),
+                    style.add_modifier(Modifier::BOLD),
+                )),
+                Some(at) => {
+                    let by = c.used_by.map_or("?", |b| v.member_name(b));
+                    Line::from(Span::styled(
+                        format!(
+                            "{:>3}  {}  used {} by {}",
+                            i + 1,
+                            strings::MASK,
+                            dates::format_date(at),
+                            clean(by)
+                        ),
+                        if i == cursor {
+                            style
+                        } else {
+                            style.fg(Color::DarkGray)
+                        },
+                    ))
+                }
+            }
+        })
+        .collect();
+    let left = until_ms.saturating_sub(app.clock.ms).div_ceil(1000);
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        strings::codes_keys(left),
+        Style::default().fg(Color::DarkGray),
+    )));
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+pub(crate) fn search_key(code: KeyCode) -> Option<Intent> {
+    match code {
+        KeyCode::Enter => Some(Intent::Open),
+        KeyCode::Esc => Some(Intent::Back),
+        KeyCode::Up => Some(Intent::Up),
+        KeyCode::Down => Some(Intent::Down),
+        KeyCode::PageUp => Some(Intent::PageUp),
+        KeyCode::PageDown => Some(Intent::PageDown),
+        KeyCode::Tab => Some(Intent::NextPane),
+        KeyCode::Backspace => Some(Intent::Backspace),
+        KeyCode::Char(c) => Some(Intent::Char(c)),
+        _ => None,
+    }
+}
+
+pub(crate) fn main_key(code: KeyCode) -> Option<Intent> {
+    Some(match code {
+        KeyCode::Up | KeyCode::Char('k') => Intent::Up,
+        KeyCode::Down | KeyCode::Char('j') => Intent::Down,
+        KeyCode::PageUp => Intent::PageUp,
+        KeyCode::PageDown => Intent::PageDown,
+        KeyCode::Home => Intent::Home,
+        KeyCode::End => Intent::End,
+        KeyCode::Enter => Intent::Open,
+        KeyCode::Esc => Intent::Back,
+        KeyCode::Tab | KeyCode::BackTab => Intent::NextPane,
+        KeyCode::Char('/') => Intent::Search,
+        KeyCode::Char('r') => Intent::Reveal,
+        KeyCode::Char('c') => Intent::Copy(CopyWhat::Password),
+        KeyCode::Char('u') => Intent::Copy(CopyWhat::Username),
+        KeyCode::Char('t') => Intent::Copy(CopyWhat::TotpCode),
+        KeyCode::Char('n') => Intent::New,
+        KeyCode::Char('e') => Intent::Edit,
+        KeyCode::Char('d') => Intent::Delete,
+        KeyCode::Char('g') => Intent::Generator,
+        KeyCode::Char('b') => Intent::BackupCodes,
+        KeyCode::Char('A') => Intent::AccessLog,
+        KeyCode::Char('M') => Intent::Members,
+        KeyCode::Char('H') => Intent::Health,
+        KeyCode::Char('?') => Intent::Help,
+        KeyCode::Char('q') => Intent::Quit,
+        _ => return None,
+    })
+}
