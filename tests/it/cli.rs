@@ -2,7 +2,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use crate::common::{Env, PASS, code, contains, json, stderr};
+use crate::common::{Env, PASS, code, contains, json, now_unix, stderr};
 
 #[test]
 fn init_creates_a_private_vault_and_refuses_to_overwrite() {
@@ -233,11 +233,7 @@ fn totp_matches_the_library_computation() {
     let totp = baton::totp::Totp::parse(uri).unwrap();
     for _ in 0..3 {
         let out = json(&env.ok(&["totp", "Bank", "--json"]));
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs() as i64;
-        let (expected, left) = totp.code_at(now);
+        let (expected, left) = totp.code_at(now_unix());
         if left < 3 {
             std::thread::sleep(std::time::Duration::from_secs(3));
             continue;

@@ -1,12 +1,105 @@
-//! Shared helpers: a temporary vault directory and a way to run the binary.
+//! Shared helpers: a temporary vault directory and a way to run the binary,
+//! the weak key-derivation settings tests create vaults with, and the
+//! binary the terminal tests drive.
 
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use baton::crypto::kdf::KdfParams;
+use baton::vault::CreateOptions;
+
 pub const PASS: &str = "correct horse battery staple";
 
+/// `baton init` for a vault owned by alice with `--weak-kdf`'s cheap
+/// Argon2id parameters: quick to unlock, for tests only.
+pub const INIT_WEAK: &[&str] = &["init", "--owner", "alice", "--weak-kdf"];
+
+/// Added to [`INIT_WEAK`] by the terminal tests: Argon2id at 8 MiB, one
+/// pass, one lane.
+pub const KDF_8_MIB: &[&str] = &[
+    "--kdf-memory",
+    "8",
+    "--kdf-time",
+    "1",
+    "--kdf-parallelism",
+    "1",
+];
+
+/// Argon2id at 8 KiB, one pass, one lane (the least it accepts), for the
+/// vaults tests build with the library. The test vectors were written with
+/// it (tests/vectors/README.md).
+pub const TEST_KDF: KdfParams = KdfParams {
+    memory_kib: 8,
+    time: 1,
+    parallelism: 1,
+};
+
+/// How the tests create a vault with the library: owned by alice, no firm
+/// domain, [`TEST_KDF`], created at `now`.
+pub fn weak_options(now: i64) -> CreateOptions<'static> {
+    CreateOptions {
+        owner: "alice",
+        firm_domain: None,
+        kdf: TEST_KDF,
+        weak_kdf: true,
+        now,
+    }
+}
+
+/// The test build of the binary.
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_baton")
+}
+
+/// The binary the terminal and membership tests drive: `BATON_TUI_BIN`
+/// (CI sets it to the release build, as people run it), else the test
+/// build.
+pub fn tui_bin() -> PathBuf {
+    let bin = std::env::var_os("BATON_TUI_BIN")
+        .filter(|p| !p.is_empty())
+        .map_or_else(|| PathBuf::from(bin()), PathBuf::from);
+    assert!(
+        bin.is_file(),
+        "BATON_TUI_BIN names {}, which is not a file",
+        bin.display()
+    );
+    bin
+}
+
+/// The clock, in seconds since 1970.
+pub fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs() as i64
+}
+
+/// `KEY=VALUE`, an argument of `env`.
+pub fn var(key: &str, value: impl AsRef<OsStr>) -> OsString {
+    let mut s = OsString::from(key);
+    s.push("=");
+    s.push(value);
+    s
+}
+
+/// Every regular file under `dir`, recursively.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        let entries =
+            std::fs::read_dir(&d).unwrap_or_else(|e| panic!("read dir {}: {e}", d.display()));
+        for e in entries {
+            let p = e.expect("dir entry").path();
+            if p.is_dir() {
+                todo.push(p);
+            } else if p.is_file() {
+                out.push(p);
+            }
+        }
+    }
+    out
 }
 
 /// A temporary directory holding one vault.
@@ -24,7 +117,12 @@ impl Env {
 
     /// A command with the vault, passphrase and a clean environment set.
     pub fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(bin());
+        self.cmd_of(Path::new(bin()), args)
+    }
+
+    /// As [`Env::cmd`], running the binary `program`.
+    pub fn cmd_of(&self, program: &Path, args: &[&str]) -> Command {
+        let mut c = Command::new(program);
         c.args(args)
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -60,14 +158,7 @@ impl Env {
 
     /// A new weak-KDF vault owned by `alice`.
     pub fn init(&self) -> String {
-        self.ok(&[
-            "init",
-            "--owner",
-            "alice",
-            "--firm-domain",
-            "acme.example",
-            "--weak-kdf",
-        ])
+        self.ok(&[INIT_WEAK, &["--firm-domain", "acme.example"]].concat())
     }
 
     pub fn bytes(&self) -> Vec<u8> {
@@ -101,6 +192,10 @@ pub fn ok_with_input(mut c: Command, args: &[&str], input: Option<&str>) -> Stri
 
 pub fn code(out: &Output) -> i32 {
     out.status.code().expect("exited normally, not by a signal")
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 pub fn stderr(out: &Output) -> String {

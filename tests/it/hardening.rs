@@ -31,7 +31,9 @@ use baton::secret::Passphrase;
 use baton::{store, vault};
 use serde_json::Value;
 
-use crate::common::{Env, PASS, code, contains, json, state_dir, stderr};
+use crate::common::{
+    Env, INIT_WEAK, PASS, code, contains, files_under, json, ok_with_input, state_dir, stderr,
+};
 
 /// The password of the entry the tests reveal; it must never reach a file
 /// in the clear, crash or not.
@@ -698,19 +700,6 @@ fn assert_whole(env: &Env, before: &Seen, what: &str) -> (Seen, bool) {
     (Seen { titles, log }, torn)
 }
 
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(files_under(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
 fn titles(list_json: &str) -> BTreeSet<String> {
     json(list_json)["entries"]
         .as_array()
@@ -870,7 +859,7 @@ fn every_crash_point_leaves_a_whole_vault() {
         "create.temp-removed",
     ] {
         let env = Env::new();
-        crash(&env, point, &["init", "--owner", "alice", "--weak-kdf"]);
+        crash(&env, point, INIT_WEAK);
         hit.insert(point);
         let created = matches!(point, "create.linked" | "create.temp-removed");
         assert_eq!(env.vault.exists(), created, "{point}");
@@ -931,47 +920,18 @@ fn release_builds_ignore_crash_points() {
     );
     let env = Env::new();
     let run = |point: &str, args: &[&str], input: Option<&str>| {
-        let mut c = std::process::Command::new(&release);
-        c.args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", env.dir.path())
-            .env("BATON_VAULT", &env.vault)
-            .env("BATON_PASSPHRASE", PASS)
-            .env("BATON_CRASH_AT", point)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        let mut child = c.spawn().expect("run the release binary");
-        {
-            use std::io::Write;
-            let mut stdin = child.stdin.take().unwrap();
-            if let Some(i) = input {
-                stdin.write_all(i.as_bytes()).unwrap();
-            }
-        }
-        let out = child.wait_with_output().unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "release binary, BATON_CRASH_AT={point}, {args:?}: {:?}\n{}",
-            out.status,
-            stderr(&out)
-        );
-        out
+        let mut c = env.cmd_of(&release, args);
+        c.env("BATON_CRASH_AT", point);
+        ok_with_input(c, args, input)
     };
-    run(
-        "create.linked",
-        &["init", "--owner", "alice", "--weak-kdf"],
-        None,
-    );
+    run("create.linked", INIT_WEAK, None);
     run(
         "save.renamed",
         &["add", "Mail", "--password-stdin"],
         Some(MAIL_PASSWORD),
     );
     let out = run("append.synced", &["get", "Mail"], None);
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), MAIL_PASSWORD);
+    assert_eq!(out.trim(), MAIL_PASSWORD);
     let log = log_records(&env);
     assert!(log.iter().any(|r| r["action"] == "reveal"));
 }

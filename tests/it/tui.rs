@@ -17,7 +17,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::common::{Env, PASS, contains, json};
+use crate::common::{Env, INIT_WEAK, KDF_8_MIB, PASS, contains, files_under, json, tui_bin, var};
 
 /// The password of the entry the test reveals and copies.
 pub const SECRET: &str = "Xq7-payroll-SECRET-91";
@@ -39,19 +39,6 @@ const RAW_MODE_OFF: [&str; 5] = ["icanon", "echo", "isig", "icrnl", "opost"];
 const MASK: &str = "••••••••";
 const COLS: u16 = 100;
 const ROWS: u16 = 30;
-
-/// The binary the test drives: `BATON_TUI_BIN`, else the test build.
-fn tui_bin() -> PathBuf {
-    let bin = std::env::var_os("BATON_TUI_BIN")
-        .filter(|p| !p.is_empty())
-        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_baton")), PathBuf::from);
-    assert!(
-        bin.is_file(),
-        "BATON_TUI_BIN names {}, which is not a file",
-        bin.display()
-    );
-    bin
-}
 
 /// Fails (never skips) when tmux is missing.
 fn require_tmux() {
@@ -249,46 +236,10 @@ fn assert_no_secret(screen: &str, when: &str) {
     );
 }
 
-/// `KEY=VALUE` for `env`.
-fn var(key: &str, value: impl AsRef<OsStr>) -> OsString {
-    let mut s = OsString::from(key);
-    s.push("=");
-    s.push(value);
-    s
-}
-
-/// Every file under `dir` (recursively).
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).expect("read dir") {
-            let p = e.expect("dir entry").path();
-            if p.is_dir() {
-                todo.push(p);
-            } else if p.is_file() {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
-
 /// A vault owned by alice with the payroll entry and one more.
 pub fn payroll_vault() -> Env {
     let env = Env::new();
-    env.ok(&[
-        "init",
-        "--owner",
-        "alice",
-        "--weak-kdf",
-        "--kdf-memory",
-        "8",
-        "--kdf-time",
-        "1",
-        "--kdf-parallelism",
-        "1",
-    ]);
+    env.ok(&[INIT_WEAK, KDF_8_MIB].concat());
     env.ok_stdin(
         &[
             "add",
@@ -327,6 +278,23 @@ pub fn start_tui(env: &Env, extra: &[(&str, &str)]) -> Tmux {
 fn start_tui_bin(env: &Env, bin: &Path, extra: &[(&str, &str)]) -> Tmux {
     require_tmux();
     let tty_flags = RAW_MODE_OFF.join("|");
+    start_script(
+        env,
+        bin,
+        extra,
+        &format!(
+            "echo {MARKER}; \"$0\" tui; echo {EXITED}$?; \
+             echo {TTY}$(stty -a | tr ' ' '\\n' | grep -xE -- '-?({tty_flags})'); \
+             exec env PS1='$ ' sh -i"
+        ),
+    )
+}
+
+/// Runs `script` (`sh -c`, with `bin` as `$0`) in a fresh tmux server,
+/// with a clean environment for `env`'s vault plus `extra`: no
+/// passphrase, no display (so a copy goes to the terminal as OSC 52), the
+/// state directory the CLI uses too.
+pub fn start_script(env: &Env, bin: &Path, extra: &[(&str, &str)], script: &str) -> Tmux {
     let home = env.dir.path();
     let mut command: Vec<OsString> = vec!["env".into(), "-i".into()];
     command.push(var("PATH", std::env::var_os("PATH").unwrap_or_default()));
@@ -337,19 +305,7 @@ fn start_tui_bin(env: &Env, bin: &Path, extra: &[(&str, &str)]) -> Tmux {
     for (k, v) in extra {
         command.push(var(k, v));
     }
-    command.extend(
-        [
-            "sh",
-            "-c",
-            &format!(
-                "echo {MARKER}; \"$0\" tui; echo {EXITED}$?; \
-                 echo {TTY}$(stty -a | tr ' ' '\\n' | grep -xE -- '-?({tty_flags})'); \
-                 exec env PS1='$ ' sh -i"
-            ),
-        ]
-        .iter()
-        .map(OsString::from),
-    );
+    command.extend(["sh", "-c", script].iter().map(OsString::from));
     command.push(bin.as_os_str().to_owned());
     Tmux::start(home, COLS, ROWS, &command)
 }
