@@ -2,7 +2,7 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use crate::common::{Env, PASS, code, contains, json, now_unix, stderr};
+use crate::common::{Env, PASS, SETSID, code, contains, json, now_unix, require_tools, stderr};
 
 #[test]
 fn init_creates_a_private_vault_and_refuses_to_overwrite() {
@@ -470,6 +470,9 @@ fn vault_path_from_home_when_unset() {
 
 #[test]
 fn copy_without_any_clipboard_fails_clearly() {
+    if !require_tools(&[SETSID]) {
+        return;
+    }
     let env = Env::new();
     env.init();
     env.ok_stdin(&["add", "X", "--password-stdin"], "pw-for-copy\n");

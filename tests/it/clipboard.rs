@@ -3,12 +3,16 @@
 //! and the clipboard is cleared. The terminal UI: locking and quitting
 //! clear a copied password at once, long before its time is up, but leave
 //! alone whatever the user copied since.
+//!
+//! Needs Xvfb and xclip, and tmux for the terminal UI (`.ci/run` installs
+//! them); without them each test fails under CI and skips elsewhere
+//! (`common::require_tools`).
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use crate::common::{Env, code, stderr};
+use crate::common::{Env, TMUX, XCLIP, XVFB, code, require_tools, stderr};
 use crate::tui::{self, EXITED, SECRET, Tmux};
 
 /// One X clipboard test at a time: they share display numbers and time.
@@ -138,6 +142,9 @@ fn copy_in_tui(tmux: &Tmux, display: &str) {
 
 #[test]
 fn copy_reaches_the_clipboard_and_is_cleared() {
+    if !require_tools(&[XVFB, XCLIP]) {
+        return;
+    }
     let _one = X_TESTS.lock().unwrap_or_else(|e| e.into_inner());
     let x = start_xvfb();
     let env = Env::new();
@@ -159,6 +166,9 @@ fn copy_reaches_the_clipboard_and_is_cleared() {
 
 #[test]
 fn copy_does_not_clear_what_the_user_copied_since() {
+    if !require_tools(&[XVFB, XCLIP]) {
+        return;
+    }
     let _one = X_TESTS.lock().unwrap_or_else(|e| e.into_inner());
     let x = start_xvfb();
     let env = Env::new();
@@ -180,6 +190,9 @@ fn copy_does_not_clear_what_the_user_copied_since() {
 /// at once: the copy's time (90 s) is far beyond the wait here.
 #[test]
 fn tui_lock_and_quit_clear_the_x_clipboard_at_once() {
+    if !require_tools(&[XVFB, XCLIP, TMUX]) {
+        return;
+    }
     let _one = X_TESTS.lock().unwrap_or_else(|e| e.into_inner());
     let x = start_xvfb();
     let (_env, tmux) = start_tui_on(&x.display);
@@ -201,6 +214,9 @@ fn tui_lock_and_quit_clear_the_x_clipboard_at_once() {
 /// Baton locks, and when it quits.
 #[test]
 fn tui_lock_and_quit_leave_what_the_user_copied_since() {
+    if !require_tools(&[XVFB, XCLIP, TMUX]) {
+        return;
+    }
     let _one = X_TESTS.lock().unwrap_or_else(|e| e.into_inner());
     let x = start_xvfb();
     let (_env, tmux) = start_tui_on(&x.display);

@@ -1,6 +1,7 @@
 //! Shared helpers: a temporary vault directory and a way to run the binary,
-//! the weak key-derivation settings tests create vaults with, and the
-//! binary the terminal tests drive.
+//! the weak key-derivation settings tests create vaults with, the binary
+//! the terminal tests drive, and the one rule for tests that need a
+//! program the machine may lack ([`require_tools`]).
 
 use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
@@ -65,6 +66,128 @@ pub fn tui_bin() -> PathBuf {
         bin.display()
     );
     bin
+}
+
+/// A release build of the binary, for the tests that check what release
+/// builds leave out: `BATON_TUI_BIN`, or the test build when that is a
+/// release build itself. Without one, fails under CI and skips elsewhere
+/// (see [`require_tools`]), returning `None`.
+#[track_caller]
+pub fn release_bin() -> Option<PathBuf> {
+    let named = std::env::var_os("BATON_TUI_BIN").is_some_and(|p| !p.is_empty());
+    if named || !cfg!(debug_assertions) {
+        return Some(tui_bin());
+    }
+    missing(
+        "a release build of baton (BATON_TUI_BIN is not set and the test build is a debug \
+         build)",
+        "build it with `cargo build --release` and set BATON_TUI_BIN to target/release/baton",
+    );
+    None
+}
+
+/// A program some tests need that a machine may lack, and the Debian
+/// package that installs it.
+#[derive(Clone, Copy)]
+pub struct Tool {
+    pub program: &'static str,
+    pub package: &'static str,
+}
+
+pub const TMUX: Tool = Tool {
+    program: "tmux",
+    package: "tmux",
+};
+pub const XVFB: Tool = Tool {
+    program: "Xvfb",
+    package: "xvfb",
+};
+pub const XCLIP: Tool = Tool {
+    program: "xclip",
+    package: "xclip",
+};
+pub const GCORE: Tool = Tool {
+    program: "gcore",
+    package: "gdb",
+};
+pub const KEEPASSXC_CLI: Tool = Tool {
+    program: "keepassxc-cli",
+    package: "keepassxc",
+};
+pub const SETSID: Tool = Tool {
+    program: "setsid",
+    package: "util-linux",
+};
+pub const SETPRIV: Tool = Tool {
+    program: "setpriv",
+    package: "util-linux",
+};
+pub const PRLIMIT: Tool = Tool {
+    program: "prlimit",
+    package: "util-linux",
+};
+
+/// True when the tests run under CI: `CI` is set (to anything but empty,
+/// `0` or `false`). `.ci/run` sets it, and installs every [`Tool`].
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
+/// Whether every program in `tools` is on `PATH`; the one place that
+/// decides what a test does without them. Under CI ([`in_ci`]) a missing
+/// program fails the test, naming it and how to install it. Elsewhere
+/// the test may skip: this prints `SKIPPED: …` to standard error and
+/// returns false, and the test returns at once.
+#[track_caller]
+pub fn require_tools(tools: &[Tool]) -> bool {
+    let absent: Vec<&Tool> = tools
+        .iter()
+        .filter(|t| on_path(t.program).is_none())
+        .collect();
+    if absent.is_empty() {
+        return true;
+    }
+    let names: Vec<&str> = absent.iter().map(|t| t.program).collect();
+    let mut packages: Vec<&str> = absent.iter().map(|t| t.package).collect();
+    packages.sort_unstable();
+    packages.dedup();
+    missing(
+        &format!("{}, not on PATH", names.join(", ")),
+        &format!(
+            "install with `apt-get install --no-install-recommends {}`",
+            packages.join(" ")
+        ),
+    );
+    false
+}
+
+/// Fails the running test under CI, else says on standard error that it
+/// is skipped, and why: written to the process's standard error itself,
+/// which the test harness does not capture (it captures `eprintln!`).
+#[track_caller]
+fn missing(what: &str, how: &str) {
+    use std::io::Write;
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("this test");
+    if in_ci() {
+        panic!("{test} needs {what}: {how} (.ci/run does)");
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED: {test} needs {what}: {how} (.ci/run does); with CI set this fails"
+    );
+}
+
+/// Where `program` is on `PATH`, as the shell would find it.
+fn on_path(program: &str) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|p| {
+            p.metadata()
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
 }
 
 /// The clock, in seconds since 1970.

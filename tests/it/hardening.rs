@@ -32,7 +32,8 @@ use baton::{store, vault};
 use serde_json::Value;
 
 use crate::common::{
-    Env, INIT_WEAK, PASS, code, contains, files_under, json, ok_with_input, state_dir, stderr,
+    Env, INIT_WEAK, PASS, code, contains, files_under, json, ok_with_input, release_bin, state_dir,
+    stderr,
 };
 
 /// The password of the entry the tests reveal; it must never reach a file
@@ -904,15 +905,11 @@ fn release_builds_ignore_crash_points() {
         contains(&debug, b"BATON_CRASH_AT"),
         "the debug binary reads BATON_CRASH_AT, so the check below means something"
     );
-    let Some(release) = std::env::var_os("BATON_TUI_BIN").filter(|p| !p.is_empty()) else {
-        eprintln!(
-            "skipped the release half: BATON_TUI_BIN is not set (CI points it at target/release/baton)"
-        );
+    let Some(release) = release_bin() else {
         return;
     };
-    let release = PathBuf::from(release);
-    let bytes = std::fs::read(&release)
-        .unwrap_or_else(|e| panic!("BATON_TUI_BIN={}: {e}", release.display()));
+    let bytes =
+        std::fs::read(&release).unwrap_or_else(|e| panic!("read {}: {e}", release.display()));
     assert!(
         !contains(&bytes, b"BATON_CRASH_AT"),
         "{} contains the crash-point variable: is it a release build?",
@@ -1210,8 +1207,7 @@ fn a_panic_prints_no_message() {
     assert!(out.stdout.is_empty());
 
     // The trigger is compiled out of release builds.
-    let Some(release) = std::env::var_os("BATON_TUI_BIN") else {
-        eprintln!("BATON_TUI_BIN is not set: the release binary's half is not checked");
+    let Some(release) = release_bin() else {
         return;
     };
     let out = std::process::Command::new(release)

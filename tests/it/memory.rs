@@ -33,14 +33,18 @@
 //! Baton locks nothing, works, and warns once on a terminal, never in a
 //! script.
 //!
-//! Needs tmux and gdb (`.ci/run` installs both), and `setpriv` and
-//! `prlimit` (util-linux).
+//! Needs tmux and gdb, and `setpriv` and `prlimit` (util-linux); `.ci/run`
+//! installs them. Without them each test fails under CI and skips
+//! elsewhere (`common::require_tools`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::common::{Env, INIT_WEAK, KDF_8_MIB, PASS, ok_with_input, tui_bin};
+use crate::common::{
+    Env, GCORE, INIT_WEAK, KDF_8_MIB, PASS, PRLIMIT, SETPRIV, TMUX, ok_with_input, require_tools,
+    tui_bin,
+};
 use crate::tui::{self, Tmux};
 
 /// Length of the made-up values.
@@ -52,10 +56,9 @@ const MAX_STRIDE: usize = 128;
 
 #[test]
 fn after_a_lock_a_core_image_holds_neither_the_passphrase_nor_the_revealed_password() {
-    require("tmux", &["-V"]);
-    require("gdb", &["--version"]);
-    require("sh", &["-c", "command -v gcore"]);
-    require("setpriv", &["--version"]);
+    if !require_tools(&[TMUX, GCORE, SETPRIV]) {
+        return;
+    }
     let passphrase = random_text(LEN);
     let password = random_text(LEN);
     let title = random_text(LEN);
@@ -147,9 +150,9 @@ fn after_a_lock_a_core_image_holds_neither_the_passphrase_nor_the_revealed_passw
 /// script's standard error stays clean.
 #[test]
 fn unlocked_memory_is_warned_about_at_init_and_in_the_terminal_ui_only() {
-    require("tmux", &["-V"]);
-    require("setpriv", &["--version"]);
-    require("prlimit", &["--version"]);
+    if !require_tools(&[TMUX, SETPRIV, PRLIMIT]) {
+        return;
+    }
     const WARNING: &str = "cannot lock its memory";
     const LIMITED: &str = "prlimit --memlock=1048576:1048576 \
          setpriv --inh-caps=-all --bounding-set=-all --";
@@ -305,22 +308,6 @@ fn random_text(len: usize) -> String {
         .iter()
         .map(|&b| char::from(ALPHABET[usize::from(b) % ALPHABET.len()]))
         .collect()
-}
-
-/// Fails (never skips) when `program args` does not succeed.
-fn require(program: &str, args: &[&str]) {
-    match Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-    {
-        Ok(out) if out.status.success() => {}
-        other => panic!(
-            "`{program} {args:?}` failed ({:?}): the memory test needs tmux, gdb's gcore \
-             and setpriv (apt-get install tmux gdb util-linux; .ci/run installs them)",
-            other.map(|o| o.status)
-        ),
-    }
 }
 
 /// What `/proc/PID/status` says on the line starting `key`.
