@@ -4,6 +4,17 @@ use std::os::unix::fs::PermissionsExt;
 
 use crate::common::{Env, PASS, SETSID, code, contains, json, now_unix, require_tools, stderr};
 
+/// clap checks how the arguments are defined (clashing names or short
+/// flags, defaults that fail their own parser, conflicts naming unknown
+/// arguments) only in debug builds, and only for the commands a parsed
+/// command line reaches; this checks every command and argument at once,
+/// so a misdefined one fails the suite.
+#[test]
+fn the_argument_definitions_are_consistent() {
+    use clap::CommandFactory;
+    baton::cli::args::Cli::command().debug_assert();
+}
+
 #[test]
 fn init_creates_a_private_vault_and_refuses_to_overwrite() {
     let env = Env::new();
