@@ -754,3 +754,6 @@ impl Checkpoint {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -41,6 +41,16 @@ impl KdfParams {
         parallelism: 1,
     };
 
+    /// Argon2id at 8 KiB, one pass, one lane (the least it accepts), for
+    /// unit tests that create vaults by the dozen. Integration tests use
+    /// the same (`tests/it/common.rs`).
+    #[cfg(test)]
+    pub(crate) const TEST: KdfParams = KdfParams {
+        memory_kib: 8,
+        time: 1,
+        parallelism: 1,
+    };
+
     pub fn floor() -> KdfParams {
         KdfParams {
             memory_kib: FLOOR_MEMORY_KIB,
@@ -177,6 +187,7 @@ mod tests {
             Err(KdfError::BelowFloor(_))
         ));
         assert_eq!(check_bounds(&KdfParams::WEAK, true, 8 * GIB), Ok(()));
+        assert_eq!(check_bounds(&KdfParams::TEST, true, 8 * GIB), Ok(()));
         let huge = KdfParams {
             memory_kib: u32::MAX,
             time: 3,

@@ -204,25 +204,13 @@ fn a_malformed_secret_field_is_not_echoed() {
 fn listed_values_cannot_drive_the_terminal() {
     // A vault written by another client (here: the library) with escape
     // sequences in a username: list and show print them escaped.
-    use baton::crypto::kdf::KdfParams;
     use baton::secret::Passphrase;
-    use baton::vault::{self, CreateOptions, Entry, EntryId};
+    use baton::vault::{self, Entry, EntryId};
     use rand::SeedableRng;
     let env = Env::new();
     let mut rng = rand::rngs::StdRng::seed_from_u64(3);
-    let opts = CreateOptions {
-        owner: "alice",
-        firm_domain: None,
-        kdf: KdfParams {
-            memory_kib: 8,
-            time: 1,
-            parallelism: 1,
-        },
-        weak_kdf: true,
-        now: 1_790_000_000,
-    };
     let mut v = vault::create(
-        opts,
+        crate::common::weak_options(1_790_000_000),
         &Passphrase::from_slice(crate::common::PASS.as_bytes()),
         &Passphrase::from_slice(b"RC"),
         &mut rng,

@@ -2,7 +2,18 @@
 
 use std::os::unix::fs::PermissionsExt;
 
-use crate::common::{Env, PASS, code, contains, json, stderr};
+use crate::common::{Env, PASS, SETSID, code, contains, json, now_unix, require_tools, stderr};
+
+/// clap checks how the arguments are defined (clashing names or short
+/// flags, defaults that fail their own parser, conflicts naming unknown
+/// arguments) only in debug builds, and only for the commands a parsed
+/// command line reaches; this checks every command and argument at once,
+/// so a misdefined one fails the suite.
+#[test]
+fn the_argument_definitions_are_consistent() {
+    use clap::CommandFactory;
+    baton::cli::args::Cli::command().debug_assert();
+}
 
 #[test]
 fn init_creates_a_private_vault_and_refuses_to_overwrite() {
@@ -233,11 +244,7 @@ fn totp_matches_the_library_computation() {
     let totp = baton::totp::Totp::parse(uri).unwrap();
     for _ in 0..3 {
         let out = json(&env.ok(&["totp", "Bank", "--json"]));
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs() as i64;
-        let (expected, left) = totp.code_at(now);
+        let (expected, left) = totp.code_at(now_unix());
         if left < 3 {
             std::thread::sleep(std::time::Duration::from_secs(3));
             continue;
@@ -474,6 +481,9 @@ fn vault_path_from_home_when_unset() {
 
 #[test]
 fn copy_without_any_clipboard_fails_clearly() {
+    if !require_tools(&[SETSID]) {
+        return;
+    }
     let env = Env::new();
     env.init();
     env.ok_stdin(&["add", "X", "--password-stdin"], "pw-for-copy\n");

@@ -3,13 +3,22 @@
 //! and the clipboard is cleared. The terminal UI: locking and quitting
 //! clear a copied password at once, long before its time is up, but leave
 //! alone whatever the user copied since.
+//!
+//! Needs Xvfb and xclip, and tmux for the terminal UI (`.ci/run` installs
+//! them); without them each test fails under CI and skips elsewhere
+//! (`common::require_tools`).
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use crate::common::{Env, code, stderr};
+use baton::os::clipboard::HOLDER_ARG;
+
+use crate::common::{Env, TMUX, XCLIP, XVFB, bin, code, require_tools, stderr, tui_bin};
 use crate::tui::{self, EXITED, SECRET, Tmux};
+
+/// How long to wait for the clipboard or its holder to act.
+const WAIT: Duration = Duration::from_secs(10);
 
 /// One X clipboard test at a time: they share display numbers and time.
 static X_TESTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -101,20 +110,64 @@ fn user_copies(display: &str, value: &str) {
     assert_eq!(clipboard(display), value, "the user's copy took");
 }
 
-/// Polls the clipboard until it holds `value`, for at most 10 s.
+/// Polls the clipboard until it holds `value`, for at most [`WAIT`].
 fn wait_for_clipboard(display: &str, value: &str, what: &str) {
-    let start = std::time::Instant::now();
+    let start = Instant::now();
     loop {
         let now = clipboard(display);
         if now == value {
             return;
         }
         assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "waited 10 s for {what}; the clipboard holds {now:?}"
+            start.elapsed() < WAIT,
+            "waited {WAIT:?} for {what}; the clipboard holds {now:?}"
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// Polls until no X11 clipboard holder started by `program` runs, for at
+/// most [`WAIT`]. A holder exits once it has done what it would do to the
+/// clipboard (cleared it if it still held Baton's copy, or left it), on
+/// a clear request or at its deadline: after this, the clipboard shows
+/// the outcome. One X test runs at a time ([`X_TESTS`]), so such holders
+/// are this test's.
+fn wait_for_holders_to_exit(program: &Path, what: &str) {
+    let exe = program.canonicalize().expect("the binary's path");
+    let start = Instant::now();
+    loop {
+        let holders = x11_holders(&exe);
+        if holders.is_empty() {
+            return;
+        }
+        assert!(
+            start.elapsed() < WAIT,
+            "waited {WAIT:?} for {what}; clipboard holders still run: {holders:?}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The pids of the processes running `exe HOLDER_ARG x11 …`.
+fn x11_holders(exe: &Path) -> Vec<u32> {
+    let exe = exe.as_os_str().as_encoded_bytes();
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    procs
+        .flatten()
+        .filter_map(|p| {
+            let pid: u32 = p.file_name().to_str()?.parse().ok()?;
+            // Gone since the listing, or a kernel thread: empty.
+            let cmdline = std::fs::read(p.path().join("cmdline")).ok()?;
+            let args: Vec<&[u8]> = cmdline.split(|&b| b == 0).collect();
+            (args.len() >= 3
+                && args[0] == exe
+                && args[1] == HOLDER_ARG.as_bytes()
+                && args[2] == b"x11")
+                .then_some(pid)
+        })
+        .collect()
 }
 
 /// The terminal UI on `display`, a copy staying 90 s unless cleared.
@@ -138,6 +191,9 @@ fn copy_in_tui(tmux: &Tmux, display: &str) {
 
 #[test]
 fn copy_reaches_the_clipboard_and_is_cleared() {
+    if !require_tools(&[XVFB, XCLIP]) {
+        return;
+    }
     let _one = X_TESTS.lock().unwrap_or_else(|e| e.into_inner());
     let x = start_xvfb();
     let env = Env::new();
@@ -153,12 +209,14 @@ fn copy_reaches_the_clipboard_and_is_cleared() {
     assert!(out.stdout.is_empty(), "nothing printed when copying");
     assert!(stderr(&out).contains("cleared in 3 s"));
     assert_eq!(clipboard(&x.display), "clip-Secret-77");
-    std::thread::sleep(Duration::from_secs(5));
-    assert_eq!(clipboard(&x.display), "", "cleared after the timeout");
+    wait_for_clipboard(&x.display, "", "the clipboard cleared after 3 s");
 }
 
 #[test]
 fn copy_does_not_clear_what_the_user_copied_since() {
+    if !require_tools(&[XVFB, XCLIP]) {
+        return;
+    }
     let _one = X_TESTS.lock().unwrap_or_else(|e| e.into_inner());
     let x = start_xvfb();
     let env = Env::new();
@@ -172,7 +230,9 @@ fn copy_does_not_clear_what_the_user_copied_since() {
         .unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     user_copies(&x.display, "something else");
-    std::thread::sleep(Duration::from_secs(5));
+    // The holder exits at its 3 s deadline, after clearing if the value
+    // were still Baton's.
+    wait_for_holders_to_exit(Path::new(bin()), "the holder's deadline");
     assert_eq!(clipboard(&x.display), "something else");
 }
 
@@ -180,6 +240,9 @@ fn copy_does_not_clear_what_the_user_copied_since() {
 /// at once: the copy's time (90 s) is far beyond the wait here.
 #[test]
 fn tui_lock_and_quit_clear_the_x_clipboard_at_once() {
+    if !require_tools(&[XVFB, XCLIP, TMUX]) {
+        return;
+    }
     let _one = X_TESTS.lock().unwrap_or_else(|e| e.into_inner());
     let x = start_xvfb();
     let (_env, tmux) = start_tui_on(&x.display);
@@ -201,6 +264,9 @@ fn tui_lock_and_quit_clear_the_x_clipboard_at_once() {
 /// Baton locks, and when it quits.
 #[test]
 fn tui_lock_and_quit_leave_what_the_user_copied_since() {
+    if !require_tools(&[XVFB, XCLIP, TMUX]) {
+        return;
+    }
     let _one = X_TESTS.lock().unwrap_or_else(|e| e.into_inner());
     let x = start_xvfb();
     let (_env, tmux) = start_tui_on(&x.display);
@@ -209,9 +275,9 @@ fn tui_lock_and_quit_leave_what_the_user_copied_since() {
     user_copies(&x.display, "the user's own text");
     tmux.press("C-l");
     tmux.wait_for("Vault locked");
-    // The clear is asked for before the summary is drawn; give the holder
-    // time to act on it, were it to clear.
-    std::thread::sleep(Duration::from_secs(2));
+    // The clear is asked for before the summary is drawn; the holder
+    // exits once it has acted on it.
+    wait_for_holders_to_exit(&tui_bin(), "the holder to act on the lock");
     assert_eq!(
         clipboard(&x.display),
         "the user's own text",
@@ -224,7 +290,7 @@ fn tui_lock_and_quit_leave_what_the_user_copied_since() {
     user_copies(&x.display, "more of the user's text");
     tmux.press("q");
     tmux.wait_for(&format!("{EXITED}0"));
-    std::thread::sleep(Duration::from_secs(2));
+    wait_for_holders_to_exit(&tui_bin(), "the holder to act on the quit");
     assert_eq!(
         clipboard(&x.display),
         "more of the user's text",

@@ -11,30 +11,19 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use baton::format::{LOG_GROUP, read};
 use serde_json::Value;
 
-use crate::common::{Env, PASS, contains, json};
+use crate::common::{
+    Env, INIT_WEAK, PASS, code, contains, json, now_unix, stderr, stdout, tui_bin,
+};
 
 const BOB_PASS: &str = "bob's own passphrase, 41 jars";
 const CAROL_PASS: &str = "carol keeps a different one 77";
-
-/// The binary under test: `BATON_TUI_BIN`, else the test build.
-fn bin() -> PathBuf {
-    let bin = std::env::var_os("BATON_TUI_BIN")
-        .filter(|p| !p.is_empty())
-        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_baton")), PathBuf::from);
-    assert!(
-        bin.is_file(),
-        "BATON_TUI_BIN names {}, which is not a file",
-        bin.display()
-    );
-    bin
-}
 
 /// One weak-KDF vault owned by alice, in its own temporary directory.
 struct Vault {
@@ -52,23 +41,16 @@ enum As<'a> {
 impl Vault {
     fn new() -> Self {
         let v = Vault { env: Env::new() };
-        let out = v.run(As::Owner, &["init", "--owner", "alice", "--weak-kdf"]);
+        let out = v.run(As::Owner, INIT_WEAK);
         ok(&out, "init");
         v
     }
 
-    /// A command built like `Env::cmd`: a clean environment, HOME in the
-    /// temporary directory, the vault, the passphrase and the lock wait.
+    /// `Env::cmd` running the binary under test: a clean environment,
+    /// HOME in the temporary directory, the vault, the passphrase and the
+    /// lock wait.
     fn cmd(&self, who: As<'_>, args: &[&str]) -> Command {
-        let mut c = Command::new(bin());
-        c.args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.env.dir.path())
-            .env("BATON_VAULT", &self.env.vault)
-            .env("BATON_PASSPHRASE", PASS)
-            .env("BATON_LOCK_WAIT_MS", "2000")
-            .stdin(Stdio::null());
+        let mut c = self.env.cmd_of(&tui_bin(), args);
         if let As::Member(name, pass) = who {
             c.env("BATON_MEMBER", name).env("BATON_PASSPHRASE", pass);
         }
@@ -142,18 +124,6 @@ impl Vault {
     }
 }
 
-fn code(out: &Output) -> i32 {
-    out.status.code().expect("exited normally, not by a signal")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
 /// Asserts exit 0; returns stdout.
 fn ok(out: &Output, what: &str) -> String {
     assert_eq!(
@@ -200,13 +170,6 @@ fn items(h: &Value) -> &Vec<Value> {
 
 fn count(log: &[Value], pred: impl Fn(&Value) -> bool) -> usize {
     log.iter().filter(|r| pred(r)).count()
-}
-
-fn now_unix() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("clock after 1970")
-        .as_secs() as i64
 }
 
 /// Names of the files in `dir`.

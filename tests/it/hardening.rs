@@ -31,7 +31,10 @@ use baton::session::{self, Context};
 use baton::{store, vault};
 use serde_json::Value;
 
-use crate::common::{Env, PASS, code, contains, json, state_dir, stderr};
+use crate::common::{
+    Env, INIT_WEAK, PASS, code, contains, files_under, json, ok_with_input, release_bin, state_dir,
+    stderr,
+};
 
 /// The password of the entry the tests reveal; it must never reach a file
 /// in the clear, crash or not.
@@ -694,19 +697,6 @@ fn assert_whole(env: &Env, before: &Seen, what: &str) -> (Seen, bool) {
     (Seen { titles, log }, torn)
 }
 
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(files_under(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
 fn titles(list_json: &str) -> BTreeSet<String> {
     json(list_json)["entries"]
         .as_array()
@@ -866,7 +856,7 @@ fn every_crash_point_leaves_a_whole_vault() {
         "create.temp-removed",
     ] {
         let env = Env::new();
-        crash(&env, point, &["init", "--owner", "alice", "--weak-kdf"]);
+        crash(&env, point, INIT_WEAK);
         hit.insert(point);
         let created = matches!(point, "create.linked" | "create.temp-removed");
         assert_eq!(env.vault.exists(), created, "{point}");
@@ -911,15 +901,11 @@ fn release_builds_ignore_crash_points() {
         contains(&debug, b"BATON_CRASH_AT"),
         "the debug binary reads BATON_CRASH_AT, so the check below means something"
     );
-    let Some(release) = std::env::var_os("BATON_TUI_BIN").filter(|p| !p.is_empty()) else {
-        eprintln!(
-            "skipped the release half: BATON_TUI_BIN is not set (CI points it at target/release/baton)"
-        );
+    let Some(release) = release_bin() else {
         return;
     };
-    let release = PathBuf::from(release);
-    let bytes = std::fs::read(&release)
-        .unwrap_or_else(|e| panic!("BATON_TUI_BIN={}: {e}", release.display()));
+    let bytes =
+        std::fs::read(&release).unwrap_or_else(|e| panic!("read {}: {e}", release.display()));
     assert!(
         !contains(&bytes, b"BATON_CRASH_AT"),
         "{} contains the crash-point variable: is it a release build?",
@@ -927,47 +913,18 @@ fn release_builds_ignore_crash_points() {
     );
     let env = Env::new();
     let run = |point: &str, args: &[&str], input: Option<&str>| {
-        let mut c = std::process::Command::new(&release);
-        c.args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", env.dir.path())
-            .env("BATON_VAULT", &env.vault)
-            .env("BATON_PASSPHRASE", PASS)
-            .env("BATON_CRASH_AT", point)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        let mut child = c.spawn().expect("run the release binary");
-        {
-            use std::io::Write;
-            let mut stdin = child.stdin.take().unwrap();
-            if let Some(i) = input {
-                stdin.write_all(i.as_bytes()).unwrap();
-            }
-        }
-        let out = child.wait_with_output().unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "release binary, BATON_CRASH_AT={point}, {args:?}: {:?}\n{}",
-            out.status,
-            stderr(&out)
-        );
-        out
+        let mut c = env.cmd_of(&release, args);
+        c.env("BATON_CRASH_AT", point);
+        ok_with_input(c, args, input)
     };
-    run(
-        "create.linked",
-        &["init", "--owner", "alice", "--weak-kdf"],
-        None,
-    );
+    run("create.linked", INIT_WEAK, None);
     run(
         "save.renamed",
         &["add", "Mail", "--password-stdin"],
         Some(MAIL_PASSWORD),
     );
     let out = run("append.synced", &["get", "Mail"], None);
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), MAIL_PASSWORD);
+    assert_eq!(out.trim(), MAIL_PASSWORD);
     let log = log_records(&env);
     assert!(log.iter().any(|r| r["action"] == "reveal"));
 }
@@ -1242,8 +1199,7 @@ fn a_panic_prints_no_message() {
     assert!(out.stdout.is_empty());
 
     // The trigger is compiled out of release builds.
-    let Some(release) = std::env::var_os("BATON_TUI_BIN") else {
-        eprintln!("BATON_TUI_BIN is not set: the release binary's half is not checked");
+    let Some(release) = release_bin() else {
         return;
     };
     let out = std::process::Command::new(release)

@@ -8,7 +8,7 @@ use baton::secret::{Concealed, Passphrase};
 use baton::vault::{self, BackupCode, Credential, Entry, EntryId};
 use rand::SeedableRng;
 
-use crate::common::{Env, PASS, code, contains, json, state_dir, stderr};
+use crate::common::{Env, PASS, code, contains, json, now_unix, state_dir, stderr};
 
 const DAY: i64 = 86_400;
 
@@ -89,10 +89,7 @@ const FIXTURES: &[Fixture] = &[
 fn fixture_vault() -> Env {
     let env = Env::new();
     env.init();
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock")
-        .as_secs() as i64;
+    let now = now_unix();
     let mut rng = rand::rngs::StdRng::seed_from_u64(70);
     let file = read::parse(&env.bytes()).expect("parses");
     let seen = baton::store::read_high_water(&state_dir(&env), &file.snapshot.vault_id)

@@ -33,16 +33,19 @@
 //! Baton locks nothing, works, and warns once on a terminal, never in a
 //! script.
 //!
-//! Needs tmux and gdb (`.ci/run` installs both), and `setpriv` and
-//! `prlimit` (util-linux).
+//! Needs tmux and gdb, and `setpriv` and `prlimit` (util-linux); `.ci/run`
+//! installs them. Without them each test fails under CI and skips
+//! elsewhere (`common::require_tools`).
 
-use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::common::{Env, PASS, ok_with_input};
-use crate::tui::Tmux;
+use crate::common::{
+    Env, GCORE, INIT_WEAK, KDF_8_MIB, PASS, PRLIMIT, SETPRIV, TMUX, ok_with_input, require_tools,
+    tui_bin,
+};
+use crate::tui::{self, Tmux};
 
 /// Length of the made-up values.
 const LEN: usize = 32;
@@ -50,15 +53,12 @@ const LEN: usize = 32;
 const FRAGMENT: usize = 12;
 /// The widest distance between one character and the next searched for.
 const MAX_STRIDE: usize = 128;
-const COLS: u16 = 100;
-const ROWS: u16 = 30;
 
 #[test]
 fn after_a_lock_a_core_image_holds_neither_the_passphrase_nor_the_revealed_password() {
-    require("tmux", &["-V"]);
-    require("gdb", &["--version"]);
-    require("sh", &["-c", "command -v gcore"]);
-    require("setpriv", &["--version"]);
+    if !require_tools(&[TMUX, GCORE, SETPRIV]) {
+        return;
+    }
     let passphrase = random_text(LEN);
     let password = random_text(LEN);
     let title = random_text(LEN);
@@ -69,21 +69,7 @@ fn after_a_lock_a_core_image_holds_neither_the_passphrase_nor_the_revealed_passw
         c.env("BATON_PASSPHRASE", &passphrase);
         ok_with_input(c, args, stdin);
     };
-    run(
-        &[
-            "init",
-            "--owner",
-            "alice",
-            "--weak-kdf",
-            "--kdf-memory",
-            "8",
-            "--kdf-time",
-            "1",
-            "--kdf-parallelism",
-            "1",
-        ],
-        None,
-    );
+    run(&[INIT_WEAK, KDF_8_MIB].concat(), None);
     run(
         &[
             "add",
@@ -164,9 +150,9 @@ fn after_a_lock_a_core_image_holds_neither_the_passphrase_nor_the_revealed_passw
 /// script's standard error stays clean.
 #[test]
 fn unlocked_memory_is_warned_about_at_init_and_in_the_terminal_ui_only() {
-    require("tmux", &["-V"]);
-    require("setpriv", &["--version"]);
-    require("prlimit", &["--version"]);
+    if !require_tools(&[TMUX, SETPRIV, PRLIMIT]) {
+        return;
+    }
     const WARNING: &str = "cannot lock its memory";
     const LIMITED: &str = "prlimit --memlock=1048576:1048576 \
          setpriv --inh-caps=-all --bounding-set=-all --";
@@ -324,22 +310,6 @@ fn random_text(len: usize) -> String {
         .collect()
 }
 
-/// Fails (never skips) when `program args` does not succeed.
-fn require(program: &str, args: &[&str]) {
-    match Command::new(program)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-    {
-        Ok(out) if out.status.success() => {}
-        other => panic!(
-            "`{program} {args:?}` failed ({:?}): the memory test needs tmux, gdb's gcore \
-             and setpriv (apt-get install tmux gdb util-linux; .ci/run installs them)",
-            other.map(|o| o.status)
-        ),
-    }
-}
-
 /// What `/proc/PID/status` says on the line starting `key`.
 fn proc_status(pid: u32, key: &str) -> String {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("read status");
@@ -441,27 +411,6 @@ fn take_core(pid: u32, dir: &Path) -> Vec<u8> {
     std::fs::read(&file).expect("read core image")
 }
 
-/// The binary: `BATON_TUI_BIN` (CI's release build), else the test build.
-fn tui_bin() -> PathBuf {
-    let bin = std::env::var_os("BATON_TUI_BIN")
-        .filter(|p| !p.is_empty())
-        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_baton")), PathBuf::from);
-    assert!(
-        bin.is_file(),
-        "BATON_TUI_BIN names {}, not a file",
-        bin.display()
-    );
-    bin
-}
-
-/// `KEY=VALUE` for `env`.
-fn var(key: &str, value: impl AsRef<OsStr>) -> OsString {
-    let mut s = OsString::from(key);
-    s.push("=");
-    s.push(value);
-    s
-}
-
 /// `baton tui` for `env`'s vault in a fresh tmux server, with a clean
 /// environment: no passphrase, no display (a copy goes to the terminal as
 /// OSC 52). It holds one capability, `CAP_IPC_LOCK`: a user allowed to
@@ -477,16 +426,7 @@ fn start_tui(env: &Env) -> Tmux {
 /// Runs `script` (`sh -c`, the binary as `$0`) in a fresh tmux server
 /// with a clean environment for `env`'s vault.
 fn start_in_tmux(env: &Env, script: &str) -> Tmux {
-    let home = env.dir.path();
-    let mut command: Vec<OsString> = vec!["env".into(), "-i".into()];
-    command.push(var("PATH", std::env::var_os("PATH").unwrap_or_default()));
-    command.push(var("HOME", home));
-    command.push(var("TERM", "xterm-256color"));
-    command.push(var("BATON_VAULT", &env.vault));
-    command.push(var("XDG_STATE_HOME", home.join(".local").join("state")));
-    command.extend(["sh", "-c", script].iter().map(OsString::from));
-    command.push(tui_bin().into_os_string());
-    Tmux::start(home, COLS, ROWS, &command)
+    tui::start_script(env, &tui_bin(), &[], script)
 }
 
 /// The pid of the binary: the only child of the pane's shell.

@@ -3,12 +3,13 @@
 
 use std::sync::OnceLock;
 
-use baton::crypto::kdf::KdfParams;
 use baton::format::read;
 use baton::secret::Passphrase;
-use baton::vault::{self, CreateOptions, Credential, Entry, EntryId};
+use baton::vault::{self, Credential, Entry, EntryId};
 use proptest::prelude::*;
 use rand::SeedableRng;
+
+use crate::common::weak_options;
 
 const RAM: u64 = 8 << 30;
 
@@ -16,19 +17,8 @@ fn sample_vault() -> &'static Vec<u8> {
     static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
     BYTES.get_or_init(|| {
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);
-        let opts = CreateOptions {
-            owner: "alice",
-            firm_domain: None,
-            kdf: KdfParams {
-                memory_kib: 8,
-                time: 1,
-                parallelism: 1,
-            },
-            weak_kdf: true,
-            now: 1_700_000_000,
-        };
         let mut v = vault::create(
-            opts,
+            weak_options(1_700_000_000),
             &Passphrase::from_slice(b"pw"),
             &Passphrase::from_slice(b"RC"),
             &mut rng,

@@ -6,7 +6,8 @@
 //! and after a panic, the terminal is back as it was: the main screen, out
 //! of raw mode, the cursor shown, and no secret in the scrollback.
 //!
-//! Needs tmux (`.ci/run` installs it). Drives the binary named by
+//! Needs tmux (`.ci/run` installs it; without it each test fails under CI
+//! and skips elsewhere, see `common::require_tools`). Drives the binary named by
 //! `BATON_TUI_BIN` (CI sets it to the release build), else the test build;
 //! the panic test drives the test build, the only one that can be made to
 //! panic on purpose.
@@ -17,7 +18,10 @@ use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::common::{Env, PASS, contains, json};
+use crate::common::{
+    Env, INIT_WEAK, KDF_8_MIB, PASS, TMUX, contains, files_under, json, release_bin, require_tools,
+    tui_bin, var,
+};
 
 /// The password of the entry the test reveals and copies.
 pub const SECRET: &str = "Xq7-payroll-SECRET-91";
@@ -39,35 +43,6 @@ const RAW_MODE_OFF: [&str; 5] = ["icanon", "echo", "isig", "icrnl", "opost"];
 const MASK: &str = "••••••••";
 const COLS: u16 = 100;
 const ROWS: u16 = 30;
-
-/// The binary the test drives: `BATON_TUI_BIN`, else the test build.
-fn tui_bin() -> PathBuf {
-    let bin = std::env::var_os("BATON_TUI_BIN")
-        .filter(|p| !p.is_empty())
-        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_baton")), PathBuf::from);
-    assert!(
-        bin.is_file(),
-        "BATON_TUI_BIN names {}, which is not a file",
-        bin.display()
-    );
-    bin
-}
-
-/// Fails (never skips) when tmux is missing.
-fn require_tmux() {
-    match Command::new("tmux").arg("-V").stdin(Stdio::null()).output() {
-        Ok(out) if out.status.success() => {}
-        Ok(out) => panic!(
-            "`tmux -V` failed ({:?}): {}; the terminal UI test needs a working tmux",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-        Err(e) => panic!(
-            "tmux is not available ({e}): install tmux to run the terminal UI test \
-             (apt-get install tmux; .ci/run installs it)"
-        ),
-    }
-}
 
 /// A tmux server on a socket of its own (under `dir`, so that nothing is
 /// left behind), holding one session whose pane runs the command under
@@ -249,46 +224,10 @@ fn assert_no_secret(screen: &str, when: &str) {
     );
 }
 
-/// `KEY=VALUE` for `env`.
-fn var(key: &str, value: impl AsRef<OsStr>) -> OsString {
-    let mut s = OsString::from(key);
-    s.push("=");
-    s.push(value);
-    s
-}
-
-/// Every file under `dir` (recursively).
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).expect("read dir") {
-            let p = e.expect("dir entry").path();
-            if p.is_dir() {
-                todo.push(p);
-            } else if p.is_file() {
-                out.push(p);
-            }
-        }
-    }
-    out
-}
-
 /// A vault owned by alice with the payroll entry and one more.
 pub fn payroll_vault() -> Env {
     let env = Env::new();
-    env.ok(&[
-        "init",
-        "--owner",
-        "alice",
-        "--weak-kdf",
-        "--kdf-memory",
-        "8",
-        "--kdf-time",
-        "1",
-        "--kdf-parallelism",
-        "1",
-    ]);
+    env.ok(&[INIT_WEAK, KDF_8_MIB].concat());
     env.ok_stdin(
         &[
             "add",
@@ -325,8 +264,24 @@ pub fn start_tui(env: &Env, extra: &[(&str, &str)]) -> Tmux {
 
 /// As [`start_tui`], running `bin`.
 fn start_tui_bin(env: &Env, bin: &Path, extra: &[(&str, &str)]) -> Tmux {
-    require_tmux();
     let tty_flags = RAW_MODE_OFF.join("|");
+    start_script(
+        env,
+        bin,
+        extra,
+        &format!(
+            "echo {MARKER}; \"$0\" tui; echo {EXITED}$?; \
+             echo {TTY}$(stty -a | tr ' ' '\\n' | grep -xE -- '-?({tty_flags})'); \
+             exec env PS1='$ ' sh -i"
+        ),
+    )
+}
+
+/// Runs `script` (`sh -c`, with `bin` as `$0`) in a fresh tmux server,
+/// with a clean environment for `env`'s vault plus `extra`: no
+/// passphrase, no display (so a copy goes to the terminal as OSC 52), the
+/// state directory the CLI uses too.
+pub fn start_script(env: &Env, bin: &Path, extra: &[(&str, &str)], script: &str) -> Tmux {
     let home = env.dir.path();
     let mut command: Vec<OsString> = vec!["env".into(), "-i".into()];
     command.push(var("PATH", std::env::var_os("PATH").unwrap_or_default()));
@@ -337,19 +292,7 @@ fn start_tui_bin(env: &Env, bin: &Path, extra: &[(&str, &str)]) -> Tmux {
     for (k, v) in extra {
         command.push(var(k, v));
     }
-    command.extend(
-        [
-            "sh",
-            "-c",
-            &format!(
-                "echo {MARKER}; \"$0\" tui; echo {EXITED}$?; \
-                 echo {TTY}$(stty -a | tr ' ' '\\n' | grep -xE -- '-?({tty_flags})'); \
-                 exec env PS1='$ ' sh -i"
-            ),
-        ]
-        .iter()
-        .map(OsString::from),
-    );
+    command.extend(["sh", "-c", script].iter().map(OsString::from));
     command.push(bin.as_os_str().to_owned());
     Tmux::start(home, COLS, ROWS, &command)
 }
@@ -470,6 +413,9 @@ fn assert_terminal_restored(tmux: &Tmux, code: &str, when: &str) -> String {
 
 #[test]
 fn unlock_search_reveal_copy_lock_and_quit_in_a_real_terminal() {
+    if !require_tools(&[TMUX]) {
+        return;
+    }
     let env = payroll_vault();
     let home = env.dir.path();
     let tmux = start_tui(&env, &[]);
@@ -621,6 +567,9 @@ fn wait_in_file(file: &Path, from: usize, needle: &[u8], what: &str) -> usize {
 /// is up (90 s here, far beyond how long the test waits for the clear).
 #[test]
 fn lock_and_quit_clear_the_terminal_clipboard_at_once() {
+    if !require_tools(&[TMUX]) {
+        return;
+    }
     let env = payroll_vault();
     let tmux = start_tui(&env, &[("BATON_CLIPBOARD_SECONDS", "90")]);
     // Everything the binary writes to the terminal, escapes included. It
@@ -671,6 +620,9 @@ fn lock_and_quit_clear_the_terminal_clipboard_at_once() {
     ignore = "the panic trigger exists only in debug builds"
 )]
 fn a_panic_restores_the_terminal_and_prints_no_secret() {
+    if !require_tools(&[TMUX]) {
+        return;
+    }
     let env = payroll_vault();
     let debug_build = Path::new(env!("CARGO_BIN_EXE_baton"));
     let tmux = start_tui_bin(&env, debug_build, &[("BATON_TEST_PANIC", "f12")]);
@@ -699,16 +651,10 @@ fn a_panic_restores_the_terminal_and_prints_no_secret() {
 /// that is a release build itself.
 #[test]
 fn a_release_build_has_no_panic_trigger() {
-    let bin = match std::env::var_os("BATON_TUI_BIN").filter(|p| !p.is_empty()) {
-        Some(_) => tui_bin(),
-        None if !cfg!(debug_assertions) => PathBuf::from(env!("CARGO_BIN_EXE_baton")),
-        None => {
-            eprintln!(
-                "a_release_build_has_no_panic_trigger: BATON_TUI_BIN is not set and the \
-                 test build is a debug build; nothing to check"
-            );
-            return;
-        }
+    // Both checked, so that a skip names everything missing.
+    let (tmux, release) = (require_tools(&[TMUX]), release_bin());
+    let (true, Some(bin)) = (tmux, release) else {
+        return;
     };
     let env = payroll_vault();
     let tmux = start_tui_bin(&env, &bin, &[("BATON_TEST_PANIC", "f12")]);
@@ -737,6 +683,9 @@ fn a_release_build_has_no_panic_trigger() {
 /// a generated password, `v` verifies it, and the command line agrees.
 #[test]
 fn a_handover_runs_from_the_members_screen_in_a_real_terminal() {
+    if !require_tools(&[TMUX]) {
+        return;
+    }
     let env = payroll_vault();
     let added = env
         .cmd(&["member", "add", "bob", "--groups", "Clients/Acme"])

@@ -12,16 +12,14 @@ use baton::secret::{Concealed, Passphrase};
 use baton::vault::{self, CreateOptions, Entry, EntryId};
 use rand::SeedableRng;
 
-use crate::common::{PASS, bin, code, contains, stderr, vectors_dir};
+use crate::common::{PASS, TEST_KDF, bin, code, contains, stderr, vectors_dir, weak_options};
 
 fn create(kdf: KdfParams, seed: u64) -> Vec<u8> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let opts = CreateOptions {
-        owner: "alice",
         firm_domain: Some("acme.example".into()),
         kdf,
-        weak_kdf: true,
-        now: 1_790_000_000,
+        ..weak_options(1_790_000_000)
     };
     let mut v = vault::create(
         opts,
@@ -56,12 +54,7 @@ fn flip(b: &[u8], at: usize) -> Vec<u8> {
 #[test]
 #[ignore = "writes tests/vectors; run after a deliberate format change"]
 fn write_vectors() {
-    let weak = KdfParams {
-        memory_kib: 8,
-        time: 1,
-        parallelism: 1,
-    };
-    let ok = create(weak, 1);
+    let ok = create(TEST_KDF, 1);
     let parsed = read::parse(&ok).expect("parses");
     let manifest_at =
         position(&ok, &parsed.snapshot.manifest.body) + parsed.snapshot.manifest.body.len() / 2;
@@ -116,9 +109,8 @@ fn write_vectors() {
             "kdf-out-of-bounds.baton",
             create(
                 KdfParams {
-                    memory_kib: 8,
                     time: 33,
-                    parallelism: 1,
+                    ..TEST_KDF
                 },
                 2,
             ),
