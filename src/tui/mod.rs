@@ -1,14 +1,24 @@
 //! The terminal UI (PRODUCT.md §5).
 //!
-//! Shaped as state, actions, a pure update and a pure view, with IO at the
-//! edge (docs/ARCHITECTURE.md):
+//! Shaped as state, messages, a pure update and a pure view, with IO at
+//! the edge (docs/ARCHITECTURE.md):
 //! - [`app`]: the whole state, [`App`]; the unlocked session lives in it.
-//! - [`keymap`]: a key press on a screen → the [`Msg`] the user meant.
-//! - [`update`]: `update(&mut App, Msg, Now) → Vec<Effect>`, no IO. An
-//!   effect is what the runtime must do: unlock, append a log record and
-//!   then reveal or copy, end a session, quit.
+//! - [`action`]: [`Intent`] (what a key meant), [`Outcome`] (what the
+//!   runtime reports), the [`Msg`] an update takes, and [`Effect`] (what
+//!   the runtime must do).
+//! - [`screen`]: one module per screen and per view over the main screen,
+//!   each with its state, update, view and key table.
+//! - [`keys`]: key tables: which keys mean which [`Intent`], and how
+//!   footers, hints and `?` help name them.
+//! - [`keymap`]: a key press → the [`Intent`] it means, from the current
+//!   screen's table.
+//! - [`update`]: `update(&mut App, Msg, Now) → Vec<Effect>`, no IO; it
+//!   dispatches to the screen shown. An effect is what the runtime must
+//!   do: unlock, append a log record and then reveal or copy, end a
+//!   session, quit.
 //! - [`view`]: `render(&App, &mut Frame)`, no state change; concealed
-//!   values are masked unless the runtime has reported their reveal logged.
+//!   values are masked unless the runtime has reported their reveal
+//!   logged.
 //! - [`strings`]: every piece of user-facing text.
 //! - [`input`]: the terminal's bytes → key events, in a buffer wiped as
 //!   it is consumed.
@@ -21,6 +31,7 @@ pub mod action;
 pub mod app;
 pub mod input;
 pub mod keymap;
+pub mod keys;
 pub mod runtime;
 pub mod screen;
 pub mod strings;

@@ -8,7 +8,6 @@ pub const APP: &str = "Baton";
 pub const UNLOCK_TITLE: &str = "Unlock the vault";
 pub const MEMBER: &str = "Member";
 pub const PASSPHRASE: &str = "Passphrase";
-pub const UNLOCK_HINT: &str = "Enter unlock · Tab member · Esc quit";
 pub const DERIVING: &str = "Deriving the key from your passphrase…";
 pub const WRONG_PASSPHRASE: &str = "Wrong passphrase, or no such member.";
 pub const ACCESS_DENIED: &str = "Access denied.";
@@ -22,7 +21,6 @@ pub const PASSPHRASE_TOO_LONG: &str = "That passphrase is longer than Baton acce
 pub const ONBOARD_TITLE: &str = "Create your firm's vault";
 pub const ONBOARD_INTRO: &str =
     "No vault here yet. You become its owner; contractors get their own passphrases later.";
-pub const ONBOARD_KEYS: &str = "Tab/↑↓ fields · Enter next / create · Esc quit";
 pub const CREATING: &str = "Creating the vault; tuning key derivation to about a second…";
 pub const NAME_REQUIRED: &str = "Type your name (it appears in the access log).";
 pub const PASSPHRASE_SHORT: &str =
@@ -44,57 +42,13 @@ pub const NOTHING_SELECTED: &str = "Select an entry to see it here.";
 pub const DETAILS: &str = "Details";
 pub const MASK: &str = "••••••••";
 pub const HELP_TITLE: &str = "Keys";
-pub const HELP_CLOSE: &str = "Esc, Enter or ? closes this help";
 
 // Shift summary.
 pub const SUMMARY_TITLE: &str = "Vault locked";
 pub const SUMMARY_NONE: &str = "Nothing was revealed or copied in this session.";
-pub const SUMMARY_HINT: &str = "Enter unlock again · q quit";
 pub const LOCKED_IDLE: &str = "Locked after a while without a key press; every key was dropped.";
 pub const LOCKED_ASKED: &str = "Locked; every key and decrypted value was dropped.";
 
-/// The keys of PRODUCT.md §5 (and Tab), for `?` help: key, what it does.
-pub const KEYS: &[(&str, &str)] = &[
-    ("↑/↓  j/k", "move"),
-    ("PgUp/PgDn Home/End", "move by page, to the ends"),
-    (
-        "Enter",
-        "open; in search: keep the filter, best match first",
-    ),
-    ("Esc", "back; in search: clear it"),
-    ("Tab", "groups pane ↔ entry list"),
-    (
-        "/",
-        "search as you type (titles, groups, users, URLs, tags)",
-    ),
-    ("r", "reveal/hide concealed values (logged; hides in 15 s)"),
-    (
-        "c  u  t",
-        "copy password, username, TOTP code (logged; 20 s)",
-    ),
-    ("n  e  d", "new entry, edit, delete (asks first)"),
-    ("g", "password generator (in a form: Ctrl-G)"),
-    ("b", "backup codes (logged); x marks one used"),
-    ("A", "access log (yours, or everyone's for owners)"),
-    ("M", "members: add, grant, revoke, handover (owners)"),
-    ("H", "health: what needs attention; f fixes a password"),
-    ("Ctrl-S", "save again after a failed save"),
-    ("Ctrl-L", "lock now: drop every key, show what you revealed"),
-    ("?", "this help"),
-    ("q", "quit (clears the clipboard if it holds our value)"),
-];
-
-/// The footer's key hints (they fit 80 columns; the wide one, 100). The
-/// narrow one leaves `u`/`t`, `e` and `d` to the detail view's footer and
-/// `?` help; the wide one leaves `d`.
-pub const FOOTER_LIST: &str =
-    "/ search  r reveal  c copy  n new  A log  M members  H health  ? help  q quit";
-pub const FOOTER_LIST_WIDE: &str = "/ search  r reveal  c/u/t copy  n new  e edit  b codes  A log  M members  H health  ? help  q quit";
-pub const FOOTER_SEARCH: &str = "type to filter  ⏎ keep  Esc clear  ↑↓ move";
-pub const FOOTER_GROUPS: &str = "↑↓ choose group  ⏎/Tab entries  ^L lock  ? help  q quit";
-pub const FOOTER_DETAIL: &str =
-    "r reveal  c/u/t copy  e edit  d delete  b codes  Esc back  ^L lock  ? help";
-pub const FOOTER_OVERLAY: &str = "Esc close  ^L lock";
 pub const LOST_ON_LOCK: &str =
     "The last changes could not be saved and were dropped with the session.";
 pub const NOTHING_CONCEALED: &str = "This entry has no concealed value to reveal.";
@@ -128,15 +82,11 @@ pub fn nothing_to_copy(title: &str, w: CopyWhat) -> String {
 pub const DELETE_TITLE: &str = "Delete";
 pub const DELETE_EXPLAIN: &str =
     "It disappears from every member's list; the owner keeps it in the history.";
-pub const DELETE_KEYS: &str = "y delete · n or Esc keep it";
-pub const LOG_KEYS: &str = "↑↓ PgUp/PgDn scroll · Esc close";
 pub const NEW_TITLE: &str = "New entry";
 pub const EDIT_TITLE: &str = "Edit entry";
 pub const UNCHANGED: &str = "(unchanged)";
 pub const SAVING: &str = "Saving…";
-pub const FORM_KEYS: &str = "Tab/↑↓ fields · ^G generate password · Enter save · Esc cancel";
 pub const GENERATOR_TITLE: &str = "Generator";
-pub const GENERATOR_KEYS: &str = "g new · w words/characters · +/- length · c copy · Esc close";
 pub const CODE_ALREADY_USED: &str = "That backup code is already used.";
 pub const TITLE_REQUIRED: &str = "An entry needs a title.";
 
@@ -152,8 +102,9 @@ pub fn not_saved(why: &str) -> String {
     format!("Not saved: {why}. The change is kept; Ctrl-S tries again.")
 }
 
-pub fn codes_keys(secs_left: u64) -> String {
-    format!("↑↓ choose · x mark used · Esc close · hidden in {secs_left} s")
+/// The backup codes view's hint: its keys, and when it hides.
+pub fn codes_keys(keys: &str, secs_left: u64) -> String {
+    format!("{keys} · hidden in {secs_left} s")
 }
 
 pub fn no_codes(title: &str) -> String {
@@ -174,10 +125,10 @@ pub fn entry_count(shown: usize, total: usize) -> String {
 
 // Members and handover (`M`).
 pub const MEMBERS_TITLE: &str = "Members";
-pub const MEMBERS_KEYS: &str =
-    "a add · g grant · x revoke · s sweep expired · h handover · ↑↓ · Esc close";
-pub const MEMBERS_KEYS_READ_ONLY: &str =
-    "Read-only: owners change members · h a recorded handover · Esc close";
+/// The member list's hint for members who are not owners.
+pub fn read_only_keys(keys: &str) -> String {
+    format!("Read-only: owners change members · {keys}")
+}
 pub const MEMBERS_OWNERS_ONLY: &str =
     "Members and handover are for owners and auditors; ask an owner.";
 pub const MEMBERS_READ_ONLY: &str = "Only an owner can change members or run a handover.";
@@ -192,16 +143,9 @@ pub const CONTRACTOR_NEEDS_GROUPS: &str =
     "A contractor needs at least one group: the groups they may read and change.";
 pub const EXPIRY_PASSED: &str = "That expiry date has passed.";
 pub const ADD_MEMBER_TITLE: &str = "Add a member";
-pub const ADD_MEMBER_KEYS: &str = "Tab/↑↓ fields · Enter add · Esc cancel";
 pub const ROLE_HINT: &str = "space, or o / c / a";
 pub const GROUPS_HINT: &str = "contractors: comma-separated";
 pub const EXPIRES_HINT: &str = "YYYY-MM-DD, optional";
-pub const GRANT_KEYS: &str = "Enter grant · Esc cancel";
-pub const CONFIRM_KEYS: &str = "y yes · n or Esc no";
-pub const HANDOVER_KEYS: &str = "y start the handover · n or Esc cancel";
-pub const CHECKLIST_KEYS: &str =
-    "↑↓ choose · Enter/e edit it (^G generates) · v verify · Esc members";
-pub const CHECKLIST_KEYS_READ_ONLY: &str = "↑↓ scroll · Esc members";
 pub const EXPIRED: &str = "EXPIRED";
 pub const ACTIVE: &str = "active";
 pub const REVOKED: &str = "revoked";
@@ -391,8 +335,6 @@ pub fn item_verified(title: &str, member: &str, left: usize) -> String {
 
 // Health (`H`).
 pub const HEALTH_TITLE: &str = "Health";
-pub const HEALTH_KEYS: &str =
-    "↑↓ choose · Enter go to entry · f fix: new password · e edit · Esc close";
 pub const NO_FIRM_DOMAIN: &str =
     "No firm domain is set, so accounts outside the firm are not checked (baton settings).";
 pub const FIX_NEW_PASSWORD: &str =

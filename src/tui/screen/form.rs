@@ -1,5 +1,11 @@
 //! The add and edit form of an entry, and where it returns to when it
 //! was opened from another view. State, update, view and keys.
+use crate::tui::Intent;
+use crate::tui::keys;
+use crate::tui::keys::Binding;
+use crate::tui::keys::Keys;
+use crate::tui::keys::code;
+use crate::tui::view::hint_owned;
 
 use crate::health::Kind;
 use crate::text::clean;
@@ -11,6 +17,7 @@ use crate::tui::view::{ACCENT, card, hint};
 use crate::tui::{Now, strings};
 use crate::vault::{EntryId, EntryRef};
 use ratatui::Frame;
+use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
@@ -225,6 +232,14 @@ pub(crate) fn form_view(form: &Form, f: &mut Frame, area: Rect) {
     } else {
         lines.push(Line::from(""));
     }
-    lines.push(hint(strings::FORM_KEYS));
+    lines.push(hint_owned(KEYS.hint()));
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
+
+const SAVE: Binding = Binding::new("Enter", "save", &[(code(KeyCode::Enter), Intent::Submit)]);
+
+/// The add and edit form's keys.
+pub const KEYS: Keys = Keys {
+    bindings: &[&keys::FIELDS, &keys::GENERATE_INTO, &SAVE, &keys::CANCEL],
+    typing: true,
+};

@@ -1,11 +1,19 @@
 //! The password generator (`g`): characters or words, longer or shorter,
 //! copy. State, view and keys.
+use crate::tui::Intent;
+use crate::tui::action::CopyWhat;
+use crate::tui::keys::Binding;
+use crate::tui::keys::Keys;
+use crate::tui::keys::ch;
+use crate::tui::keys::code;
+use crate::tui::view::hint_owned;
 
 use crate::text::clean;
 use crate::tui::action::GenOptions;
 use crate::tui::strings;
-use crate::tui::view::{card, hint};
+use crate::tui::view::card;
 use ratatui::Frame;
+use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
@@ -41,7 +49,39 @@ pub(crate) fn generator(g: &Generator, f: &mut Frame, area: Rect) {
         Line::from(""),
         Line::from(format!("{} {kind}, about {bits:.0} bits", g.opts.length)),
         Line::from(""),
-        hint(strings::GENERATOR_KEYS),
+        hint_owned(KEYS.hint()),
     ];
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
+
+const AGAIN: Binding = Binding::new(
+    "g",
+    "new",
+    &[(ch('g'), Intent::Generator), (ch(' '), Intent::Generator)],
+);
+const WORDS: Binding = Binding::new("w", "words/characters", &[(ch('w'), Intent::ToggleWords)]);
+const LENGTH: Binding = Binding::new(
+    "+/-",
+    "length",
+    &[
+        (ch('+'), Intent::Longer),
+        (code(KeyCode::Right), Intent::Longer),
+        (ch('-'), Intent::Shorter),
+        (code(KeyCode::Left), Intent::Shorter),
+    ],
+);
+const COPY: Binding = Binding::new("c", "copy", &[(ch('c'), Intent::Copy(CopyWhat::Password))]);
+const CLOSE: Binding = Binding::new(
+    "Esc",
+    "close",
+    &[
+        (code(KeyCode::Esc), Intent::Back),
+        (code(KeyCode::Enter), Intent::Back),
+    ],
+);
+
+/// The generator's keys.
+pub const KEYS: Keys = Keys {
+    bindings: &[&AGAIN, &WORDS, &LENGTH, &COPY, &CLOSE],
+    typing: false,
+};

@@ -1,6 +1,11 @@
 //! What needs attention (`H`): the health findings, grouped by kind,
 //! with a way to each entry and a one-key fix for a weak or reused
 //! password. State, update, view and keys.
+use crate::tui::keys;
+use crate::tui::keys::Binding;
+use crate::tui::keys::Keys;
+use crate::tui::keys::ch;
+use crate::tui::keys::code;
 
 use crate::health::{Finding, Kind};
 use crate::text::clean;
@@ -13,6 +18,7 @@ use crate::tui::view::{ACCENT, card, fit, hint_owned, pane};
 use crate::tui::{App, Effect, Intent, Msg, Now, strings};
 use crate::vault::{EntryRef, Vault};
 use ratatui::Frame;
+use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -329,7 +335,26 @@ pub(crate) fn health(m: &MainScreen, h: &HealthView, f: &mut Frame, area: Rect) 
         f.render_widget(Paragraph::new(lines), detail_area);
     }
     f.render_widget(
-        Paragraph::new(hint_owned(fit(strings::HEALTH_KEYS, width))),
+        Paragraph::new(hint_owned(fit(&KEYS.hint(), width))),
         keys_area,
     );
 }
+
+const GO: Binding = Binding::new(
+    "Enter",
+    "go to entry",
+    &[(code(KeyCode::Enter), Intent::Open)],
+);
+const FIX: Binding = Binding::new("f", "fix: new password", &[(ch('f'), Intent::Fix)]);
+const EDIT: Binding = Binding::new("e", "edit", &[(ch('e'), Intent::Edit)]);
+const CLOSE: Binding = Binding::new(
+    "Esc",
+    "close",
+    &[(code(KeyCode::Esc), Intent::Back), (ch('H'), Intent::Back)],
+);
+
+/// The health view's keys.
+pub const KEYS: Keys = Keys {
+    bindings: &[&keys::CHOOSE, &GO, &FIX, &EDIT, &CLOSE, &keys::QUIT_HIDDEN],
+    typing: false,
+};

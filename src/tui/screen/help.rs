@@ -1,27 +1,65 @@
 //! `?` help: every key of the main screen with what it does, from the
 //! same table the keymap reads. View and keys.
+use crate::tui::Intent;
+use crate::tui::keys;
+use crate::tui::keys::Binding;
+use crate::tui::keys::Keys;
+use crate::tui::keys::ch;
+use crate::tui::keys::code;
+use crate::tui::screen::main::KEYS_LIST;
 
 use crate::tui::strings;
 use crate::tui::view::{ACCENT, card};
 use ratatui::Frame;
+use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Rect;
 use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 pub(crate) fn help(f: &mut Frame, area: Rect) {
-    let height = strings::KEYS.len() as u16 + 4;
+    let rows: Vec<&Binding> = rows().collect();
+    let height = rows.len() as u16 + 4;
     let inner = card(f, area, strings::HELP_TITLE, 78, height);
-    let mut lines: Vec<Line> = strings::KEYS
+    let mut lines: Vec<Line> = rows
         .iter()
-        .map(|(k, what)| {
+        .map(|b| {
             Line::from(vec![
-                Span::styled(format!("{k:<19} "), Style::default().fg(ACCENT).bold()),
-                Span::raw(*what),
+                Span::styled(
+                    format!("{:<19} ", b.help_keys),
+                    Style::default().fg(ACCENT).bold(),
+                ),
+                Span::raw(b.help),
             ])
         })
         .collect();
     lines.push(Line::from(""));
-    lines.push(Line::from(strings::HELP_CLOSE.dark_gray()));
+    lines.push(Line::from(KEYS.hint().dark_gray()));
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
+
+/// The help's rows: the main screen's bindings that have a help line, in
+/// the order of its key table.
+pub fn rows() -> impl Iterator<Item = &'static Binding> {
+    KEYS_LIST
+        .bindings
+        .iter()
+        .copied()
+        .filter(|b| !b.help.is_empty())
+}
+
+const CLOSE_HELP: Binding = Binding::new(
+    "Esc, Enter or ?",
+    "closes this help",
+    &[
+        (code(KeyCode::Esc), Intent::Back),
+        (code(KeyCode::Enter), Intent::Back),
+        (ch('?'), Intent::Back),
+    ],
+);
+
+/// The help's keys.
+pub const KEYS: Keys = Keys {
+    bindings: &[&CLOSE_HELP, &keys::QUIT_HIDDEN],
+    typing: false,
+};

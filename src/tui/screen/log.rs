@@ -1,12 +1,19 @@
 //! The access log (`A`): this member's records, or everyone's for owners
 //! and auditors, newest last. View and keys.
+use crate::tui::Intent;
+use crate::tui::keys;
+use crate::tui::keys::Binding;
+use crate::tui::keys::Keys;
+use crate::tui::keys::ch;
+use crate::tui::keys::code;
+use crate::tui::view::hint_owned;
 
 use crate::dates;
 use crate::text::clean;
 use crate::tui::screen::main::MainScreen;
-use crate::tui::strings;
-use crate::tui::view::{card, fit, hint};
+use crate::tui::view::{card, fit};
 use ratatui::Frame;
+use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -48,6 +55,18 @@ pub(crate) fn log_view(m: &MainScreen, top: usize, f: &mut Frame, area: Rect) {
             entry
         )));
     }
-    lines.push(hint(strings::LOG_KEYS));
+    lines.push(hint_owned(KEYS.hint()));
     f.render_widget(Paragraph::new(lines), inner);
 }
+
+const CLOSE_LOG: Binding = Binding::new(
+    "Esc",
+    "close",
+    &[(code(KeyCode::Esc), Intent::Back), (ch('A'), Intent::Back)],
+);
+
+/// The access log's keys.
+pub const KEYS: Keys = Keys {
+    bindings: &[&keys::SCROLL_PAGES, &CLOSE_LOG, &keys::QUIT_HIDDEN],
+    typing: false,
+};

@@ -3,6 +3,13 @@
 //! backup codes and the delete confirmation. State, update, view and keys;
 //! the other views open over it (form, generator, members, health, log,
 //! help).
+use crate::tui::keys;
+use crate::tui::keys::Binding;
+use crate::tui::keys::Key;
+use crate::tui::keys::Keys;
+use crate::tui::keys::ch;
+use crate::tui::keys::code;
+use crate::tui::view::hint_owned;
 
 use crate::dates;
 use crate::format::Role;
@@ -21,7 +28,7 @@ use crate::tui::screen::log::log_view;
 use crate::tui::screen::members::{MembersView, member_done, members, members_update};
 use crate::tui::screen::unlock::{LockReason, ShiftItem, ShiftWhat};
 use crate::tui::update::{FORM_GENERATE, lock, quit, status};
-use crate::tui::view::{ACCENT, card, fit, footer, header, hint, pane, status_line};
+use crate::tui::view::{ACCENT, card, fit, footer, header, pane, status_line};
 use crate::tui::{App, Effect, Intent, Msg, Now, Outcome, strings};
 use crate::vault::{Entry, EntryRef};
 use ratatui::Frame;
@@ -787,14 +794,7 @@ pub(crate) fn main(app: &App, m: &MainScreen, f: &mut Frame, area: Rect) {
     detail(app, m, f, a.detail);
     status_line(app, f, a.status);
     footer(
-        match m.focus {
-            _ if m.overlay.is_some() => strings::FOOTER_OVERLAY,
-            Focus::Search => strings::FOOTER_SEARCH,
-            Focus::Groups => strings::FOOTER_GROUPS,
-            Focus::Detail => strings::FOOTER_DETAIL,
-            Focus::List if area.width >= 100 => strings::FOOTER_LIST_WIDE,
-            Focus::List => strings::FOOTER_LIST,
-        },
+        &keys::footer(footer_of(m.focus, m.overlay.is_some(), area.width)),
         f,
         a.footer,
     );
@@ -1088,7 +1088,7 @@ pub(crate) fn confirm_delete(m: &MainScreen, r: EntryRef, f: &mut Frame, area: R
         Line::from(format!("Delete \"{}\"?", clean(&e.title))),
         Line::from(strings::DELETE_EXPLAIN),
         Line::from(""),
-        hint(strings::DELETE_KEYS),
+        hint_owned(KEYS_DELETE.hint()),
     ];
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
@@ -1149,53 +1149,263 @@ pub(crate) fn codes(
     let left = until_ms.saturating_sub(app.clock.ms).div_ceil(1000);
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
-        strings::codes_keys(left),
+        strings::codes_keys(&KEYS_CODES.hint(), left),
         Style::default().fg(Color::DarkGray),
     )));
     f.render_widget(Paragraph::new(lines), inner);
 }
 
-pub(crate) fn search_key(code: KeyCode) -> Option<Intent> {
-    match code {
-        KeyCode::Enter => Some(Intent::Open),
-        KeyCode::Esc => Some(Intent::Back),
-        KeyCode::Up => Some(Intent::Up),
-        KeyCode::Down => Some(Intent::Down),
-        KeyCode::PageUp => Some(Intent::PageUp),
-        KeyCode::PageDown => Some(Intent::PageDown),
-        KeyCode::Tab => Some(Intent::NextPane),
-        KeyCode::Backspace => Some(Intent::Backspace),
-        KeyCode::Char(c) => Some(Intent::Char(c)),
-        _ => None,
+// Keys (PRODUCT.md §5). The `?` help lists `KEYS_LIST`'s bindings that
+// have a help line, in this order.
+
+const MOVE: Binding = Binding::new(
+    "↑↓",
+    "move",
+    &[
+        (code(KeyCode::Up), Intent::Up),
+        (ch('k'), Intent::Up),
+        (code(KeyCode::Down), Intent::Down),
+        (ch('j'), Intent::Down),
+    ],
+)
+.with_help("↑/↓  j/k", "move");
+const PAGE: Binding = Binding::hidden(&[
+    (code(KeyCode::PageUp), Intent::PageUp),
+    (code(KeyCode::PageDown), Intent::PageDown),
+    (code(KeyCode::Home), Intent::Home),
+    (code(KeyCode::End), Intent::End),
+])
+.with_help("PgUp/PgDn Home/End", "move by page, to the ends");
+const OPEN: Binding = Binding::new("⏎", "open", &[(code(KeyCode::Enter), Intent::Open)]).with_help(
+    "Enter",
+    "open; in search: keep the filter, best match first",
+);
+const BACK: Binding = Binding::new("Esc", "back", &[(code(KeyCode::Esc), Intent::Back)])
+    .with_help("Esc", "back; in search: clear it");
+const PANES: Binding = Binding::hidden(&[
+    (code(KeyCode::Tab), Intent::NextPane),
+    (code(KeyCode::BackTab), Intent::NextPane),
+])
+.with_help("Tab", "groups pane ↔ entry list");
+const SEARCH: Binding = Binding::new("/", "search", &[(ch('/'), Intent::Search)]).with_help(
+    "/",
+    "search as you type (titles, groups, users, URLs, tags)",
+);
+const REVEAL: Binding = Binding::new("r", "reveal", &[(ch('r'), Intent::Reveal)])
+    .with_help("r", "reveal/hide concealed values (logged; hides in 15 s)");
+const COPY_KEYS: &[(Key, Intent)] = &[
+    (ch('c'), Intent::Copy(CopyWhat::Password)),
+    (ch('u'), Intent::Copy(CopyWhat::Username)),
+    (ch('t'), Intent::Copy(CopyWhat::TotpCode)),
+];
+const COPY: Binding = Binding::new("c/u/t", "copy", COPY_KEYS).with_help(
+    "c  u  t",
+    "copy password, username, TOTP code (logged; 20 s)",
+);
+/// The narrow footer names only `c`.
+const COPY_PASSWORD: Binding =
+    Binding::new("c", "copy", &[(ch('c'), Intent::Copy(CopyWhat::Password))]);
+const NEW: Binding = Binding::new("n", "new", &[(ch('n'), Intent::New)])
+    .with_help("n  e  d", "new entry, edit, delete (asks first)");
+const EDIT: Binding = Binding::new("e", "edit", &[(ch('e'), Intent::Edit)]);
+const DELETE: Binding = Binding::new("d", "delete", &[(ch('d'), Intent::Delete)]);
+const GENERATOR: Binding = Binding::hidden(&[(ch('g'), Intent::Generator)])
+    .with_help("g", "password generator (in a form: Ctrl-G)");
+const CODES: Binding = Binding::new("b", "codes", &[(ch('b'), Intent::BackupCodes)])
+    .with_help("b", "backup codes (logged); x marks one used");
+const LOG: Binding = Binding::new("A", "log", &[(ch('A'), Intent::AccessLog)])
+    .with_help("A", "access log (yours, or everyone's for owners)");
+const MEMBERS: Binding = Binding::new("M", "members", &[(ch('M'), Intent::Members)])
+    .with_help("M", "members: add, grant, revoke, handover (owners)");
+const HEALTH: Binding = Binding::new("H", "health", &[(ch('H'), Intent::Health)])
+    .with_help("H", "health: what needs attention; f fixes a password");
+const HELP: Binding =
+    Binding::new("?", "help", &[(ch('?'), Intent::Help)]).with_help("?", "this help");
+
+/// The main screen's keys, the entry list or details focused.
+pub const KEYS_LIST: Keys = Keys {
+    bindings: &[
+        &MOVE,
+        &PAGE,
+        &OPEN,
+        &BACK,
+        &PANES,
+        &SEARCH,
+        &REVEAL,
+        &COPY,
+        &NEW,
+        &EDIT,
+        &DELETE,
+        &GENERATOR,
+        &CODES,
+        &LOG,
+        &MEMBERS,
+        &HEALTH,
+        &keys::SAVE_AGAIN,
+        &keys::LOCK,
+        &HELP,
+        &keys::QUIT,
+        &COPY_PASSWORD,
+    ],
+    typing: false,
+};
+
+const CHOOSE_GROUP: Binding = Binding::new(
+    "↑↓",
+    "choose group",
+    &[
+        (code(KeyCode::Up), Intent::Up),
+        (ch('k'), Intent::Up),
+        (code(KeyCode::Down), Intent::Down),
+        (ch('j'), Intent::Down),
+    ],
+);
+const TO_ENTRIES: Binding = Binding::new(
+    "⏎/Tab",
+    "entries",
+    &[
+        (code(KeyCode::Enter), Intent::Open),
+        (code(KeyCode::Tab), Intent::NextPane),
+        (code(KeyCode::BackTab), Intent::NextPane),
+    ],
+);
+
+/// The main screen's keys, the groups pane focused: the same as the
+/// list's, named for choosing a group.
+pub const KEYS_GROUPS: Keys = Keys {
+    bindings: &[
+        &CHOOSE_GROUP,
+        &TO_ENTRIES,
+        &MOVE,
+        &PAGE,
+        &OPEN,
+        &BACK,
+        &PANES,
+        &SEARCH,
+        &REVEAL,
+        &COPY,
+        &NEW,
+        &EDIT,
+        &DELETE,
+        &GENERATOR,
+        &CODES,
+        &LOG,
+        &MEMBERS,
+        &HEALTH,
+        &keys::SAVE_AGAIN,
+        &keys::LOCK,
+        &HELP,
+        &keys::QUIT,
+    ],
+    typing: false,
+};
+
+/// Shown only: what typing in the search does.
+const TYPE_TO_FILTER: Binding = Binding::new("type", "to filter", &[]);
+const KEEP: Binding = Binding::new("⏎", "keep", &[(code(KeyCode::Enter), Intent::Open)]);
+const CLEAR: Binding = Binding::new("Esc", "clear", &[(code(KeyCode::Esc), Intent::Back)]);
+const SEARCH_MOVE: Binding = Binding::new(
+    "↑↓",
+    "move",
+    &[
+        (code(KeyCode::Up), Intent::Up),
+        (code(KeyCode::Down), Intent::Down),
+    ],
+);
+const SEARCH_PAGE: Binding = Binding::hidden(&[
+    (code(KeyCode::PageUp), Intent::PageUp),
+    (code(KeyCode::PageDown), Intent::PageDown),
+    (code(KeyCode::Tab), Intent::NextPane),
+]);
+
+/// The search field's keys: what is typed filters the list.
+pub const KEYS_SEARCH: Keys = Keys {
+    bindings: &[&TYPE_TO_FILTER, &KEEP, &CLEAR, &SEARCH_MOVE, &SEARCH_PAGE],
+    typing: true,
+};
+
+const CONFIRM_DELETE: Binding = Binding::new("y", "delete", keys::YES_KEYS);
+const KEEP_IT: Binding = Binding::new("n or Esc", "keep it", keys::NO_KEYS);
+
+/// Asking before a delete.
+pub const KEYS_DELETE: Keys = Keys {
+    bindings: &[&CONFIRM_DELETE, &KEEP_IT],
+    typing: false,
+};
+
+const MARK_USED: Binding = Binding::new("x", "mark used", &[(ch('x'), Intent::MarkUsed)]);
+const CLOSE_CODES: Binding = Binding::new(
+    "Esc",
+    "close",
+    &[(code(KeyCode::Esc), Intent::Back), (ch('b'), Intent::Back)],
+);
+
+/// The backup codes view.
+pub const KEYS_CODES: Keys = Keys {
+    bindings: &[&keys::CHOOSE, &MARK_USED, &CLOSE_CODES, &keys::QUIT_HIDDEN],
+    typing: false,
+};
+
+/// The main footer for the focus, whether a view is open over the
+/// screen, and the width: bindings of the table the keymap reads there.
+pub fn footer_of(focus: Focus, overlay: bool, width: u16) -> &'static [&'static Binding] {
+    match focus {
+        _ if overlay => &[&keys::CLOSE, &keys::LOCK],
+        Focus::Search => &[&TYPE_TO_FILTER, &KEEP, &CLEAR, &SEARCH_MOVE],
+        Focus::Groups => &[&CHOOSE_GROUP, &TO_ENTRIES, &keys::LOCK, &HELP, &keys::QUIT],
+        Focus::Detail => &[
+            &REVEAL,
+            &COPY,
+            &EDIT,
+            &DELETE,
+            &CODES,
+            &BACK,
+            &keys::LOCK,
+            &HELP,
+        ],
+        Focus::List if width >= 100 => &[
+            &SEARCH,
+            &REVEAL,
+            &COPY,
+            &NEW,
+            &EDIT,
+            &CODES,
+            &LOG,
+            &MEMBERS,
+            &HEALTH,
+            &HELP,
+            &keys::QUIT,
+        ],
+        Focus::List => &[
+            &SEARCH,
+            &REVEAL,
+            &COPY_PASSWORD,
+            &NEW,
+            &LOG,
+            &MEMBERS,
+            &HEALTH,
+            &HELP,
+            &keys::QUIT,
+        ],
     }
 }
 
-pub(crate) fn main_key(code: KeyCode) -> Option<Intent> {
-    Some(match code {
-        KeyCode::Up | KeyCode::Char('k') => Intent::Up,
-        KeyCode::Down | KeyCode::Char('j') => Intent::Down,
-        KeyCode::PageUp => Intent::PageUp,
-        KeyCode::PageDown => Intent::PageDown,
-        KeyCode::Home => Intent::Home,
-        KeyCode::End => Intent::End,
-        KeyCode::Enter => Intent::Open,
-        KeyCode::Esc => Intent::Back,
-        KeyCode::Tab | KeyCode::BackTab => Intent::NextPane,
-        KeyCode::Char('/') => Intent::Search,
-        KeyCode::Char('r') => Intent::Reveal,
-        KeyCode::Char('c') => Intent::Copy(CopyWhat::Password),
-        KeyCode::Char('u') => Intent::Copy(CopyWhat::Username),
-        KeyCode::Char('t') => Intent::Copy(CopyWhat::TotpCode),
-        KeyCode::Char('n') => Intent::New,
-        KeyCode::Char('e') => Intent::Edit,
-        KeyCode::Char('d') => Intent::Delete,
-        KeyCode::Char('g') => Intent::Generator,
-        KeyCode::Char('b') => Intent::BackupCodes,
-        KeyCode::Char('A') => Intent::AccessLog,
-        KeyCode::Char('M') => Intent::Members,
-        KeyCode::Char('H') => Intent::Health,
-        KeyCode::Char('?') => Intent::Help,
-        KeyCode::Char('q') => Intent::Quit,
-        _ => return None,
-    })
+/// The keys where the main screen's focus is, or of the view open over
+/// it.
+pub fn keys(m: &MainScreen) -> &'static Keys {
+    match &m.overlay {
+        Some(Overlay::Help) => &super::help::KEYS,
+        Some(Overlay::ConfirmDelete(_)) => &KEYS_DELETE,
+        Some(Overlay::Codes { .. }) => &KEYS_CODES,
+        Some(Overlay::Log { .. }) => &super::log::KEYS,
+        Some(Overlay::Generator(_)) => &super::generator::KEYS,
+        Some(Overlay::Members(mv)) => super::members::keys(&mv.mode),
+        Some(Overlay::Health(_)) => &super::health::KEYS,
+        Some(Overlay::Form(_)) => &super::form::KEYS,
+        None => match m.focus {
+            Focus::Search => &KEYS_SEARCH,
+            Focus::Groups => &KEYS_GROUPS,
+            Focus::List | Focus::Detail => &KEYS_LIST,
+        },
+    }
 }

@@ -1,6 +1,11 @@
 //! Members and handover (`M`): the member list, adding, granting,
 //! revoking and sweeping, and a handover's checklist. State, update, view
 //! and keys.
+use crate::tui::keys;
+use crate::tui::keys::Binding;
+use crate::tui::keys::Keys;
+use crate::tui::keys::ch;
+use crate::tui::keys::code;
 
 use crate::dates;
 use crate::format::Role;
@@ -16,6 +21,7 @@ use crate::tui::view::{ACCENT, card, fit, hint, hint_owned, short_rfc3339, short
 use crate::tui::{App, Effect, Intent, Msg, Now, strings};
 use crate::vault::EntryRef;
 use ratatui::Frame;
+use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -723,11 +729,11 @@ pub(crate) fn member_list(
         f.render_widget(Paragraph::new(lines), detail_area);
     }
     let keys = if v.is_owner() {
-        strings::MEMBERS_KEYS
+        KEYS_LIST.hint()
     } else {
-        strings::MEMBERS_KEYS_READ_ONLY
+        read_only_hint()
     };
-    f.render_widget(Paragraph::new(hint(keys)), keys_area);
+    f.render_widget(Paragraph::new(hint_owned(keys)), keys_area);
 }
 
 /// A member's groups as listed: every group for an owner, none for an
@@ -807,7 +813,7 @@ pub(crate) fn member_form(m: &MainScreen, form: &MemberForm, f: &mut Frame, area
     } else {
         lines.push(Line::from(""));
     }
-    lines.push(hint(strings::ADD_MEMBER_KEYS));
+    lines.push(hint_owned(KEYS_ADD.hint()));
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
@@ -843,7 +849,7 @@ pub(crate) fn grant_card(
     } else {
         lines.push(hint(strings::GROUPS_HINT));
     }
-    lines.push(hint(strings::GRANT_KEYS));
+    lines.push(hint_owned(KEYS_GRANT.hint()));
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
@@ -858,7 +864,7 @@ pub(crate) fn member_confirm(c: &MemberConfirm, f: &mut Frame, area: Rect) {
                 )),
                 Line::from(strings::REVOKE_EXPLAIN),
             ],
-            strings::CONFIRM_KEYS,
+            confirm_hint(),
         ),
         MemberConfirm::Sweep(names) => {
             let names: Vec<String> = names.iter().map(|n| clean(n).into_owned()).collect();
@@ -871,7 +877,7 @@ pub(crate) fn member_confirm(c: &MemberConfirm, f: &mut Frame, area: Rect) {
                     )),
                     Line::from(strings::REVOKE_EXPLAIN),
                 ],
-                strings::CONFIRM_KEYS,
+                confirm_hint(),
             )
         }
         MemberConfirm::Handover { name, revoked } => {
@@ -888,11 +894,11 @@ pub(crate) fn member_confirm(c: &MemberConfirm, f: &mut Frame, area: Rect) {
                     .into_iter()
                     .map(Line::from),
             );
-            ("Handover", lines, strings::HANDOVER_KEYS)
+            ("Handover", lines, handover_hint())
         }
     };
     lines.push(Line::from(""));
-    lines.push(hint(keys));
+    lines.push(hint_owned(keys));
     let inner_w = 64u16.min(area.width).saturating_sub(4).max(1);
     let height: u16 = lines
         .iter()
@@ -913,7 +919,7 @@ pub(crate) fn checklist(m: &MainScreen, member: &str, cursor: usize, f: &mut Fra
         f.render_widget(
             Paragraph::new(vec![
                 Line::from(format!("No handover of {name} is recorded.")),
-                hint(strings::CHECKLIST_KEYS_READ_ONLY),
+                hint_owned(checklist_read_only_hint()),
             ]),
             inner,
         );
@@ -1019,9 +1025,9 @@ pub(crate) fn checklist(m: &MainScreen, member: &str, cursor: usize, f: &mut Fra
     }
     f.render_widget(Paragraph::new(lines), list_area);
     let keys = if v.is_owner() {
-        strings::CHECKLIST_KEYS
+        KEYS_CHECKLIST.hint()
     } else {
-        strings::CHECKLIST_KEYS_READ_ONLY
+        checklist_read_only_hint()
     };
     let done = if h.left == 0 && !h.items.is_empty() {
         Line::from(Span::styled(
@@ -1031,5 +1037,131 @@ pub(crate) fn checklist(m: &MainScreen, member: &str, cursor: usize, f: &mut Fra
     } else {
         Line::from("")
     };
-    f.render_widget(Paragraph::new(vec![done, hint(keys)]), keys_area);
+    f.render_widget(Paragraph::new(vec![done, hint_owned(keys)]), keys_area);
+}
+
+const ADD: Binding = Binding::new("a", "add", &[(ch('a'), Intent::Member(MemberCmd::Add))]);
+const GRANT: Binding = Binding::new("g", "grant", &[(ch('g'), Intent::Member(MemberCmd::Grant))]);
+const REVOKE: Binding = Binding::new(
+    "x",
+    "revoke",
+    &[(ch('x'), Intent::Member(MemberCmd::Revoke))],
+);
+const SWEEP: Binding = Binding::new(
+    "s",
+    "sweep expired",
+    &[(ch('s'), Intent::Member(MemberCmd::Sweep))],
+);
+const HANDOVER: Binding = Binding::new(
+    "h",
+    "handover",
+    &[(ch('h'), Intent::Member(MemberCmd::Handover))],
+);
+/// `h` as a member who is not an owner sees it: a recorded handover.
+const RECORDED_HANDOVER: Binding = Binding::new(
+    "h",
+    "a recorded handover",
+    &[(ch('h'), Intent::Member(MemberCmd::Handover))],
+);
+const CLOSE: Binding = Binding::new(
+    "Esc",
+    "close",
+    &[(code(KeyCode::Esc), Intent::Back), (ch('M'), Intent::Back)],
+);
+
+/// The member list's keys.
+pub const KEYS_LIST: Keys = Keys {
+    bindings: &[
+        &ADD,
+        &GRANT,
+        &REVOKE,
+        &SWEEP,
+        &HANDOVER,
+        &keys::ARROWS,
+        &CLOSE,
+        &keys::QUIT_HIDDEN,
+    ],
+    typing: false,
+};
+
+const ADD_IT: Binding = Binding::new("Enter", "add", &[(code(KeyCode::Enter), Intent::Submit)]);
+
+/// The add-member form's keys.
+pub const KEYS_ADD: Keys = Keys {
+    bindings: &[&keys::FIELDS, &ADD_IT, &keys::CANCEL],
+    typing: true,
+};
+
+const GRANT_IT: Binding = Binding::new("Enter", "grant", &[(code(KeyCode::Enter), Intent::Submit)]);
+
+/// The grant card's keys: the groups are typed.
+pub const KEYS_GRANT: Keys = Keys {
+    bindings: &[&GRANT_IT, &keys::CANCEL],
+    typing: true,
+};
+
+const YES: Binding = Binding::new("y", "yes", keys::YES_KEYS);
+const NO: Binding = Binding::new("n or Esc", "no", keys::NO_KEYS);
+const START_HANDOVER: Binding = Binding::new("y", "start the handover", keys::YES_KEYS);
+const CANCEL_HANDOVER: Binding = Binding::new("n or Esc", "cancel", keys::NO_KEYS);
+
+/// A revocation's, a sweep's or a handover's question.
+pub const KEYS_CONFIRM: Keys = Keys {
+    bindings: &[&YES, &NO, &START_HANDOVER, &CANCEL_HANDOVER],
+    typing: false,
+};
+
+const EDIT_IT: Binding = Binding::new(
+    "Enter/e",
+    "edit it (^G generates)",
+    &[
+        (code(KeyCode::Enter), Intent::Edit),
+        (ch('e'), Intent::Edit),
+    ],
+);
+const VERIFY: Binding = Binding::new("v", "verify", &[(ch('v'), Intent::VerifyItem)]);
+const BACK_TO_MEMBERS: Binding =
+    Binding::new("Esc", "members", &[(code(KeyCode::Esc), Intent::Back)]);
+
+/// A handover checklist's keys.
+pub const KEYS_CHECKLIST: Keys = Keys {
+    bindings: &[
+        &keys::CHOOSE,
+        &EDIT_IT,
+        &VERIFY,
+        &BACK_TO_MEMBERS,
+        &keys::QUIT_HIDDEN,
+    ],
+    typing: false,
+};
+
+/// The members view's keys in `mode`.
+pub fn keys(mode: &MembersMode) -> &'static Keys {
+    match mode {
+        MembersMode::List => &KEYS_LIST,
+        MembersMode::Add(_) => &KEYS_ADD,
+        MembersMode::Grant(_) => &KEYS_GRANT,
+        MembersMode::Confirm(_) => &KEYS_CONFIRM,
+        MembersMode::Checklist { .. } => &KEYS_CHECKLIST,
+    }
+}
+
+/// A revocation's or a sweep's question: `y yes · n or Esc no`.
+pub fn confirm_hint() -> String {
+    keys::join(&[&YES, &NO], " · ")
+}
+
+/// A handover's question.
+pub fn handover_hint() -> String {
+    keys::join(&[&START_HANDOVER, &CANCEL_HANDOVER], " · ")
+}
+
+/// A handover checklist, for a member who is not an owner.
+pub fn checklist_read_only_hint() -> String {
+    keys::join(&[&keys::SCROLL, &BACK_TO_MEMBERS], " · ")
+}
+
+/// The member list, for a member who is not an owner.
+pub fn read_only_hint() -> String {
+    strings::read_only_keys(&keys::join(&[&RECORDED_HANDOVER, &CLOSE], " · "))
 }

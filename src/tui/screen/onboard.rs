@@ -1,6 +1,10 @@
 //! First run: the form that creates the firm's vault (owner, firm domain,
 //! passphrase), then the recovery code shown once. State, update, view
 //! and keys.
+use crate::tui::keys;
+use crate::tui::keys::Binding;
+use crate::tui::keys::Keys;
+use crate::tui::keys::code;
 
 use crate::text::clean;
 use crate::tui::app::{Screen, SecretInput};
@@ -8,6 +12,7 @@ use crate::tui::update::quit;
 use crate::tui::view::{ACCENT, SPINNER, card, frame_parts};
 use crate::tui::{App, Effect, Intent, Msg, Now, Outcome, strings};
 use ratatui::Frame;
+use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
@@ -178,7 +183,7 @@ pub(crate) fn onboard_update(app: &mut App, action: Msg, now: Now) -> Vec<Effect
 }
 
 pub(crate) fn onboard(app: &App, o: &OnboardScreen, f: &mut Frame, area: Rect) {
-    let body = frame_parts(app, strings::ONBOARD_KEYS, f, area);
+    let body = frame_parts(app, &KEYS.hint(), f, area);
     let inner = card(f, body, strings::ONBOARD_TITLE, 70, 13);
     let mut lines = vec![Line::from(strings::ONBOARD_INTRO), Line::from("")];
     for (i, label) in ONBOARD_LABELS.iter().enumerate() {
@@ -264,3 +269,22 @@ pub(crate) fn recovery(app: &App, r: &RecoveryScreen, f: &mut Frame, area: Rect)
     ];
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
+
+const NEXT: Binding = Binding::new(
+    "Enter",
+    "next / create",
+    &[(code(KeyCode::Enter), Intent::Open)],
+);
+const QUIT_ESC: Binding = Binding::new("Esc", "quit", &[(code(KeyCode::Esc), Intent::Quit)]);
+
+/// The first-run form's keys.
+pub const KEYS: Keys = Keys {
+    bindings: &[&keys::FIELDS, &NEXT, &QUIT_ESC],
+    typing: true,
+};
+
+/// The recovery code's screen: `y` once the code is stored.
+pub const RECOVERY_KEYS: Keys = Keys {
+    bindings: &[&Binding::hidden(keys::YES_KEYS)],
+    typing: false,
+};

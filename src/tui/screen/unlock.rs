@@ -1,6 +1,11 @@
 //! The unlock screen (member, passphrase, progress while the key is
 //! derived, why an unlock failed) and the shift summary shown on lock.
 //! State, update, view and keys.
+use crate::tui::keys;
+use crate::tui::keys::Binding;
+use crate::tui::keys::Keys;
+use crate::tui::keys::ch;
+use crate::tui::keys::code;
 
 use crate::dates;
 use crate::session::ErrorKind;
@@ -248,7 +253,7 @@ pub(crate) fn unlockable(m: &MainScreen) -> Vec<String> {
 }
 
 pub(crate) fn unlock(app: &App, u: &UnlockScreen, f: &mut Frame, area: Rect) {
-    let body = frame_parts(app, strings::UNLOCK_HINT, f, area);
+    let body = frame_parts(app, &KEYS_PASSPHRASE.hint(), f, area);
     let member_rows = u.members.len().clamp(1, 6) as u16;
     let height = 10 + member_rows;
     let card = centered(body, 60, height);
@@ -327,7 +332,7 @@ pub(crate) fn unlock(app: &App, u: &UnlockScreen, f: &mut Frame, area: Rect) {
 }
 
 pub(crate) fn summary(app: &App, s: &SummaryScreen, f: &mut Frame, area: Rect) {
-    let body = frame_parts(app, strings::SUMMARY_HINT, f, area);
+    let body = frame_parts(app, &SUMMARY_KEYS.hint(), f, area);
     let block = pane(strings::SUMMARY_TITLE, true).padding(Padding::horizontal(1));
     let inner = block.inner(body);
     f.render_widget(block, body);
@@ -367,18 +372,62 @@ pub(crate) fn summary(app: &App, s: &SummaryScreen, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
-pub(crate) fn unlock_key(focus: UnlockFocus, code: KeyCode) -> Option<Intent> {
-    match (focus, code) {
-        (_, KeyCode::Enter) => Some(Intent::Open),
-        (_, KeyCode::Tab) | (_, KeyCode::BackTab) => Some(Intent::NextPane),
-        (_, KeyCode::Esc) => Some(Intent::Quit),
-        (UnlockFocus::Member, KeyCode::Up | KeyCode::Char('k')) => Some(Intent::Up),
-        (UnlockFocus::Member, KeyCode::Down | KeyCode::Char('j')) => Some(Intent::Down),
-        (UnlockFocus::Member, KeyCode::Char('q')) => Some(Intent::Quit),
-        (UnlockFocus::Passphrase, KeyCode::Up) => Some(Intent::Up),
-        (UnlockFocus::Passphrase, KeyCode::Down) => Some(Intent::Down),
-        (UnlockFocus::Passphrase, KeyCode::Char(c)) => Some(Intent::Char(c)),
-        (UnlockFocus::Passphrase, KeyCode::Backspace) => Some(Intent::Backspace),
-        _ => None,
+const UNLOCK: Binding = Binding::new("Enter", "unlock", &[(code(KeyCode::Enter), Intent::Open)]);
+const MEMBER: Binding = Binding::new(
+    "Tab",
+    "member",
+    &[
+        (code(KeyCode::Tab), Intent::NextPane),
+        (code(KeyCode::BackTab), Intent::NextPane),
+    ],
+);
+const QUIT_ESC: Binding = Binding::new("Esc", "quit", &[(code(KeyCode::Esc), Intent::Quit)]);
+/// Choosing a member: arrows, j/k, and q to quit.
+const PICK: Binding = Binding::hidden(&[
+    (code(KeyCode::Up), Intent::Up),
+    (ch('k'), Intent::Up),
+    (code(KeyCode::Down), Intent::Down),
+    (ch('j'), Intent::Down),
+    (ch('q'), Intent::Quit),
+]);
+/// In the passphrase field the arrows still choose the member.
+const PICK_ARROWS: Binding = Binding::hidden(&[
+    (code(KeyCode::Up), Intent::Up),
+    (code(KeyCode::Down), Intent::Down),
+]);
+
+/// The unlock screen's keys with the member list focused.
+pub const KEYS_MEMBER: Keys = Keys {
+    bindings: &[&UNLOCK, &MEMBER, &QUIT_ESC, &PICK],
+    typing: false,
+};
+
+/// The unlock screen's keys with the passphrase focused.
+pub const KEYS_PASSPHRASE: Keys = Keys {
+    bindings: &[&UNLOCK, &MEMBER, &QUIT_ESC, &PICK_ARROWS],
+    typing: true,
+};
+
+/// The unlock screen's keys where the focus is.
+pub fn keys(focus: UnlockFocus) -> &'static Keys {
+    match focus {
+        UnlockFocus::Member => &KEYS_MEMBER,
+        UnlockFocus::Passphrase => &KEYS_PASSPHRASE,
     }
 }
+
+const AGAIN: Binding = Binding::new(
+    "Enter",
+    "unlock again",
+    &[
+        (code(KeyCode::Enter), Intent::Open),
+        (code(KeyCode::Esc), Intent::Open),
+        (ch(' '), Intent::Open),
+    ],
+);
+
+/// The shift summary's keys.
+pub const SUMMARY_KEYS: Keys = Keys {
+    bindings: &[&AGAIN, &keys::QUIT],
+    typing: false,
+};

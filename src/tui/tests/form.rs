@@ -729,7 +729,7 @@ fn snapshot_confirm_delete() {
         at(&mut app, Intent::Delete, NOW);
         let text = snapshot("confirm_delete", &app, size);
         assert!(text.contains(&format!("Delete \"{PAYROLL}\"?")), "{text}");
-        assert!(text.contains(strings::DELETE_KEYS), "{text}");
+        assert!(text.contains(super::expected::DELETE_KEYS), "{text}");
     }
 }
 
@@ -747,6 +747,6 @@ fn snapshot_generator() {
         let text = snapshot("generator", &app, size);
         assert!(text.contains(FIXED_GENERATED), "{text}");
         assert!(text.contains("24 characters"), "{text}");
-        assert!(text.contains(strings::GENERATOR_KEYS), "{text}");
+        assert!(text.contains(super::expected::GENERATOR_KEYS), "{text}");
     }
 }

@@ -480,7 +480,7 @@ fn snapshot_health() {
         let text = draw(&app, size.0, size.1);
         assert_no_health_secret("health", &text);
         assert!(text.contains("Health · 9 findings"), "{text}");
-        assert!(text.contains(strings::HEALTH_KEYS), "{text}");
+        assert!(text.contains(super::expected::HEALTH_KEYS), "{text}");
         assert!(
             text.contains(&format!("same password as {SALES}")),
             "{text}"

@@ -185,7 +185,7 @@ fn snapshot_help() {
         at(&mut app, Intent::Help, NOW);
         let text = snapshot("help", &app, size);
         assert!(text.contains(strings::HELP_TITLE));
-        assert!(text.contains(strings::HELP_CLOSE));
+        assert!(text.contains(super::expected::HELP_CLOSE));
     }
 }
 
@@ -291,17 +291,91 @@ fn keymap_new_commands_and_their_overlays() {
 #[test]
 fn footer_and_help_list_h() {
     assert!(
-        strings::FOOTER_LIST.chars().count() < 80,
+        super::expected::FOOTER_LIST.chars().count() < 80,
         "a space before it"
     );
-    assert!(strings::FOOTER_LIST_WIDE.chars().count() < 100);
-    assert!(strings::FOOTER_LIST.contains("H health"));
-    assert!(strings::FOOTER_LIST_WIDE.contains("H health"));
-    assert!(strings::KEYS.iter().any(|(k, _)| *k == "H"));
+    assert!(super::expected::FOOTER_LIST_WIDE.chars().count() < 100);
+    assert!(super::expected::FOOTER_LIST.contains("H health"));
+    assert!(super::expected::FOOTER_LIST_WIDE.contains("H health"));
+    assert!(super::expected::KEYS.iter().any(|(k, _)| *k == "H"));
     let fx = Fixture::new();
     for size in SIZES {
         let app = fx.main_app(size);
         let text = draw(&app, size.0, size.1);
         assert!(text.contains("H health"), "{text}");
+    }
+}
+
+/// Every hint, footer and help row is drawn from a key table, and reads
+/// word for word as it did when each was written out by hand.
+#[test]
+fn hints_footers_and_help_are_drawn_from_the_key_tables() {
+    use super::expected as x;
+    use crate::tui::keys::{self, Binding};
+    use crate::tui::screen::{
+        form, generator, health, help, log, main as main_screen, members, onboard, unlock,
+    };
+    let footer =
+        |focus, overlay, width| keys::footer(main_screen::footer_of(focus, overlay, width));
+    assert_eq!(footer(Focus::List, false, 80), x::FOOTER_LIST);
+    assert_eq!(footer(Focus::List, false, 100), x::FOOTER_LIST_WIDE);
+    assert_eq!(footer(Focus::Search, false, 80), x::FOOTER_SEARCH);
+    assert_eq!(footer(Focus::Groups, false, 80), x::FOOTER_GROUPS);
+    assert_eq!(footer(Focus::Detail, false, 80), x::FOOTER_DETAIL);
+    assert_eq!(footer(Focus::List, true, 80), x::FOOTER_OVERLAY);
+    for (table, want) in [
+        (&onboard::KEYS, x::ONBOARD_KEYS),
+        (&unlock::KEYS_PASSPHRASE, x::UNLOCK_HINT),
+        (&unlock::SUMMARY_KEYS, x::SUMMARY_HINT),
+        (&main_screen::KEYS_DELETE, x::DELETE_KEYS),
+        (&log::KEYS, x::LOG_KEYS),
+        (&form::KEYS, x::FORM_KEYS),
+        (&generator::KEYS, x::GENERATOR_KEYS),
+        (&members::KEYS_ADD, x::ADD_MEMBER_KEYS),
+        (&members::KEYS_GRANT, x::GRANT_KEYS),
+        (&members::KEYS_CHECKLIST, x::CHECKLIST_KEYS),
+        (&health::KEYS, x::HEALTH_KEYS),
+        (&help::KEYS, x::HELP_CLOSE),
+    ] {
+        assert_eq!(table.hint(), want);
+    }
+    assert_eq!(members::confirm_hint(), x::CONFIRM_KEYS);
+    assert_eq!(members::handover_hint(), x::HANDOVER_KEYS);
+    assert_eq!(
+        members::checklist_read_only_hint(),
+        x::CHECKLIST_KEYS_READ_ONLY
+    );
+    assert_eq!(members::KEYS_LIST.hint(), x::MEMBERS_KEYS);
+    let rows: Vec<(&str, &str)> = help::rows()
+        .map(|b: &Binding| (b.help_keys, b.help))
+        .collect();
+    assert_eq!(rows, x::KEYS);
+}
+
+/// What a footer names is what its keys do there: every key of every
+/// binding a main footer shows means, through the keymap's table for
+/// that focus, the intent the binding says.
+#[test]
+fn every_key_a_footer_names_does_what_the_footer_says() {
+    use crate::tui::keys;
+    use crate::tui::screen::main as main_screen;
+    for (focus, table) in [
+        (Focus::List, &main_screen::KEYS_LIST),
+        (Focus::Detail, &main_screen::KEYS_LIST),
+        (Focus::Groups, &main_screen::KEYS_GROUPS),
+        (Focus::Search, &main_screen::KEYS_SEARCH),
+    ] {
+        for width in [80, 100] {
+            for b in main_screen::footer_of(focus, false, width) {
+                for (k, intent) in b.map {
+                    let got = if k.ctrl {
+                        keys::GLOBAL.intent(*k)
+                    } else {
+                        table.intent(*k)
+                    };
+                    assert_eq!(got, Some(*intent), "{} in {focus:?}", b.shown());
+                }
+            }
+        }
     }
 }

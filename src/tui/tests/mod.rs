@@ -39,6 +39,7 @@ use crate::vault::entry::{BackupCode, CustomField};
 use crate::vault::{self, CreateOptions, Entry, EntryId, EntryRef};
 
 mod detail;
+mod expected;
 mod form;
 mod handover;
 mod health;
