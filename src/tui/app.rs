@@ -184,17 +184,16 @@ impl Drop for SecretInput {
 // The screens' state lives with each screen; these names stay reachable
 // from here, where the whole state is described.
 pub use super::screen::form::{
-    BackTo, ChecklistAt, FORM_LABELS, FORM_PASSWORD, FieldMut, FieldRef, Form, HealthAt,
+    BackTo, ChecklistAt, EntryField, FieldMut, FieldRef, Form, HealthAt,
 };
 pub use super::screen::generator::Generator;
 pub use super::screen::health::{HealthRow, HealthView, fixed_by_new_password};
 pub use super::screen::main::{Focus, MainScreen, Overlay};
 pub use super::screen::members::{
-    GrantInput, MEMBER_FORM_EXPIRES, MEMBER_FORM_GROUPS, MEMBER_FORM_LABELS,
-    MEMBER_FORM_PASSPHRASE, MEMBER_FORM_REPEAT, MEMBER_FORM_ROLE, MemberConfirm, MemberForm,
-    MembersMode, MembersView, handover_of, split_groups,
+    GrantInput, MemberConfirm, MemberField, MemberForm, MembersMode, MembersView, handover_of,
+    split_groups,
 };
-pub use super::screen::onboard::{ONBOARD_LABELS, OnboardScreen, RecoveryScreen, strength};
+pub use super::screen::onboard::{OnboardField, OnboardScreen, RecoveryScreen, strength};
 pub use super::screen::unlock::{
     LockReason, ShiftItem, ShiftWhat, SummaryScreen, UnlockError, UnlockFocus, UnlockScreen,
 };

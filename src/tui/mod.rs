@@ -29,6 +29,7 @@
 
 pub mod action;
 pub mod app;
+pub mod fields;
 pub mod input;
 pub mod keymap;
 pub mod keys;

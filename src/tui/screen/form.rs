@@ -1,15 +1,22 @@
 //! The add and edit form of an entry, and where it returns to when it
 //! was opened from another view. State, update, view and keys.
+
+use crate::tui::Effect;
 use crate::tui::Intent;
+use crate::tui::Msg;
+use crate::tui::Outcome;
+use crate::tui::action::Change;
 use crate::tui::keys;
 use crate::tui::keys::Binding;
 use crate::tui::keys::Keys;
 use crate::tui::keys::code;
+use crate::tui::update::FORM_GENERATE;
 use crate::tui::view::hint_owned;
 
 use crate::health::Kind;
 use crate::text::clean;
 use crate::tui::app::SecretInput;
+use crate::tui::fields::Fields;
 use crate::tui::screen::health::health_at;
 use crate::tui::screen::main::{MainScreen, Overlay};
 use crate::tui::screen::members::checklist_at;
@@ -28,7 +35,8 @@ pub struct Form {
     /// The entry edited; `None` for a new one.
     pub editing: Option<EntryRef>,
     pub values: EntryForm,
-    pub cursor: usize,
+    /// The field that has the focus.
+    pub cursor: EntryField,
     pub error: Option<String>,
     /// Waiting for the runtime to save.
     pub saving: bool,
@@ -63,21 +71,54 @@ pub struct ChecklistAt {
     pub entry_id: String,
 }
 
-/// The form's fields, in order.
-pub const FORM_LABELS: [&str; 10] = [
-    "Title",
-    "Group",
-    "Username",
-    "Password",
-    "URL",
-    "Identity",
-    "Tags",
-    "TOTP",
-    "Rotate days",
-    "Notes",
-];
+/// The entry form's fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryField {
+    Title,
+    Group,
+    Username,
+    Password,
+    Url,
+    Identity,
+    Tags,
+    Totp,
+    RotateDays,
+    Notes,
+}
 
-pub const FORM_PASSWORD: usize = 3;
+impl Fields for EntryField {
+    const ALL: &'static [Self] = &[
+        EntryField::Title,
+        EntryField::Group,
+        EntryField::Username,
+        EntryField::Password,
+        EntryField::Url,
+        EntryField::Identity,
+        EntryField::Tags,
+        EntryField::Totp,
+        EntryField::RotateDays,
+        EntryField::Notes,
+    ];
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            EntryField::Title => "Title",
+            EntryField::Group => "Group",
+            EntryField::Username => "Username",
+            EntryField::Password => "Password",
+            EntryField::Url => "URL",
+            EntryField::Identity => "Identity",
+            EntryField::Tags => "Tags",
+            EntryField::Totp => "TOTP",
+            EntryField::RotateDays => "Rotate days",
+            EntryField::Notes => "Notes",
+        }
+    }
+}
 
 pub enum FieldMut<'a> {
     Plain(&'a mut String),
@@ -105,33 +146,33 @@ impl EntryForm {
         }
     }
 
-    pub fn field_mut(&mut self, i: usize) -> FieldMut<'_> {
-        match i {
-            0 => FieldMut::Plain(&mut self.title),
-            1 => FieldMut::Plain(&mut self.group),
-            2 => FieldMut::Plain(&mut self.username),
-            3 => FieldMut::Secret(&mut self.password),
-            4 => FieldMut::Plain(&mut self.url),
-            5 => FieldMut::Plain(&mut self.identity),
-            6 => FieldMut::Plain(&mut self.tags),
-            7 => FieldMut::Secret(&mut self.totp),
-            8 => FieldMut::Plain(&mut self.rotate_days),
-            _ => FieldMut::Secret(&mut self.notes),
+    pub fn field_mut(&mut self, field: EntryField) -> FieldMut<'_> {
+        match field {
+            EntryField::Title => FieldMut::Plain(&mut self.title),
+            EntryField::Group => FieldMut::Plain(&mut self.group),
+            EntryField::Username => FieldMut::Plain(&mut self.username),
+            EntryField::Password => FieldMut::Secret(&mut self.password),
+            EntryField::Url => FieldMut::Plain(&mut self.url),
+            EntryField::Identity => FieldMut::Plain(&mut self.identity),
+            EntryField::Tags => FieldMut::Plain(&mut self.tags),
+            EntryField::Totp => FieldMut::Secret(&mut self.totp),
+            EntryField::RotateDays => FieldMut::Plain(&mut self.rotate_days),
+            EntryField::Notes => FieldMut::Secret(&mut self.notes),
         }
     }
 
-    pub fn field(&self, i: usize) -> FieldRef<'_> {
-        match i {
-            0 => FieldRef::Plain(&self.title),
-            1 => FieldRef::Plain(&self.group),
-            2 => FieldRef::Plain(&self.username),
-            3 => FieldRef::Secret(&self.password),
-            4 => FieldRef::Plain(&self.url),
-            5 => FieldRef::Plain(&self.identity),
-            6 => FieldRef::Plain(&self.tags),
-            7 => FieldRef::Secret(&self.totp),
-            8 => FieldRef::Plain(&self.rotate_days),
-            _ => FieldRef::Secret(&self.notes),
+    pub fn field(&self, field: EntryField) -> FieldRef<'_> {
+        match field {
+            EntryField::Title => FieldRef::Plain(&self.title),
+            EntryField::Group => FieldRef::Plain(&self.group),
+            EntryField::Username => FieldRef::Plain(&self.username),
+            EntryField::Password => FieldRef::Secret(&self.password),
+            EntryField::Url => FieldRef::Plain(&self.url),
+            EntryField::Identity => FieldRef::Plain(&self.identity),
+            EntryField::Tags => FieldRef::Plain(&self.tags),
+            EntryField::Totp => FieldRef::Secret(&self.totp),
+            EntryField::RotateDays => FieldRef::Plain(&self.rotate_days),
+            EntryField::Notes => FieldRef::Secret(&self.notes),
         }
     }
 }
@@ -166,7 +207,7 @@ pub(crate) fn edit_form(m: &MainScreen, r: EntryRef, back_to: Option<BackTo>) ->
     Form {
         editing: Some(r),
         values,
-        cursor: 0,
+        cursor: EntryField::Title,
         error: None,
         saving: false,
         back_to,
@@ -187,13 +228,14 @@ pub(crate) fn form_view(form: &Form, f: &mut Frame, area: Rect) {
     } else {
         strings::NEW_TITLE
     };
-    let height = FORM_LABELS.len() as u16 + 6;
+    let height = EntryField::ALL.len() as u16 + 6;
     let inner = card(f, area, title, 72, height);
     let width = usize::from(inner.width).saturating_sub(14);
     let mut lines: Vec<Line> = Vec::new();
-    for (i, label) in FORM_LABELS.iter().enumerate() {
-        let focused = i == form.cursor;
-        let value = match form.values.field(i) {
+    for &field in EntryField::ALL {
+        let label = field.label();
+        let focused = field == form.cursor;
+        let value = match form.values.field(field) {
             FieldRef::Plain(s) => {
                 let s = clean(s);
                 // Keep the end of a long value in view while typing.
@@ -243,3 +285,65 @@ pub const KEYS: Keys = Keys {
     bindings: &[&keys::FIELDS, &keys::GENERATE_INTO, &SAVE, &keys::CANCEL],
     typing: true,
 };
+
+/// The form's update: typing into the focused field, moving between
+/// fields, a generated password into the password field, saving (after
+/// the title check), and leaving for where the form was opened from.
+pub(crate) fn update(m: &mut MainScreen, action: Msg, now: Now, health_rows: usize) -> Vec<Effect> {
+    let Some(Overlay::Form(f)) = m.overlay.as_mut() else {
+        return Vec::new();
+    };
+    if f.saving {
+        return Vec::new();
+    }
+    match action {
+        Msg::Intent(Intent::Char(c)) => {
+            f.error = None;
+            match f.values.field_mut(f.cursor) {
+                FieldMut::Plain(s) => {
+                    if s.len() < 2000 {
+                        s.push(c);
+                    }
+                }
+                FieldMut::Secret(s) => {
+                    s.push(c);
+                }
+            }
+        }
+        Msg::Intent(Intent::Backspace) => match f.values.field_mut(f.cursor) {
+            FieldMut::Plain(s) => {
+                s.pop();
+            }
+            FieldMut::Secret(s) => s.pop(),
+        },
+        Msg::Intent(Intent::ClearField) => match f.values.field_mut(f.cursor) {
+            FieldMut::Plain(s) => s.clear(),
+            FieldMut::Secret(s) => s.clear(),
+        },
+        Msg::Intent(Intent::NextPane) => f.cursor = f.cursor.next(),
+        Msg::Intent(Intent::PrevField) => f.cursor = f.cursor.prev(),
+        Msg::Intent(Intent::GenerateInto) => return vec![Effect::Generate(FORM_GENERATE)],
+        Msg::Outcome(Outcome::Generated(v)) => {
+            f.values.password.clear();
+            for c in v.chars() {
+                f.values.password.push(c);
+            }
+            f.cursor = EntryField::Password;
+        }
+        Msg::Intent(Intent::Submit) | Msg::Intent(Intent::Open) => {
+            if f.values.title.trim().is_empty() {
+                f.error = Some(strings::TITLE_REQUIRED.into());
+                f.cursor = EntryField::Title;
+            } else {
+                f.saving = true;
+                return vec![Effect::Change(Change::SaveForm)];
+            }
+        }
+        Msg::Intent(Intent::Back) => {
+            let back = f.back_to.take();
+            m.overlay = back.map(|at| back_overlay(m, at, now, health_rows));
+        }
+        _ => {}
+    }
+    Vec::new()
+}

@@ -11,7 +11,7 @@ use crate::health::{Finding, Kind};
 use crate::text::clean;
 use crate::tui::action::Change;
 use crate::tui::app::Screen;
-use crate::tui::screen::form::{BackTo, FORM_PASSWORD, HealthAt, edit_form};
+use crate::tui::screen::form::{BackTo, EntryField, HealthAt, edit_form};
 use crate::tui::screen::main::{MainScreen, Overlay, is_move, show_entry, step};
 use crate::tui::update::{FORM_GENERATE, status};
 use crate::tui::view::{ACCENT, card, fit, hint_owned, pane};
@@ -204,7 +204,7 @@ pub(crate) fn health_update(app: &mut App, action: Msg, now: Now) -> Vec<Effect>
             if fix {
                 // The generator's value arrives as `Generated`, which the
                 // form puts in its password field.
-                form.cursor = FORM_PASSWORD;
+                form.cursor = EntryField::Password;
                 m.overlay = Some(Overlay::Form(Box::new(form)));
                 return vec![Effect::Generate(FORM_GENERATE)];
             }

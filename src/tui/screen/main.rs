@@ -18,16 +18,14 @@ use crate::session::Session;
 use crate::text::clean;
 use crate::tui::action::{Change, CopyWhat, GenOptions, Reveal, RevealHow};
 use crate::tui::app::Screen;
-use crate::tui::screen::form::{
-    EntryForm, FORM_LABELS, FORM_PASSWORD, FieldMut, Form, back_overlay, edit_form, form_view,
-};
+use crate::tui::screen::form::{EntryField, EntryForm, Form, back_overlay, edit_form, form_view};
 use crate::tui::screen::generator::{Generator, generator};
 use crate::tui::screen::health::{HealthView, health, health_update};
 use crate::tui::screen::help::help;
 use crate::tui::screen::log::log_view;
 use crate::tui::screen::members::{MembersView, member_done, members, members_update};
 use crate::tui::screen::unlock::{LockReason, ShiftItem, ShiftWhat};
-use crate::tui::update::{FORM_GENERATE, lock, quit, status};
+use crate::tui::update::{lock, quit, status};
 use crate::tui::view::{ACCENT, card, fit, footer, header, pane, status_line};
 use crate::tui::{App, Effect, Intent, Msg, Now, Outcome, strings};
 use crate::vault::{Entry, EntryRef};
@@ -279,7 +277,7 @@ pub(crate) fn main_update(app: &mut App, action: Msg, now: Now) -> Vec<Effect> {
             m.overlay = Some(Overlay::Form(Box::new(Form {
                 editing: None,
                 values: EntryForm::empty(group),
-                cursor: 0,
+                cursor: EntryField::Title,
                 error: None,
                 saving: false,
                 back_to: None,
@@ -486,6 +484,9 @@ pub(crate) fn overlay_update(app: &mut App, action: Msg, now: Now) -> Vec<Effect
     if matches!(m.overlay, Some(Overlay::Health(_))) {
         return health_update(app, action, now);
     }
+    if matches!(m.overlay, Some(Overlay::Form(_))) {
+        return super::form::update(m, action, now, health_rows);
+    }
     let Some(o) = m.overlay.as_mut() else {
         return Vec::new();
     };
@@ -563,62 +564,7 @@ pub(crate) fn overlay_update(app: &mut App, action: Msg, now: Now) -> Vec<Effect
                 _ => {}
             }
         }
-        Overlay::Form(f) => {
-            if f.saving {
-                return Vec::new();
-            }
-            let n = FORM_LABELS.len();
-            match action {
-                Msg::Intent(Intent::Char(c)) => {
-                    f.error = None;
-                    match f.values.field_mut(f.cursor) {
-                        FieldMut::Plain(s) => {
-                            if s.len() < 2000 {
-                                s.push(c);
-                            }
-                        }
-                        FieldMut::Secret(s) => {
-                            s.push(c);
-                        }
-                    }
-                }
-                Msg::Intent(Intent::Backspace) => match f.values.field_mut(f.cursor) {
-                    FieldMut::Plain(s) => {
-                        s.pop();
-                    }
-                    FieldMut::Secret(s) => s.pop(),
-                },
-                Msg::Intent(Intent::ClearField) => match f.values.field_mut(f.cursor) {
-                    FieldMut::Plain(s) => s.clear(),
-                    FieldMut::Secret(s) => s.clear(),
-                },
-                Msg::Intent(Intent::NextPane) => f.cursor = (f.cursor + 1) % n,
-                Msg::Intent(Intent::PrevField) => f.cursor = (f.cursor + n - 1) % n,
-                Msg::Intent(Intent::GenerateInto) => return vec![Effect::Generate(FORM_GENERATE)],
-                Msg::Outcome(Outcome::Generated(v)) => {
-                    f.values.password.clear();
-                    for c in v.chars() {
-                        f.values.password.push(c);
-                    }
-                    f.cursor = FORM_PASSWORD;
-                }
-                Msg::Intent(Intent::Submit) | Msg::Intent(Intent::Open) => {
-                    if f.values.title.trim().is_empty() {
-                        f.error = Some(strings::TITLE_REQUIRED.into());
-                        f.cursor = 0;
-                    } else {
-                        f.saving = true;
-                        return vec![Effect::Change(Change::SaveForm)];
-                    }
-                }
-                Msg::Intent(Intent::Back) => {
-                    let back = f.back_to.take();
-                    m.overlay = back.map(|at| back_overlay(m, at, now, health_rows));
-                }
-                _ => {}
-            }
-        }
-        Overlay::Members(_) | Overlay::Health(_) => {}
+        Overlay::Form(_) | Overlay::Members(_) | Overlay::Health(_) => {}
     }
     Vec::new()
 }

@@ -13,6 +13,7 @@ use crate::handover::State;
 use crate::text::clean;
 use crate::tui::action::{Change, MemberCmd, MemberOp};
 use crate::tui::app::{MemberRow, Screen, SecretInput, member_rows, role_name};
+use crate::tui::fields::Fields;
 use crate::tui::screen::form::{BackTo, ChecklistAt, edit_form};
 use crate::tui::screen::main::{Focus, MainScreen, Overlay, is_move, keep_visible, step};
 use crate::tui::screen::onboard::strength;
@@ -95,29 +96,47 @@ pub struct MemberForm {
     pub expires: String,
     pub passphrase: SecretInput,
     pub repeat: SecretInput,
-    pub cursor: usize,
+    /// The field that has the focus.
+    pub cursor: MemberField,
     pub error: Option<String>,
 }
 
-/// The add-member form's fields, in order.
-pub const MEMBER_FORM_LABELS: [&str; 6] = [
-    "Name",
-    "Role",
-    "Groups",
-    "Expires",
-    "Passphrase",
-    "Repeat it",
-];
+/// The add-member form's fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemberField {
+    Name,
+    Role,
+    Groups,
+    Expires,
+    Passphrase,
+    Repeat,
+}
 
-pub const MEMBER_FORM_ROLE: usize = 1;
+impl Fields for MemberField {
+    const ALL: &'static [Self] = &[
+        MemberField::Name,
+        MemberField::Role,
+        MemberField::Groups,
+        MemberField::Expires,
+        MemberField::Passphrase,
+        MemberField::Repeat,
+    ];
 
-pub const MEMBER_FORM_GROUPS: usize = 2;
+    fn index(self) -> usize {
+        self as usize
+    }
 
-pub const MEMBER_FORM_EXPIRES: usize = 3;
-
-pub const MEMBER_FORM_PASSPHRASE: usize = 4;
-
-pub const MEMBER_FORM_REPEAT: usize = 5;
+    fn label(self) -> &'static str {
+        match self {
+            MemberField::Name => "Name",
+            MemberField::Role => "Role",
+            MemberField::Groups => "Groups",
+            MemberField::Expires => "Expires",
+            MemberField::Passphrase => "Passphrase",
+            MemberField::Repeat => "Repeat it",
+        }
+    }
+}
 
 impl MemberForm {
     pub fn new() -> Self {
@@ -128,7 +147,7 @@ impl MemberForm {
             expires: String::new(),
             passphrase: SecretInput::new(),
             repeat: SecretInput::new(),
-            cursor: 0,
+            cursor: MemberField::Name,
             error: None,
         }
     }
@@ -463,13 +482,12 @@ pub(crate) fn member_form_update(
     effects: &mut Vec<Effect>,
     back: &mut bool,
 ) {
-    let n = MEMBER_FORM_LABELS.len();
     match action {
         Msg::Intent(Intent::Char(c)) => {
             f.error = None;
             match f.cursor {
-                0 if f.name.len() < 64 => f.name.push(c),
-                MEMBER_FORM_ROLE => {
+                MemberField::Name if f.name.len() < 64 => f.name.push(c),
+                MemberField::Role => {
                     f.role = match c.to_ascii_lowercase() {
                         'o' => Role::Owner,
                         'c' => Role::Contractor,
@@ -482,47 +500,47 @@ pub(crate) fn member_form_update(
                         _ => f.role,
                     }
                 }
-                MEMBER_FORM_GROUPS if f.groups.len() < 2000 => f.groups.push(c),
-                MEMBER_FORM_EXPIRES if f.expires.len() < 32 => f.expires.push(c),
-                MEMBER_FORM_PASSPHRASE if !f.passphrase.push(c) => {
+                MemberField::Groups if f.groups.len() < 2000 => f.groups.push(c),
+                MemberField::Expires if f.expires.len() < 32 => f.expires.push(c),
+                MemberField::Passphrase if !f.passphrase.push(c) => {
                     f.error = Some(strings::PASSPHRASE_TOO_LONG.into());
                 }
-                MEMBER_FORM_REPEAT if !f.repeat.push(c) => {
+                MemberField::Repeat if !f.repeat.push(c) => {
                     f.error = Some(strings::PASSPHRASE_TOO_LONG.into());
                 }
                 _ => {}
             }
         }
         Msg::Intent(Intent::Backspace) => match f.cursor {
-            0 => {
+            MemberField::Name => {
                 f.name.pop();
             }
-            MEMBER_FORM_GROUPS => {
+            MemberField::Role => {}
+            MemberField::Groups => {
                 f.groups.pop();
             }
-            MEMBER_FORM_EXPIRES => {
+            MemberField::Expires => {
                 f.expires.pop();
             }
-            MEMBER_FORM_PASSPHRASE => f.passphrase.pop(),
-            MEMBER_FORM_REPEAT => f.repeat.pop(),
-            _ => {}
+            MemberField::Passphrase => f.passphrase.pop(),
+            MemberField::Repeat => f.repeat.pop(),
         },
         Msg::Intent(Intent::ClearField) => match f.cursor {
-            0 => f.name.clear(),
-            MEMBER_FORM_GROUPS => f.groups.clear(),
-            MEMBER_FORM_EXPIRES => f.expires.clear(),
-            MEMBER_FORM_PASSPHRASE => f.passphrase.clear(),
-            MEMBER_FORM_REPEAT => f.repeat.clear(),
-            _ => {}
+            MemberField::Name => f.name.clear(),
+            MemberField::Role => {}
+            MemberField::Groups => f.groups.clear(),
+            MemberField::Expires => f.expires.clear(),
+            MemberField::Passphrase => f.passphrase.clear(),
+            MemberField::Repeat => f.repeat.clear(),
         },
-        Msg::Intent(Intent::NextPane) => f.cursor = (f.cursor + 1) % n,
-        Msg::Intent(Intent::PrevField) => f.cursor = (f.cursor + n - 1) % n,
+        Msg::Intent(Intent::NextPane) => f.cursor = f.cursor.next(),
+        Msg::Intent(Intent::PrevField) => f.cursor = f.cursor.prev(),
         Msg::Intent(Intent::Submit) | Msg::Intent(Intent::Open) => {
             match check_member_form(f, now, v) {
                 Err((field, why)) => {
                     f.cursor = field;
                     f.error = Some(why);
-                    if field == MEMBER_FORM_REPEAT {
+                    if field == MemberField::Repeat {
                         f.repeat.clear();
                     }
                 }
@@ -542,34 +560,34 @@ pub(crate) fn check_member_form(
     f: &MemberForm,
     now: Now,
     v: &crate::vault::Vault,
-) -> Result<(), (usize, String)> {
+) -> Result<(), (MemberField, String)> {
     let name = f.name.trim();
     if name.is_empty() {
-        return Err((0, strings::MEMBER_NAME_REQUIRED.into()));
+        return Err((MemberField::Name, strings::MEMBER_NAME_REQUIRED.into()));
     }
-    crate::vault::validate_member_name(name).map_err(|e| (0, e.to_string()))?;
+    crate::vault::validate_member_name(name).map_err(|e| (MemberField::Name, e.to_string()))?;
     if v.manifest().members.iter().any(|m| m.name == name) {
-        return Err((0, strings::member_exists(name)));
+        return Err((MemberField::Name, strings::member_exists(name)));
     }
     let groups = f.group_list();
     if f.role == Role::Contractor && groups.is_empty() {
-        return Err((MEMBER_FORM_GROUPS, strings::CONTRACTOR_NEEDS_GROUPS.into()));
+        return Err((MemberField::Groups, strings::CONTRACTOR_NEEDS_GROUPS.into()));
     }
     if f.role != Role::Contractor && !groups.is_empty() {
-        return Err((MEMBER_FORM_GROUPS, strings::GROUPS_FOR_CONTRACTORS.into()));
+        return Err((MemberField::Groups, strings::GROUPS_FOR_CONTRACTORS.into()));
     }
     if !f.expires.trim().is_empty() {
         let t = crate::dates::parse(&f.expires)
-            .map_err(|e| (MEMBER_FORM_EXPIRES, strings::bad_expiry(&e.to_string())))?;
+            .map_err(|e| (MemberField::Expires, strings::bad_expiry(&e.to_string())))?;
         if t <= now.unix {
-            return Err((MEMBER_FORM_EXPIRES, strings::EXPIRY_PASSED.into()));
+            return Err((MemberField::Expires, strings::EXPIRY_PASSED.into()));
         }
     }
     if f.passphrase.chars() < 12 {
-        return Err((MEMBER_FORM_PASSPHRASE, strings::PASSPHRASE_SHORT.into()));
+        return Err((MemberField::Passphrase, strings::PASSPHRASE_SHORT.into()));
     }
     if f.passphrase.peek() != f.repeat.peek() {
-        return Err((MEMBER_FORM_REPEAT, strings::PASSPHRASES_DIFFER.into()));
+        return Err((MemberField::Repeat, strings::PASSPHRASES_DIFFER.into()));
     }
     Ok(())
 }
@@ -760,15 +778,16 @@ pub(crate) fn vault_groups(m: &MainScreen) -> String {
 pub(crate) fn member_form(m: &MainScreen, form: &MemberForm, f: &mut Frame, area: Rect) {
     let inner = card(f, area, strings::ADD_MEMBER_TITLE, 72, 12);
     let mut lines: Vec<Line> = Vec::new();
-    for (i, label) in MEMBER_FORM_LABELS.iter().enumerate() {
-        let focused = i == form.cursor;
-        let (value, note) = match i {
-            0 => (clean(&form.name).into_owned(), ""),
-            1 => (role_name(form.role).to_owned(), strings::ROLE_HINT),
-            2 => (clean(&form.groups).into_owned(), strings::GROUPS_HINT),
-            3 => (clean(&form.expires).into_owned(), strings::EXPIRES_HINT),
-            4 => ("•".repeat(form.passphrase.chars().min(40)), ""),
-            _ => ("•".repeat(form.repeat.chars().min(40)), ""),
+    for &field in MemberField::ALL {
+        let label = field.label();
+        let focused = field == form.cursor;
+        let (value, note) = match field {
+            MemberField::Name => (clean(&form.name).into_owned(), ""),
+            MemberField::Role => (role_name(form.role).to_owned(), strings::ROLE_HINT),
+            MemberField::Groups => (clean(&form.groups).into_owned(), strings::GROUPS_HINT),
+            MemberField::Expires => (clean(&form.expires).into_owned(), strings::EXPIRES_HINT),
+            MemberField::Passphrase => ("•".repeat(form.passphrase.chars().min(40)), ""),
+            MemberField::Repeat => ("•".repeat(form.repeat.chars().min(40)), ""),
         };
         let label_style = if focused {
             Style::default().fg(ACCENT).bold()
@@ -781,13 +800,13 @@ pub(crate) fn member_form(m: &MainScreen, form: &MemberForm, f: &mut Frame, area
         if focused {
             spans.push(Span::styled("▏", Style::default().fg(ACCENT)));
         }
-        if !note.is_empty() && (focused || shown == 0 || i == 1) {
+        if !note.is_empty() && (focused || shown == 0 || field == MemberField::Role) {
             spans.push(Span::styled(
                 format!("  {note}"),
                 Style::default().fg(Color::DarkGray),
             ));
         }
-        if i == 4 {
+        if field == MemberField::Passphrase {
             let (word, bits) = strength(form.passphrase.peek());
             if !word.is_empty() {
                 let color = match word {

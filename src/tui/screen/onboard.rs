@@ -1,16 +1,13 @@
 //! First run: the form that creates the firm's vault (owner, firm domain,
 //! passphrase), then the recovery code shown once. State, update, view
 //! and keys.
-use crate::tui::keys;
-use crate::tui::keys::Binding;
-use crate::tui::keys::Keys;
-use crate::tui::keys::code;
-
 use crate::text::clean;
 use crate::tui::app::{Screen, SecretInput};
+use crate::tui::fields::Fields;
+use crate::tui::keys::{Binding, Keys, code};
 use crate::tui::update::quit;
 use crate::tui::view::{ACCENT, SPINNER, card, frame_parts};
-use crate::tui::{App, Effect, Intent, Msg, Now, Outcome, strings};
+use crate::tui::{App, Effect, Intent, Msg, Now, Outcome, keys, strings};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Rect;
@@ -26,14 +23,43 @@ pub struct OnboardScreen {
     pub domain: String,
     pub passphrase: SecretInput,
     pub repeat: SecretInput,
-    pub cursor: usize,
+    /// The field that has the focus.
+    pub cursor: OnboardField,
     pub error: Option<String>,
     /// Creating the vault (calibrating the KDF) since this instant.
     pub busy_since: Option<u64>,
 }
 
-pub const ONBOARD_LABELS: [&str; 4] =
-    ["Your name", "Firm e-mail domain", "Passphrase", "Repeat it"];
+/// The first-run form's fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnboardField {
+    Owner,
+    Domain,
+    Passphrase,
+    Repeat,
+}
+
+impl Fields for OnboardField {
+    const ALL: &'static [Self] = &[
+        OnboardField::Owner,
+        OnboardField::Domain,
+        OnboardField::Passphrase,
+        OnboardField::Repeat,
+    ];
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            OnboardField::Owner => "Your name",
+            OnboardField::Domain => "Firm e-mail domain",
+            OnboardField::Passphrase => "Passphrase",
+            OnboardField::Repeat => "Repeat it",
+        }
+    }
+}
 
 impl OnboardScreen {
     pub fn new() -> Self {
@@ -42,7 +68,7 @@ impl OnboardScreen {
             domain: String::new(),
             passphrase: SecretInput::new(),
             repeat: SecretInput::new(),
-            cursor: 0,
+            cursor: OnboardField::Owner,
             error: None,
             busy_since: None,
         }
@@ -103,7 +129,7 @@ pub(crate) fn onboard_update(app: &mut App, action: Msg, now: Now) -> Vec<Effect
         }
         Msg::Outcome(Outcome::Created(Err(e))) => {
             o.busy_since = None;
-            o.cursor = 2;
+            o.cursor = OnboardField::Passphrase;
             o.error = Some(e.to_string());
             return Vec::new();
         }
@@ -112,58 +138,60 @@ pub(crate) fn onboard_update(app: &mut App, action: Msg, now: Now) -> Vec<Effect
     if o.busy_since.is_some() {
         return Vec::new();
     }
-    let n = ONBOARD_LABELS.len();
     match action {
         Msg::Intent(Intent::Char(c)) => {
             o.error = None;
             match o.cursor {
-                0 if o.owner.len() < 64 => o.owner.push(c),
-                1 if o.domain.len() < 253 => o.domain.push(c),
-                2 => {
+                OnboardField::Owner if o.owner.len() < 64 => o.owner.push(c),
+                OnboardField::Domain if o.domain.len() < 253 => o.domain.push(c),
+                OnboardField::Owner | OnboardField::Domain => {}
+                OnboardField::Passphrase => {
                     o.passphrase.push(c);
                 }
-                3 => {
+                OnboardField::Repeat => {
                     o.repeat.push(c);
                 }
-                _ => {}
             }
         }
         Msg::Intent(Intent::Backspace) => match o.cursor {
-            0 => {
+            OnboardField::Owner => {
                 o.owner.pop();
             }
-            1 => {
+            OnboardField::Domain => {
                 o.domain.pop();
             }
-            2 => o.passphrase.pop(),
-            _ => o.repeat.pop(),
+            OnboardField::Passphrase => o.passphrase.pop(),
+            OnboardField::Repeat => o.repeat.pop(),
         },
-        Msg::Intent(Intent::NextPane) => o.cursor = (o.cursor + 1) % n,
-        Msg::Intent(Intent::PrevField) => o.cursor = (o.cursor + n - 1) % n,
+        Msg::Intent(Intent::NextPane) => o.cursor = o.cursor.next(),
+        Msg::Intent(Intent::PrevField) => o.cursor = o.cursor.prev(),
         Msg::Intent(Intent::Open) => {
-            if o.cursor + 1 < n {
-                o.cursor += 1;
+            if !o.cursor.is_last() {
+                o.cursor = o.cursor.next();
                 return Vec::new();
             }
             let problem = if o.owner.trim().is_empty() {
-                Some((0, strings::NAME_REQUIRED.to_owned()))
+                Some((OnboardField::Owner, strings::NAME_REQUIRED.to_owned()))
             } else if let Err(e) = crate::vault::validate_member_name(o.owner.trim()) {
-                Some((0, e.to_string()))
+                Some((OnboardField::Owner, e.to_string()))
             } else if !o.domain.trim().is_empty()
                 && let Err(e) = crate::session::create::check_domain(o.domain.trim())
             {
-                Some((1, e.to_string()))
+                Some((OnboardField::Domain, e.to_string()))
             } else if o.passphrase.chars() < 12 {
-                Some((2, strings::PASSPHRASE_SHORT.to_owned()))
+                Some((
+                    OnboardField::Passphrase,
+                    strings::PASSPHRASE_SHORT.to_owned(),
+                ))
             } else if o.passphrase.peek() != o.repeat.peek() {
-                Some((3, strings::PASSPHRASES_DIFFER.to_owned()))
+                Some((OnboardField::Repeat, strings::PASSPHRASES_DIFFER.to_owned()))
             } else {
                 None
             };
             if let Some((field, msg)) = problem {
                 o.cursor = field;
                 o.error = Some(msg);
-                if field == 3 {
+                if field == OnboardField::Repeat {
                     o.repeat.clear();
                 }
                 return Vec::new();
@@ -186,13 +214,14 @@ pub(crate) fn onboard(app: &App, o: &OnboardScreen, f: &mut Frame, area: Rect) {
     let body = frame_parts(app, &KEYS.hint(), f, area);
     let inner = card(f, body, strings::ONBOARD_TITLE, 70, 13);
     let mut lines = vec![Line::from(strings::ONBOARD_INTRO), Line::from("")];
-    for (i, label) in ONBOARD_LABELS.iter().enumerate() {
-        let focused = i == o.cursor && o.busy_since.is_none();
-        let value = match i {
-            0 => clean(&o.owner).into_owned(),
-            1 => clean(&o.domain).into_owned(),
-            2 => "•".repeat(o.passphrase.chars().min(24)),
-            _ => "•".repeat(o.repeat.chars().min(24)),
+    for &field in OnboardField::ALL {
+        let label = field.label();
+        let focused = field == o.cursor && o.busy_since.is_none();
+        let value = match field {
+            OnboardField::Owner => clean(&o.owner).into_owned(),
+            OnboardField::Domain => clean(&o.domain).into_owned(),
+            OnboardField::Passphrase => "•".repeat(o.passphrase.chars().min(24)),
+            OnboardField::Repeat => "•".repeat(o.repeat.chars().min(24)),
         };
         let label_style = if focused {
             Style::default().fg(ACCENT).bold()
@@ -206,19 +235,19 @@ pub(crate) fn onboard(app: &App, o: &OnboardScreen, f: &mut Frame, area: Rect) {
         if focused {
             spans.push(Span::styled("▏", Style::default().fg(ACCENT)));
         }
-        if i == 0 && o.owner.is_empty() && !focused {
+        if field == OnboardField::Owner && o.owner.is_empty() && !focused {
             spans.push(Span::styled(
                 "a short login name, e.g. ana",
                 Style::default().fg(Color::DarkGray),
             ));
         }
-        if i == 1 && o.domain.is_empty() && !focused {
+        if field == OnboardField::Domain && o.domain.is_empty() && !focused {
             spans.push(Span::styled(
                 "optional, e.g. example.com",
                 Style::default().fg(Color::DarkGray),
             ));
         }
-        if i == 2 {
+        if field == OnboardField::Passphrase {
             let (word, bits) = strength(o.passphrase.peek());
             if !word.is_empty() {
                 let color = match word {

@@ -13,7 +13,8 @@ use super::{
 };
 use crate::audit::{Action as LogAction, Field};
 use crate::tui::action::{Change, CopyWhat, Effect, GenOptions, Intent, Msg, Outcome};
-use crate::tui::app::{App, FORM_LABELS, FORM_PASSWORD, Overlay};
+use crate::tui::app::{App, EntryField, Overlay};
+use crate::tui::fields::Fields;
 use crate::tui::update::update;
 use crate::tui::{keymap, runtime, strings};
 use crate::vault::{self, Entry};
@@ -47,10 +48,10 @@ fn new_opens_an_empty_form_in_the_filtered_group() {
     assert_eq!(at(&mut app, Intent::New, NOW), no_effects());
     let f = form_of(&app);
     assert!(f.editing.is_none());
-    assert_eq!(f.cursor, 0, "the title has the focus");
+    assert_eq!(f.cursor, EntryField::Title, "the title has the focus");
     assert!(f.error.is_none());
     assert!(!f.saving);
-    for label in FORM_LABELS {
+    for label in EntryField::ALL.iter().map(|f| f.label()) {
         assert_eq!(field_text(f, label), "", "{label} of a new entry");
     }
     at(&mut app, Intent::Back, NOW);
@@ -78,7 +79,7 @@ fn typing_goes_to_the_focused_form_field_and_tab_wraps() {
     goto(&mut app, "Username");
     typed(&mut app, "deploy", NOW);
     goto(&mut app, "Password");
-    assert_eq!(form_of(&app).cursor, FORM_PASSWORD);
+    assert_eq!(form_of(&app).cursor, EntryField::Password);
     typed(&mut app, "pw-12", NOW);
     at(&mut app, Intent::Backspace, NOW);
     goto(&mut app, "Notes");
@@ -96,14 +97,19 @@ fn typing_goes_to_the_focused_form_field_and_tab_wraps() {
     }
 
     // Tab from the last field wraps to the first, and back.
-    let last = FORM_LABELS.len() - 1;
+    let last = EntryField::Notes;
+    assert!(last.is_last());
     assert_eq!(f.cursor, last);
     at(&mut app, Intent::NextPane, NOW);
-    assert_eq!(form_of(&app).cursor, 0, "Tab after the last field");
+    assert_eq!(
+        form_of(&app).cursor,
+        EntryField::Title,
+        "Tab after the last field"
+    );
     at(&mut app, Intent::PrevField, NOW);
     assert_eq!(form_of(&app).cursor, last, "Shift-Tab on the first field");
     at(&mut app, Intent::PrevField, NOW);
-    assert_eq!(form_of(&app).cursor, last - 1);
+    assert_eq!(form_of(&app).cursor, EntryField::RotateDays);
 
     // Ctrl-U clears only the focused field.
     goto(&mut app, "Username");
@@ -130,7 +136,7 @@ fn form_submit_needs_a_title_then_asks_the_runtime_to_save() {
     assert_eq!(at(&mut app, Intent::Submit, NOW), no_effects());
     let f = form_of(&app);
     assert_eq!(f.error.as_deref(), Some(strings::TITLE_REQUIRED));
-    assert_eq!(f.cursor, 0, "the focus goes to the title");
+    assert_eq!(f.cursor, EntryField::Title, "the focus goes to the title");
     assert!(!f.saving);
     assert!(draw(&app, 80, 24).contains(strings::TITLE_REQUIRED));
 
@@ -204,7 +210,11 @@ fn ctrl_g_in_a_form_generates_into_the_password_field() {
     );
     let f = form_of(&app);
     assert_eq!(field_text(f, "Password"), FIXED_GENERATED);
-    assert_eq!(f.cursor, FORM_PASSWORD, "the focus goes to the password");
+    assert_eq!(
+        f.cursor,
+        EntryField::Password,
+        "the focus goes to the password"
+    );
     assert_eq!(field_text(f, "Title"), "Staging");
     // A second one replaces the first.
     at(
@@ -226,7 +236,7 @@ fn edit_prefills_the_plain_fields_and_leaves_the_secrets_empty() {
     assert!(main_of(&app).revealed.is_none(), "the reveal ends");
     let f = form_of(&app);
     assert_eq!(f.editing, Some(r));
-    assert_eq!(f.cursor, 0);
+    assert_eq!(f.cursor, EntryField::Title);
     for (label, want) in [
         ("Title", PAYROLL),
         ("Group", PAYROLL_GROUP),

@@ -16,7 +16,7 @@ use super::{
 use crate::audit::{Action as LogAction, Field};
 use crate::health::Kind;
 use crate::tui::action::{Intent, MemberCmd, Msg, Outcome};
-use crate::tui::app::{App, BackTo, FORM_PASSWORD, Focus, HealthRow, handover_of};
+use crate::tui::app::{App, BackTo, EntryField, Focus, HealthRow, handover_of};
 use crate::tui::{keymap, runtime, strings, view};
 
 /// The health fixture's secrets and the fixture's: none may be drawn.
@@ -270,7 +270,7 @@ fn fix_asks_for_a_generated_password_in_the_edit_form_and_only_for_password_find
         f.editing,
         Some(entry_ref(&main_of(&app).session.vault, WIKI))
     );
-    assert_eq!(f.cursor, FORM_PASSWORD);
+    assert_eq!(f.cursor, EntryField::Password);
     assert!(matches!(f.back_to, Some(BackTo::Health(_))));
     assert_eq!(field_text(f, "Password"), "", "until the generator answers");
     let generated = Msg::Outcome(Outcome::Generated(Zeroizing::new(FIXED_GENERATED.into())));
@@ -294,7 +294,7 @@ fn fix_asks_for_a_generated_password_in_the_edit_form_and_only_for_password_find
             Kind::Weak | Kind::Reused | Kind::DueForRotation | Kind::NeverRotated
         ) {
             assert_eq!(effects.len(), 1, "{kind:?}");
-            assert_eq!(form_of(&app).cursor, FORM_PASSWORD);
+            assert_eq!(form_of(&app).cursor, EntryField::Password);
             at(&mut app, Intent::Back, NOW);
         } else {
             assert_eq!(effects, no_effects(), "{kind:?}");
@@ -316,7 +316,7 @@ fn fix_asks_for_a_generated_password_in_the_edit_form_and_only_for_password_find
     let f = form_of(&app);
     assert_eq!(field_text(f, "Identity"), "jordan@gmail.com");
     assert_eq!(field_text(f, "Password"), "");
-    assert_eq!(f.cursor, 0);
+    assert_eq!(f.cursor, EntryField::Title);
 }
 
 #[test]

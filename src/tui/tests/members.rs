@@ -15,9 +15,9 @@ use crate::format::{self, Role};
 use crate::session::ErrorKind;
 use crate::tui::action::{Intent, MemberCmd, MemberOp, MemberReport, Msg, Outcome};
 use crate::tui::app::{
-    App, MEMBER_FORM_GROUPS, MEMBER_FORM_REPEAT, MEMBER_FORM_ROLE, MemberForm, MembersMode,
-    MembersView, Now, Overlay, member_rows,
+    App, MemberField, MemberForm, MembersMode, MembersView, Now, Overlay, member_rows,
 };
+use crate::tui::fields::Fields;
 use crate::tui::{runtime, strings};
 use crate::vault;
 
@@ -39,9 +39,9 @@ fn member_id(v: &vault::Vault, name: &str) -> format::MemberId {
 
 /// Types into the add form's fields, Tab by Tab from the name.
 fn fill_member_form(app: &mut App, fields: [&str; 6], mut act: impl FnMut(&mut App, Intent)) {
-    assert_eq!(member_form_of(app).cursor, 0);
-    for (i, text) in fields.iter().enumerate() {
-        if i == MEMBER_FORM_ROLE {
+    assert_eq!(member_form_of(app).cursor, MemberField::Name);
+    for (field, text) in MemberField::ALL.iter().zip(fields) {
+        if *field == MemberField::Role {
             // The role is chosen by its initial.
             if let Some(c) = text.chars().next() {
                 act(app, Intent::Char(c));
@@ -208,46 +208,46 @@ fn add_member_form_checks_every_field_before_asking_the_runtime() {
     let submit = |app: &mut App| at(app, Intent::Submit, NOW);
     // (fields typed, the field at fault, what the error says)
     let p = ERIN_PASSPHRASE;
-    let cases: [([&str; 6], usize, &str); 8] = [
+    let cases: [([&str; 6], MemberField, &str); 8] = [
         (
             ["", "c", "Finance", "", p, p],
-            0,
+            MemberField::Name,
             strings::MEMBER_NAME_REQUIRED,
         ),
         (
             [BOB, "c", "Finance", "", p, p],
-            0,
+            MemberField::Name,
             "already a member named bob",
         ),
         (
             ["erin", "c", "", "", p, p],
-            2,
+            MemberField::Groups,
             strings::CONTRACTOR_NEEDS_GROUPS,
         ),
         (
             ["erin", "o", "Finance", "", p, p],
-            2,
+            MemberField::Groups,
             strings::GROUPS_FOR_CONTRACTORS,
         ),
         (
             ["erin", "c", "Finance", "2026-13-01", p, p],
-            3,
+            MemberField::Expires,
             "YYYY-MM-DD",
         ),
         // Before NOW (2026-01-01 09:30).
         (
             ["erin", "c", "Finance", "2025-12-31", p, p],
-            3,
+            MemberField::Expires,
             strings::EXPIRY_PASSED,
         ),
         (
             ["erin", "c", "Finance", "", "too short", "too short"],
-            4,
+            MemberField::Passphrase,
             strings::PASSPHRASE_SHORT,
         ),
         (
             ["erin", "a", "", "", p, "something else entirely"],
-            5,
+            MemberField::Repeat,
             strings::PASSPHRASES_DIFFER,
         ),
     ];
@@ -264,7 +264,7 @@ fn add_member_form_checks_every_field_before_asking_the_runtime() {
         assert_eq!(f.name, fields[0]);
         assert_eq!(f.groups, fields[2]);
         assert_eq!(f.passphrase.peek(), fields[4]);
-        if field == MEMBER_FORM_REPEAT {
+        if field == MemberField::Repeat {
             assert!(f.repeat.is_empty());
         }
     }
@@ -467,7 +467,7 @@ fn dispatched_add_member_can_unlock_with_the_new_passphrase_and_reads_only_the_g
     act(&mut app, Intent::PrevField);
     act(&mut app, Intent::PrevField);
     act(&mut app, Intent::PrevField);
-    assert_eq!(member_form_of(&app).cursor, MEMBER_FORM_GROUPS);
+    assert_eq!(member_form_of(&app).cursor, MemberField::Groups);
     act(&mut app, Intent::ClearField);
     typed_dispatched(&mut app, &mut env, "IT/Network");
     runtime::dispatch(&mut app, &mut env, Intent::Submit);

@@ -22,9 +22,10 @@ use tempfile::TempDir;
 
 use super::action::{Change, Effect, Intent, Msg, Opened, Outcome, Reveal, RevealHow};
 use super::app::{
-    App, FORM_LABELS, FieldRef, Form, HealthView, MainScreen, MembersMode, MembersView, Now,
+    App, EntryField, FieldRef, Form, HealthView, MainScreen, MembersMode, MembersView, Now,
     Overlay, Screen, Settings, SummaryScreen, UnlockScreen, member_rows,
 };
+use super::fields::Fields;
 use super::update::update;
 use super::{runtime, view};
 use crate::audit::Action as LogAction;
@@ -796,16 +797,17 @@ fn form_of(app: &App) -> &Form {
     }
 }
 
-fn field_index(label: &str) -> usize {
-    FORM_LABELS
+fn field_of(label: &str) -> EntryField {
+    EntryField::ALL
         .iter()
-        .position(|l| *l == label)
+        .copied()
+        .find(|f| f.label() == label)
         .unwrap_or_else(|| panic!("no form field {label:?}"))
 }
 
 /// What a form field holds (a secret field's text too).
 fn field_text(f: &Form, label: &str) -> String {
-    match f.values.field(field_index(label)) {
+    match f.values.field(field_of(label)) {
         FieldRef::Plain(s) => s.to_owned(),
         FieldRef::Secret(s) => s.peek().to_owned(),
     }
@@ -813,8 +815,8 @@ fn field_text(f: &Form, label: &str) -> String {
 
 /// Tab to the field `label`, with `next` performing one Tab.
 fn tab_to(app: &mut App, label: &str, mut next: impl FnMut(&mut App)) {
-    let want = field_index(label);
-    for _ in 0..FORM_LABELS.len() {
+    let want = field_of(label);
+    for _ in 0..EntryField::ALL.len() {
         if form_of(app).cursor == want {
             return;
         }

@@ -3,7 +3,7 @@
 
 use super::{LABEL, NOW, SIZES, at, draw, snapshot, snapshot_text, typed, unlock_of};
 use crate::tui::action::{Intent, Msg, Outcome};
-use crate::tui::app::{App, OnboardScreen, Screen, Settings};
+use crate::tui::app::{App, OnboardField, OnboardScreen, Screen, Settings};
 use crate::tui::strings;
 
 fn onboard_app() -> App {
@@ -23,7 +23,7 @@ fn onboarding_checks_every_field_before_creating() {
     };
     // Enter moves to the next field until the last.
     assert!(at(&mut app, Intent::Open, NOW).is_empty());
-    assert_eq!(error(&app).0, 1);
+    assert_eq!(error(&app).0, OnboardField::Domain);
     at(&mut app, Intent::PrevField, NOW);
     typed(&mut app, "ana smith", NOW);
     for _ in 0..3 {
@@ -33,7 +33,7 @@ fn onboarding_checks_every_field_before_creating() {
         at(&mut app, Intent::Open, NOW).is_empty(),
         "a name with a space"
     );
-    assert_eq!(error(&app).0, 0);
+    assert_eq!(error(&app).0, OnboardField::Owner);
     for _ in 0..6 {
         at(&mut app, Intent::Backspace, NOW);
     }
@@ -42,7 +42,7 @@ fn onboarding_checks_every_field_before_creating() {
     at(&mut app, Intent::NextPane, NOW);
     at(&mut app, Intent::NextPane, NOW);
     assert!(at(&mut app, Intent::Open, NOW).is_empty());
-    assert_eq!(error(&app).0, 1, "{:?}", error(&app).1);
+    assert_eq!(error(&app).0, OnboardField::Domain, "{:?}", error(&app).1);
     at(&mut app, Intent::ClearField, NOW);
     for _ in 0.."not a domain".len() {
         at(&mut app, Intent::Backspace, NOW);
@@ -52,12 +52,24 @@ fn onboarding_checks_every_field_before_creating() {
     typed(&mut app, "short", NOW);
     at(&mut app, Intent::NextPane, NOW);
     assert!(at(&mut app, Intent::Open, NOW).is_empty());
-    assert_eq!(error(&app), (2, Some(strings::PASSPHRASE_SHORT.into())));
+    assert_eq!(
+        error(&app),
+        (
+            OnboardField::Passphrase,
+            Some(strings::PASSPHRASE_SHORT.into())
+        )
+    );
     typed(&mut app, " but longer now", NOW);
     at(&mut app, Intent::NextPane, NOW);
     typed(&mut app, "short but longer nov", NOW);
     assert!(at(&mut app, Intent::Open, NOW).is_empty());
-    assert_eq!(error(&app), (3, Some(strings::PASSPHRASES_DIFFER.into())));
+    assert_eq!(
+        error(&app),
+        (
+            OnboardField::Repeat,
+            Some(strings::PASSPHRASES_DIFFER.into())
+        )
+    );
     typed(&mut app, "short but longer now", NOW);
     assert_eq!(at(&mut app, Intent::Open, NOW), ["Create(ana)"]);
     let Screen::Onboard(o) = &app.screen else {
