@@ -6,9 +6,8 @@
 //! reports [`Msg::Outcome(Outcome::Revealed)`], which it does only after the signed log
 //! records are on disk (fail-closed, PRODUCT.md §2.3).
 
-use super::action::{Effect, GenOptions, Intent, Msg, Outcome};
-use super::app::{App, LockReason, Now, Overlay, Screen, Status, SummaryScreen, UnlockScreen};
-use super::strings;
+use super::action::{Effect, GenOptions, Msg, Outcome};
+use super::app::{App, LockReason, Now, Overlay, Screen, Status, SummaryScreen};
 use crate::tui::screen::main::{keep_visible, main_update};
 use crate::tui::screen::onboard::onboard_update;
 use crate::tui::screen::unlock::{placeholder, unlock_update, unlockable};
@@ -45,31 +44,9 @@ pub fn update(app: &mut App, msg: impl Into<Msg>, now: Now) -> Vec<Effect> {
     }
     match &mut app.screen {
         Screen::Onboard(_) => onboard_update(app, action, now),
-        Screen::Recovery(r) => {
-            match action {
-                Msg::Intent(Intent::Confirm(true)) => {
-                    let owner = r.owner.clone();
-                    app.screen =
-                        Screen::Unlock(UnlockScreen::new(vec![owner.clone()], Some(&owner)));
-                    status(app, strings::CREATED, false, now);
-                }
-                Msg::Intent(Intent::Quit) => return quit(app),
-                _ => {}
-            }
-            Vec::new()
-        }
+        Screen::Recovery(_) => super::screen::onboard::recovery_update(app, action, now),
         Screen::Unlock(_) => unlock_update(app, action, now),
-        Screen::Summary(_) => match action {
-            Msg::Intent(Intent::Quit) => quit(app),
-            Msg::Intent(Intent::Open) | Msg::Intent(Intent::Back) => {
-                if let Screen::Summary(s) = &app.screen {
-                    let members = s.members.clone();
-                    app.screen = Screen::Unlock(UnlockScreen::new(members, Some(&s.member)));
-                }
-                Vec::new()
-            }
-            _ => Vec::new(),
-        },
+        Screen::Summary(_) => super::screen::unlock::summary_update(app, action),
         Screen::Main(_) => main_update(app, action, now),
     }
 }

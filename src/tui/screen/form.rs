@@ -1,27 +1,17 @@
 //! The add and edit form of an entry, and where it returns to when it
 //! was opened from another view. State, update, view and keys.
-
-use crate::tui::Effect;
-use crate::tui::Intent;
-use crate::tui::Msg;
-use crate::tui::Outcome;
-use crate::tui::action::Change;
-use crate::tui::keys;
-use crate::tui::keys::Binding;
-use crate::tui::keys::Keys;
-use crate::tui::keys::code;
-use crate::tui::update::FORM_GENERATE;
-use crate::tui::view::hint_owned;
-
 use crate::health::Kind;
 use crate::text::clean;
-use crate::tui::app::SecretInput;
+use crate::tui::action::Change;
+use crate::tui::app::{Screen, SecretInput};
 use crate::tui::fields::Fields;
+use crate::tui::keys::{Binding, Keys, code};
+use crate::tui::screen::handover::checklist_at;
 use crate::tui::screen::health::health_at;
 use crate::tui::screen::main::{MainScreen, Overlay};
-use crate::tui::screen::members::checklist_at;
-use crate::tui::view::{ACCENT, card, hint};
-use crate::tui::{Now, strings};
+use crate::tui::update::FORM_GENERATE;
+use crate::tui::view::{ACCENT, card, hint, hint_owned};
+use crate::tui::{App, Effect, Intent, Msg, Now, Outcome, keys, strings};
 use crate::vault::{EntryId, EntryRef};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode;
@@ -289,7 +279,11 @@ pub const KEYS: Keys = Keys {
 /// The form's update: typing into the focused field, moving between
 /// fields, a generated password into the password field, saving (after
 /// the title check), and leaving for where the form was opened from.
-pub(crate) fn update(m: &mut MainScreen, action: Msg, now: Now, health_rows: usize) -> Vec<Effect> {
+pub(crate) fn update(app: &mut App, action: Msg, now: Now) -> Vec<Effect> {
+    let health_rows = super::health::health_rows(app.size);
+    let Screen::Main(m) = &mut app.screen else {
+        return Vec::new();
+    };
     let Some(Overlay::Form(f)) = m.overlay.as_mut() else {
         return Vec::new();
     };

@@ -1,17 +1,14 @@
 //! The password generator (`g`): characters or words, longer or shorter,
 //! copy. State, view and keys.
-use crate::tui::Intent;
-use crate::tui::action::CopyWhat;
-use crate::tui::keys::Binding;
-use crate::tui::keys::Keys;
-use crate::tui::keys::ch;
-use crate::tui::keys::code;
-use crate::tui::view::hint_owned;
 
 use crate::text::clean;
-use crate::tui::action::GenOptions;
-use crate::tui::strings;
-use crate::tui::view::card;
+use crate::tui::action::{CopyWhat, GenOptions};
+use crate::tui::app::Screen;
+use crate::tui::keys::{Binding, Keys, ch, code};
+use crate::tui::screen::main::Overlay;
+use crate::tui::update::status;
+use crate::tui::view::{card, hint_owned};
+use crate::tui::{App, Effect, Intent, Msg, Now, Outcome, strings};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Rect;
@@ -85,3 +82,49 @@ pub const KEYS: Keys = Keys {
     bindings: &[&AGAIN, &WORDS, &LENGTH, &COPY, &CLOSE],
     typing: false,
 };
+
+/// A new value, words or characters, longer or shorter, copying it, and
+/// closing.
+pub(crate) fn update(app: &mut App, action: Msg, now: Now) -> Vec<Effect> {
+    let clipboard_ms = app.settings.clipboard_ms;
+    let Screen::Main(m) = &mut app.screen else {
+        return Vec::new();
+    };
+    let Some(Overlay::Generator(g)) = m.overlay.as_mut() else {
+        return Vec::new();
+    };
+    let (min, max) = if g.opts.words { (3, 20) } else { (8, 128) };
+    match action {
+        Msg::Intent(Intent::Generator) => return vec![Effect::Generate(g.opts)],
+        Msg::Intent(Intent::ToggleWords) => {
+            g.opts.words = !g.opts.words;
+            g.opts.length = if g.opts.words { 6 } else { 24 };
+            return vec![Effect::Generate(g.opts)];
+        }
+        Msg::Intent(Intent::Longer) | Msg::Intent(Intent::Shorter) => {
+            g.opts.length = if matches!(action, Msg::Intent(Intent::Longer)) {
+                (g.opts.length + 1).min(max)
+            } else {
+                g.opts.length.saturating_sub(1).max(min)
+            };
+            return vec![Effect::Generate(g.opts)];
+        }
+        Msg::Outcome(Outcome::Generated(v)) => g.value = Some(v),
+        Msg::Intent(Intent::Copy(_)) => {
+            if let Some(v) = &g.value {
+                let effect = Effect::CopyGenerated(v.clone());
+                app.clipboard_until = Some(now.ms + clipboard_ms);
+                status(
+                    app,
+                    strings::generated_copied(clipboard_ms / 1000),
+                    false,
+                    now,
+                );
+                return vec![effect];
+            }
+        }
+        Msg::Intent(Intent::Back) => m.overlay = None,
+        _ => {}
+    }
+    Vec::new()
+}

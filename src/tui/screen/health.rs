@@ -1,21 +1,16 @@
 //! What needs attention (`H`): the health findings, grouped by kind,
 //! with a way to each entry and a one-key fix for a weak or reused
 //! password. State, update, view and keys.
-use crate::tui::keys;
-use crate::tui::keys::Binding;
-use crate::tui::keys::Keys;
-use crate::tui::keys::ch;
-use crate::tui::keys::code;
-
 use crate::health::{Finding, Kind};
 use crate::text::clean;
 use crate::tui::action::Change;
 use crate::tui::app::Screen;
+use crate::tui::keys::{Binding, Keys, ch, code};
 use crate::tui::screen::form::{BackTo, EntryField, HealthAt, edit_form};
 use crate::tui::screen::main::{MainScreen, Overlay, is_move, show_entry, step};
 use crate::tui::update::{FORM_GENERATE, status};
 use crate::tui::view::{ACCENT, card, fit, hint_owned, pane};
-use crate::tui::{App, Effect, Intent, Msg, Now, strings};
+use crate::tui::{App, Effect, Intent, Msg, Now, keys, strings};
 use crate::vault::{EntryRef, Vault};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode;

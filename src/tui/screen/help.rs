@@ -1,15 +1,11 @@
 //! `?` help: every key of the main screen with what it does, from the
 //! same table the keymap reads. View and keys.
-use crate::tui::Intent;
-use crate::tui::keys;
-use crate::tui::keys::Binding;
-use crate::tui::keys::Keys;
-use crate::tui::keys::ch;
-use crate::tui::keys::code;
-use crate::tui::screen::main::KEYS_LIST;
 
-use crate::tui::strings;
+use crate::tui::app::Screen;
+use crate::tui::keys::{Binding, Keys, ch, code};
+use crate::tui::screen::main::KEYS_LIST;
 use crate::tui::view::{ACCENT, card};
+use crate::tui::{App, Effect, Intent, Msg, keys, strings};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Rect;
@@ -63,3 +59,16 @@ pub const KEYS: Keys = Keys {
     bindings: &[&CLOSE_HELP, &keys::QUIT_HIDDEN],
     typing: false,
 };
+
+/// The help closes on Esc, Enter or `?`.
+pub(crate) fn update(app: &mut App, action: Msg) -> Vec<Effect> {
+    if let Screen::Main(m) = &mut app.screen
+        && matches!(
+            action,
+            Msg::Intent(Intent::Back) | Msg::Intent(Intent::Help) | Msg::Intent(Intent::Open)
+        )
+    {
+        m.overlay = None;
+    }
+    Vec::new()
+}

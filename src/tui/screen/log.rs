@@ -1,17 +1,13 @@
 //! The access log (`A`): this member's records, or everyone's for owners
 //! and auditors, newest last. View and keys.
-use crate::tui::Intent;
-use crate::tui::keys;
-use crate::tui::keys::Binding;
-use crate::tui::keys::Keys;
-use crate::tui::keys::ch;
-use crate::tui::keys::code;
-use crate::tui::view::hint_owned;
 
 use crate::dates;
 use crate::text::clean;
-use crate::tui::screen::main::MainScreen;
-use crate::tui::view::{card, fit};
+use crate::tui::app::Screen;
+use crate::tui::keys::{Binding, Keys, ch, code};
+use crate::tui::screen::main::{MainScreen, Overlay, is_move, step};
+use crate::tui::view::{card, fit, hint_owned, list_rows};
+use crate::tui::{App, Effect, Intent, Msg, keys};
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Rect;
@@ -70,3 +66,21 @@ pub const KEYS: Keys = Keys {
     bindings: &[&keys::SCROLL_PAGES, &CLOSE_LOG, &keys::QUIT_HIDDEN],
     typing: false,
 };
+
+/// Scrolling the access log, and closing it.
+pub(crate) fn update(app: &mut App, action: Msg) -> Vec<Effect> {
+    let rows = list_rows(app.size);
+    let Screen::Main(m) = &mut app.screen else {
+        return Vec::new();
+    };
+    let len = m.visible_log().len();
+    let Some(Overlay::Log { top }) = m.overlay.as_mut() else {
+        return Vec::new();
+    };
+    match action {
+        a if is_move(&a) => *top = step(*top, len, &a, rows),
+        Msg::Intent(Intent::Back) => m.overlay = None,
+        _ => {}
+    }
+    Vec::new()
+}

@@ -3,21 +3,15 @@
 //! backup codes and the delete confirmation. State, update, view and keys;
 //! the other views open over it (form, generator, members, health, log,
 //! help).
-use crate::tui::keys;
-use crate::tui::keys::Binding;
-use crate::tui::keys::Key;
-use crate::tui::keys::Keys;
-use crate::tui::keys::ch;
-use crate::tui::keys::code;
-use crate::tui::view::hint_owned;
-
-use crate::dates;
 use crate::format::Role;
 use crate::search::Index;
 use crate::session::Session;
 use crate::text::clean;
 use crate::tui::action::{Change, CopyWhat, GenOptions, Reveal, RevealHow};
 use crate::tui::app::Screen;
+use crate::tui::keys::{Binding, Key, Keys, ch, code};
+use crate::tui::screen::codes::codes;
+use crate::tui::screen::detail::detail;
 use crate::tui::screen::form::{EntryField, EntryForm, Form, back_overlay, edit_form, form_view};
 use crate::tui::screen::generator::{Generator, generator};
 use crate::tui::screen::health::{HealthView, health, health_update};
@@ -26,14 +20,14 @@ use crate::tui::screen::log::log_view;
 use crate::tui::screen::members::{MembersView, member_done, members, members_update};
 use crate::tui::screen::unlock::{LockReason, ShiftItem, ShiftWhat};
 use crate::tui::update::{lock, quit, status};
-use crate::tui::view::{ACCENT, card, fit, footer, header, pane, status_line};
-use crate::tui::{App, Effect, Intent, Msg, Now, Outcome, strings};
-use crate::vault::{Entry, EntryRef};
+use crate::tui::view::{ACCENT, card, fit, footer, header, hint_owned, pane, status_line};
+use crate::tui::{App, Effect, Intent, Msg, Now, Outcome, keys, strings};
+use crate::vault::EntryRef;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style, Stylize};
-use ratatui::text::{Line, Span, Text};
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 /// Which part of the main view has the keyboard.
@@ -467,106 +461,42 @@ pub(crate) fn main_update(app: &mut App, action: Msg, now: Now) -> Vec<Effect> {
 }
 
 pub(crate) fn overlay_update(app: &mut App, action: Msg, now: Now) -> Vec<Effect> {
-    let rows = crate::tui::screen::main::list_rows(app.size);
-    let health_rows = crate::tui::screen::health::health_rows(app.size);
-    let clipboard_ms = app.settings.clipboard_ms;
+    let Screen::Main(m) = &app.screen else {
+        return Vec::new();
+    };
+    match &m.overlay {
+        Some(Overlay::Members(_)) => members_update(app, action, now),
+        Some(Overlay::Health(_)) => health_update(app, action, now),
+        Some(Overlay::Form(_)) => super::form::update(app, action, now),
+        Some(Overlay::Help) => super::help::update(app, action),
+        Some(Overlay::ConfirmDelete(_)) => delete_update(app, action),
+        Some(Overlay::Codes { .. }) => super::codes::update(app, action, now),
+        Some(Overlay::Log { .. }) => super::log::update(app, action),
+        Some(Overlay::Generator(_)) => super::generator::update(app, action, now),
+        None => Vec::new(),
+    }
+}
+
+/// Asking before a delete: `y` removes the entry (the runtime records and
+/// saves it), `n` or Esc keeps it.
+fn delete_update(app: &mut App, action: Msg) -> Vec<Effect> {
     let Screen::Main(m) = &mut app.screen else {
         return Vec::new();
     };
-    let log_len = if matches!(m.overlay, Some(Overlay::Log { .. })) {
-        m.visible_log().len()
-    } else {
-        0
-    };
-    if matches!(m.overlay, Some(Overlay::Members(_))) {
-        return members_update(app, action, now);
-    }
-    if matches!(m.overlay, Some(Overlay::Health(_))) {
-        return health_update(app, action, now);
-    }
-    if matches!(m.overlay, Some(Overlay::Form(_))) {
-        return super::form::update(m, action, now, health_rows);
-    }
-    let Some(o) = m.overlay.as_mut() else {
+    let Some(Overlay::ConfirmDelete(r)) = m.overlay else {
         return Vec::new();
     };
-    let is_move = is_move(&action);
-    match o {
-        Overlay::Help => {
-            if matches!(
-                action,
-                Msg::Intent(Intent::Back) | Msg::Intent(Intent::Help) | Msg::Intent(Intent::Open)
-            ) {
-                m.overlay = None;
-            }
+    match action {
+        Msg::Intent(Intent::Confirm(true)) => {
+            m.overlay = None;
+            vec![Effect::Change(Change::Remove(r))]
         }
-        Overlay::ConfirmDelete(r) => match action {
-            Msg::Intent(Intent::Confirm(true)) => {
-                let r = *r;
-                m.overlay = None;
-                return vec![Effect::Change(Change::Remove(r))];
-            }
-            Msg::Intent(Intent::Confirm(false)) | Msg::Intent(Intent::Back) => m.overlay = None,
-            _ => {}
-        },
-        Overlay::Codes { entry, cursor, .. } => {
-            let codes = &m.session.vault.entry(*entry).backup_codes;
-            match action {
-                a if is_move => *cursor = step(*cursor, codes.len(), &a, rows),
-                Msg::Intent(Intent::MarkUsed) => {
-                    if codes.get(*cursor).is_some_and(|c| c.used_at.is_none()) {
-                        return vec![Effect::Change(Change::CodeUsed(*entry, *cursor))];
-                    }
-                    let text = strings::CODE_ALREADY_USED;
-                    status(app, text, true, now);
-                }
-                Msg::Intent(Intent::Back) => m.overlay = None,
-                _ => {}
-            }
+        Msg::Intent(Intent::Confirm(false)) | Msg::Intent(Intent::Back) => {
+            m.overlay = None;
+            Vec::new()
         }
-        Overlay::Log { top } => match action {
-            a if is_move => *top = step(*top, log_len, &a, rows),
-            Msg::Intent(Intent::Back) => m.overlay = None,
-            _ => {}
-        },
-        Overlay::Generator(g) => {
-            let (min, max) = if g.opts.words { (3, 20) } else { (8, 128) };
-            match action {
-                Msg::Intent(Intent::Generator) => return vec![Effect::Generate(g.opts)],
-                Msg::Intent(Intent::ToggleWords) => {
-                    g.opts.words = !g.opts.words;
-                    g.opts.length = if g.opts.words { 6 } else { 24 };
-                    return vec![Effect::Generate(g.opts)];
-                }
-                Msg::Intent(Intent::Longer) | Msg::Intent(Intent::Shorter) => {
-                    g.opts.length = if matches!(action, Msg::Intent(Intent::Longer)) {
-                        (g.opts.length + 1).min(max)
-                    } else {
-                        g.opts.length.saturating_sub(1).max(min)
-                    };
-                    return vec![Effect::Generate(g.opts)];
-                }
-                Msg::Outcome(Outcome::Generated(v)) => g.value = Some(v),
-                Msg::Intent(Intent::Copy(_)) => {
-                    if let Some(v) = &g.value {
-                        let effect = Effect::CopyGenerated(v.clone());
-                        app.clipboard_until = Some(now.ms + clipboard_ms);
-                        status(
-                            app,
-                            strings::generated_copied(clipboard_ms / 1000),
-                            false,
-                            now,
-                        );
-                        return vec![effect];
-                    }
-                }
-                Msg::Intent(Intent::Back) => m.overlay = None,
-                _ => {}
-            }
-        }
-        Overlay::Form(_) | Overlay::Members(_) | Overlay::Health(_) => {}
+        _ => Vec::new(),
     }
-    Vec::new()
 }
 
 pub(crate) fn is_move(a: &Msg) -> bool {
@@ -859,174 +789,6 @@ pub(crate) fn list(m: &MainScreen, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(lines), inner);
 }
 
-pub(crate) fn detail(app: &App, m: &MainScreen, f: &mut Frame, area: Rect) {
-    let Some(r) = m.selected_entry() else {
-        let block = pane(strings::DETAILS, m.focus == Focus::Detail);
-        let inner = block.inner(area);
-        f.render_widget(block, area);
-        f.render_widget(Paragraph::new(strings::NOTHING_SELECTED.dark_gray()), inner);
-        return;
-    };
-    let v = &m.session.vault;
-    let e = v.entry(r);
-    let title = clean(&e.title);
-    let mut block = pane(&title, m.focus == Focus::Detail);
-    if let Some((_, until)) = m.revealed.filter(|(x, _)| *x == r) {
-        let left = until.saturating_sub(app.clock.ms).div_ceil(1000);
-        block = block.title_bottom(Span::styled(
-            format!(" revealed · hides in {left} s "),
-            Style::default().fg(Color::Yellow),
-        ));
-    }
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let lines = detail_lines(app, m, r, e);
-    f.render_widget(
-        Paragraph::new(Text::from(lines)).wrap(Wrap { trim: false }),
-        inner,
-    );
-}
-
-pub(crate) fn detail_lines<'a>(
-    app: &App,
-    m: &'a MainScreen,
-    r: EntryRef,
-    e: &'a Entry,
-) -> Vec<Line<'a>> {
-    let v = &m.session.vault;
-    let shown = m.is_revealed(r);
-    let label = |s: &str| Span::styled(format!("{s:<9}"), Style::default().fg(Color::DarkGray));
-    let plain = |s: &str| Span::raw(clean(s).into_owned());
-    let masked = |hint: &str| {
-        vec![
-            Span::raw(strings::MASK),
-            Span::styled(format!("  {hint}"), Style::default().fg(Color::DarkGray)),
-        ]
-    };
-    let mut out = Vec::new();
-    out.push(Line::from(vec![label("Group"), plain(v.group_name(r))]));
-    if !e.username.is_empty() {
-        out.push(Line::from(vec![label("Username"), plain(&e.username)]));
-    }
-    if !e.password.is_empty() {
-        let mut l = vec![label("Password")];
-        if shown {
-            l.push(Span::styled(
-                clean(e.password.expose()).into_owned(),
-                Style::default().fg(Color::Yellow),
-            ));
-        } else {
-            l.extend(masked("r reveal · c copy"));
-        }
-        out.push(Line::from(l));
-    }
-    for u in &e.urls {
-        out.push(Line::from(vec![label("URL"), plain(u)]));
-    }
-    if let Some(id) = &e.identity {
-        out.push(Line::from(vec![label("Identity"), plain(id)]));
-    }
-    if let Some(t) = &e.totp {
-        let mut l = vec![label("TOTP")];
-        if shown {
-            let (code, left) = t.code_at(app.clock.unix);
-            l.push(Span::styled(
-                code.to_string(),
-                Style::default()
-                    .fg(Color::Yellow)
-                    .add_modifier(Modifier::BOLD),
-            ));
-            l.push(Span::styled(
-                format!("  {left:>2} s left"),
-                Style::default().fg(Color::DarkGray),
-            ));
-        } else {
-            l.extend(masked("r reveal · t copy"));
-        }
-        out.push(Line::from(l));
-    }
-    if !e.backup_codes.is_empty() {
-        let unused = e
-            .backup_codes
-            .iter()
-            .filter(|c| c.used_at.is_none())
-            .count();
-        out.push(Line::from(vec![
-            label("Codes"),
-            Span::raw(format!("{unused} of {} unused", e.backup_codes.len())),
-        ]));
-    }
-    for cf in &e.fields {
-        let name = clean(&cf.name);
-        // A name longer than the label column gets a line of its own.
-        let mut l = if name.chars().count() <= 8 {
-            vec![label(&name)]
-        } else {
-            out.push(Line::from(Span::styled(
-                name.into_owned(),
-                Style::default().fg(Color::DarkGray),
-            )));
-            vec![label("")]
-        };
-        if cf.concealed && !shown {
-            l.extend(masked("r reveal"));
-        } else {
-            l.push(plain(cf.value.expose()));
-        }
-        out.push(Line::from(l));
-    }
-    if !e.tags.is_empty() {
-        out.push(Line::from(vec![label("Tags"), plain(&e.tags.join(", "))]));
-    }
-    if let Some(days) = e.rotate_days {
-        let due = e.password_changed_at + i64::from(days) * 86_400;
-        let (text, style) = if due <= app.clock.unix {
-            (
-                format!("{days} d · overdue since {}", dates::format_date(due)),
-                Style::default().fg(Color::Red),
-            )
-        } else {
-            (
-                format!("{days} d · due {}", dates::format_date(due)),
-                Style::default(),
-            )
-        };
-        out.push(Line::from(vec![label("Rotate"), Span::styled(text, style)]));
-    }
-    if let Some(exp) = e.expires_at {
-        out.push(Line::from(vec![
-            label("Expires"),
-            Span::raw(dates::format_date(exp)),
-        ]));
-    }
-    out.push(Line::from(vec![
-        label("Modified"),
-        Span::raw(format!(
-            "{} by {}",
-            dates::format_date(e.modified_at),
-            clean(v.member_name(e.modified_by))
-        )),
-    ]));
-    if !e.notes.is_empty() {
-        out.push(Line::from(""));
-        if shown {
-            out.push(Line::from(label("Notes")));
-            for l in e.notes.expose().lines() {
-                out.push(Line::from(plain(l)));
-            }
-        } else {
-            let mut l = vec![label("Notes")];
-            l.extend(masked("r reveal"));
-            out.push(Line::from(l));
-        }
-    }
-    if !shown && m.pending.is_some_and(|(p, _)| p == r) {
-        out.push(Line::from(""));
-        out.push(Line::from("Writing the access-log record…".dark_gray()));
-    }
-    out
-}
-
 pub(crate) fn confirm_delete(m: &MainScreen, r: EntryRef, f: &mut Frame, area: Rect) {
     let e = m.session.vault.entry(r);
     let inner = card(f, area, strings::DELETE_TITLE, 60, 7);
@@ -1037,68 +799,6 @@ pub(crate) fn confirm_delete(m: &MainScreen, r: EntryRef, f: &mut Frame, area: R
         hint_owned(KEYS_DELETE.hint()),
     ];
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-}
-
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn codes(
-    app: &App,
-    m: &MainScreen,
-    r: EntryRef,
-    cursor: usize,
-    until_ms: u64,
-    f: &mut Frame,
-    area: Rect,
-) {
-    let v = &m.session.vault;
-    let e = v.entry(r);
-    let title = format!("Backup codes · {}", clean(&e.title));
-    let height = (e.backup_codes.len() as u16 + 5).min(area.height);
-    let inner = card(f, area, &title, 64, height);
-    let rows = usize::from(inner.height.saturating_sub(2));
-    let first = cursor.saturating_sub(rows.saturating_sub(1));
-    let mut lines: Vec<Line> = e
-        .backup_codes
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(rows)
-        .map(|(i, c)| {
-            let mut style = Style::default();
-            if i == cursor {
-                style = style.fg(Color::Black).bg(ACCENT);
-            }
-            match c.used_at {
-                None => Line::from(Span::styled(
-                    format!("{:>3}  {}", i + 1, clean(c.code.expose())),
-                    style.add_modifier(Modifier::BOLD),
-                )),
-                Some(at) => {
-                    let by = c.used_by.map_or("?", |b| v.member_name(b));
-                    Line::from(Span::styled(
-                        format!(
-                            "{:>3}  {}  used {} by {}",
-                            i + 1,
-                            strings::MASK,
-                            dates::format_date(at),
-                            clean(by)
-                        ),
-                        if i == cursor {
-                            style
-                        } else {
-                            style.fg(Color::DarkGray)
-                        },
-                    ))
-                }
-            }
-        })
-        .collect();
-    let left = until_ms.saturating_sub(app.clock.ms).div_ceil(1000);
-    lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(
-        strings::codes_keys(&KEYS_CODES.hint(), left),
-        Style::default().fg(Color::DarkGray),
-    )));
-    f.render_widget(Paragraph::new(lines), inner);
 }
 
 // Keys (PRODUCT.md §5). The `?` help lists `KEYS_LIST`'s bindings that
@@ -1279,19 +979,6 @@ pub const KEYS_DELETE: Keys = Keys {
     typing: false,
 };
 
-const MARK_USED: Binding = Binding::new("x", "mark used", &[(ch('x'), Intent::MarkUsed)]);
-const CLOSE_CODES: Binding = Binding::new(
-    "Esc",
-    "close",
-    &[(code(KeyCode::Esc), Intent::Back), (ch('b'), Intent::Back)],
-);
-
-/// The backup codes view.
-pub const KEYS_CODES: Keys = Keys {
-    bindings: &[&keys::CHOOSE, &MARK_USED, &CLOSE_CODES, &keys::QUIT_HIDDEN],
-    typing: false,
-};
-
 /// The main footer for the focus, whether a view is open over the
 /// screen, and the width: bindings of the table the keymap reads there.
 pub fn footer_of(focus: Focus, overlay: bool, width: u16) -> &'static [&'static Binding] {
@@ -1342,7 +1029,7 @@ pub fn keys(m: &MainScreen) -> &'static Keys {
     match &m.overlay {
         Some(Overlay::Help) => &super::help::KEYS,
         Some(Overlay::ConfirmDelete(_)) => &KEYS_DELETE,
-        Some(Overlay::Codes { .. }) => &KEYS_CODES,
+        Some(Overlay::Codes { .. }) => &super::codes::KEYS_CODES,
         Some(Overlay::Log { .. }) => &super::log::KEYS,
         Some(Overlay::Generator(_)) => &super::generator::KEYS,
         Some(Overlay::Members(mv)) => super::members::keys(&mv.mode),

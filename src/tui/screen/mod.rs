@@ -3,8 +3,11 @@
 //! keys (see [`super::keys`]). [`super::update`], [`super::view`] and
 //! [`super::keymap`] only dispatch to the screen on show.
 
+pub mod codes;
+pub mod detail;
 pub mod form;
 pub mod generator;
+pub mod handover;
 pub mod health;
 pub mod help;
 pub mod log;

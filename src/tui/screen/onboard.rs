@@ -1,11 +1,13 @@
 //! First run: the form that creates the firm's vault (owner, firm domain,
 //! passphrase), then the recovery code shown once. State, update, view
 //! and keys.
+
 use crate::text::clean;
 use crate::tui::app::{Screen, SecretInput};
 use crate::tui::fields::Fields;
 use crate::tui::keys::{Binding, Keys, code};
-use crate::tui::update::quit;
+use crate::tui::screen::unlock::UnlockScreen;
+use crate::tui::update::{quit, status};
 use crate::tui::view::{ACCENT, SPINNER, card, frame_parts};
 use crate::tui::{App, Effect, Intent, Msg, Now, Outcome, keys, strings};
 use ratatui::Frame;
@@ -317,3 +319,21 @@ pub const RECOVERY_KEYS: Keys = Keys {
     bindings: &[&Binding::hidden(keys::YES_KEYS)],
     typing: false,
 };
+
+/// The recovery code stays until the owner says it is stored (`y`); then
+/// the new vault's unlock screen.
+pub(crate) fn recovery_update(app: &mut App, action: Msg, now: Now) -> Vec<Effect> {
+    let Screen::Recovery(r) = &app.screen else {
+        return Vec::new();
+    };
+    match action {
+        Msg::Intent(Intent::Confirm(true)) => {
+            let owner = r.owner.clone();
+            app.screen = Screen::Unlock(UnlockScreen::new(vec![owner.clone()], Some(&owner)));
+            status(app, strings::CREATED, false, now);
+            Vec::new()
+        }
+        Msg::Intent(Intent::Quit) => quit(app),
+        _ => Vec::new(),
+    }
+}

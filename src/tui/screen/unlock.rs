@@ -1,21 +1,16 @@
 //! The unlock screen (member, passphrase, progress while the key is
 //! derived, why an unlock failed) and the shift summary shown on lock.
 //! State, update, view and keys.
-use crate::tui::keys;
-use crate::tui::keys::Binding;
-use crate::tui::keys::Keys;
-use crate::tui::keys::ch;
-use crate::tui::keys::code;
-
 use crate::dates;
 use crate::session::ErrorKind;
 use crate::text::clean;
 use crate::tui::action::CopyWhat;
 use crate::tui::app::{Screen, SecretInput};
+use crate::tui::keys::{Binding, Keys, ch, code};
 use crate::tui::screen::main::{MainScreen, keep_visible};
 use crate::tui::update::{quit, status};
 use crate::tui::view::{ACCENT, SPINNER, centered, frame_parts, pane};
-use crate::tui::{App, Effect, Intent, Msg, Now, Outcome, strings};
+use crate::tui::{App, Effect, Intent, Msg, Now, Outcome, keys, strings};
 use crate::vault::Vault;
 use ratatui::Frame;
 use ratatui::crossterm::event::KeyCode;
@@ -431,3 +426,18 @@ pub const SUMMARY_KEYS: Keys = Keys {
     bindings: &[&AGAIN, &keys::QUIT],
     typing: false,
 };
+
+/// From the shift summary: unlock again, or quit.
+pub(crate) fn summary_update(app: &mut App, action: Msg) -> Vec<Effect> {
+    match action {
+        Msg::Intent(Intent::Quit) => quit(app),
+        Msg::Intent(Intent::Open) | Msg::Intent(Intent::Back) => {
+            if let Screen::Summary(s) = &app.screen {
+                let members = s.members.clone();
+                app.screen = Screen::Unlock(UnlockScreen::new(members, Some(&s.member)));
+            }
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}

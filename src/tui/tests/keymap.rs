@@ -313,7 +313,7 @@ fn hints_footers_and_help_are_drawn_from_the_key_tables() {
     use super::expected as x;
     use crate::tui::keys::{self, Binding};
     use crate::tui::screen::{
-        form, generator, health, help, log, main as main_screen, members, onboard, unlock,
+        form, generator, handover, health, help, log, main as main_screen, members, onboard, unlock,
     };
     let footer =
         |focus, overlay, width| keys::footer(main_screen::footer_of(focus, overlay, width));
@@ -333,7 +333,7 @@ fn hints_footers_and_help_are_drawn_from_the_key_tables() {
         (&generator::KEYS, x::GENERATOR_KEYS),
         (&members::KEYS_ADD, x::ADD_MEMBER_KEYS),
         (&members::KEYS_GRANT, x::GRANT_KEYS),
-        (&members::KEYS_CHECKLIST, x::CHECKLIST_KEYS),
+        (&handover::KEYS_CHECKLIST, x::CHECKLIST_KEYS),
         (&health::KEYS, x::HEALTH_KEYS),
         (&help::KEYS, x::HELP_CLOSE),
     ] {
@@ -342,7 +342,7 @@ fn hints_footers_and_help_are_drawn_from_the_key_tables() {
     assert_eq!(members::confirm_hint(), x::CONFIRM_KEYS);
     assert_eq!(members::handover_hint(), x::HANDOVER_KEYS);
     assert_eq!(
-        members::checklist_read_only_hint(),
+        handover::checklist_read_only_hint(),
         x::CHECKLIST_KEYS_READ_ONLY
     );
     assert_eq!(members::KEYS_LIST.hint(), x::MEMBERS_KEYS);
