@@ -261,11 +261,7 @@ pub(crate) mod tests {
         let opts = CreateOptions {
             owner: "alice",
             firm_domain: None,
-            kdf: KdfParams {
-                memory_kib: 8,
-                time: 1,
-                parallelism: 1,
-            },
+            kdf: KdfParams::TEST,
             weak_kdf: true,
             now: NOW,
         };

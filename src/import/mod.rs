@@ -15,6 +15,10 @@ pub mod bitwarden;
 pub mod csv;
 pub mod kdbx;
 pub mod keepassxc_csv;
+#[cfg(test)]
+// Tests run the real keepassxc-cli.
+#[allow(clippy::disallowed_methods, clippy::disallowed_macros)]
+mod tool;
 
 /// What a parser read.
 #[derive(Default)]

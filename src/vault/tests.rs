@@ -15,11 +15,7 @@ use crate::format::{
 
 const NOW: i64 = 1_790_000_000;
 const RAM: u64 = 8 << 30;
-const WEAK: KdfParams = KdfParams {
-    memory_kib: 8,
-    time: 1,
-    parallelism: 1,
-};
+const WEAK: KdfParams = KdfParams::TEST;
 
 fn pass(s: &str) -> Passphrase {
     Passphrase::from_slice(s.as_bytes())

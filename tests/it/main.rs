@@ -9,6 +9,7 @@
     clippy::disallowed_types
 )]
 
+mod architecture;
 mod bad_input;
 mod cli;
 mod clipboard;

@@ -302,14 +302,7 @@ mod tests {
     /// when keepassxc-cli is installed (the CI script installs it).
     #[test]
     fn matches_keepassxc_cli_when_present() {
-        if Command::new("keepassxc-cli")
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_err()
-        {
-            println!("keepassxc-cli not installed; comparison skipped");
+        if !crate::import::tool::keepassxc_cli() {
             return;
         }
         for (file, pass) in FIXTURES {

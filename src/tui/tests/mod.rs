@@ -133,11 +133,7 @@ impl Fixture {
             CreateOptions {
                 owner: OWNER,
                 firm_domain: None,
-                kdf: KdfParams {
-                    memory_kib: 8,
-                    time: 1,
-                    parallelism: 1,
-                },
+                kdf: KdfParams::TEST,
                 weak_kdf: true,
                 now: T0,
             },
