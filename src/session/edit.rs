@@ -1,6 +1,6 @@
 //! Entry changes, whoever asks for them: an [`EntryEdit`] is a plain
 //! description of what to set (secret values in secret types), checked
-//! whole before anything changes ([`EntryEdit::check`]) and then applied
+//! whole before anything changes and then applied
 //! to a new or existing entry in a session, with the log record that goes
 //! with the change. The front ends only fill the struct in — from flags or
 //! from a form — and name a refused value their own way ([`EditField`]).

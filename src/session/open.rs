@@ -47,7 +47,8 @@ pub struct Loaded {
     warnings: Vec<String>,
 }
 
-/// Takes the lock (see [`open`]), reads, and checks the file's structure,
+/// Takes the lock (see `cli::unlock::open` for how long it is held),
+/// reads, and checks the file's structure,
 /// signatures and seal; no passphrase needed.
 pub fn load(ctx: &Context, write: bool, what: &str) -> Result<Loaded> {
     let mut warnings = Vec::new();

@@ -12,6 +12,7 @@
 //!   footers, hints and `?` help name them.
 //! - [`keymap`]: a key press → the [`Intent`] it means, from the current
 //!   screen's table.
+//! - [`fields`]: form fields as enums, moved between in order.
 //! - [`update`]: `update(&mut App, Msg, Now) → Vec<Effect>`, no IO; it
 //!   dispatches to the screen shown. An effect is what the runtime must
 //!   do: unlock, append a log record and then reveal or copy, end a

@@ -1,9 +1,10 @@
-//! `update`: the state after an action, and the effects the runtime must
-//! perform. No IO and no clock: the time comes in as [`Now`].
+//! `update`: the state after a message, and the effects the runtime must
+//! perform; it dispatches to the screen shown ([`super::screen`]). No IO
+//! and no clock: the time comes in as [`Now`].
 //!
 //! A reveal or a copy never shows anything by itself: it asks the runtime
 //! for [`Effect::Reveal`], and the value appears only when the runtime
-//! reports [`Msg::Outcome(Outcome::Revealed)`], which it does only after the signed log
+//! reports [`Outcome::Revealed`], which it does only after the signed log
 //! records are on disk (fail-closed, PRODUCT.md §2.3).
 
 use super::action::{Effect, GenOptions, Msg, Outcome};
