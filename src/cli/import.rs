@@ -1,8 +1,8 @@
-//! `baton import` and `baton export`: migration in and out. The parsers
-//! (`crate::import`) and the export writers (`crate::export`) are pure;
-//! here the file is read, the entries are added to the vault (skipping
-//! ones already there), the access log records it, and a report says what
-//! came in and what did not.
+//! `baton import` and `baton export`: the command line's side of
+//! migration in and out — the flags, the file's passphrase, the
+//! confirmation before plaintext is written, and the report. Reading,
+//! adding, recording and writing are the application layer's
+//! (`session::transfer`).
 
 // An IO module (clippy.toml, docs/ARCHITECTURE.md): it may touch files,
 // the terminal, the environment, the clock and the OS random source.
@@ -12,96 +12,25 @@
     clippy::disallowed_types
 )]
 
-use std::io::Write;
 use std::path::Path;
 
 use super::args::{ExportFormat, ImportFormat};
 use super::output;
 use super::unlock::{Result, open};
 use super::{CliError, Exit};
-use crate::audit::{Action, Details, Draft};
-use crate::import::{ImportError, Imported};
 use crate::os;
 use crate::session::Context;
 use crate::session::context::env_passphrase;
 use crate::session::transfer::{self, Report};
 
-impl From<ImportError> for CliError {
-    fn from(e: ImportError) -> Self {
-        match e {
-            ImportError::WrongPassphrase => CliError::new(Exit::Unlock, e.to_string()),
-            ImportError::Malformed(_) => CliError::other(e.to_string()),
-            ImportError::Usage(_) => CliError::usage(e.to_string()),
-        }
-    }
-}
-
-fn format_name(f: ImportFormat) -> &'static str {
+fn import_format(f: ImportFormat) -> transfer::ImportFormat {
     match f {
-        ImportFormat::Kdbx => "kdbx",
-        ImportFormat::KeepassxcCsv => "keepassxc-csv",
-        ImportFormat::BitwardenJson => "bitwarden-json",
-        ImportFormat::BatonJson => "baton-json",
-        ImportFormat::Csv => "csv",
+        ImportFormat::Kdbx => transfer::ImportFormat::Kdbx,
+        ImportFormat::KeepassxcCsv => transfer::ImportFormat::KeepassxcCsv,
+        ImportFormat::BitwardenJson => transfer::ImportFormat::BitwardenJson,
+        ImportFormat::BatonJson => transfer::ImportFormat::BatonJson,
+        ImportFormat::Csv => transfer::ImportFormat::Csv,
     }
-}
-
-fn text(bytes: &[u8], what: &str) -> Result<String> {
-    String::from_utf8(bytes.to_vec())
-        .map_err(|_| CliError::other(format!("{what} is not UTF-8 text")))
-}
-
-/// Reads and parses `file` as `format`.
-fn parse(file: &Path, format: ImportFormat, map: &[String]) -> Result<Imported> {
-    let bytes = zeroize::Zeroizing::new(
-        std::fs::read(file)
-            .map_err(|e| CliError::other(format!("cannot read {}: {e}", file.display())))?,
-    );
-    let now = os::now();
-    let mut rng = os::rng();
-    let what = file.display().to_string();
-    let pairs: Vec<(String, String)> = map
-        .iter()
-        .map(|m| {
-            m.split_once('=')
-                .map(|(c, f)| (c.trim().to_owned(), f.trim().to_owned()))
-                .ok_or_else(|| CliError::usage(format!("--map {m:?}: write it as COLUMN=FIELD")))
-        })
-        .collect::<Result<_>>()?;
-    if !pairs.is_empty() && format != ImportFormat::Csv {
-        return Err(CliError::usage("--map is for --from csv"));
-    }
-    Ok(match format {
-        ImportFormat::Kdbx => {
-            let pass = match env_passphrase("BATON_IMPORT_PASSPHRASE") {
-                Some(p) => p,
-                None => os::prompt_passphrase(&format!("Passphrase of {what}: "))
-                    .map_err(|e| CliError::other(e.to_string()))?,
-            };
-            let pass = std::str::from_utf8(pass.expose())
-                .map_err(|_| CliError::usage("the file's passphrase is not UTF-8"))?
-                .to_owned();
-            let pass = zeroize::Zeroizing::new(pass);
-            // The keepass crate panics on some damaged files; the parser
-            // catches that and reports a damaged file, so the hook's
-            // "internal error" would only mislead.
-            os::with_quiet_panics(|| {
-                crate::import::kdbx::parse(&bytes, &pass, os::ram_bytes(), now, &mut rng)
-            })?
-        }
-        ImportFormat::KeepassxcCsv => {
-            crate::import::keepassxc_csv::parse(&text(&bytes, &what)?, now, &mut rng)?
-        }
-        ImportFormat::BitwardenJson => {
-            crate::import::bitwarden::parse(&text(&bytes, &what)?, now, &mut rng)?
-        }
-        ImportFormat::BatonJson => {
-            crate::import::baton_json::parse(&text(&bytes, &what)?, now, &mut rng)?
-        }
-        ImportFormat::Csv => {
-            crate::import::csv::parse(&text(&bytes, &what)?, &pairs, now, &mut rng)?
-        }
-    })
 }
 
 pub(super) fn import(
@@ -112,32 +41,33 @@ pub(super) fn import(
     map: &[String],
     json: bool,
 ) -> Result<()> {
+    let format = import_format(format);
+    let pairs: Vec<(String, String)> = map
+        .iter()
+        .map(|m| {
+            m.split_once('=')
+                .map(|(c, f)| (c.trim().to_owned(), f.trim().to_owned()))
+                .ok_or_else(|| CliError::usage(format!("--map {m:?}: write it as COLUMN=FIELD")))
+        })
+        .collect::<Result<_>>()?;
+    if !pairs.is_empty() && format != transfer::ImportFormat::Csv {
+        return Err(CliError::usage("--map is for --from csv"));
+    }
+    let passphrase = if format == transfer::ImportFormat::Kdbx {
+        Some(match env_passphrase("BATON_IMPORT_PASSPHRASE") {
+            Some(p) => p,
+            None => os::prompt_passphrase(&format!("Passphrase of {}: ", file.display()))
+                .map_err(|e| CliError::other(e.to_string()))?,
+        })
+    } else {
+        None
+    };
     // The file is read and parsed before the vault is opened: a bad file
     // or a wrong passphrase changes nothing.
-    let imported = parse(file, format, map)?;
+    let imported = transfer::read_import(file, format, &pairs, passphrase.as_ref())?;
+    drop(passphrase);
     let mut s = open(ctx, true, "import")?;
-    if s.vault.me().role == crate::format::Role::Auditor {
-        return Err(CliError::new(Exit::Denied, "auditors cannot add entries"));
-    }
-    let name = format_name(format);
-    let report = transfer::apply(&mut s.vault, imported, group, name, &mut os::rng())?;
-    if report.added > 0 {
-        let note = format!(
-            "{name}: {} entries from {}",
-            report.added,
-            file.file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-        );
-        s.vault.note(Draft {
-            details: Some(Details {
-                title: None,
-                group: None,
-                note: Some(note.chars().take(200).collect()),
-            }),
-            ..Draft::new(os::now(), Action::Import)
-        });
-        s.save(ctx)?;
-    }
+    let report = transfer::import_into(ctx, &mut s, imported, group, format, file)?;
     print_report(&report, json);
     Ok(())
 }
@@ -196,18 +126,11 @@ pub(super) fn export(ctx: &Context, format: ExportFormat, out: &Path) -> Result<
     {
         return Err(CliError::other("export cancelled; nothing was written"));
     }
-    // Fail-closed: every exported entry is recorded (one save, durable)
-    // before a byte of plaintext is written.
-    transfer::record_export(ctx, &mut s)?;
-    let text = match format {
-        ExportFormat::Json => crate::export::to_json(&s.vault),
-        ExportFormat::Csv => crate::export::to_csv(&s.vault),
+    let format = match format {
+        ExportFormat::Json => transfer::ExportFormat::Json,
+        ExportFormat::Csv => transfer::ExportFormat::Csv,
     };
-    let mut f = os::create_private(out)
-        .map_err(|e| CliError::other(format!("cannot write {}: {e}", out.display())))?;
-    f.write_all(text.as_bytes())
-        .and_then(|()| f.sync_all())
-        .map_err(|e| CliError::other(format!("cannot write {}: {e}", out.display())))?;
+    let count = transfer::export_to(ctx, &mut s, format, out)?;
     println!(
         "Exported {count} entries to {} (mode 0600). It holds every password in plaintext: import it, then delete it.",
         out.display()

@@ -6,16 +6,163 @@
 //! written.
 
 use std::collections::HashSet;
+use std::io::Write;
 use std::path::Path;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{Context, Error, Result, Session};
-use crate::audit::{Action, Draft, Field};
+use crate::audit::{Action, Details, Draft, Field};
 use crate::import::{Imported, Skipped};
 use crate::os;
+use crate::secret::Passphrase;
 use crate::vault::{Entry, EntryId, Vault};
+
+/// The formats `import` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportFormat {
+    Kdbx,
+    KeepassxcCsv,
+    BitwardenJson,
+    BatonJson,
+    Csv,
+}
+
+impl ImportFormat {
+    /// The format's name, as `--from` spells it and the report says it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ImportFormat::Kdbx => "kdbx",
+            ImportFormat::KeepassxcCsv => "keepassxc-csv",
+            ImportFormat::BitwardenJson => "bitwarden-json",
+            ImportFormat::BatonJson => "baton-json",
+            ImportFormat::Csv => "csv",
+        }
+    }
+}
+
+/// The formats `export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+}
+
+fn text(bytes: &[u8], what: &str) -> Result<String> {
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| Error::failed(format!("{what} is not UTF-8 text")))
+}
+
+/// Reads and parses `file` as `format`: a KDBX file with `passphrase`
+/// (which the front end asked for), a generic CSV with `map`'s
+/// `COLUMN=FIELD` pairs. Nothing in the vault changes.
+pub fn read_import(
+    file: &Path,
+    format: ImportFormat,
+    map: &[(String, String)],
+    passphrase: Option<&Passphrase>,
+) -> Result<Imported> {
+    let bytes = zeroize::Zeroizing::new(
+        std::fs::read(file)
+            .map_err(|e| Error::failed(format!("cannot read {}: {e}", file.display())))?,
+    );
+    let now = os::now();
+    let mut rng = os::rng();
+    let what = file.display().to_string();
+    if !map.is_empty() && format != ImportFormat::Csv {
+        return Err(Error::invalid("--map is for --from csv"));
+    }
+    Ok(match format {
+        ImportFormat::Kdbx => {
+            let pass =
+                passphrase.ok_or_else(|| Error::invalid("a KeePass file needs its passphrase"))?;
+            let pass = std::str::from_utf8(pass.expose())
+                .map_err(|_| Error::invalid("the file's passphrase is not UTF-8"))?;
+            let pass = zeroize::Zeroizing::new(pass.to_owned());
+            // The keepass crate panics on some damaged files; the parser
+            // catches that and reports a damaged file, so the hook's
+            // "internal error" would only mislead.
+            os::with_quiet_panics(|| {
+                crate::import::kdbx::parse(&bytes, &pass, os::ram_bytes(), now, &mut rng)
+            })?
+        }
+        ImportFormat::KeepassxcCsv => {
+            crate::import::keepassxc_csv::parse(&text(&bytes, &what)?, now, &mut rng)?
+        }
+        ImportFormat::BitwardenJson => {
+            crate::import::bitwarden::parse(&text(&bytes, &what)?, now, &mut rng)?
+        }
+        ImportFormat::BatonJson => {
+            crate::import::baton_json::parse(&text(&bytes, &what)?, now, &mut rng)?
+        }
+        ImportFormat::Csv => crate::import::csv::parse(&text(&bytes, &what)?, map, now, &mut rng)?,
+    })
+}
+
+/// Adds `imported` (read from `file` as `format`) to the session's vault
+/// under `prefix`, records the import and saves; entries already there
+/// are not added again. Auditors add nothing.
+pub fn import_into(
+    ctx: &Context,
+    s: &mut Session,
+    imported: Imported,
+    prefix: Option<&str>,
+    format: ImportFormat,
+    file: &Path,
+) -> Result<Report> {
+    if s.vault.me().role == crate::format::Role::Auditor {
+        return Err(Error::denied("auditors cannot add entries"));
+    }
+    let name = format.name();
+    let report = apply(&mut s.vault, imported, prefix, name, &mut os::rng())?;
+    if report.added > 0 {
+        let note = format!(
+            "{name}: {} entries from {}",
+            report.added,
+            file.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        );
+        s.vault.note(Draft {
+            details: Some(Details {
+                title: None,
+                group: None,
+                note: Some(note.chars().take(200).collect()),
+            }),
+            ..Draft::new(os::now(), Action::Import)
+        });
+        s.save(ctx)?;
+    }
+    Ok(report)
+}
+
+/// Writes every entry the owner can read, in plaintext, to `out` (mode
+/// 0600). Fail-closed: every exported entry is recorded (one save,
+/// durable) before a byte of plaintext is written. Owners only. Returns
+/// how many entries were written.
+pub fn export_to(
+    ctx: &Context,
+    s: &mut Session,
+    format: ExportFormat,
+    out: &Path,
+) -> Result<usize> {
+    if !s.vault.is_owner() {
+        return Err(Error::denied("only an owner can export"));
+    }
+    check_out_path(ctx, out)?;
+    let count = s.vault.entry_count();
+    record_export(ctx, s)?;
+    let text = match format {
+        ExportFormat::Json => crate::export::to_json(&s.vault),
+        ExportFormat::Csv => crate::export::to_csv(&s.vault),
+    };
+    let mut f = os::create_private(out)
+        .map_err(|e| Error::failed(format!("cannot write {}: {e}", out.display())))?;
+    f.write_all(text.as_bytes())
+        .and_then(|()| f.sync_all())
+        .map_err(|e| Error::failed(format!("cannot write {}: {e}", out.display())))?;
+    Ok(count)
+}
 
 /// What one import did, as `--json` prints it.
 #[derive(Serialize, Default)]
@@ -165,7 +312,7 @@ pub fn check_out_path(ctx: &Context, out: &Path) -> Result<()> {
 
 /// Records the export of every entry the member can read (one save,
 /// durable), before anything is written.
-pub fn record_export(ctx: &Context, s: &mut Session) -> Result<()> {
+fn record_export(ctx: &Context, s: &mut Session) -> Result<()> {
     let now = os::now();
     let refs: Vec<_> = s.vault.entries().map(|(r, _, _)| r).collect();
     for r in refs {
