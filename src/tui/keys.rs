@@ -108,12 +108,18 @@ pub struct Keys {
     /// A field takes typing: characters not bound here are typed into
     /// it, and Backspace deletes.
     pub typing: bool,
+    /// Another table whose keys work here too, after these (a focus that
+    /// names a few keys its own way and otherwise acts as its screen).
+    pub then: Option<&'static Keys>,
 }
 
 impl Keys {
     /// What `key` means here, if anything.
     pub fn intent(&self, key: Key) -> Option<Intent> {
         if let Some(i) = self.bindings.iter().find_map(|b| b.intent(key)) {
+            return Some(i);
+        }
+        if let Some(i) = self.then.and_then(|t| t.intent(key)) {
             return Some(i);
         }
         match key.code {
@@ -178,6 +184,7 @@ pub const GENERATE_INTO: Binding = Binding::new(
 pub const GLOBAL: Keys = Keys {
     bindings: &[&LOCK, &CTRL_QUIT, &CLEAR_FIELD, &SAVE_AGAIN, &GENERATE_INTO],
     typing: false,
+    then: None,
 };
 
 /// Moving through a list: arrows, j/k, pages and ends.
@@ -245,6 +252,7 @@ mod tests {
         let t = Keys {
             bindings: &[&CANCEL],
             typing: true,
+            then: None,
         };
         assert_eq!(t.intent(ch('x')), Some(Intent::Char('x')));
         assert_eq!(t.intent(code(KeyCode::Backspace)), Some(Intent::Backspace));
@@ -253,6 +261,7 @@ mod tests {
         let t = Keys {
             bindings: &[&CANCEL],
             typing: false,
+            then: None,
         };
         assert_eq!(t.intent(ch('x')), None);
     }
@@ -262,6 +271,7 @@ mod tests {
         let t = Keys {
             bindings: &[&FIELDS, &QUIT_HIDDEN, &CANCEL],
             typing: true,
+            then: None,
         };
         assert_eq!(t.hint(), "Tab/↑↓ fields · Esc cancel");
         assert_eq!(footer(&[&ARROWS, &LOCK]), "↑↓  ^L lock");

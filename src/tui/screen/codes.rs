@@ -117,4 +117,5 @@ const CLOSE_CODES: Binding = Binding::new(
 pub const KEYS_CODES: Keys = Keys {
     bindings: &[&keys::CHOOSE, &MARK_USED, &CLOSE_CODES, &keys::QUIT_HIDDEN],
     typing: false,
+    then: None,
 };

@@ -274,6 +274,7 @@ const SAVE: Binding = Binding::new("Enter", "save", &[(code(KeyCode::Enter), Int
 pub const KEYS: Keys = Keys {
     bindings: &[&keys::FIELDS, &keys::GENERATE_INTO, &SAVE, &keys::CANCEL],
     typing: true,
+    then: None,
 };
 
 /// The form's update: typing into the focused field, moving between

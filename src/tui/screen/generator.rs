@@ -81,6 +81,7 @@ const CLOSE: Binding = Binding::new(
 pub const KEYS: Keys = Keys {
     bindings: &[&AGAIN, &WORDS, &LENGTH, &COPY, &CLOSE],
     typing: false,
+    then: None,
 };
 
 /// A new value, words or characters, longer or shorter, copying it, and

@@ -189,6 +189,7 @@ pub const KEYS_CHECKLIST: Keys = Keys {
         &keys::QUIT_HIDDEN,
     ],
     typing: false,
+    then: None,
 };
 
 /// A handover checklist, for a member who is not an owner.

@@ -352,4 +352,5 @@ const CLOSE: Binding = Binding::new(
 pub const KEYS: Keys = Keys {
     bindings: &[&keys::CHOOSE, &GO, &FIX, &EDIT, &CLOSE, &keys::QUIT_HIDDEN],
     typing: false,
+    then: None,
 };

@@ -58,6 +58,7 @@ const CLOSE_HELP: Binding = Binding::new(
 pub const KEYS: Keys = Keys {
     bindings: &[&CLOSE_HELP, &keys::QUIT_HIDDEN],
     typing: false,
+    then: None,
 };
 
 /// The help closes on Esc, Enter or `?`.

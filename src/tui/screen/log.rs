@@ -65,6 +65,7 @@ const CLOSE_LOG: Binding = Binding::new(
 pub const KEYS: Keys = Keys {
     bindings: &[&keys::SCROLL_PAGES, &CLOSE_LOG, &keys::QUIT_HIDDEN],
     typing: false,
+    then: None,
 };
 
 /// Scrolling the access log, and closing it.

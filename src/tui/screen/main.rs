@@ -894,6 +894,7 @@ pub const KEYS_LIST: Keys = Keys {
         &COPY_PASSWORD,
     ],
     typing: false,
+    then: None,
 };
 
 const CHOOSE_GROUP: Binding = Binding::new(
@@ -919,31 +920,9 @@ const TO_ENTRIES: Binding = Binding::new(
 /// The main screen's keys, the groups pane focused: the same as the
 /// list's, named for choosing a group.
 pub const KEYS_GROUPS: Keys = Keys {
-    bindings: &[
-        &CHOOSE_GROUP,
-        &TO_ENTRIES,
-        &MOVE,
-        &PAGE,
-        &OPEN,
-        &BACK,
-        &PANES,
-        &SEARCH,
-        &REVEAL,
-        &COPY,
-        &NEW,
-        &EDIT,
-        &DELETE,
-        &GENERATOR,
-        &CODES,
-        &LOG,
-        &MEMBERS,
-        &HEALTH,
-        &keys::SAVE_AGAIN,
-        &keys::LOCK,
-        &HELP,
-        &keys::QUIT,
-    ],
+    bindings: &[&CHOOSE_GROUP, &TO_ENTRIES],
     typing: false,
+    then: Some(&KEYS_LIST),
 };
 
 /// Shown only: what typing in the search does.
@@ -968,6 +947,7 @@ const SEARCH_PAGE: Binding = Binding::hidden(&[
 pub const KEYS_SEARCH: Keys = Keys {
     bindings: &[&TYPE_TO_FILTER, &KEEP, &CLEAR, &SEARCH_MOVE, &SEARCH_PAGE],
     typing: true,
+    then: None,
 };
 
 const CONFIRM_DELETE: Binding = Binding::new("y", "delete", keys::YES_KEYS);
@@ -977,6 +957,7 @@ const KEEP_IT: Binding = Binding::new("n or Esc", "keep it", keys::NO_KEYS);
 pub const KEYS_DELETE: Keys = Keys {
     bindings: &[&CONFIRM_DELETE, &KEEP_IT],
     typing: false,
+    then: None,
 };
 
 /// The main footer for the focus, whether a view is open over the

@@ -13,7 +13,6 @@ use crate::tui::keys::{Binding, Keys, ch, code};
 use crate::tui::screen::form::{BackTo, ChecklistAt, edit_form};
 use crate::tui::screen::handover::checklist;
 use crate::tui::screen::main::{Focus, MainScreen, Overlay, is_move, keep_visible, step};
-use crate::tui::screen::onboard::strength;
 use crate::tui::update::status;
 use crate::tui::view::{ACCENT, card, fit, hint, hint_owned, short_time};
 use crate::tui::{App, Effect, Intent, Msg, Now, keys, strings};
@@ -787,18 +786,7 @@ pub(crate) fn member_form(m: &MainScreen, form: &MemberForm, f: &mut Frame, area
             ));
         }
         if field == MemberField::Passphrase {
-            let (word, bits) = strength(form.passphrase.peek());
-            if !word.is_empty() {
-                let color = match word {
-                    "weak" => Color::Red,
-                    "fair" => Color::Yellow,
-                    _ => Color::Green,
-                };
-                spans.push(Span::styled(
-                    format!("  {word} ~{bits} bits"),
-                    Style::default().fg(color),
-                ));
-            }
+            spans.extend(super::onboard::strength_meter(form.passphrase.peek()));
         }
         lines.push(Line::from(spans));
     }
@@ -950,6 +938,7 @@ pub const KEYS_LIST: Keys = Keys {
         &keys::QUIT_HIDDEN,
     ],
     typing: false,
+    then: None,
 };
 
 const ADD_IT: Binding = Binding::new("Enter", "add", &[(code(KeyCode::Enter), Intent::Submit)]);
@@ -958,6 +947,7 @@ const ADD_IT: Binding = Binding::new("Enter", "add", &[(code(KeyCode::Enter), In
 pub const KEYS_ADD: Keys = Keys {
     bindings: &[&keys::FIELDS, &ADD_IT, &keys::CANCEL],
     typing: true,
+    then: None,
 };
 
 const GRANT_IT: Binding = Binding::new("Enter", "grant", &[(code(KeyCode::Enter), Intent::Submit)]);
@@ -966,6 +956,7 @@ const GRANT_IT: Binding = Binding::new("Enter", "grant", &[(code(KeyCode::Enter)
 pub const KEYS_GRANT: Keys = Keys {
     bindings: &[&GRANT_IT, &keys::CANCEL],
     typing: true,
+    then: None,
 };
 
 const YES: Binding = Binding::new("y", "yes", keys::YES_KEYS);
@@ -977,6 +968,7 @@ const CANCEL_HANDOVER: Binding = Binding::new("n or Esc", "cancel", keys::NO_KEY
 pub const KEYS_CONFIRM: Keys = Keys {
     bindings: &[&YES, &NO, &START_HANDOVER, &CANCEL_HANDOVER],
     typing: false,
+    then: None,
 };
 
 /// The members view's keys in `mode`.

@@ -250,18 +250,7 @@ pub(crate) fn onboard(app: &App, o: &OnboardScreen, f: &mut Frame, area: Rect) {
             ));
         }
         if field == OnboardField::Passphrase {
-            let (word, bits) = strength(o.passphrase.peek());
-            if !word.is_empty() {
-                let color = match word {
-                    "weak" => Color::Red,
-                    "fair" => Color::Yellow,
-                    _ => Color::Green,
-                };
-                spans.push(Span::styled(
-                    format!("  {word} ~{bits} bits"),
-                    Style::default().fg(color),
-                ));
-            }
+            spans.extend(strength_meter(o.passphrase.peek()));
         }
         lines.push(Line::from(spans));
     }
@@ -312,12 +301,14 @@ const QUIT_ESC: Binding = Binding::new("Esc", "quit", &[(code(KeyCode::Esc), Int
 pub const KEYS: Keys = Keys {
     bindings: &[&keys::FIELDS, &NEXT, &QUIT_ESC],
     typing: true,
+    then: None,
 };
 
 /// The recovery code's screen: `y` once the code is stored.
 pub const RECOVERY_KEYS: Keys = Keys {
     bindings: &[&Binding::hidden(keys::YES_KEYS)],
     typing: false,
+    then: None,
 };
 
 /// The recovery code stays until the owner says it is stored (`y`); then
@@ -336,4 +327,23 @@ pub(crate) fn recovery_update(app: &mut App, action: Msg, now: Now) -> Vec<Effec
         Msg::Intent(Intent::Quit) => quit(app),
         _ => Vec::new(),
     }
+}
+
+/// The strength hint shown after a new passphrase as it is typed:
+/// `weak`, `fair` or `strong` and the estimate in bits, coloured; nothing
+/// while it is empty.
+pub(crate) fn strength_meter(p: &str) -> Option<Span<'static>> {
+    let (word, bits) = strength(p);
+    if word.is_empty() {
+        return None;
+    }
+    let color = match word {
+        "weak" => Color::Red,
+        "fair" => Color::Yellow,
+        _ => Color::Green,
+    };
+    Some(Span::styled(
+        format!("  {word} ~{bits} bits"),
+        Style::default().fg(color),
+    ))
 }

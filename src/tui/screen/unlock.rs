@@ -395,12 +395,14 @@ const PICK_ARROWS: Binding = Binding::hidden(&[
 pub const KEYS_MEMBER: Keys = Keys {
     bindings: &[&UNLOCK, &MEMBER, &QUIT_ESC, &PICK],
     typing: false,
+    then: None,
 };
 
 /// The unlock screen's keys with the passphrase focused.
 pub const KEYS_PASSPHRASE: Keys = Keys {
     bindings: &[&UNLOCK, &MEMBER, &QUIT_ESC, &PICK_ARROWS],
     typing: true,
+    then: None,
 };
 
 /// The unlock screen's keys where the focus is.
@@ -425,6 +427,7 @@ const AGAIN: Binding = Binding::new(
 pub const SUMMARY_KEYS: Keys = Keys {
     bindings: &[&AGAIN, &keys::QUIT],
     typing: false,
+    then: None,
 };
 
 /// From the shift summary: unlock again, or quit.
