@@ -48,12 +48,14 @@ fn main() {
     let path = dir.path().join("vault.baton");
     std::fs::write(&path, &bytes).expect("write vault");
     let lock = baton::store::lock(&path, "bench", std::time::Duration::from_secs(1)).expect("lock");
+    let (read, id) = baton::store::read_with_id(&path).expect("read the vault");
+    let mut seen = baton::store::Seen::new(id, &read, read.len(), read.len());
     let mut len = bytes.len() as u64;
     let mut i = 0usize;
     let append = measure(10, 200, || {
         let rec = v.prepare_record(reveal_draft(&v, i), &mut rng);
         let frame = write::log_frame(&rec);
-        baton::store::append_frame(&path, &frame, len, &lock).expect("append");
+        baton::store::append_frame(&path, &frame, len, &mut seen, &lock).expect("append");
         len += frame.len() as u64;
         v.accept_record(rec).expect("accept");
         i += 1;

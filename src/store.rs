@@ -47,6 +47,10 @@ pub enum StoreError {
         "the vault at {0} was changed by another process since it was opened; nothing was saved — open it again and redo the change"
     )]
     Conflict(PathBuf),
+    #[error(
+        "the vault at {0} changed since it was opened (another process or a sync tool wrote it); nothing was written to it — run the command again"
+    )]
+    MovedOn(PathBuf),
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -266,6 +270,135 @@ pub fn read(path: &Path) -> Result<Vec<u8>, StoreError> {
     }
 }
 
+/// Which file a path named when it was read: its device and inode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileId {
+    dev: u64,
+    ino: u64,
+}
+
+/// Reads the vault through one open file, and says which file that was.
+pub fn read_with_id(path: &Path) -> Result<(Vec<u8>, FileId), StoreError> {
+    use std::os::unix::fs::MetadataExt;
+    let mut f = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            return Err(StoreError::NotFound(path.to_path_buf()));
+        }
+        Err(e) => return Err(io(format!("cannot read {}", path.display()))(e)),
+    };
+    let meta = f
+        .metadata()
+        .map_err(io(format!("cannot read {}", path.display())))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    f.read_to_end(&mut bytes)
+        .map_err(io(format!("cannot read {}", path.display())))?;
+    Ok((
+        bytes,
+        FileId {
+            dev: meta.dev(),
+            ino: meta.ino(),
+        },
+    ))
+}
+
+/// How many bytes of log frames before the end an append checks again:
+/// every frame after the seal, up to this much (far more than one frame,
+/// at most 64 KiB; frames pile up only between two saves).
+const TAIL_CHECK: u64 = 4 << 20;
+
+/// What a reader saw of the vault file, to recognise it before writing:
+/// which file it was, how long, and the bytes that pin the rest — the
+/// header, the seal, which signs the whole snapshot, and the log frames
+/// after it (the last 4 MiB of them at most), whose last record names the
+/// hash of every record before it (FORMAT §8), with any torn final frame. An append checks all of it and
+/// writes only onto the very file that was read; the only bytes it may
+/// cut are a torn final frame that was read too (FORMAT §10).
+#[derive(Clone, Debug)]
+pub struct Seen {
+    id: FileId,
+    /// The file's length as read, then as this process appended to it.
+    len: u64,
+    /// The header, and where the seal is and its bytes.
+    header: Vec<u8>,
+    seal_at: u64,
+    seal: Vec<u8>,
+    /// Where the checked end of the file starts, and its bytes (to `len`).
+    tail_at: u64,
+    tail: Vec<u8>,
+}
+
+impl Seen {
+    /// The file `id` as read: `bytes`, whose seal ends at `sealed_len`
+    /// and whose complete frames end at `valid_len` (a torn frame after).
+    pub fn new(id: FileId, bytes: &[u8], sealed_len: usize, valid_len: usize) -> Self {
+        let seal_at = sealed_len.saturating_sub(crate::format::SEAL_LEN);
+        let tail_at = (bytes.len() as u64)
+            .saturating_sub(TAIL_CHECK)
+            .max(sealed_len as u64)
+            .min(valid_len as u64);
+        let tail_from = usize::try_from(tail_at)
+            .unwrap_or(bytes.len())
+            .min(bytes.len());
+        Seen {
+            id,
+            len: bytes.len() as u64,
+            header: bytes[..crate::format::HEADER_LEN.min(bytes.len())].to_vec(),
+            seal_at: seal_at as u64,
+            seal: bytes[seal_at.min(bytes.len())..sealed_len.min(bytes.len())].to_vec(),
+            tail_at,
+            tail: bytes[tail_from..].to_vec(),
+        }
+    }
+
+    /// The file's length as this process last saw or made it.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether `f` (opened by the vault's path) is still the file seen:
+    /// the same file, the same length, the same seal and end.
+    fn check(&self, f: &File) -> std::io::Result<bool> {
+        use std::os::unix::fs::{FileExt, MetadataExt};
+        let meta = f.metadata()?;
+        if (meta.dev(), meta.ino()) != (self.id.dev, self.id.ino) || meta.len() != self.len {
+            return Ok(false);
+        }
+        for (at, want) in [
+            (0, &self.header),
+            (self.seal_at, &self.seal),
+            (self.tail_at, &self.tail),
+        ] {
+            let mut got = vec![0u8; want.len()];
+            f.read_exact_at(&mut got, at)?;
+            if &got != want {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Whether the vault's path still names the file seen, unchanged.
+    pub fn still_at(&self, path: &Path) -> bool {
+        File::open(path)
+            .and_then(|f| self.check(&f))
+            .unwrap_or(false)
+    }
+
+    /// After `frame` was appended at `at` (any torn bytes after `at` cut).
+    fn appended(&mut self, at: u64, frame: &[u8]) {
+        let keep = usize::try_from(at.saturating_sub(self.tail_at)).unwrap_or(0);
+        self.tail.truncate(keep.min(self.tail.len()));
+        self.tail.extend_from_slice(frame);
+        self.len = at + frame.len() as u64;
+        let excess = (self.tail.len() as u64).saturating_sub(TAIL_CHECK);
+        if excess > 0 {
+            self.tail.drain(..usize::try_from(excess).unwrap_or(0));
+            self.tail_at += excess;
+        }
+    }
+}
+
 const FINGERPRINT_LABEL: &str = "baton file fingerprint";
 
 /// A digest of file bytes, remembered at load to detect a concurrent change.
@@ -388,7 +521,7 @@ pub fn save(
     loaded: &[u8; 32],
     lock: &VaultLock,
 ) -> Result<(), StoreError> {
-    save_with(path, bytes, loaded, lock, Backups::Rotate)
+    save_with(path, bytes, loaded, lock, Backups::Rotate).map(|_| ())
 }
 
 /// What a save does with the backup generations.
@@ -411,7 +544,7 @@ pub fn save_with(
     loaded: &[u8; 32],
     _lock: &VaultLock,
     backups: Backups,
-) -> Result<(), StoreError> {
+) -> Result<FileId, StoreError> {
     let current = read(path)?;
     if &fingerprint(&current) != loaded {
         return Err(StoreError::Conflict(path.to_path_buf()));
@@ -430,6 +563,14 @@ pub fn save_with(
         }
     }
     let tmp = write_temp(path, bytes, TempOf::Save)?;
+    let id = {
+        use std::os::unix::fs::MetadataExt;
+        let meta = fs::metadata(&tmp).map_err(io("cannot read the new vault file"))?;
+        FileId {
+            dev: meta.dev(),
+            ino: meta.ino(),
+        }
+    };
     if let Err(e) = fs::rename(&tmp, path) {
         let _ = fs::remove_file(&tmp);
         return Err(io(format!("cannot replace {}", path.display()))(e));
@@ -437,7 +578,7 @@ pub fn save_with(
     crash::at("save.renamed");
     sync_dir(&parent_dir(path))?;
     crash::at("save.dir-synced");
-    Ok(())
+    Ok(id)
 }
 
 /// Deletes the temporary files (`<vault>.tmp.<pid>`) of saves that were
@@ -621,31 +762,35 @@ pub fn write_high_water(
     sync_dir(dir)
 }
 
-/// Appends one log frame durably: the file is cut back to `valid_len`
-/// first (dropping a torn frame a crash left), then the frame is written
-/// and synced. Only when this returns Ok may the action it records happen.
+/// Appends one log frame durably onto the file `seen` describes: only if
+/// the vault's path still names that very file, as long as it was, with
+/// the same seal and end (else [`StoreError::MovedOn`], and nothing is
+/// written or cut). A torn final frame that was read is cut first (the
+/// bytes past `valid_len`); then the frame is written and synced. Only
+/// when this returns Ok may the action it records happen.
 pub fn append_frame(
     path: &Path,
     frame: &[u8],
     valid_len: u64,
+    seen: &mut Seen,
     _lock: &VaultLock,
 ) -> Result<(), StoreError> {
     use std::io::{Seek, SeekFrom};
     let mut f = OpenOptions::new()
+        .read(true)
         .write(true)
         .open(path)
         .map_err(io(format!(
             "cannot open {} to record the access",
             path.display()
         )))?;
-    let len = f
-        .metadata()
-        .map_err(io("cannot read the vault's size"))?
-        .len();
-    if len < valid_len {
-        return Err(StoreError::Conflict(path.to_path_buf()));
+    let same = seen
+        .check(&f)
+        .map_err(io("cannot check the vault before recording the access"))?;
+    if !same || valid_len > seen.len {
+        return Err(StoreError::MovedOn(path.to_path_buf()));
     }
-    if len > valid_len {
+    if seen.len > valid_len {
         f.set_len(valid_len)
             .map_err(io("cannot drop a torn access-log record"))?;
         crash::at("append.torn-dropped");
@@ -661,12 +806,14 @@ pub fn append_frame(
         // Leave no partial frame behind if the write itself failed.
         let _ = f.set_len(valid_len);
         let _ = f.sync_data();
+        seen.appended(valid_len, &[]);
         return Err(io(format!(
             "cannot write the access-log record to {}",
             path.display()
         ))(e));
     }
     crash::at("append.synced");
+    seen.appended(valid_len, frame);
     Ok(())
 }
 
@@ -684,6 +831,119 @@ mod tests {
             fingerprint(b"sealed partLR frame oneLR frame two")
         );
         assert_ne!(f.value(), fingerprint(b"sealed part"));
+    }
+
+    /// A file laid out as Baton writes one: a header, a snapshot and a
+    /// seal (`sealed` bytes), then `frames`.
+    fn vault_file(dir: &Path, sealed: usize, frames: &[u8]) -> (PathBuf, Vec<u8>) {
+        let mut bytes: Vec<u8> = (0..sealed).map(|i| (i % 251) as u8).collect();
+        bytes.extend_from_slice(frames);
+        let path = dir.join("vault.baton");
+        fs::write(&path, &bytes).expect("write the file");
+        (path, bytes)
+    }
+
+    fn seen_of(path: &Path, sealed: usize, valid: usize) -> Seen {
+        let (bytes, id) = read_with_id(path).expect("read it back");
+        Seen::new(id, &bytes, sealed, valid)
+    }
+
+    fn locked(path: &Path) -> VaultLock {
+        lock(path, "test", Duration::from_millis(100)).expect("the lock")
+    }
+
+    #[test]
+    fn appends_follow_each_other_onto_the_file_that_was_read() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (path, mut bytes) = vault_file(dir.path(), 300, b"LR\x01\0\0\0a");
+        let mut seen = seen_of(&path, 300, bytes.len());
+        let l = locked(&path);
+        for frame in [&b"LR\x02\0\0\0bc"[..], b"LR\x01\0\0\0d"] {
+            let at = bytes.len() as u64;
+            append_frame(&path, frame, at, &mut seen, &l).expect("append");
+            bytes.extend_from_slice(frame);
+        }
+        assert_eq!(fs::read(&path).expect("read"), bytes);
+        assert_eq!(seen.len(), bytes.len() as u64);
+    }
+
+    #[test]
+    fn a_torn_frame_that_was_read_is_cut_and_nothing_else() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (path, bytes) = vault_file(dir.path(), 300, b"LR\x09\0\0\0torn");
+        let mut seen = seen_of(&path, 300, 300);
+        let l = locked(&path);
+        append_frame(&path, b"LR\x01\0\0\0x", 300, &mut seen, &l).expect("append");
+        let mut want = bytes[..300].to_vec();
+        want.extend_from_slice(b"LR\x01\0\0\0x");
+        assert_eq!(fs::read(&path).expect("read"), want);
+    }
+
+    /// The review's cases: the file replaced under a waiting command (a
+    /// sync tool), records appended by another process that took a
+    /// deleted lock file's place, a new snapshot saved meanwhile, a torn
+    /// frame completed meanwhile, and a same-length rewrite. Each is
+    /// refused, and the file is left exactly as the other writer left it.
+    #[test]
+    fn an_append_onto_a_file_that_moved_on_is_refused_and_cuts_nothing() {
+        let cases: [(&str, fn(&Path, &[u8]) -> Vec<u8>); 5] = [
+            ("replaced by another file", |path, bytes| {
+                let mut other = bytes.to_vec();
+                other.extend_from_slice(b"LR\x01\0\0\0z");
+                let tmp = path.with_extension("sync");
+                fs::write(&tmp, &other).expect("write");
+                fs::rename(&tmp, path).expect("rename");
+                other
+            }),
+            ("grown by another writer's frame", |path, bytes| {
+                let mut f = OpenOptions::new().append(true).open(path).expect("open");
+                f.write_all(b"LR\x01\0\0\0y").expect("append");
+                let mut other = bytes.to_vec();
+                other.extend_from_slice(b"LR\x01\0\0\0y");
+                other
+            }),
+            ("a new snapshot saved over it", |path, bytes| {
+                let mut other = bytes[..200].to_vec();
+                other.extend(std::iter::repeat_n(7u8, 150));
+                let tmp = path.with_extension("save");
+                fs::write(&tmp, &other).expect("write");
+                fs::rename(&tmp, path).expect("rename");
+                other
+            }),
+            ("its torn frame completed", |path, bytes| {
+                let mut f = OpenOptions::new().append(true).open(path).expect("open");
+                f.write_all(b"more").expect("append");
+                let mut other = bytes.to_vec();
+                other.extend_from_slice(b"more");
+                other
+            }),
+            ("rewritten in place, same length", |path, bytes| {
+                let mut other = bytes.to_vec();
+                let seal = 300 - crate::format::SEAL_LEN;
+                other[seal] ^= 1;
+                let mut f = OpenOptions::new().write(true).open(path).expect("open");
+                f.write_all(&other).expect("write");
+                other
+            }),
+        ];
+        for (what, change) in cases {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let (path, bytes) = vault_file(dir.path(), 300, b"LR\x01\0\0\0aLR\x09\0\0\0to");
+            let valid = 307;
+            let mut seen = seen_of(&path, 300, valid);
+            let l = locked(&path);
+            let now = change(&path, &bytes);
+            let refused = append_frame(&path, b"LR\x01\0\0\0x", valid as u64, &mut seen, &l);
+            assert!(
+                matches!(refused, Err(StoreError::MovedOn(_))),
+                "{what}: {refused:?}"
+            );
+            assert_eq!(
+                fs::read(&path).expect("read"),
+                now,
+                "{what}: the file changed"
+            );
+        }
     }
 
     /// Each listed crash point is placed once in the code below the list

@@ -26,6 +26,9 @@ pub struct Session {
     untorn: Option<store::Fingerprint>,
     /// Where the next log frame goes (everything but a torn frame).
     valid_len: u64,
+    /// The file as read (and as this session appended to it), checked
+    /// before each append so that nothing past it is cut or overwritten.
+    seen: store::Seen,
     lock: Option<store::VaultLock>,
     /// Warnings from opening (file permissions, no lock).
     notices: Vec<String>,
@@ -43,6 +46,7 @@ pub struct Loaded {
     file: read::VerifiedFile,
     fingerprint: store::Fingerprint,
     untorn: Option<store::Fingerprint>,
+    file_seen: store::Seen,
     lock: Option<store::VaultLock>,
     warnings: Vec<String>,
 }
@@ -65,7 +69,7 @@ pub fn load(ctx: &Context, write: bool, what: &str) -> Result<Loaded> {
             None
         }
     };
-    let bytes = store::read(&ctx.vault)?;
+    let (bytes, id) = store::read_with_id(&ctx.vault)?;
     let fingerprint = store::Fingerprint::of(&bytes);
     warnings.extend(store::permission_warnings(&ctx.vault));
     let file = read::parse(&bytes)?;
@@ -74,10 +78,12 @@ pub fn load(ctx: &Context, write: bool, what: &str) -> Result<Loaded> {
     let untorn = file
         .torn_tail
         .then(|| store::Fingerprint::of(&bytes[..file.valid_len]));
+    let file_seen = store::Seen::new(id, &bytes, file.sealed_len, file.valid_len);
     Ok(Loaded {
         file,
         fingerprint,
         untorn,
+        file_seen,
         lock,
         warnings,
     })
@@ -96,6 +102,7 @@ pub fn unlock_loaded(
         file,
         fingerprint,
         untorn,
+        file_seen,
         lock,
         warnings,
     } = loaded;
@@ -111,7 +118,16 @@ pub fn unlock_loaded(
             passphrase: secret,
         }
     };
-    let vault = vault::unlock(file, cred, os::now(), os::ram_bytes(), &seen)?;
+    let vault = match vault::unlock(file, cred, os::now(), os::ram_bytes(), &seen) {
+        Ok(v) => v,
+        // Behind what this machine saw because the file moved on while
+        // this process waited (another process wrote it): say that, not
+        // that it was rolled back.
+        Err(vault::VaultError::RolledBack(_)) if !file_seen.still_at(&ctx.vault) => {
+            return Err(store::StoreError::MovedOn(ctx.vault.clone()).into());
+        }
+        Err(e) => return Err(e.into()),
+    };
     let mut warnings = warnings;
     warnings.extend(ctx.remember(vault.vault_id(), &vault.log_head()));
     Ok(Session {
@@ -120,6 +136,7 @@ pub fn unlock_loaded(
         fingerprint,
         untorn,
         valid_len,
+        seen: file_seen,
         lock,
         unsaved: false,
         notices: warnings,
@@ -199,12 +216,14 @@ impl Session {
         };
         let bytes = self.vault.seal(os::now(), &mut os::rng())?;
         self.unsaved = true;
-        store::save_with(&self.path, &bytes, &self.fingerprint.value(), lock, backups)?;
+        let id = store::save_with(&self.path, &bytes, &self.fingerprint.value(), lock, backups)?;
         self.unsaved = false;
         self.vault.saved_revocation();
         self.fingerprint = store::Fingerprint::of(&bytes);
         self.untorn = None;
         self.valid_len = bytes.len() as u64;
+        // A sealed file ends with its seal: no frame follows yet.
+        self.seen = store::Seen::new(id, &bytes, bytes.len(), bytes.len());
         if let Some(w) = ctx.remember(self.vault.vault_id(), &self.vault.log_head()) {
             self.warn(w);
         }
@@ -248,11 +267,13 @@ impl Session {
             ));
         }
         let frame = write::log_frame(&bytes);
-        store::append_frame(&self.path, &frame, self.valid_len, lock).map_err(|e| {
-            Error::failed(format!(
-                "the access log could not be written ({e}); nothing was revealed"
-            ))
-        })?;
+        store::append_frame(&self.path, &frame, self.valid_len, &mut self.seen, lock).map_err(
+            |e| {
+                Error::failed(format!(
+                    "the access log could not be written ({e}); nothing was revealed"
+                ))
+            },
+        )?;
         self.valid_len += frame.len() as u64;
         self.vault.accept_record(bytes)?;
         // The file changed: a later save in this session must not see a conflict.

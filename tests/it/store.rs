@@ -282,3 +282,128 @@ fn the_process_cannot_dump_core() {
     held.unlock().unwrap();
     assert!(child.wait().unwrap().success());
 }
+
+/// A `baton get` that has loaded the vault and waits for its passphrase
+/// (a FIFO the test writes to later), holding the lock.
+struct Waiting {
+    child: std::process::Child,
+    fifo: std::path::PathBuf,
+}
+
+impl Waiting {
+    fn start(env: &Env, entry: &str) -> Waiting {
+        let fifo = env.dir.path().join("passphrase.fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("run mkfifo");
+        assert!(made.success(), "mkfifo failed");
+        let child = env
+            .cmd(&["get", entry])
+            .env_remove("BATON_PASSPHRASE")
+            .arg("--passphrase-file")
+            .arg(&fifo)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start baton get");
+        let lock_path = env.dir.path().join("vault.baton.lock");
+        let described = format!("pid {}, owner: baton get", child.id());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::fs::read_to_string(&lock_path).unwrap_or_default() != described {
+            assert!(Instant::now() < deadline, "baton get never took the lock");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Waiting { child, fifo }
+    }
+
+    /// Types the passphrase; the command goes on, and its output.
+    fn finish(self) -> std::process::Output {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .open(&self.fifo)
+            .expect("open the FIFO");
+        f.write_all(format!("{}\n", crate::common::PASS).as_bytes())
+            .expect("write the passphrase");
+        drop(f);
+        self.child.wait_with_output().expect("wait for baton get")
+    }
+}
+
+/// The review's three ways a waiting command used to cut what it had not
+/// read: the vault replaced while it waited at the passphrase (a sync
+/// tool), another writer's record appended after its lock file was
+/// deleted, and a new snapshot saved the same way. Each time the waiting
+/// reveal is refused with nothing shown, and what the other wrote stays:
+/// the file is byte for byte as the other left it, and its log verifies.
+#[test]
+fn a_waiting_command_never_cuts_what_another_wrote_meanwhile() {
+    for case in ["replaced", "appended", "saved"] {
+        let env = Env::new();
+        env.init();
+        env.ok(&["add", "Mail", "--generate"]);
+        env.ok(&["add", "Bank", "--generate"]);
+        let waiting = Waiting::start(&env, "Mail");
+        match case {
+            "replaced" => {
+                // Another machine's copy arrives through a sync folder.
+                let copy = env.dir.path().join("elsewhere.baton");
+                let home = env.dir.path().join("elsewhere");
+                std::fs::create_dir(&home).expect("the other machine's home");
+                std::fs::copy(&env.vault, &copy).expect("copy");
+                let other = env
+                    .cmd(&["add", "From elsewhere"])
+                    .env("BATON_VAULT", &copy)
+                    .env("HOME", &home)
+                    .output()
+                    .expect("run");
+                assert_eq!(code(&other), 0, "{}", stderr(&other));
+                std::fs::rename(&copy, &env.vault).expect("the sync tool's rename");
+            }
+            "appended" | "saved" => {
+                std::fs::remove_file(env.dir.path().join("vault.baton.lock"))
+                    .expect("delete the lock file");
+                let args: &[&str] = if case == "appended" {
+                    &["get", "Bank"]
+                } else {
+                    &["add", "Meanwhile"]
+                };
+                let other = env.run(args);
+                assert_eq!(code(&other), 0, "{case}: {}", stderr(&other));
+            }
+            _ => unreachable!(),
+        }
+        let theirs = env.bytes();
+        let out = waiting.finish();
+        assert_ne!(code(&out), 0, "{case}: the waiting reveal went through");
+        assert!(out.stdout.is_empty(), "{case}: something was shown");
+        assert!(
+            stderr(&out).contains("changed since it was opened"),
+            "{case}: {}",
+            stderr(&out)
+        );
+        assert_eq!(
+            env.bytes(),
+            theirs,
+            "{case}: the other writer's file was cut"
+        );
+        env.ok(&["log", "verify"]);
+        let log = env.ok(&["log", "--json"]);
+        match case {
+            "appended" => assert!(
+                json(&log)["records"]
+                    .as_array()
+                    .expect("records")
+                    .iter()
+                    .any(|r| r["action"] == "reveal"),
+                "the other writer's reveal record is gone: {log}"
+            ),
+            "replaced" => {
+                env.ok(&["show", "From elsewhere"]);
+            }
+            _ => {
+                env.ok(&["show", "Meanwhile"]);
+            }
+        }
+    }
+}
