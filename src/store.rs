@@ -352,7 +352,7 @@ impl Seen {
     }
 
     /// The file's length as this process last saw or made it.
-    pub fn len(&self) -> u64 {
+    pub fn file_len(&self) -> u64 {
         self.len
     }
 
@@ -864,7 +864,7 @@ mod tests {
             bytes.extend_from_slice(frame);
         }
         assert_eq!(fs::read(&path).expect("read"), bytes);
-        assert_eq!(seen.len(), bytes.len() as u64);
+        assert_eq!(seen.file_len(), bytes.len() as u64);
     }
 
     #[test]
@@ -886,7 +886,9 @@ mod tests {
     /// refused, and the file is left exactly as the other writer left it.
     #[test]
     fn an_append_onto_a_file_that_moved_on_is_refused_and_cuts_nothing() {
-        let cases: [(&str, fn(&Path, &[u8]) -> Vec<u8>); 5] = [
+        /// Changes the file as another writer would; returns its bytes now.
+        type Change = fn(&Path, &[u8]) -> Vec<u8>;
+        let cases: [(&str, Change); 5] = [
             ("replaced by another file", |path, bytes| {
                 let mut other = bytes.to_vec();
                 other.extend_from_slice(b"LR\x01\0\0\0z");
