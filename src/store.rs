@@ -565,7 +565,10 @@ pub fn save_with(
     let tmp = write_temp(path, bytes, TempOf::Save)?;
     let id = {
         use std::os::unix::fs::MetadataExt;
-        let meta = fs::metadata(&tmp).map_err(io("cannot read the new vault file"))?;
+        let meta = fs::metadata(&tmp).map_err(|e| {
+            let _ = fs::remove_file(&tmp);
+            io("cannot read the new vault file")(e)
+        })?;
         FileId {
             dev: meta.dev(),
             ino: meta.ino(),

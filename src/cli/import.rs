@@ -42,6 +42,8 @@ pub(super) fn import(
     json: bool,
 ) -> Result<()> {
     let format = import_format(format);
+    // The file first: a missing one is said before anything is asked.
+    let bytes = transfer::read_import(file)?;
     let pairs: Vec<(String, String)> = map
         .iter()
         .map(|m| {
@@ -64,8 +66,9 @@ pub(super) fn import(
     };
     // The file is read and parsed before the vault is opened: a bad file
     // or a wrong passphrase changes nothing.
-    let imported = transfer::read_import(file, format, &pairs, passphrase.as_ref())?;
+    let imported = transfer::parse_import(&bytes, file, format, &pairs, passphrase.as_ref())?;
     drop(passphrase);
+    drop(bytes);
     let mut s = open(ctx, true, "import")?;
     let report = transfer::import_into(ctx, &mut s, imported, group, format, file)?;
     print_report(&report, json);

@@ -89,6 +89,8 @@ fn flag(f: EditField) -> &'static str {
         EditField::BackupCodes => "--backup-codes-file",
         EditField::Expires => "--expires",
         EditField::CustomField => "--field",
+        EditField::SecretField => "--secret-field",
+        EditField::RemoveField => "--remove-field",
     }
 }
 

@@ -59,6 +59,10 @@ pub enum EditField {
     BackupCodes,
     Expires,
     CustomField,
+    /// A concealed custom field.
+    SecretField,
+    /// A custom field to remove.
+    RemoveField,
 }
 
 impl EditField {
@@ -74,6 +78,8 @@ impl EditField {
             EditField::BackupCodes => "backup codes",
             EditField::Expires => "expiry",
             EditField::CustomField => "custom field",
+            EditField::SecretField => "concealed field",
+            EditField::RemoveField => "field to remove",
         }
     }
 }
@@ -211,12 +217,17 @@ impl EntryEdit {
             ),
             None => None,
         };
-        for (name, _, _) in &self.fields {
+        for (name, _, concealed) in &self.fields {
+            let field = if *concealed {
+                EditField::SecretField
+            } else {
+                EditField::CustomField
+            };
             let name = name.trim();
-            plain_text(EditField::CustomField, name, 100)?;
+            plain_text(field, name, 100)?;
             if name.is_empty() || is_builtin_field(name) {
                 return Err(refuse(
-                    EditField::CustomField,
+                    field,
                     format!("{name:?} cannot be a custom field name"),
                 ));
             }
@@ -339,17 +350,17 @@ pub fn add_entry(
     rng: &mut impl rand::CryptoRng,
 ) -> Result<EntryRef> {
     refuse_auditor(s)?;
-    edit.title = Some(title.to_owned());
+    let title = title.trim();
+    vault::validate_title(title)?;
+    edit.title = None;
     let checked = edit.check().map_err(Error::Edit)?;
-    vault::validate_title(title.trim())?;
+    // The vault checks the group's name (an empty one is refused).
     let group = edit
         .group
         .take()
-        .map(|g| g.trim().to_owned())
-        .filter(|g| !g.is_empty())
         .unwrap_or_else(|| DEFAULT_GROUP.to_owned());
     let me = s.vault.me().id;
-    let mut e = Entry::new(EntryId::random(rng), String::new(), now, me);
+    let mut e = Entry::new(EntryId::random(rng), title.to_owned(), now, me);
     edit.apply(checked, &mut e, now, me, true);
     let r = s.vault.add(&group, e, rng)?;
     s.vault
@@ -381,14 +392,16 @@ pub fn edit_entry(
             .find(|n| !e.fields.iter().any(|f| &&f.name == n))
         {
             return Err(Error::Edit(refuse(
-                EditField::CustomField,
+                EditField::RemoveField,
                 format!("{} has no field {missing:?}", e.title),
             )));
         }
     }
-    let r = match edit.group.as_deref().map(str::trim) {
-        Some(g) if !g.is_empty() && g != s.vault.group_name(r) => s.vault.move_entry(r, g, rng)?,
-        _ => r,
+    // Moving into the group it is in changes nothing; the vault refuses an
+    // empty or malformed name.
+    let r = match edit.group.as_deref() {
+        Some(g) => s.vault.move_entry(r, g, rng)?,
+        None => r,
     };
     let me = s.vault.me().id;
     let password_before = s.vault.entry(r).password.duplicate();
@@ -452,8 +465,17 @@ mod tests {
             ..EntryEdit::default()
         };
         assert_eq!(url.check().err().map(|e| e.field), Some(EditField::Url));
+        // A concealed field is named as one (the command line: --secret-field).
         let field = EntryEdit {
             fields: vec![("Password".into(), Concealed::of("x"), true)],
+            ..EntryEdit::default()
+        };
+        assert_eq!(
+            field.check().err().map(|e| e.field),
+            Some(EditField::SecretField)
+        );
+        let field = EntryEdit {
+            fields: vec![("Title".into(), Concealed::of("x"), false)],
             ..EntryEdit::default()
         };
         assert_eq!(

@@ -54,19 +54,24 @@ fn text(bytes: &[u8], what: &str) -> Result<String> {
         .map_err(|_| Error::failed(format!("{what} is not UTF-8 text")))
 }
 
-/// Reads and parses `file` as `format`: a KDBX file with `passphrase`
+/// The bytes of a file to import (read before anything is asked, so that
+/// a missing file is said first).
+pub fn read_import(file: &Path) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+    std::fs::read(file)
+        .map(zeroize::Zeroizing::new)
+        .map_err(|e| Error::failed(format!("cannot read {}: {e}", file.display())))
+}
+
+/// Parses the bytes of `file` as `format`: a KDBX file with `passphrase`
 /// (which the front end asked for), a generic CSV with `map`'s
 /// `COLUMN=FIELD` pairs. Nothing in the vault changes.
-pub fn read_import(
+pub fn parse_import(
+    bytes: &[u8],
     file: &Path,
     format: ImportFormat,
     map: &[(String, String)],
     passphrase: Option<&Passphrase>,
 ) -> Result<Imported> {
-    let bytes = zeroize::Zeroizing::new(
-        std::fs::read(file)
-            .map_err(|e| Error::failed(format!("cannot read {}: {e}", file.display())))?,
-    );
     let now = os::now();
     let mut rng = os::rng();
     let what = file.display().to_string();
@@ -84,19 +89,19 @@ pub fn read_import(
             // catches that and reports a damaged file, so the hook's
             // "internal error" would only mislead.
             os::with_quiet_panics(|| {
-                crate::import::kdbx::parse(&bytes, &pass, os::ram_bytes(), now, &mut rng)
+                crate::import::kdbx::parse(bytes, &pass, os::ram_bytes(), now, &mut rng)
             })?
         }
         ImportFormat::KeepassxcCsv => {
-            crate::import::keepassxc_csv::parse(&text(&bytes, &what)?, now, &mut rng)?
+            crate::import::keepassxc_csv::parse(&text(bytes, &what)?, now, &mut rng)?
         }
         ImportFormat::BitwardenJson => {
-            crate::import::bitwarden::parse(&text(&bytes, &what)?, now, &mut rng)?
+            crate::import::bitwarden::parse(&text(bytes, &what)?, now, &mut rng)?
         }
         ImportFormat::BatonJson => {
-            crate::import::baton_json::parse(&text(&bytes, &what)?, now, &mut rng)?
+            crate::import::baton_json::parse(&text(bytes, &what)?, now, &mut rng)?
         }
-        ImportFormat::Csv => crate::import::csv::parse(&text(&bytes, &what)?, map, now, &mut rng)?,
+        ImportFormat::Csv => crate::import::csv::parse(&text(bytes, &what)?, map, now, &mut rng)?,
     })
 }
 

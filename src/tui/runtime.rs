@@ -213,7 +213,22 @@ pub fn dispatch(app: &mut App, env: &mut Env, msg: impl Into<Msg>) {
             }
         }
     }
+    // A warning the session raised meanwhile (this machine could not
+    // remember the log's position) goes on the status line, after what
+    // the change itself said.
+    if let Screen::Main(m) = &mut app.screen
+        && let Some(w) = m.session.take_late_warnings().pop()
+    {
+        app.status = Some(super::app::Status {
+            text: w,
+            error: true,
+            until_ms: env.now().ms + LATE_WARNING_MS,
+        });
+    }
 }
+
+/// How long a late warning stays on the status line.
+const LATE_WARNING_MS: u64 = 10_000;
 
 fn perform(app: &mut App, env: &mut Env, effect: Effect) -> Option<Msg> {
     match effect {
@@ -395,7 +410,11 @@ fn apply_form(
     };
     let edit = EntryEdit {
         title: Some(title.clone()),
-        group: Some(v.group.trim().to_owned()),
+        // What the form shows is what the entry gets: no group is General.
+        group: Some(match v.group.trim() {
+            "" => crate::session::DEFAULT_GROUP.to_owned(),
+            g => g.to_owned(),
+        }),
         username: Some(v.username.trim().to_owned()),
         urls: Some(v.url.split_whitespace().map(str::to_owned).collect()),
         notes: secret(&v.notes),

@@ -230,3 +230,62 @@ fn listed_values_cannot_drive_the_terminal() {
         );
     }
 }
+
+/// Each refused value of `add` and `edit` is named by the flag that
+/// carried it, an empty group or title is refused as before (exit 1), and
+/// nothing changes.
+#[test]
+fn refused_entry_values_name_their_flag_and_change_nothing() {
+    let env = Env::new();
+    env.init();
+    env.ok(&["add", "Router", "--field", "PIN=1"]);
+    let before = env.bytes();
+    for (args, exit, says) in [
+        (&["add", "X", "--group", ""][..], 1, "group"),
+        (&["edit", "Router", "--group", "  "], 1, "group"),
+        (&["add", "   "], 1, "title"),
+        (
+            &["edit", "Router", "--title", " "],
+            2,
+            "--title: cannot be empty",
+        ),
+        (
+            &["edit", "Router", "--remove-field", "nope"],
+            2,
+            "--remove-field: Router has no field \"nope\"",
+        ),
+        (
+            &["edit", "Router", "--secret-field", "password=x"],
+            2,
+            "--secret-field: \"password\" cannot be a custom field name",
+        ),
+        (
+            &["add", "Y", "--identity", "nope"],
+            2,
+            "--identity: \"nope\" is not an e-mail address",
+        ),
+    ] {
+        let out = env.run(args);
+        assert_eq!(code(&out), exit, "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+        assert_eq!(env.bytes(), before, "{args:?} changed the vault");
+    }
+}
+
+/// A KeePass file that is not there is said before its passphrase is
+/// asked for.
+#[test]
+fn a_missing_import_file_is_said_before_its_passphrase_is_asked() {
+    let env = Env::new();
+    env.init();
+    let missing = env.dir.path().join("nowhere.kdbx");
+    let out = env.run(&[
+        "import",
+        missing.to_str().expect("utf-8 path"),
+        "--from",
+        "kdbx",
+    ]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot read"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("passphrase"), "{}", stderr(&out));
+}

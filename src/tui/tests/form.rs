@@ -760,3 +760,25 @@ fn snapshot_generator() {
         assert!(text.contains(super::expected::GENERATOR_KEYS), "{text}");
     }
 }
+
+/// The edit form shows the entry's group; emptying it moves the entry to
+/// General, as an empty group on a new entry does (docs/USER_GUIDE.md,
+/// Forms).
+#[test]
+fn dispatched_edit_with_the_group_emptied_moves_the_entry_to_general() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    let mut env = runtime::Env::new(fx.ctx.clone());
+    assert_eq!(selected_title(&app), PAYROLL);
+    runtime::dispatch(&mut app, &mut env, Intent::Edit);
+    goto_dispatched(&mut app, &mut env, "Group");
+    runtime::dispatch(&mut app, &mut env, Intent::ClearField);
+    runtime::dispatch(&mut app, &mut env, Intent::Submit);
+    assert!(main_of(&app).overlay.is_none(), "{:?}", status_of(&app));
+    let v = fx.disk_vault();
+    let (r, _, _) = v
+        .entries()
+        .find(|(_, _, e)| e.title == PAYROLL && e.removed.is_none())
+        .expect("the entry");
+    assert_eq!(v.group_name(r), crate::session::DEFAULT_GROUP);
+}
