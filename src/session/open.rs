@@ -30,6 +30,9 @@ pub struct Session {
     /// before each append so that nothing past it is cut or overwritten.
     seen: store::Seen,
     lock: Option<store::VaultLock>,
+    /// When the lock is taken only for each write (a long-lived session):
+    /// who holds it, as others are told, and how long to wait for it.
+    relock: Option<(String, std::time::Duration)>,
     /// Warnings from opening (file permissions, no lock).
     notices: Vec<String>,
     /// A seal whose write failed: the vault in memory is ahead of the
@@ -138,6 +141,7 @@ pub fn unlock_loaded(
         valid_len,
         seen: file_seen,
         lock,
+        relock: None,
         unsaved: false,
         notices: warnings,
         on_warning: None,
@@ -204,10 +208,18 @@ impl Session {
     /// fails, the vault in memory already holds what was sealed; a later
     /// save writes it all again, and until then nothing is appended.
     pub fn save(&mut self, ctx: &Context) -> Result<()> {
-        let Some(lock) = self.lock.as_ref() else {
-            return Err(Error::failed(
-                "the vault's lock could not be taken, so nothing can be saved",
-            ));
+        let taken;
+        let lock = match (&self.lock, &self.relock) {
+            (Some(l), _) => l,
+            (None, Some((holder, wait))) => {
+                taken = store::lock(&self.path, holder, *wait)?;
+                &taken
+            }
+            (None, None) => {
+                return Err(Error::failed(
+                    "the vault's lock could not be taken, so nothing can be saved",
+                ));
+            }
         };
         let backups = if self.vault.revocation_unsaved() {
             store::Backups::Drop
@@ -250,10 +262,19 @@ impl Session {
     /// Appends one signed record and syncs it to disk. Returns only once
     /// the record is durable.
     pub fn record(&mut self, ctx: &Context, draft: Draft) -> Result<()> {
-        let Some(lock) = self.lock.as_ref() else {
-            return Err(Error::failed(
-                "the vault's lock could not be taken, so the access cannot be recorded",
-            ));
+        let taken;
+        let lock = match (&self.lock, &self.relock) {
+            (Some(l), _) => l,
+            (None, Some((holder, wait))) => {
+                taken = store::lock(&self.path, holder, *wait)
+                    .map_err(|e| Error::failed(format!("{e}; nothing was revealed")))?;
+                &taken
+            }
+            (None, None) => {
+                return Err(Error::failed(
+                    "the vault's lock could not be taken, so the access cannot be recorded",
+                ));
+            }
         };
         if self.unsaved {
             return Err(Error::failed(
@@ -268,10 +289,12 @@ impl Session {
         }
         let frame = write::log_frame(&bytes);
         store::append_frame(&self.path, &frame, self.valid_len, &mut self.seen, lock).map_err(
-            |e| {
-                Error::failed(format!(
+            |e| match e {
+                // Said as itself, so that a front end can say what to do.
+                store::StoreError::MovedOn(_) => Error::Store(e),
+                e => Error::failed(format!(
                     "the access log could not be written ({e}); nothing was revealed"
-                ))
+                )),
             },
         )?;
         self.valid_len += frame.len() as u64;
@@ -287,6 +310,27 @@ impl Session {
         Ok(())
     }
 
+    /// From now on, takes the vault's lock only for the instant of each
+    /// write (a save, a record) instead of holding it: for a session that
+    /// stays open while people work (the terminal UI), so that other
+    /// commands can write meanwhile. Whatever they write is never cut or
+    /// overwritten: a write onto a file that moved on is refused
+    /// ([`store::StoreError::MovedOn`], [`store::StoreError::Conflict`]).
+    pub fn hold_lock_only_to_write(&mut self, ctx: &Context, what: &str) {
+        if self.lock.take().is_some() {
+            self.relock = Some((ctx.holder(what), ctx.lock_wait));
+        }
+    }
+
+    /// Whether the vault changed under this session (another process or a
+    /// sync tool wrote it), so that it can no longer write.
+    pub fn moved_on(e: &Error) -> bool {
+        matches!(
+            e,
+            Error::Store(store::StoreError::MovedOn(_) | store::StoreError::Conflict(_))
+        )
+    }
+
     /// Records that this member unlocked the vault.
     pub fn try_record_unlock(&mut self, ctx: &Context) -> Result<()> {
         self.record(ctx, Draft::new(os::now(), Action::Unlock))
@@ -294,7 +338,7 @@ impl Session {
 
     /// Records that this member looked at the vault; best effort.
     pub fn record_unlock(&mut self, ctx: &Context) {
-        if self.lock.is_none() {
+        if self.lock.is_none() && self.relock.is_none() {
             return;
         }
         if let Err(e) = self.try_record_unlock(ctx) {

@@ -281,7 +281,7 @@ fn perform(app: &mut App, env: &mut Env, effect: Effect) -> Option<Msg> {
             };
             Some(match reveal(env, m, rv, clipboard_ms) {
                 Ok(()) => Msg::Outcome(Outcome::Revealed(rv)),
-                Err(e) => Msg::Outcome(Outcome::RevealFailed(e.to_string())),
+                Err(e) => Msg::Outcome(Outcome::RevealFailed(say(&e))),
             })
         }
         Effect::ClearClipboard => {
@@ -381,7 +381,7 @@ fn change(app: &mut App, env: &mut Env, c: Change) -> Msg {
         }),
         Err(e) => Msg::Outcome(Outcome::Saved {
             entry,
-            message: strings::not_saved(&e.to_string()),
+            message: saved_not(&e),
             error: true,
         }),
     }
@@ -498,12 +498,31 @@ fn member_change(app: &mut App, env: &mut Env, op: MemberOp) -> Msg {
         // save writes it.
         Err(e) if !was_unsaved && m.session.is_unsaved() => {
             Msg::Outcome(Outcome::MemberDone(Ok(MemberReport {
-                message: strings::not_saved(&e.to_string()),
+                message: saved_not(&e),
                 error: true,
                 checklist: None,
             })))
         }
-        Err(e) => Msg::Outcome(Outcome::MemberDone(Err(e.to_string()))),
+        Err(e) => Msg::Outcome(Outcome::MemberDone(Err(say(&e)))),
+    }
+}
+
+/// An error as the TUI says it: a vault that changed on disk since the
+/// unlock is told with what to do about it.
+fn say(e: &Error) -> String {
+    if Session::moved_on(e) {
+        strings::MOVED_ON.to_owned()
+    } else {
+        e.to_string()
+    }
+}
+
+/// A change applied in memory that could not be written.
+fn saved_not(e: &Error) -> String {
+    if Session::moved_on(e) {
+        strings::MOVED_ON.to_owned()
+    } else {
+        strings::not_saved(&e.to_string())
     }
 }
 
@@ -595,6 +614,8 @@ pub fn open(
     let mut s = session::unlock_loaded(ctx, loaded, member, passphrase, false)?;
     s.refuse_if_passphrase_change_due()?;
     s.try_record_unlock(ctx)?;
+    // Other commands may write while the TUI stays unlocked.
+    s.hold_lock_only_to_write(ctx, "tui");
     let index = Index::build(&s.vault);
     Ok(Opened { session: s, index })
 }

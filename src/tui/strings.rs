@@ -49,6 +49,8 @@ pub const SUMMARY_NONE: &str = "Nothing was revealed or copied in this session."
 pub const LOCKED_IDLE: &str = "Locked after a while without a key press; every key was dropped.";
 pub const LOCKED_ASKED: &str = "Locked; every key and decrypted value was dropped.";
 
+/// A write refused because the vault changed on disk since the unlock.
+pub const MOVED_ON: &str = "The vault changed on disk since you unlocked (another command or a sync tool wrote it), so nothing more is written: lock (Ctrl-L) and unlock again to see it. Changes not saved are dropped then.";
 pub const LOST_ON_LOCK: &str =
     "The last changes could not be saved and were dropped with the session.";
 pub const NOTHING_CONCEALED: &str = "This entry has no concealed value to reveal.";

@@ -19,8 +19,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::common::{
-    Env, INIT_WEAK, KDF_8_MIB, PASS, TMUX, contains, files_under, json, release_bin, require_tools,
-    tui_bin, var,
+    Env, INIT_WEAK, KDF_8_MIB, PASS, TMUX, code, contains, files_under, json, release_bin,
+    require_tools, stderr, tui_bin, var,
 };
 
 /// The password of the entry the test reveals and copies.
@@ -749,5 +749,45 @@ fn a_handover_runs_from_the_members_screen_in_a_real_terminal() {
     assert_eq!(refused.status.code(), Some(6));
     let new = env.ok(&["get", "Acme Payroll"]);
     assert_ne!(new.trim(), SECRET, "the password was rotated");
+    env.ok(&["log", "verify"]);
+}
+
+/// The owner's command line works while a contractor's TUI sits unlocked:
+/// the TUI takes the vault's lock only to write. The command's change is
+/// kept; the TUI's next reveal is refused with what to do, and after a
+/// lock and an unlock the TUI shows the change.
+#[test]
+fn a_command_writes_while_the_tui_is_unlocked_in_a_real_terminal() {
+    if !require_tools(&[TMUX]) {
+        return;
+    }
+    let env = payroll_vault();
+    let tmux = start_tui(&env, &[]);
+    unlock(&tmux);
+    let out = env
+        .cmd(&["add", "Written meanwhile", "--generate"])
+        .env("BATON_LOCK_WAIT_MS", "1000")
+        .output()
+        .expect("run baton add");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let theirs = env.bytes();
+
+    tmux.press("r");
+    let refused = tmux.wait_for("changed on disk");
+    assert!(!refused.contains(SECRET), "{}", framed(&refused));
+    assert_eq!(env.bytes(), theirs, "the command's save was cut");
+
+    tmux.press("C-l");
+    tmux.wait_for("unlock again");
+    tmux.press("Enter");
+    tmux.wait_for("Unlock the vault");
+    tmux.type_text(PASS);
+    tmux.press("Enter");
+    let main = tmux.wait_until("the main view with the new entry", |s| {
+        s.contains("3 entries")
+    });
+    assert!(main.contains("Written meanwhile"), "{}", framed(&main));
+    tmux.press("q");
+    tmux.wait_for(EXITED);
     env.ok(&["log", "verify"]);
 }

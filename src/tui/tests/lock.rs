@@ -144,3 +144,52 @@ fn snapshot_summary() {
         assert!(text.contains("09:30:05 UTC"), "{text}");
     }
 }
+
+/// While the TUI is unlocked another command can write (the lock is taken
+/// only for each write); what it wrote is never cut, and the TUI's next
+/// reveal is refused, saying the vault changed and how to see it.
+#[test]
+fn another_command_writes_while_the_tui_is_unlocked_and_nothing_is_lost() {
+    let fx = Fixture::new();
+    let mut app = fx.main_app((80, 24));
+    let mut env = runtime::Env::new(fx.ctx.clone());
+    // Another command on the same vault: it gets the lock and saves.
+    {
+        let loaded = crate::session::load(&fx.ctx, true, "add").expect("the lock is free");
+        let pass = crate::secret::Passphrase::from_slice(super::PASSPHRASE.as_bytes());
+        let mut s =
+            crate::session::unlock_loaded(&fx.ctx, loaded, None, &pass, false).expect("unlock");
+        crate::session::edit::add_entry(
+            &mut s,
+            "Written meanwhile",
+            crate::session::EntryEdit::default(),
+            super::T0,
+            &mut crate::os::rng(),
+        )
+        .expect("add");
+        s.save(&fx.ctx).expect("save");
+    }
+    let theirs = std::fs::read(&fx.ctx.vault).expect("read");
+    runtime::dispatch(&mut app, &mut env, Intent::Reveal);
+    assert_eq!(
+        super::status_of(&app),
+        (strings::MOVED_ON, true),
+        "the reveal was not refused as it should be"
+    );
+    assert!(main_of(&app).revealed.is_none(), "something was revealed");
+    assert_eq!(
+        std::fs::read(&fx.ctx.vault).expect("read"),
+        theirs,
+        "the other command's save was cut or overwritten"
+    );
+    // Locking and unlocking again shows it.
+    runtime::dispatch(&mut app, &mut env, Intent::Lock);
+    let opened = fx.open();
+    assert!(
+        opened
+            .session
+            .vault
+            .entries()
+            .any(|(_, _, e)| e.title == "Written meanwhile")
+    );
+}
