@@ -731,6 +731,26 @@ pub fn write_high_water(
     vault_id: &[u8; 16],
     head: &LogHead,
 ) -> Result<(), StoreError> {
+    set_high_water(state_dir, vault_id, head, false)
+}
+
+/// Replaces what this machine remembers of a vault's log with `head`,
+/// even when that is less than it saw: a member accepted an older copy
+/// (`baton accept-older`), in a recorded decision.
+pub fn replace_high_water(
+    state_dir: &Path,
+    vault_id: &[u8; 16],
+    head: &LogHead,
+) -> Result<(), StoreError> {
+    set_high_water(state_dir, vault_id, head, true)
+}
+
+fn set_high_water(
+    state_dir: &Path,
+    vault_id: &[u8; 16],
+    head: &LogHead,
+    backwards: bool,
+) -> Result<(), StoreError> {
     let p = high_water_path(state_dir, vault_id);
     let dir = p.parent().expect("the high-water path has a parent");
     fs::DirBuilder::new()
@@ -750,7 +770,8 @@ pub fn write_high_water(
     guard
         .lock()
         .map_err(io("cannot lock the high-water marks"))?;
-    if read_high_water(state_dir, vault_id)?.count >= head.count {
+    let seen = read_high_water(state_dir, vault_id)?;
+    if !backwards && seen.count >= head.count || seen == *head {
         return Ok(());
     }
     crash::at("high-water.checked");

@@ -54,6 +54,10 @@ pub enum Action {
     Handover,
     HandoverVerify,
     SettingsChange,
+    /// A member accepted, on their machine, a copy of the vault older than
+    /// what that machine had seen (`baton accept-older`); the sealed note
+    /// says how much older.
+    AcceptOlder,
 }
 
 impl Action {
@@ -77,6 +81,7 @@ impl Action {
             Action::Handover => "handover",
             Action::HandoverVerify => "handover-verify",
             Action::SettingsChange => "settings-change",
+            Action::AcceptOlder => "accept-older",
         }
     }
 

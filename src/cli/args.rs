@@ -116,6 +116,13 @@ pub enum Command {
         #[command(flatten)]
         who: Who,
     },
+    /// Use this copy of the vault although it holds less of the access log
+    /// than this machine saw (a backup put back, an older synced copy):
+    /// recorded in the log, and remembered from now on.
+    AcceptOlder {
+        #[command(flatten)]
+        who: Who,
+    },
     /// The access log: records, verification, checkpoints.
     Log(LogArgs),
     /// Members: add, grant, revoke, sweep expired ones, list.
@@ -485,6 +492,7 @@ impl Command {
             | Command::Codes { who, .. }
             | Command::Rm { who, .. }
             | Command::Passwd { who }
+            | Command::AcceptOlder { who }
             | Command::Tui { who }
             | Command::Member(MemberAction::Add { who, .. })
             | Command::Member(MemberAction::Grant { who, .. })

@@ -71,6 +71,10 @@ impl From<session::Error> for CliError {
         let message = match &e {
             // The command line names the flag that carried the value.
             session::Error::Edit(edit) => format!("{}: {}", flag(edit.field), edit.why),
+            // Never a dead end: say how to use this copy on purpose.
+            session::Error::Vault(VaultError::RolledBack(_)) => format!(
+                "{e}\nIf this copy is the one to use (a backup put back on purpose), `baton accept-older` accepts it on this machine, recorded in the access log."
+            ),
             _ => e.to_string(),
         };
         CliError::new(exit, message)

@@ -67,6 +67,7 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
         Command::Rm { entry, .. } => rm(&ctx, &entry),
         Command::Gen(a) => gen_cmd(a),
         Command::Passwd { .. } => passwd(&ctx),
+        Command::AcceptOlder { .. } => accept_older(&ctx),
         Command::Log(a) => super::log_cmd::run(&ctx, a),
         Command::Tui { .. } | Command::Demo => Err(CliError::usage(
             "the terminal UI is started by the baton binary itself",
@@ -582,5 +583,28 @@ fn passwd(ctx: &Context) -> Result<()> {
         .note(Draft::new(os::now(), Action::PassphraseChange));
     s.save(ctx)?;
     println!("Changed the passphrase of {name}.");
+    Ok(())
+}
+
+/// `baton accept-older`: this copy, although older than what this machine
+/// saw, is the one to use; the decision is recorded.
+fn accept_older(ctx: &Context) -> Result<()> {
+    let (s, accepted) = super::unlock::open_with(ctx, "accept-older", |loaded, member, secret| {
+        crate::session::accept_older(ctx, loaded, member, secret, ctx.recovery)
+    })?;
+    match accepted {
+        None => println!(
+            "{} holds everything this machine has seen of its access log; nothing to accept.",
+            ctx.vault.display()
+        ),
+        Some(a) => println!(
+            "Accepted {}: it holds {} access-log records where this machine had seen {}; \
+             the difference is not in this copy. Recorded as accept-older by {}.",
+            ctx.vault.display(),
+            a.holds,
+            a.seen,
+            output::clean(&s.vault.me().name)
+        ),
+    }
     Ok(())
 }

@@ -64,13 +64,39 @@ pub fn check_new_passphrase(p: &Passphrase) -> Result<()> {
 /// Warnings go to standard error, now and for the rest of the command.
 pub fn open(ctx: &Context, write: bool, what: &str) -> Result<Session> {
     let loaded = session::load(ctx, write, what)?;
-    let secret = if ctx.recovery {
-        current_passphrase(ctx, "Recovery code: ")?
+    let secret = ask(ctx)?;
+    let s = session::unlock_loaded(ctx, loaded, ctx.member.as_deref(), &secret, ctx.recovery)?;
+    drop(secret);
+    greet(s, what)
+}
+
+/// As [`open`] (for writing), unlocking with `unlock`, which returns the
+/// session and what else it did.
+pub fn open_with<T>(
+    ctx: &Context,
+    what: &str,
+    unlock: impl FnOnce(session::Loaded, Option<&str>, &Passphrase) -> session::Result<(Session, T)>,
+) -> Result<(Session, T)> {
+    let loaded = session::load(ctx, true, what)?;
+    let secret = ask(ctx)?;
+    let (s, t) = unlock(loaded, ctx.member.as_deref(), &secret)?;
+    drop(secret);
+    Ok((greet(s, what)?, t))
+}
+
+/// The passphrase, or the recovery code with `--recovery`.
+fn ask(ctx: &Context) -> Result<Passphrase> {
+    if ctx.recovery {
+        current_passphrase(ctx, "Recovery code: ")
     } else {
         let who = ctx.member.as_deref().unwrap_or("the owner");
-        current_passphrase(ctx, &format!("Passphrase for {who}: "))?
-    };
-    let mut s = session::unlock_loaded(ctx, loaded, ctx.member.as_deref(), &secret, ctx.recovery)?;
+        current_passphrase(ctx, &format!("Passphrase for {who}: "))
+    }
+}
+
+/// Refuses a member who must change their passphrase first (except to
+/// change it), and prints the session's warnings, now and later.
+fn greet(mut s: Session, what: &str) -> Result<Session> {
     if what != "passwd" {
         s.refuse_if_passphrase_change_due()?;
     }

@@ -101,6 +101,79 @@ pub fn unlock_loaded(
     secret: &Passphrase,
     recovery: bool,
 ) -> Result<Session> {
+    unlock_seeing(ctx, loaded, member, secret, recovery, Remembered::Checked)
+}
+
+/// Whether an unlock compares the log with what this machine remembers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Remembered {
+    Checked,
+    /// `accept-older`: the file may hold less than this machine saw.
+    Lifted,
+}
+
+/// What [`accept_older`] accepted: how many log records this machine had
+/// seen, and how many the copy holds (its acceptance record not counted).
+pub struct Accepted {
+    pub seen: u64,
+    pub holds: u64,
+}
+
+/// `baton accept-older`: unlocks a copy of the vault that holds less than
+/// this machine saw (a backup put back, an older synced copy), which any
+/// other command refuses as rolled back; writes and saves an
+/// `accept-older` record whose sealed note says how much older it is; and
+/// makes this machine remember the copy's log from now on. Every other
+/// check of the file stays. `None` when the copy holds everything this
+/// machine saw (nothing is written).
+pub fn accept_older(
+    ctx: &Context,
+    loaded: Loaded,
+    member: Option<&str>,
+    secret: &Passphrase,
+    recovery: bool,
+) -> Result<(Session, Option<Accepted>)> {
+    let vault_id = loaded.file.snapshot.vault_id;
+    let remembered = ctx.seen(&vault_id)?;
+    let mut s = unlock_seeing(ctx, loaded, member, secret, recovery, Remembered::Lifted)?;
+    if crate::audit::check_high_water(&remembered, s.vault.log()).is_ok() {
+        return Ok((s, None));
+    }
+    let holds = s.vault.log_head().count;
+    let head = data_encoding::HEXLOWER.encode(&remembered.hash);
+    s.vault.note(Draft {
+        details: Some(crate::audit::Details {
+            title: None,
+            group: None,
+            note: Some(format!(
+                "this machine had seen {} records (head {}); this copy holds {holds}",
+                remembered.count,
+                &head[..16]
+            )),
+        }),
+        ..Draft::new(os::now(), Action::AcceptOlder)
+    });
+    s.save(ctx)?;
+    if let Some(dir) = &ctx.state_dir {
+        store::replace_high_water(dir, &vault_id, &s.vault.log_head())?;
+    }
+    Ok((
+        s,
+        Some(Accepted {
+            seen: remembered.count,
+            holds,
+        }),
+    ))
+}
+
+fn unlock_seeing(
+    ctx: &Context,
+    loaded: Loaded,
+    member: Option<&str>,
+    secret: &Passphrase,
+    recovery: bool,
+    remembered: Remembered,
+) -> Result<Session> {
     let Loaded {
         file,
         fingerprint,
@@ -110,7 +183,10 @@ pub fn unlock_loaded(
         warnings,
     } = loaded;
     let valid_len = file.valid_len as u64;
-    let seen = ctx.seen(&file.snapshot.vault_id)?;
+    let seen = match remembered {
+        Remembered::Checked => ctx.seen(&file.snapshot.vault_id)?,
+        Remembered::Lifted => crate::audit::HighWater::EMPTY,
+    };
     let code;
     let cred = if recovery {
         code = normalize_recovery(secret.expose());

@@ -407,3 +407,46 @@ fn a_waiting_command_never_cuts_what_another_wrote_meanwhile() {
         }
     }
 }
+
+/// A backup put back on purpose is not a dead end: the refusal says how
+/// to accept it, `accept-older` does so with a record in the log, and
+/// the copy opens from then on on this machine.
+#[test]
+fn a_backup_put_back_is_refused_with_the_way_out_and_accepted_on_record() {
+    let env = Env::new();
+    env.init();
+    env.ok(&["add", "Kept"]);
+    let backup = env.bytes();
+    env.ok(&["add", "Only in the newer vault"]);
+    std::fs::write(&env.vault, &backup).expect("put the backup back");
+
+    let out = env.run(&["list"]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("rolled back") && stderr(&out).contains("baton accept-older"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(env.bytes(), backup, "a refused command changed the file");
+
+    let accepted = env.ok(&["accept-older"]);
+    assert!(accepted.contains("Accepted"), "{accepted}");
+    let titles: Vec<String> = json(&env.ok(&["list", "--json"]))["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["title"].as_str().expect("a title").to_owned())
+        .collect();
+    assert_eq!(titles, ["Kept"]);
+    env.ok(&["log", "verify"]);
+    let log = json(&env.ok(&["log", "--json"]));
+    let accepts = log["records"]
+        .as_array()
+        .expect("records")
+        .iter()
+        .filter(|r| r["action"] == "accept-older")
+        .count();
+    assert_eq!(accepts, 1, "{log}");
+    // Nothing more to accept.
+    assert!(env.ok(&["accept-older"]).contains("nothing to accept"));
+}
