@@ -771,7 +771,7 @@ fn set_high_water(
         .lock()
         .map_err(io("cannot lock the high-water marks"))?;
     let seen = read_high_water(state_dir, vault_id)?;
-    if !backwards && seen.count >= head.count || seen == *head {
+    if (!backwards && seen.count >= head.count) || seen == *head {
         return Ok(());
     }
     crash::at("high-water.checked");

@@ -52,9 +52,8 @@ pub(super) fn import(
                 .ok_or_else(|| CliError::usage(format!("--map {m:?}: write it as COLUMN=FIELD")))
         })
         .collect::<Result<_>>()?;
-    if !pairs.is_empty() && format != transfer::ImportFormat::Csv {
-        return Err(CliError::usage("--map is for --from csv"));
-    }
+    // Before a KeePass file's passphrase is asked.
+    transfer::check_map(format, &pairs)?;
     let passphrase = if format == transfer::ImportFormat::Kdbx {
         Some(match env_passphrase("BATON_IMPORT_PASSPHRASE") {
             Some(p) => p,

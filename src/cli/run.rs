@@ -38,23 +38,22 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
             .map_err(|e| CliError::other(e.to_string()))?;
         return Ok(());
     };
-    let ctx = ctx.clone();
     match command {
-        Command::Init(a) => init(&ctx, a),
-        Command::Add(a) => add(&ctx, a),
-        Command::List { group, json, .. } => list(&ctx, group.as_deref(), json),
-        Command::Search { query, json, .. } => search_cmd(&ctx, &query, json),
-        Command::Show { entry, json, .. } => show(&ctx, &entry, json),
+        Command::Init(a) => init(ctx, a),
+        Command::Add(a) => add(ctx, a),
+        Command::List { group, json, .. } => list(ctx, group.as_deref(), json),
+        Command::Search { query, json, .. } => search_cmd(ctx, &query, json),
+        Command::Show { entry, json, .. } => show(ctx, &entry, json),
         Command::Get {
             entry, field, copy, ..
-        } => get(&ctx, &entry, &field, copy),
+        } => get(ctx, &entry, &field, copy),
         Command::Totp {
             entry, json, qr, ..
         } => {
             if qr {
-                totp_qr(&ctx, &entry)
+                totp_qr(ctx, &entry)
             } else {
-                totp_cmd(&ctx, &entry, json)
+                totp_cmd(ctx, &entry, json)
             }
         }
         Command::Codes {
@@ -62,20 +61,20 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
             use_code,
             json,
             ..
-        } => codes(&ctx, &entry, use_code, json),
-        Command::Edit(a) => edit(&ctx, a),
-        Command::Rm { entry, .. } => rm(&ctx, &entry),
+        } => codes(ctx, &entry, use_code, json),
+        Command::Edit(a) => edit(ctx, a),
+        Command::Rm { entry, .. } => rm(ctx, &entry),
         Command::Gen(a) => gen_cmd(a),
-        Command::Passwd { .. } => passwd(&ctx),
-        Command::AcceptOlder { .. } => accept_older(&ctx),
-        Command::Log(a) => super::log_cmd::run(&ctx, a),
+        Command::Passwd { .. } => passwd(ctx),
+        Command::AcceptOlder { .. } => accept_older(ctx),
+        Command::Log(a) => super::log_cmd::run(ctx, a),
         Command::Tui { .. } | Command::Demo => Err(CliError::usage(
             "the terminal UI is started by the baton binary itself",
         )),
-        Command::Member(a) => super::member::run(&ctx, a),
-        Command::Handover(a) => super::handover::run(&ctx, a),
-        Command::Health { json, .. } => super::health::run(&ctx, json),
-        Command::Settings(a) => super::health::settings(&ctx, a),
+        Command::Member(a) => super::member::run(ctx, a),
+        Command::Handover(a) => super::handover::run(ctx, a),
+        Command::Health { json, .. } => super::health::run(ctx, json),
+        Command::Settings(a) => super::health::settings(ctx, a),
         Command::Import {
             file,
             from,
@@ -83,8 +82,8 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
             map,
             json,
             ..
-        } => super::import::import(&ctx, &file, from, group.as_deref(), &map, json),
-        Command::Export { format, out, .. } => super::import::export(&ctx, format, &out),
+        } => super::import::import(ctx, &file, from, group.as_deref(), &map, json),
+        Command::Export { format, out, .. } => super::import::export(ctx, format, &out),
     }
 }
 

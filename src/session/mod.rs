@@ -108,6 +108,15 @@ impl Error {
         Error::Failed(message.into())
     }
 
+    /// Whether the vault changed on disk under the session (another
+    /// process or a sync tool wrote it), so that it can no longer write.
+    pub fn moved_on(&self) -> bool {
+        matches!(
+            self,
+            Error::Store(StoreError::MovedOn(_) | StoreError::Conflict(_))
+        )
+    }
+
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Vault(e) => match e {

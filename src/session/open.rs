@@ -398,15 +398,6 @@ impl Session {
         }
     }
 
-    /// Whether the vault changed under this session (another process or a
-    /// sync tool wrote it), so that it can no longer write.
-    pub fn moved_on(e: &Error) -> bool {
-        matches!(
-            e,
-            Error::Store(store::StoreError::MovedOn(_) | store::StoreError::Conflict(_))
-        )
-    }
-
     /// Records that this member unlocked the vault.
     pub fn try_record_unlock(&mut self, ctx: &Context) -> Result<()> {
         self.record(ctx, Draft::new(os::now(), Action::Unlock))

@@ -62,6 +62,14 @@ pub fn read_import(file: &Path) -> Result<zeroize::Zeroizing<Vec<u8>>> {
         .map_err(|e| Error::failed(format!("cannot read {}: {e}", file.display())))
 }
 
+/// Refuses `COLUMN=FIELD` pairs for any format but the generic CSV.
+pub fn check_map(format: ImportFormat, map: &[(String, String)]) -> Result<()> {
+    if !map.is_empty() && format != ImportFormat::Csv {
+        return Err(Error::invalid("--map is for --from csv"));
+    }
+    Ok(())
+}
+
 /// Parses the bytes of `file` as `format`: a KDBX file with `passphrase`
 /// (which the front end asked for), a generic CSV with `map`'s
 /// `COLUMN=FIELD` pairs. Nothing in the vault changes.
@@ -75,9 +83,7 @@ pub fn parse_import(
     let now = os::now();
     let mut rng = os::rng();
     let what = file.display().to_string();
-    if !map.is_empty() && format != ImportFormat::Csv {
-        return Err(Error::invalid("--map is for --from csv"));
-    }
+    check_map(format, map)?;
     Ok(match format {
         ImportFormat::Kdbx => {
             let pass =

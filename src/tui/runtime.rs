@@ -510,7 +510,7 @@ fn member_change(app: &mut App, env: &mut Env, op: MemberOp) -> Msg {
 /// An error as the TUI says it: a vault that changed on disk since the
 /// unlock is told with what to do about it.
 fn say(e: &Error) -> String {
-    if Session::moved_on(e) {
+    if e.moved_on() {
         strings::MOVED_ON.to_owned()
     } else {
         e.to_string()
@@ -519,7 +519,7 @@ fn say(e: &Error) -> String {
 
 /// A change applied in memory that could not be written.
 fn saved_not(e: &Error) -> String {
-    if Session::moved_on(e) {
+    if e.moved_on() {
         strings::MOVED_ON.to_owned()
     } else {
         strings::not_saved(&e.to_string())
