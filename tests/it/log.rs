@@ -275,6 +275,12 @@ fn no_secret_is_shown_when_the_record_cannot_be_written() {
     let home = dir.join("nobody-home");
     std::fs::create_dir(&home).unwrap();
     std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o777)).unwrap();
+    // The other user runs a copy of the binary beside the vault: the build
+    // directory may be one they cannot enter (a checkout under a 0700
+    // temporary directory).
+    let bin = dir.join("baton");
+    std::fs::copy(crate::common::bin(), &bin).unwrap();
+    std::fs::set_permissions(&bin, std::fs::Permissions::from_mode(0o755)).unwrap();
     let before = env.bytes();
     for args in [
         &["get", "Bank"][..],
@@ -283,7 +289,7 @@ fn no_secret_is_shown_when_the_record_cannot_be_written() {
         &["get", "Bank", "--field", "totp"],
     ] {
         let out = env
-            .cmd(args)
+            .cmd_of(&bin, args)
             .env("HOME", &home)
             .uid(uid)
             .gid(gid)
@@ -309,7 +315,7 @@ fn no_secret_is_shown_when_the_record_cannot_be_written() {
     assert_eq!(env.bytes(), before);
     // Reading without revealing still works, with a warning.
     let out = env
-        .cmd(&["list"])
+        .cmd_of(&bin, &["list"])
         .env("HOME", &home)
         .uid(uid)
         .gid(gid)
