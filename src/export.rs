@@ -132,7 +132,7 @@ impl<'a> EntryV1<'a> {
                 .history
                 .iter()
                 .map(|h| HistoryV1 {
-                    password: &h.password,
+                    password: &h.value,
                     replaced_at: format_rfc3339(h.replaced_at),
                 })
                 .collect(),
@@ -290,12 +290,12 @@ pub(crate) mod tests {
         e.tags = vec!["finance".into(), "critical".into()];
         e.identity = Some("accounts@firm.example".into());
         e.fields = vec![
-            CustomField {
+            CustomField { stamp: None,
                 name: "PIN".into(),
                 value: Concealed::of("4711"),
                 concealed: true,
             },
-            CustomField {
+            CustomField { stamp: None,
                 name: "Branch".into(),
                 value: Concealed::of("Main street, 5"),
                 concealed: false,

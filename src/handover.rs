@@ -190,7 +190,7 @@ impl Facts<'_> {
 /// since, in the order of their first exposure.
 pub fn exposure_set(log: &[Verified], member: MemberId, facts: &Facts<'_>) -> Vec<Item> {
     let mut items: Vec<Item> = Vec::new();
-    for v in log {
+    for (pos, v) in log.iter().enumerate() {
         let r = &v.record;
         let Some(entry) = r.entry else { continue };
         if r.member == member {
@@ -198,7 +198,7 @@ pub fn exposure_set(log: &[Verified], member: MemberId, facts: &Facts<'_>) -> Ve
                 continue;
             }
             let e = Exposure {
-                seq: r.seq,
+                seq: pos as u64,
                 time: r.time,
                 action: r.action,
                 field: r.field,
@@ -236,30 +236,31 @@ pub fn handovers(log: &[Verified], facts: &Facts<'_>) -> Vec<Handover> {
             continue;
         }
         let mut items = exposure_set(&log[..i], member, facts);
-        for later in &log[i + 1..] {
+        for (j, later) in log.iter().enumerate().skip(i + 1) {
             let l = &later.record;
+            let pos = j as u64;
             let Some(entry) = l.entry else { continue };
             let Some(item) = items.iter_mut().find(|x| x.entry == entry) else {
                 continue;
             };
             if facts.rotation(entry, l.action, l.field, l.time) && item.rotated.is_none() {
-                item.rotated = Some((l.seq, l.time));
+                item.rotated = Some((pos, l.time));
             } else if l.action == Action::HandoverVerify
                 && l.target == Some(member)
                 && (facts.is_owner)(l.member)
                 && item.verified.is_none()
             {
-                item.verified = Some((l.seq, l.time, l.member));
+                item.verified = Some((pos, l.time, l.member));
             }
         }
         out.push(Handover {
             member,
-            seq: r.seq,
+            seq: i as u64,
             time: r.time,
             by: r.member,
             checkpoint: LogHead {
-                count: r.seq,
-                hash: r.prev,
+                count: i as u64,
+                hash: r.parents.first().copied().unwrap_or([0; 32]),
             },
             items,
         });

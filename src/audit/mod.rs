@@ -2,9 +2,12 @@
 //! how a whole log is verified. Pure: records are bytes in, bytes out.
 //!
 //! A record is signed with the acting member's own Ed25519 key over the
-//! vault id and the record's bytes, and names the hash of the record before
-//! it, so that an edited, reordered, deleted or forged record breaks either
-//! a signature or the chain. What a record says about the entry (its title,
+//! vault id and the record's bytes, and names the hashes of the records it
+//! follows (its parents), so that an edited, reordered, deleted or forged
+//! record breaks either a signature or a link. A log is a DAG with one
+//! root and one head: an ordinary record has one parent; a `merge` record,
+//! written when two copies of the vault meet, has two, and binds what both
+//! sides changed. A version-1 log (one `prev` each) is such a DAG. What a record says about the entry (its title,
 //! group name, a custom field's name) is sealed with HPKE to the vault's
 //! log key, which owners and auditors hold and contractors do not: anyone
 //! can write details, only they can read them.
@@ -18,8 +21,11 @@ use crate::format::{
 };
 use crate::secret::Key32;
 
-pub const RECORD_LABEL: &str = "baton log record v1";
-pub const HASH_LABEL: &str = "baton log hash v1";
+pub const RECORD_LABEL: &str = "baton log record v2";
+pub const HASH_LABEL: &str = "baton log hash v2";
+/// The labels of version-1 records, kept in an upgraded vault's history.
+pub const V1_RECORD_LABEL: &str = "baton log record v1";
+pub const V1_HASH_LABEL: &str = "baton log hash v1";
 pub const DETAILS_LABEL: &str = "baton log details v1";
 pub const CHECKPOINT_LABEL: &str = "baton log checkpoint v1";
 pub const BLOB_LABEL: &str = "baton blob v1";
@@ -58,6 +64,11 @@ pub enum Action {
     /// what that machine had seen (`baton accept-older`); the sealed note
     /// says how much older.
     AcceptOlder,
+    /// Two copies of the vault met: the record names both heads as its
+    /// parents and binds what both changed.
+    Merge,
+    /// The vault was rewritten from format version 1 to version 2.
+    Upgrade,
 }
 
 impl Action {
@@ -82,6 +93,8 @@ impl Action {
             Action::HandoverVerify => "handover-verify",
             Action::SettingsChange => "settings-change",
             Action::AcceptOlder => "accept-older",
+            Action::Merge => "merge",
+            Action::Upgrade => "upgrade",
         }
     }
 
@@ -189,9 +202,11 @@ pub fn slot_hash(slot: &Slot) -> [u8; 32] {
 /// One record, as signed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
-    pub seq: u64,
-    /// The hash of the previous record; all zero for the first.
-    pub prev: [u8; 32],
+    /// 0 for the first record, else one more than the highest parent's.
+    pub height: u64,
+    /// The hashes of the records this one follows: none for the first,
+    /// one for an ordinary record, two for a `merge`.
+    pub parents: Vec<[u8; 32]>,
     pub time: i64,
     pub member: MemberId,
     pub action: Action,
@@ -203,6 +218,41 @@ pub struct Record {
     /// member whose later records are refused).
     pub target: Option<MemberId>,
     pub bindings: Vec<Binding>,
+}
+
+/// A version-1 record, as signed: a sequence number and the hash of the
+/// record before it instead of `height` and `parents`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordV1 {
+    pub seq: u64,
+    pub prev: [u8; 32],
+    pub time: i64,
+    pub member: MemberId,
+    pub action: Action,
+    pub entry: Option<[u8; 8]>,
+    pub group: Option<GroupId>,
+    pub field: Option<Field>,
+    pub details: Option<SealedDetails>,
+    pub target: Option<MemberId>,
+    pub bindings: Vec<Binding>,
+}
+
+impl From<RecordV1> for Record {
+    fn from(r: RecordV1) -> Self {
+        Record {
+            height: r.seq,
+            parents: if r.seq == 0 { Vec::new() } else { vec![r.prev] },
+            time: r.time,
+            member: r.member,
+            action: r.action,
+            entry: r.entry,
+            group: r.group,
+            field: r.field,
+            details: r.details,
+            target: r.target,
+            bindings: r.bindings,
+        }
+    }
 }
 
 /// A record's bytes and its author's signature over them.
@@ -241,17 +291,50 @@ impl Draft {
     }
 }
 
-/// The hash that the next record names as `prev`, over the record's
+/// The hash that a later record names as a parent, over the record's
 /// encoded bytes (body and signature).
 pub fn record_hash(record_bytes: &[u8]) -> [u8; 32] {
     hash::digest(HASH_LABEL, &[record_bytes])
 }
 
+/// The version of a record's encoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    V1,
+    V2,
+}
+
+impl Encoding {
+    fn labels(self) -> (&'static str, &'static str) {
+        match self {
+            Encoding::V1 => (V1_RECORD_LABEL, V1_HASH_LABEL),
+            Encoding::V2 => (RECORD_LABEL, HASH_LABEL),
+        }
+    }
+}
+
+/// Decodes a record of either encoding into version 2's shape, with its
+/// signed body, signature and hash.
+pub fn decode_record(
+    bytes: &[u8],
+    encoding: Encoding,
+) -> Result<(Record, SignedRecord, [u8; 32]), String> {
+    let signed: SignedRecord = codec::decode(bytes).map_err(|e| format!("malformed ({e})"))?;
+    let record = match encoding {
+        Encoding::V1 => codec::decode::<RecordV1>(&signed.body).map(Record::from),
+        Encoding::V2 => codec::decode::<Record>(&signed.body),
+    }
+    .map_err(|e| format!("malformed body ({e})"))?;
+    let hash = hash::digest(encoding.labels().1, &[bytes]);
+    Ok((record, signed, hash))
+}
+
 /// What a record's author signs, framed as [`keys::labelled`] frames it:
 /// `label || 0x00 || vault_id || body`.
-fn signed_message(vault_id: &VaultId, body: &[u8]) -> Vec<u8> {
-    let mut m = Vec::with_capacity(RECORD_LABEL.len() + 1 + 16 + body.len());
-    m.extend_from_slice(RECORD_LABEL.as_bytes());
+fn signed_message(vault_id: &VaultId, body: &[u8], encoding: Encoding) -> Vec<u8> {
+    let label = encoding.labels().0;
+    let mut m = Vec::with_capacity(label.len() + 1 + 16 + body.len());
+    m.extend_from_slice(label.as_bytes());
     m.push(0);
     m.extend_from_slice(vault_id);
     m.extend_from_slice(body);
@@ -266,36 +349,59 @@ fn signed_body(vault_id: &VaultId, body: &[u8]) -> Vec<u8> {
     m
 }
 
-fn details_info(vault_id: &VaultId, seq: u64) -> Vec<u8> {
+fn details_info(vault_id: &VaultId, height: u64) -> Vec<u8> {
     let mut info = Vec::with_capacity(48);
     info.extend_from_slice(DETAILS_LABEL.as_bytes());
     info.push(0);
     info.extend_from_slice(vault_id);
-    info.extend_from_slice(&seq.to_le_bytes());
+    info.extend_from_slice(&height.to_le_bytes());
     info
 }
 
-/// Builds, seals and signs the record that follows `head`. Returns the
-/// record's bytes (a log frame's payload).
+/// Where a new record goes: the records it follows and its height.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub parents: Vec<[u8; 32]>,
+    pub height: u64,
+}
+
+impl Place {
+    /// After the last record of `verified` (the head of a one-head log).
+    pub fn after(verified: &[Verified]) -> Place {
+        match verified.last() {
+            None => Place {
+                parents: Vec::new(),
+                height: 0,
+            },
+            Some(v) => Place {
+                parents: vec![v.hash],
+                height: v.record.height + 1,
+            },
+        }
+    }
+}
+
+/// Builds, seals and signs the record at `place`. Returns the record's
+/// bytes (a log frame's payload).
 pub fn make(
     vault_id: &VaultId,
-    head: &LogHead,
+    place: Place,
     member: MemberId,
     draft: Draft,
     signer: &MemberSecrets,
     log_public: &[u8; 32],
     rng: &mut impl rand::CryptoRng,
 ) -> Vec<u8> {
-    let seq = head.count;
+    let height = place.height;
     let details = draft.details.map(bounded).and_then(|d| {
         let plain = zeroize::Zeroizing::new(codec::encode(&d));
-        let info = details_info(vault_id, seq);
+        let info = details_info(vault_id, height);
         keys::seal_bytes(log_public, &info, &plain, rng)
             .map(|(enc, ciphertext)| SealedDetails { enc, ciphertext })
     });
     let record = Record {
-        seq,
-        prev: head.hash,
+        height,
+        parents: place.parents,
         time: draft.time,
         member,
         action: draft.action,
@@ -334,189 +440,13 @@ pub fn open_details(
     log_secret: &Key32,
 ) -> Result<Details, DecryptError> {
     let sealed = record.details.as_ref().ok_or(DecryptError)?;
-    let info = details_info(vault_id, record.seq);
+    let info = details_info(vault_id, record.height);
     let plain = keys::open_sealed(log_secret, &info, &sealed.enc, &sealed.ciphertext)?;
     codec::decode(&plain).map_err(|_| DecryptError)
 }
 
-/// A record whose signature and place in the chain were checked.
-#[derive(Clone, Debug)]
-pub struct Verified {
-    pub record: Record,
-    pub hash: [u8; 32],
-}
-
-/// The first problem found in a log.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("access log record {index}: {reason}")]
-pub struct LogError {
-    pub index: u64,
-    pub reason: String,
-}
-
-fn fail(index: usize, reason: impl Into<String>) -> LogError {
-    LogError {
-        index: index as u64,
-        reason: reason.into(),
-    }
-}
-
-/// Verifies the records: decoding, sequence numbers and the hash chain for
-/// all of them, and from record `signatures_from` on, each signature by the
-/// member named — whose key must be the one the signed manifest lists, and
-/// who must not have been revoked before the record. Records before
-/// `signatures_from` are ones this machine verified before: the hash chain
-/// up to the remembered head proves they are unchanged.
-pub fn verify(
-    vault_id: &VaultId,
-    manifest: &Manifest,
-    records: &[Vec<u8>],
-    signatures_from: usize,
-) -> Result<Vec<Verified>, LogError> {
-    use rayon::prelude::*;
-    let member_index: std::collections::HashMap<MemberId, usize> = manifest
-        .members
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.id, i))
-        .collect();
-    // Decoding, hashing and framing the signed message are independent per
-    // record: done on all cores. The walk below only compares.
-    let decoded: Vec<Result<Decoded, LogError>> = records
-        .par_iter()
-        .enumerate()
-        .map(|(i, bytes)| {
-            let signed: SignedRecord =
-                codec::decode(bytes).map_err(|e| fail(i, format!("malformed ({e})")))?;
-            let record: Record = codec::decode(&signed.body)
-                .map_err(|e| fail(i, format!("malformed body ({e})")))?;
-            let member = member_index.get(&record.member).copied().ok_or_else(|| {
-                fail(
-                    i,
-                    format!(
-                        "signed by member #{} whom the manifest does not list",
-                        record.member
-                    ),
-                )
-            })?;
-            let message = (i >= signatures_from).then(|| signed_message(vault_id, &signed.body));
-            Ok(Decoded {
-                record,
-                hash: record_hash(bytes),
-                member,
-                message,
-                sig: signed.sig.0,
-            })
-        })
-        .collect();
-    let mut out = Vec::with_capacity(records.len());
-    // Signed messages and signatures, checked together after the walk.
-    let mut to_check: Vec<(usize, usize, Vec<u8>, [u8; 64])> = Vec::new();
-    let mut prev = [0u8; 32];
-    let mut structural: Option<LogError> = None;
-    let mut revoked = Vec::new();
-    for (i, item) in decoded.into_iter().enumerate() {
-        match item.and_then(|d| check_link(manifest, d, i, &prev, &mut revoked)) {
-            Ok(d) => {
-                if let Some(msg) = d.message {
-                    to_check.push((i, d.member, msg, d.sig));
-                }
-                prev = d.hash;
-                out.push(Verified {
-                    record: d.record,
-                    hash: d.hash,
-                });
-            }
-            Err(e) => {
-                structural = Some(e);
-                break;
-            }
-        }
-    }
-    let keys: Vec<[u8; 32]> = manifest.members.iter().map(|m| m.public.ed25519).collect();
-    let items: Vec<keys::SignedItem<'_>> = to_check
-        .iter()
-        .map(|(_, k, msg, sig)| keys::SignedItem {
-            key: *k,
-            message: msg,
-            sig,
-        })
-        .collect();
-    if let Err(bad) = keys::verify_many(&keys, &items) {
-        let (i, k, _, _) = &to_check[bad];
-        return Err(fail(
-            *i,
-            format!("the signature is not {}'s", manifest.members[*k].name),
-        ));
-    }
-    match structural {
-        Some(e) => Err(e),
-        None => Ok(out),
-    }
-}
-
-/// A record decoded on some core, waiting for its place in the walk.
-struct Decoded {
-    record: Record,
-    hash: [u8; 32],
-    /// The author's index in the manifest's member list.
-    member: usize,
-    /// The signed message, when the signature is to be checked.
-    message: Option<Vec<u8>>,
-    sig: [u8; 64],
-}
-
-/// Checks record `i`'s place in the chain and that its author had not
-/// been revoked by an earlier record. Revocation is judged by position in
-/// the chain, never by the time a record claims.
-fn check_link(
-    manifest: &Manifest,
-    d: Decoded,
-    i: usize,
-    prev: &[u8; 32],
-    revoked: &mut Vec<MemberId>,
-) -> Result<Decoded, LogError> {
-    if d.record.seq != i as u64 {
-        return Err(fail(
-            i,
-            format!(
-                "sequence number {} where {i} was expected (a record was removed, added or moved)",
-                d.record.seq
-            ),
-        ));
-    }
-    if &d.record.prev != prev {
-        return Err(fail(
-            i,
-            "does not follow the record before it (the chain is broken: a record was changed, removed or moved)",
-        ));
-    }
-    let member = &manifest.members[d.member];
-    if revoked.contains(&member.id) {
-        return Err(fail(
-            i,
-            format!(
-                "written by {} after their membership was revoked",
-                member.name
-            ),
-        ));
-    }
-    if d.record.action == Action::MemberRevoke {
-        if member.role != Role::Owner {
-            return Err(fail(
-                i,
-                format!(
-                    "a revocation written by {}, who is not an owner",
-                    member.name
-                ),
-            ));
-        }
-        if let Some(t) = d.record.target {
-            revoked.push(t);
-        }
-    }
-    Ok(d)
-}
+mod verify;
+pub use verify::{LogError, Verified, verify};
 
 /// Checks that the snapshot's group data and key slots are exactly what
 /// the log last bound them to, each binding made by a member entitled to
@@ -620,26 +550,25 @@ pub fn check_bindings(
 /// seen and the hash of the last.
 pub type HighWater = LogHead;
 
-/// Compares the log with what this machine saw before. A shorter log, or
-/// one whose record at the remembered position differs, was rolled back.
+/// Compares the log with what this machine saw before: a copy that
+/// contains the last record this machine saw holds everything it saw (a
+/// record's ancestors are part of every log that holds it), whatever else
+/// it holds; a copy that lacks it was rolled back or is another branch.
 pub fn check_high_water(seen: &HighWater, verified: &[Verified]) -> Result<(), String> {
-    if seen.count == 0 {
+    if seen.count == 0 || verified.iter().any(|v| v.hash == seen.hash) {
         return Ok(());
     }
-    let have = verified.len() as u64;
-    if have < seen.count {
-        return Err(format!(
-            "the vault was rolled back: this machine has seen {} access-log records, the file has {}",
-            seen.count, have
-        ));
-    }
-    let idx = usize::try_from(seen.count - 1).map_err(|_| "impossible log position".to_owned())?;
-    if verified[idx].hash != seen.hash {
-        return Err(format!(
-            "the vault's history diverges from what this machine saw at record {idx}: it was replaced by another copy"
-        ));
-    }
-    Ok(())
+    Err(format!(
+        "the vault was rolled back: this machine has seen {} access-log records, and this copy (with {}) lacks the last of them",
+        seen.count,
+        verified.len()
+    ))
+}
+
+/// True when `verified` contains every record of `other` (by hash).
+pub fn contains_all(verified: &[Verified], other: &[Verified]) -> bool {
+    let have: std::collections::HashSet<&[u8; 32]> = verified.iter().map(|v| &v.hash).collect();
+    other.iter().all(|v| have.contains(&v.hash))
 }
 
 /// The head after `records`.
@@ -741,21 +670,20 @@ impl Checkpoint {
         if !keys::verify(&member.public.ed25519, CHECKPOINT_LABEL, &msg, &self.sig.0) {
             return Err("the checkpoint's signature is not valid".into());
         }
-        if self.count == 0 {
+        if self.count == 0 || verified.iter().any(|v| v.hash == self.head) {
             return Ok(());
         }
-        let idx = usize::try_from(self.count - 1)
-            .map_err(|_| "impossible checkpoint position".to_owned())?;
-        match verified.get(idx) {
-            None => Err(format!(
+        if (verified.len() as u64) < self.count {
+            Err(format!(
                 "the log has {} records but the checkpoint saw {}: records were removed",
                 verified.len(),
                 self.count
-            )),
-            Some(v) if v.hash != self.head => Err(format!(
-                "record {idx} differs from the one the checkpoint saw: the log was rewritten"
-            )),
-            Some(_) => Ok(()),
+            ))
+        } else {
+            Err(format!(
+                "the log lacks record {} that the checkpoint saw last: the log was rewritten",
+                self.count - 1
+            ))
         }
     }
 }

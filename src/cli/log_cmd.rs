@@ -46,11 +46,11 @@ struct RecordView<'a> {
     note: Option<String>,
 }
 
-fn view<'a>(v: &'a Vault, rec: &'a Verified) -> RecordView<'a> {
+fn view<'a>(v: &'a Vault, seq: usize, rec: &'a Verified) -> RecordView<'a> {
     let r = &rec.record;
     let details = v.record_details(r).unwrap_or_default();
     RecordView {
-        seq: r.seq,
+        seq: seq as u64,
         time: dates::format_rfc3339(r.time),
         member: v.member_name(r.member),
         action: r.action.as_str(),
@@ -107,10 +107,11 @@ fn list(ctx: &Context, a: &LogArgs) -> Result<()> {
     let rows: Vec<RecordView<'_>> = v
         .log()
         .iter()
-        .filter(|rec| member_filter.is_none_or(|m| rec.record.member == m))
-        .filter(|rec| entry_filter.is_none_or(|e| rec.record.entry == Some(e)))
-        .filter(|rec| since.is_none_or(|t| rec.record.time >= t))
-        .map(|rec| view(v, rec))
+        .enumerate()
+        .filter(|(_, rec)| member_filter.is_none_or(|m| rec.record.member == m))
+        .filter(|(_, rec)| entry_filter.is_none_or(|e| rec.record.entry == Some(e)))
+        .filter(|(_, rec)| since.is_none_or(|t| rec.record.time >= t))
+        .map(|(i, rec)| view(v, i, rec))
         .collect();
     if a.json {
         println!("{}", output::json(&serde_json::json!({ "records": rows })));

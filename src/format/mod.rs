@@ -1,19 +1,23 @@
-//! The on-disk bytes of a vault file, format version 1: the types
-//! ([`types`]), a strict reader ([`read`]) and a writer ([`write`]). All
+//! The on-disk bytes of a vault file, format version 2: the types
+//! ([`types`]), a strict reader ([`read`], which also reads version 1
+//! through [`v1`]) and a writer ([`write`]). All
 //! serialization goes through [`codec`] (postcard 1.x). Pure: bytes in,
 //! bytes out. docs/FORMAT.md is the specification this module implements.
 
 pub mod codec;
 pub mod read;
 pub mod types;
+pub mod v1;
 pub mod write;
 
 pub use types::*;
 
 /// The first eight bytes of every vault file.
 pub const MAGIC: [u8; 8] = *b"BATONVLT";
-/// The format version this build reads and writes.
-pub const FORMAT_VERSION: u16 = 1;
+/// The format version this build writes (it reads this and version 1).
+pub const FORMAT_VERSION: u16 = 2;
+/// The oldest format version this build reads.
+pub const OLDEST_VERSION: u16 = 1;
 /// magic (8) + version (2) + snapshot length (4).
 pub const HEADER_LEN: usize = 14;
 /// Length of the seal signature that follows the snapshot.

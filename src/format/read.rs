@@ -5,7 +5,9 @@
 
 use super::{
     FORMAT_VERSION, FOUNDING_OWNER, FRAME_HEADER_LEN, FRAME_MARKER, FormatError, HEADER_LEN,
-    LOG_GROUP, MAGIC, MAX_RECORD_LEN, Manifest, Role, SEAL_LEN, SlotKind, Snapshot, codec, labels,
+    LOG_GROUP, MAGIC, MAX_RECORD_LEN, Manifest, OLDEST_VERSION, Role, SEAL_LEN, SlotKind,
+    Snapshot, codec, labels,
+    v1::{ManifestV1, SnapshotV1},
     write::seal_digest,
 };
 use std::collections::{HashMap, HashSet};
@@ -28,6 +30,21 @@ pub struct VerifiedFile {
     /// Byte length of everything but a torn final frame: where the next
     /// log frame is appended.
     pub valid_len: usize,
+    /// The file's format version: 1 or [`FORMAT_VERSION`]. Every record
+    /// of a version-1 file, tail included, is a version-1 record.
+    pub version: u16,
+}
+
+impl VerifiedFile {
+    /// How many of the log's first records (folded, then tail) are
+    /// version-1 records.
+    pub fn legacy_records(&self) -> usize {
+        if self.version == 1 {
+            self.snapshot.log.len() + self.tail.len()
+        } else {
+            usize::try_from(self.snapshot.legacy).unwrap_or(usize::MAX)
+        }
+    }
 }
 
 /// Reads only the format version, for a clear message about newer files.
@@ -43,7 +60,7 @@ pub fn parse(bytes: &[u8]) -> Result<VerifiedFile, FormatError> {
     if v > FORMAT_VERSION {
         return Err(FormatError::NewerVersion(v));
     }
-    if v != FORMAT_VERSION {
+    if v < OLDEST_VERSION {
         return Err(FormatError::damaged(format!("unknown format version {v}")));
     }
     if bytes.len() < HEADER_LEN {
@@ -59,9 +76,19 @@ pub fn parse(bytes: &[u8]) -> Result<VerifiedFile, FormatError> {
     if bytes.len() < sealed_len {
         return Err(FormatError::damaged("the file is truncated"));
     }
-    let snapshot: Snapshot = codec::decode(&bytes[HEADER_LEN..body_end])
-        .map_err(|e| FormatError::damaged(format!("the snapshot is malformed ({e})")))?;
-    let manifest = verify_manifest(&snapshot)?;
+    let body = &bytes[HEADER_LEN..body_end];
+    let malformed = |e: codec::CodecError| FormatError::damaged(format!("the snapshot is malformed ({e})"));
+    let snapshot: Snapshot = if v == 1 {
+        codec::decode::<SnapshotV1>(body).map_err(malformed)?.into()
+    } else {
+        codec::decode(body).map_err(malformed)?
+    };
+    if snapshot.legacy > snapshot.log.len() as u64 {
+        return Err(FormatError::damaged(
+            "the snapshot counts more version-1 records than it holds",
+        ));
+    }
+    let manifest = verify_manifest(&snapshot, v)?;
 
     // The seal: the saver's signature over header and snapshot.
     let saver = manifest
@@ -97,6 +124,7 @@ pub fn parse(bytes: &[u8]) -> Result<VerifiedFile, FormatError> {
         torn_tail,
         sealed_len,
         valid_len,
+        version: v,
     })
 }
 
@@ -104,16 +132,22 @@ pub fn parse(bytes: &[u8]) -> Result<VerifiedFile, FormatError> {
 /// signed by a current owner whose standing chains back to the founder,
 /// internally consistent, and consistent with the snapshot's slots and
 /// group blobs.
-fn verify_manifest(snapshot: &Snapshot) -> Result<Manifest, FormatError> {
+fn verify_manifest(snapshot: &Snapshot, version: u16) -> Result<Manifest, FormatError> {
     let signed = &snapshot.manifest;
-    let manifest: Manifest = codec::decode(&signed.body)
-        .map_err(|e| FormatError::damaged(format!("the manifest is malformed ({e})")))?;
+    let malformed = |e: codec::CodecError| FormatError::damaged(format!("the manifest is malformed ({e})"));
+    let manifest: Manifest = if version == 1 {
+        codec::decode::<ManifestV1>(&signed.body)
+            .map_err(malformed)?
+            .into()
+    } else {
+        codec::decode(&signed.body).map_err(malformed)?
+    };
     if manifest.vault_id != snapshot.vault_id {
         return Err(FormatError::damaged(
             "the manifest belongs to another vault",
         ));
     }
-    if manifest.format_version != FORMAT_VERSION {
+    if manifest.format_version != version {
         return Err(FormatError::damaged(
             "the manifest's format version differs from the header's",
         ));
@@ -221,8 +255,9 @@ fn verify_manifest(snapshot: &Snapshot) -> Result<Manifest, FormatError> {
 }
 
 /// The ids of the owners whose standing chains back to the founder: the
-/// founder, and every owner endorsed by an owner of lower id already in
-/// the set.
+/// founder, and every owner endorsed by an owner already in the set
+/// (taken in rounds, so no chain of endorsements can start anywhere but
+/// at the founder).
 fn endorsed_owners(manifest: &Manifest) -> Result<HashSet<u32>, FormatError> {
     let by_id: HashMap<u32, &Member> = manifest.members.iter().map(|m| (m.id, m)).collect();
     let mut candidates: Vec<&Member> = manifest
@@ -232,19 +267,39 @@ fn endorsed_owners(manifest: &Manifest) -> Result<HashSet<u32>, FormatError> {
         .collect();
     candidates.sort_by_key(|m| m.id);
     let mut owners = HashSet::from([FOUNDING_OWNER]);
-    for m in candidates {
-        let e = m.endorsement.as_ref().ok_or_else(|| {
-            FormatError::damaged(format!("owner {:?} has no endorsement", m.name))
-        })?;
-        let endorser = by_id
-            .get(&e.by)
-            .filter(|x| x.id < m.id && owners.contains(&x.id))
-            .ok_or_else(|| {
-                FormatError::damaged(format!(
-                    "owner {:?} is endorsed by no earlier owner",
-                    m.name
-                ))
-            })?;
+    loop {
+        let before = owners.len();
+        candidates.retain(|m| {
+            let ready = m
+                .endorsement
+                .as_ref()
+                .is_some_and(|e| owners.contains(&e.by) && e.by != m.id);
+            if ready {
+                owners.insert(m.id);
+            }
+            !ready
+        });
+        if owners.len() == before {
+            break;
+        }
+    }
+    if let Some(m) = candidates.first() {
+        return Err(FormatError::damaged(match m.endorsement {
+            None => format!("owner {:?} has no endorsement", m.name),
+            Some(_) => format!("owner {:?} is endorsed by no earlier owner", m.name),
+        }));
+    }
+    for m in manifest
+        .members
+        .iter()
+        .filter(|m| m.role == Role::Owner && m.id != FOUNDING_OWNER)
+    {
+        let Some(e) = m.endorsement.as_ref() else {
+            continue;
+        };
+        let Some(endorser) = by_id.get(&e.by) else {
+            continue;
+        };
         let msg = super::endorsement_message(&manifest.vault_id, m);
         if !keys::verify(
             &endorser.public.ed25519,
@@ -257,12 +312,11 @@ fn endorsed_owners(manifest: &Manifest) -> Result<HashSet<u32>, FormatError> {
                 m.name
             )));
         }
-        owners.insert(m.id);
     }
     Ok(owners)
 }
 
-/// Ids and names are unique; the next-id counters are past every id used.
+/// Ids and names are unique; no group takes the log key's id.
 fn check_unique(manifest: &Manifest, snapshot: &Snapshot) -> Result<(), FormatError> {
     fn dup<T: Ord + Clone>(items: impl Iterator<Item = T>) -> bool {
         let mut v: Vec<T> = items.collect();
@@ -283,14 +337,11 @@ fn check_unique(manifest: &Manifest, snapshot: &Snapshot) -> Result<(), FormatEr
     if dup(manifest.grants.iter().map(|g| (g.member, g.group, g.epoch))) {
         return Err(FormatError::damaged("a grant appears twice"));
     }
-    let max_member = manifest.members.iter().map(|m| m.id).max().unwrap_or(0);
-    let max_group = manifest.groups.iter().map(|g| g.id).max().unwrap_or(0);
-    if manifest.next_member_id <= max_member
-        || manifest.next_group_id <= max_group
-        || manifest.groups.iter().any(|g| g.id == LOG_GROUP)
+    if manifest.groups.iter().any(|g| g.id == LOG_GROUP)
+        || manifest.members.iter().any(|m| m.id == 0)
     {
         return Err(FormatError::damaged(
-            "the manifest's id counters are inconsistent",
+            "the manifest uses a reserved member or group id",
         ));
     }
     Ok(())

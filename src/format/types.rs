@@ -1,6 +1,7 @@
-//! The structures a version-1 vault file is made of. Field order is the wire
+//! The structures a version-2 vault file is made of. Field order is the wire
 //! order (postcard encodes structs as their fields in sequence); changing it
 //! is a format change and must update docs/FORMAT.md and tests/vectors.
+//! Version 1's structures that differ live in [`super::v1`].
 
 use serde::{Deserialize, Serialize};
 
@@ -140,8 +141,6 @@ pub struct Manifest {
     pub grants: Vec<Grant>,
     /// The X25519 public key that access-log details are sealed to.
     pub log_public: [u8; 32],
-    pub next_member_id: MemberId,
-    pub next_group_id: GroupId,
     /// Groups the owner marked critical: their entries are due for
     /// rotation after `critical_rotate_days` unless they set their own.
     pub critical_groups: Vec<GroupId>,
@@ -221,4 +220,8 @@ pub struct Snapshot {
     /// its own encoded bytes.
     pub log: Vec<Vec<u8>>,
     pub log_head: LogHead,
+    /// How many of `log`'s first records are version-1 records (a vault
+    /// upgraded from format version 1 keeps its signed history as it was
+    /// written).
+    pub legacy: u64,
 }

@@ -180,9 +180,10 @@ fn entry(e: EntryV1, rng: &mut impl rand::CryptoRng) -> Result<Item, (String, St
         let replaced_at =
             time("history.replaced_at", &h.replaced_at).map_err(|w| fail(&e.title, w))?;
         history.push(HistoryItem {
-            password: h.password,
+            value: h.password,
             replaced_at,
             replaced_by: FROM_FILE,
+            field: None,
         });
     }
 
@@ -196,7 +197,7 @@ fn entry(e: EntryV1, rng: &mut impl rand::CryptoRng) -> Result<Item, (String, St
     entry.fields = e
         .fields
         .into_iter()
-        .map(|f| CustomField {
+        .map(|f| CustomField { stamp: None,
             name: f.name,
             value: f.value,
             concealed: f.concealed,

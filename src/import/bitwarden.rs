@@ -226,7 +226,7 @@ fn text(s: Option<String>) -> String {
 fn plain(entry: &mut Entry, name: &str, value: Option<String>) {
     let value = text(value);
     if !value.is_empty() {
-        entry.fields.push(CustomField {
+        entry.fields.push(CustomField { stamp: None,
             name: name.into(),
             value: Concealed::new(value),
             concealed: false,
@@ -236,7 +236,7 @@ fn plain(entry: &mut Entry, name: &str, value: Option<String>) {
 
 fn secret(entry: &mut Entry, name: &str, value: Option<Concealed>) {
     if let Some(value) = value.filter(|v| !v.is_empty()) {
-        entry.fields.push(CustomField {
+        entry.fields.push(CustomField { stamp: None,
             name: name.into(),
             value,
             concealed: true,
@@ -411,7 +411,7 @@ fn convert(
             3 => out.warnings.push(format!(
                 "{label}: the linked field {name:?} only points at another field; left out"
             )),
-            kind => entry.fields.push(CustomField {
+            kind => entry.fields.push(CustomField { stamp: None,
                 name,
                 value: f.value.unwrap_or_else(|| Concealed::of("")),
                 // Text (0) and boolean (2) are plain; hidden (1) and any
@@ -428,9 +428,10 @@ fn convert(
         .filter_map(|h| {
             let password = h.password.filter(|p| !p.is_empty())?;
             Some(HistoryItem {
-                password,
+                value: password,
                 replaced_at: time(h.last_used_date.as_deref()).unwrap_or(created),
                 replaced_by: FROM_FILE,
+                field: None,
             })
         })
         .collect();

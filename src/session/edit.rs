@@ -293,7 +293,7 @@ impl EntryEdit {
                 existing.value = value;
                 existing.concealed = concealed;
             } else {
-                e.fields.push(CustomField {
+                e.fields.push(CustomField { stamp: None,
                     name: name.to_owned(),
                     value,
                     concealed,
@@ -400,12 +400,13 @@ pub fn edit_entry(
     // Moving into the group it is in changes nothing; the vault refuses an
     // empty or malformed name.
     let r = match edit.group.as_deref() {
-        Some(g) => s.vault.move_entry(r, g, rng)?,
+        Some(g) => s.vault.move_entry(r, g, now, rng)?,
         None => r,
     };
     let me = s.vault.me().id;
     let password_before = s.vault.entry(r).password.duplicate();
-    edit.apply(checked, s.vault.edit(r, now)?, now, me, false);
+    s.vault
+        .edit(r, now, |e| edit.apply(checked, e, now, me, false))?;
     let changed = s.vault.entry(r).password != password_before;
     s.vault.note(entry_draft(
         &s.vault,

@@ -197,7 +197,7 @@ fn unlock_seeing(
             passphrase: secret,
         }
     };
-    let vault = match vault::unlock(file, cred, os::now(), os::ram_bytes(), &seen) {
+    let mut vault = match vault::unlock(file, cred, os::now(), os::ram_bytes(), &seen) {
         Ok(v) => v,
         // Behind what this machine saw because the file moved on while
         // this process waited (another process wrote it): say that, not
@@ -207,9 +207,21 @@ fn unlock_seeing(
         }
         Err(e) => return Err(e.into()),
     };
+    vault.set_writer(rand::Rng::next_u32(&mut os::rng()));
     let mut warnings = warnings;
     warnings.extend(ctx.remember(vault.vault_id(), &vault.log_head()));
-    Ok(Session {
+    let upgrade = vault.file_version() != crate::format::FORMAT_VERSION;
+    if upgrade && !vault.is_owner() {
+        warnings.push(format!(
+            "warning: this vault is in format version {}: it can be read, but nothing can be changed or revealed until an owner unlocks it once, which upgrades it",
+            vault.file_version()
+        ));
+    }
+    let upgrade = upgrade && vault.is_owner();
+    if upgrade {
+        vault.upgrade(os::now())?;
+    }
+    let mut s = Session {
         vault,
         path: ctx.vault.clone(),
         fingerprint,
@@ -222,7 +234,15 @@ fn unlock_seeing(
         notices: warnings,
         on_warning: None,
         late_warnings: Vec::new(),
-    })
+    };
+    if upgrade {
+        s.save(ctx)?;
+        s.notices.push(format!(
+            "warning: the vault was upgraded to format version {}; Baton releases older than this one cannot open it",
+            crate::format::FORMAT_VERSION
+        ));
+    }
+    Ok(s)
 }
 
 impl Session {

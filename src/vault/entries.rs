@@ -4,7 +4,12 @@
 //! re-encryption at the next save.
 
 use super::unlock::grant_info;
-use super::{Entry, EntryRef, GroupKey, OpenGroup, Removal, StoredGroup, Vault, VaultError};
+use zeroize::Zeroizing;
+
+use super::{
+    CustomField, Entry, EntryRef, GroupKey, OpenGroup, Part, Removal, StoredGroup, Vault,
+    VaultError,
+};
 use crate::crypto::keys;
 use crate::format::{Grant, GroupBlob, GroupId, GroupInfo, MemberId, Role};
 use crate::secret::Key32;
@@ -119,10 +124,7 @@ impl Vault {
                 self.me().name
             )));
         }
-        let id = self.manifest.next_group_id;
-        self.manifest.next_group_id = id
-            .checked_add(1)
-            .ok_or(VaultError::Limit("group ids are exhausted"))?;
+        let id = super::fresh_id(rng, |x| self.manifest.groups.iter().any(|g| g.id == x));
         let epoch = 1;
         self.manifest.groups.push(GroupInfo { id, epoch });
         let key = Key32::random(rng);
@@ -198,17 +200,67 @@ impl Vault {
         })
     }
 
-    /// Gives mutable access to an entry; the group is re-encrypted at the
-    /// next save. Stamps modified-at/by.
-    pub fn edit(&mut self, r: EntryRef, now: i64) -> Result<&mut Entry, VaultError> {
+    /// Changes an entry through `change`; the group is re-encrypted at the
+    /// next save. Every part and custom field the change altered gets a
+    /// new stamp (this member, this session's writer, `now`), and the
+    /// entry is marked modified when anything changed.
+    pub fn edit<T>(
+        &mut self,
+        r: EntryRef,
+        now: i64,
+        change: impl FnOnce(&mut Entry) -> T,
+    ) -> Result<T, VaultError> {
         self.check_can_write()?;
-        let me = self.me;
+        let (me, writer) = (self.me, self.writer);
         let g = &mut self.groups[r.group];
         g.dirty = true;
         let e = &mut g.entries[r.index];
+        let parts: Vec<_> = Part::ALL.iter().map(|p| e.part_bytes(*p)).collect();
+        let fields: Vec<(String, Zeroizing<Vec<u8>>)> = e
+            .fields
+            .iter()
+            .map(|f| (f.name.clone(), field_bytes(f)))
+            .collect();
+        let out = change(e);
+        let changed: Vec<Part> = Part::ALL
+            .iter()
+            .zip(&parts)
+            .filter(|(p, before)| e.part_bytes(**p) != **before)
+            .map(|(p, _)| *p)
+            .collect();
+        let fields_changed: Vec<usize> = (0..e.fields.len())
+            .filter(|i| {
+                let f = &e.fields[*i];
+                fields
+                    .iter()
+                    .find(|(n, _)| *n == f.name)
+                    .is_none_or(|(_, b)| *b != field_bytes(f))
+            })
+            .collect();
+        let fields_gone: Vec<String> = fields
+            .iter()
+            .filter(|(n, _)| !e.fields.iter().any(|f| f.name == *n))
+            .map(|(n, _)| n.clone())
+            .collect();
+        if changed.is_empty() && fields_changed.is_empty() && fields_gone.is_empty() {
+            return Ok(out);
+        }
+        let stamp = e.next_stamp(now, me, writer);
+        for p in changed {
+            e.set_stamp(p, stamp);
+        }
+        for i in fields_changed {
+            let name = e.fields[i].name.clone();
+            e.fields[i].stamp = Some(stamp);
+            e.gone.retain(|(n, _)| *n != name);
+        }
+        for name in fields_gone {
+            e.gone.retain(|(n, _)| *n != name);
+            e.gone.push((name, stamp));
+        }
         e.modified_at = now;
         e.modified_by = me;
-        Ok(e)
+        Ok(out)
     }
 
     /// Marks a backup code used without stamping the entry as edited.
@@ -244,6 +296,7 @@ impl Vault {
         &mut self,
         r: EntryRef,
         to: &str,
+        now: i64,
         rng: &mut impl rand::CryptoRng,
     ) -> Result<EntryRef, VaultError> {
         self.check_can_write()?;
@@ -251,8 +304,10 @@ impl Vault {
         if to_index == r.group {
             return Ok(r);
         }
-        let entry = self.groups[r.group].entries.remove(r.index);
+        let mut entry = self.groups[r.group].entries.remove(r.index);
         self.groups[r.group].dirty = true;
+        let stamp = entry.next_stamp(now, self.me, self.writer);
+        entry.set_stamp(Part::Group, stamp);
         let g = &mut self.groups[to_index];
         g.entries.push(entry);
         g.dirty = true;
@@ -266,9 +321,7 @@ impl Vault {
     /// the owner's history.
     pub fn remove(&mut self, r: EntryRef, now: i64) -> Result<(), VaultError> {
         let me = self.me;
-        let e = self.edit(r, now)?;
-        e.removed = Some(Removal { at: now, by: me });
-        Ok(())
+        self.edit(r, now, |e| e.removed = Some(Removal { at: now, by: me }))
     }
 
     /// The entry with this id in a readable group, removed ones included,
@@ -310,4 +363,9 @@ pub fn validate_title(title: &str) -> Result<(), VaultError> {
         ));
     }
     Ok(())
+}
+
+/// A custom field's value and kind, for telling whether it changed.
+fn field_bytes(f: &CustomField) -> Zeroizing<Vec<u8>> {
+    crate::format::codec::encode_secret(&(&f.value, f.concealed), 0)
 }

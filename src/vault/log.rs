@@ -5,7 +5,7 @@
 
 use super::{EntryRef, Vault, VaultError};
 use crate::audit;
-use crate::format::{LogHead, codec};
+use crate::format::LogHead;
 use crate::secret::Key32;
 
 impl Vault {
@@ -27,7 +27,7 @@ impl Vault {
     /// Checks every record's signature and place in the chain again (an
     /// unlock checks signatures only past this machine's high-water mark).
     pub fn verify_log_fully(&self) -> Result<(), VaultError> {
-        audit::verify(&self.vault_id, &self.manifest, &self.log, 0)
+        audit::verify(&self.vault_id, &self.manifest, &self.log, self.legacy, None)
             .map(|_| ())
             .map_err(|e| VaultError::Damaged(e.to_string()))
     }
@@ -62,7 +62,7 @@ impl Vault {
     pub fn prepare_record(&self, draft: audit::Draft, rng: &mut impl rand::CryptoRng) -> Vec<u8> {
         audit::make(
             &self.vault_id,
-            &self.log_head(),
+            audit::Place::after(&self.verified),
             self.me,
             draft,
             &self.secrets,
@@ -73,12 +73,12 @@ impl Vault {
 
     /// Adds a record made by [`Vault::prepare_record`] once it is on disk.
     pub fn accept_record(&mut self, bytes: Vec<u8>) -> Result<(), VaultError> {
-        let head = self.log_head();
-        let record = decode_record(&bytes)?;
-        if record.seq != head.count || record.prev != head.hash {
+        let (record, _, hash) = audit::decode_record(&bytes, audit::Encoding::V2)
+            .map_err(|_| VaultError::damaged("a new access-log record is malformed"))?;
+        let place = audit::Place::after(&self.verified);
+        if record.parents != place.parents || record.height != place.height {
             return Err(VaultError::damaged("a new record does not follow the log"));
         }
-        let hash = audit::record_hash(&bytes);
         self.torn_tail = false;
         self.log.push(bytes);
         self.verified.push(audit::Verified { record, hash });
@@ -95,9 +95,42 @@ impl Vault {
     }
 }
 
-fn decode_record(bytes: &[u8]) -> Result<audit::Record, VaultError> {
-    let signed: audit::SignedRecord = codec::decode(bytes)
-        .map_err(|_| VaultError::damaged("a new access-log record is malformed"))?;
-    codec::decode(&signed.body)
-        .map_err(|_| VaultError::damaged("a new access-log record is malformed"))
+impl Vault {
+    /// This session's writer id (see [`crate::vault::Stamp`]); the session
+    /// draws it at random when it unlocks.
+    pub fn set_writer(&mut self, writer: u32) {
+        self.writer = writer.max(1);
+    }
+
+    pub fn writer(&self) -> u32 {
+        self.writer
+    }
+
+    /// The format version of the file this vault was read from.
+    pub fn file_version(&self) -> u16 {
+        self.file_version
+    }
+
+    /// Prepares a version-1 vault to be written as version 2 (owners
+    /// only, who hold every group): every group is encrypted again, the
+    /// manifest signed again, and an `upgrade` record written; the
+    /// version-1 records stay as they were signed.
+    pub fn upgrade(&mut self, now: i64) -> Result<(), VaultError> {
+        if self.file_version == crate::format::FORMAT_VERSION {
+            return Ok(());
+        }
+        if !self.is_owner() || !self.sealed.is_empty() {
+            return Err(VaultError::AccessDenied(
+                "only an owner who holds every group can upgrade a version-1 vault".into(),
+            ));
+        }
+        for g in &mut self.groups {
+            g.dirty = true;
+        }
+        self.manifest.format_version = crate::format::FORMAT_VERSION;
+        self.manifest_dirty = true;
+        self.file_version = crate::format::FORMAT_VERSION;
+        self.note(audit::Draft::new(now, audit::Action::Upgrade));
+        Ok(())
+    }
 }

@@ -144,10 +144,9 @@ impl Vault {
         if role == Role::Owner {
             granted = self.groups.iter().map(|g| g.id).collect();
         }
-        let id = self.manifest.next_member_id;
-        let next = id
-            .checked_add(1)
-            .ok_or(VaultError::Limit("member ids are exhausted"))?;
+        let id = super::fresh_id(rng, |x| {
+            x == FOUNDING_OWNER || self.manifest.members.iter().any(|m| m.id == x)
+        });
         let secrets = MemberSecrets::generate(rng);
         let kdf_params = self.me().kdf;
         let mut member = Member {
@@ -209,7 +208,6 @@ impl Vault {
                 grants.push(seal(LOG_GROUP, *epoch, key, rng)?);
             }
         }
-        self.manifest.next_member_id = next;
         self.manifest.members.push(member);
         self.manifest.grants.extend(grants);
         self.slots.push(slot);

@@ -42,7 +42,7 @@ use crate::format::{
 };
 use crate::secret::{Key32, Passphrase};
 pub use entries::{normalize_group, validate_title};
-pub use entry::{BackupCode, CustomField, Entry, EntryId, HistoryItem, Removal};
+pub use entry::{BackupCode, CustomField, Entry, EntryId, HistoryItem, Part, Removal, Stamp};
 pub use members::validate_member_name;
 pub use unlock::{check_log, create, unlock};
 
@@ -51,6 +51,13 @@ pub use unlock::{check_log, create, unlock};
 pub struct GroupPayload {
     pub name: String,
     pub entries: Vec<Entry>,
+}
+
+/// The plaintext of a version-1 group blob.
+#[derive(Serialize, Deserialize)]
+struct GroupPayloadV1 {
+    name: String,
+    entries: Vec<entry::v1::EntryV1>,
 }
 
 /// A group this member can read.
@@ -107,6 +114,19 @@ pub enum VaultError {
     Limit(&'static str),
 }
 
+/// A member or group id drawn at random (never 0, which stands for the
+/// log key's pseudo-group and for "from an imported file"), so that two
+/// copies of the vault adding a member or a group each do not give two
+/// of them one id. docs/FORMAT.md §5.
+pub(crate) fn fresh_id(rng: &mut impl rand::CryptoRng, taken: impl Fn(u32) -> bool) -> u32 {
+    loop {
+        let id = rng.next_u32();
+        if id > 1 && !taken(id) {
+            return id;
+        }
+    }
+}
+
 impl VaultError {
     fn damaged(why: impl Into<String>) -> Self {
         VaultError::Damaged(why.into())
@@ -147,6 +167,13 @@ pub struct Vault {
     sealed: Vec<StoredGroup>,
     /// Every access-log record, folded and appended, oldest first.
     log: Vec<Vec<u8>>,
+    /// How many of `log`'s first records are version-1 records.
+    legacy: usize,
+    /// The format version of the file this vault was read from; a
+    /// version-1 vault is written only after [`Vault::upgrade`].
+    file_version: u16,
+    /// This session's writer id, in the stamps of what it changes.
+    writer: u32,
     /// The same records, verified and decoded.
     verified: Vec<audit::Verified>,
     /// Records to write with the next save.
@@ -181,6 +208,8 @@ pub struct Revocation {
 pub struct CheckedLog {
     /// Folded records followed by appended ones.
     pub records: Vec<Vec<u8>>,
+    /// How many of them are version-1 records.
+    pub legacy: usize,
     pub verified: Vec<audit::Verified>,
     pub torn_tail: bool,
 }

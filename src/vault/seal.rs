@@ -4,7 +4,7 @@
 //! access-log records binding what changed, and signs the file;
 //! [`open_group`] is the inverse for one group.
 
-use super::{GroupPayload, Vault, VaultError};
+use super::{Entry, GroupPayload, GroupPayloadV1, Vault, VaultError};
 use crate::audit;
 use crate::crypto::aead;
 use crate::crypto::keys::MemberSecrets;
@@ -14,14 +14,14 @@ use crate::format::{
 };
 use crate::secret::Key32;
 
-fn group_aad(vault_id: &VaultId, group: GroupId, epoch: u32) -> Vec<u8> {
+fn group_aad(vault_id: &VaultId, group: GroupId, epoch: u32, version: u16) -> Vec<u8> {
     let mut aad = Vec::with_capacity(48);
     aad.extend_from_slice(labels::GROUP.as_bytes());
     aad.push(0);
     aad.extend_from_slice(vault_id);
     aad.extend_from_slice(&group.to_le_bytes());
     aad.extend_from_slice(&epoch.to_le_bytes());
-    aad.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    aad.extend_from_slice(&version.to_le_bytes());
     aad
 }
 
@@ -39,21 +39,31 @@ pub(super) fn sign_manifest(
     }
 }
 
-/// Decrypts and decodes one group's blob.
+/// Decrypts and decodes one group's blob, written in format `version`
+/// (a version-1 group's entries convert to version 2's).
 pub(super) fn open_group(
     vault_id: &VaultId,
     blob: &GroupBlob,
     key: &Key32,
+    version: u16,
 ) -> Result<GroupPayload, VaultError> {
     let mut buf = zeroize::Zeroizing::new(blob.ciphertext.clone());
     aead::open_in_place(
         key,
         &blob.nonce,
-        &group_aad(vault_id, blob.group, blob.epoch),
+        &group_aad(vault_id, blob.group, blob.epoch, version),
         &mut buf,
     )
     .map_err(|_| VaultError::damaged("a group's data fails authentication"))?;
-    codec::decode(&buf).map_err(|_| VaultError::damaged("a group's data is malformed"))
+    let malformed = |_| VaultError::damaged("a group's data is malformed");
+    if version == 1 {
+        let v1: GroupPayloadV1 = codec::decode(&buf).map_err(malformed)?;
+        return Ok(GroupPayload {
+            name: v1.name,
+            entries: v1.entries.into_iter().map(Entry::from).collect(),
+        });
+    }
+    codec::decode(&buf).map_err(malformed)
 }
 
 impl Vault {
@@ -66,6 +76,12 @@ impl Vault {
         now: i64,
         rng: &mut impl rand::CryptoRng,
     ) -> Result<Vec<u8>, VaultError> {
+        if self.file_version != FORMAT_VERSION {
+            return Err(VaultError::Invalid(format!(
+                "this vault is in format version {}: an owner's next unlock upgrades it, and until then it can be read but not changed",
+                self.file_version
+            )));
+        }
         if self.manifest_dirty && !self.is_owner() {
             return Err(VaultError::AccessDenied(
                 "only an owner can change members or groups".into(),
@@ -90,7 +106,7 @@ impl Vault {
             aead::seal_in_place(
                 &g.key.key,
                 &nonce,
-                &group_aad(&self.vault_id, g.id, epoch),
+                &group_aad(&self.vault_id, g.id, epoch, FORMAT_VERSION),
                 &mut buf,
             );
             let ciphertext = std::mem::take(&mut *buf);
@@ -163,6 +179,7 @@ impl Vault {
             groups,
             log: std::mem::take(&mut self.log),
             log_head: self.log_head(),
+            legacy: self.legacy as u64,
         };
         let secrets = &self.secrets;
         let bytes = write::file_bytes(&snapshot, |digest| secrets.sign(labels::SEAL, digest));

@@ -19,8 +19,9 @@ pub fn add_member(
 ) -> Result<MemberSecrets, VaultError> {
     validate_member_name(name)?;
     let secrets = MemberSecrets::generate(rng);
-    let id = v.manifest.next_member_id;
-    v.manifest.next_member_id += 1;
+    let id = super::fresh_id(rng, |x| {
+        x == crate::format::FOUNDING_OWNER || v.manifest.members.iter().any(|m| m.id == x)
+    });
     let kdf_params = v.me().kdf;
     v.manifest.members.push(Member {
         id,

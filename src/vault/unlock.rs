@@ -37,6 +37,9 @@ fn normalized(passphrase: &[u8]) -> zeroize::Zeroizing<Vec<u8>> {
     }
 }
 
+/// The format version a key slot's AAD names, in every file version.
+const SLOT_AAD_VERSION: u16 = 1;
+
 fn slot_aad(
     vault_id: &VaultId,
     member: MemberId,
@@ -58,7 +61,9 @@ fn slot_aad(
     aad.extend_from_slice(&kdf.time.to_le_bytes());
     aad.extend_from_slice(&kdf.parallelism.to_le_bytes());
     aad.extend_from_slice(salt);
-    aad.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    // A slot's bytes are the same in versions 1 and 2, and re-wrapping one
+    // needs its member's passphrase: its AAD keeps version 1's number.
+    aad.extend_from_slice(&SLOT_AAD_VERSION.to_le_bytes());
     aad
 }
 
@@ -160,8 +165,6 @@ pub fn create(
         groups: Vec::new(),
         grants: vec![log_grant],
         log_public,
-        next_member_id: FOUNDING_OWNER + 1,
-        next_group_id: 1,
         critical_groups: Vec::new(),
         critical_rotate_days: crate::format::DEFAULT_CRITICAL_ROTATE_DAYS,
     };
@@ -195,6 +198,9 @@ pub fn create(
         groups: Vec::new(),
         sealed: Vec::new(),
         log: Vec::new(),
+        legacy: 0,
+        file_version: FORMAT_VERSION,
+        writer: rng.next_u32().max(1),
         verified: Vec::new(),
         pending: vec![audit::Draft::new(opts.now, audit::Action::Init)],
         dirty_slots: vec![
@@ -224,16 +230,12 @@ pub fn check_log(
     let mut records = Vec::with_capacity(snapshot.log.len() + file.tail.len());
     records.extend(snapshot.log.iter().cloned());
     records.extend(file.tail.iter().cloned());
-    // Records up to the remembered head were verified on this machine
-    // before; the hash chain proves they are unchanged. `full` checks all.
-    let from = if full {
-        0
-    } else {
-        usize::try_from(seen.count)
-            .unwrap_or(usize::MAX)
-            .min(records.len())
-    };
-    let verified = audit::verify(&snapshot.vault_id, &file.manifest, &records, from)
+    let legacy = file.legacy_records();
+    // The remembered head and the records it follows were verified on
+    // this machine before; the hashes that link them prove they are
+    // unchanged. `full` checks all.
+    let trusted = (!full && seen.count > 0).then_some(&seen.hash);
+    let verified = audit::verify(&snapshot.vault_id, &file.manifest, &records, legacy, trusted)
         .map_err(|e| VaultError::Damaged(e.to_string()))?;
     audit::check_high_water(seen, &verified).map_err(VaultError::RolledBack)?;
     let folded = audit::head_of(&verified[..snapshot.log.len()]);
@@ -252,6 +254,7 @@ pub fn check_log(
     .map_err(VaultError::Damaged)?;
     Ok(CheckedLog {
         records,
+        legacy,
         verified,
         torn_tail: file.torn_tail,
     })
@@ -268,6 +271,7 @@ pub fn unlock(
     seen: &audit::HighWater,
 ) -> Result<Vault, VaultError> {
     let log = check_log(&file, seen, false)?;
+    let file_version = file.version;
     let manifest = file.manifest;
     let snapshot = file.snapshot;
     let (member, kind, secret): (&Member, SlotKind, &[u8]) = match cred {
@@ -327,6 +331,15 @@ pub fn unlock(
         ));
     }
     let me = member.id;
+    // The session draws a random writer id (`Vault::set_writer`); until
+    // then, one that differs between unlocks of this slot.
+    let writer = {
+        let d = crate::crypto::hash::digest(
+            "baton writer v1",
+            &[&slot.nonce, &slot.salt, &now.to_le_bytes()],
+        );
+        u32::from_le_bytes([d[0], d[1], d[2], d[3]]).max(1)
+    };
 
     let mut group_keys: Vec<(GroupId, GroupKey)> = Vec::new();
     let mut log_secrets: Vec<(u32, Key32)> = Vec::new();
@@ -401,7 +414,8 @@ pub fn unlock(
         readable
             .into_par_iter()
             .map(|(stored, key)| {
-                let payload = open_group(&snapshot.vault_id, &stored.blob, &key.key)?;
+                let payload =
+                    open_group(&snapshot.vault_id, &stored.blob, &key.key, file_version)?;
                 Ok(OpenGroup {
                     id: stored.blob.group,
                     name: payload.name,
@@ -426,6 +440,9 @@ pub fn unlock(
         groups,
         sealed,
         log: log.records,
+        legacy: log.legacy,
+        file_version,
+        writer,
         verified: log.verified,
         pending: Vec::new(),
         dirty_slots: Vec::new(),

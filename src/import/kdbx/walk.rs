@@ -104,7 +104,7 @@ impl<R: rand::CryptoRng> Walk<'_, R> {
             let Some(value) = field(e, name, &where_, warnings) else {
                 continue;
             };
-            entry.fields.push(CustomField {
+            entry.fields.push(CustomField { stamp: None,
                 name: name.clone(),
                 value,
                 concealed,
@@ -164,9 +164,10 @@ impl<R: rand::CryptoRng> Walk<'_, R> {
             }
             last = Some(i);
             entry.history.push(HistoryItem {
-                password: pw.duplicate(),
+                value: pw.duplicate(),
                 replaced_at: *at,
                 replaced_by: 0,
+                field: None,
             });
         }
         entry.password_changed_at = changed_at;
