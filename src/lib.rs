@@ -35,6 +35,7 @@
 
 pub mod audit;
 pub mod cli;
+pub mod copies;
 pub mod crypto;
 pub mod dates;
 pub mod export;

@@ -488,6 +488,19 @@ fn write_temp(path: &Path, bytes: &[u8], of: TempOf) -> Result<PathBuf, StoreErr
     Ok(tmp)
 }
 
+/// Replaces the file at `path` with `bytes` atomically and durably (a
+/// synced temporary file renamed over it), without the vault's lock or
+/// backups: for a file another program owns, such as the side of a merge
+/// that git hands its merge driver.
+pub fn write_over(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    let tmp = write_temp(path, bytes, TempOf::Save)?;
+    if let Err(e) = fs::rename(&tmp, path) {
+        let _ = fs::remove_file(&tmp);
+        return Err(io(format!("cannot replace {}", path.display()))(e));
+    }
+    sync_dir(&parent_dir(path))
+}
+
 /// Writes a new vault; fails if one exists (the final step is a hard link,
 /// which never replaces a file). The caller holds the lock.
 pub fn create_new(path: &Path, bytes: &[u8], _lock: &VaultLock) -> Result<(), StoreError> {

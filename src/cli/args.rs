@@ -123,6 +123,33 @@ pub enum Command {
         #[command(flatten)]
         who: Who,
     },
+    /// Merge another copy of this vault into it (a synced or conflict
+    /// copy, a backup, another machine's file): entries field by field,
+    /// access logs as a union, with a signed merge record.
+    Merge {
+        /// The other copy.
+        other: PathBuf,
+        /// Say what the merge would do, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Git merge driver for vault files: merges THEIRS into OURS and writes
+    /// the result to OURS. In .gitattributes: `*.baton merge=baton`; then
+    /// `git config merge.baton.driver "baton merge-driver %O %A %B"`.
+    #[command(name = "merge-driver")]
+    MergeDriver {
+        /// The common ancestor (%O); not needed: the access logs and the
+        /// entries' stamps say what each side changed.
+        base: PathBuf,
+        /// Our side (%A): the merged vault is written here.
+        ours: PathBuf,
+        /// Their side (%B).
+        theirs: PathBuf,
+    },
     /// The access log: records, verification, checkpoints.
     Log(LogArgs),
     /// Members: add, grant, revoke, sweep expired ones, list.
@@ -493,6 +520,7 @@ impl Command {
             | Command::Rm { who, .. }
             | Command::Passwd { who }
             | Command::AcceptOlder { who }
+            | Command::Merge { who, .. }
             | Command::Tui { who }
             | Command::Member(MemberAction::Add { who, .. })
             | Command::Member(MemberAction::Grant { who, .. })
@@ -515,7 +543,11 @@ impl Command {
                 action: Some(LogAction::Checkpoint { who }),
                 ..
             }) => who,
-            Command::Init(_) | Command::Gen(_) | Command::Log(_) | Command::Demo => return None,
+            Command::Init(_)
+            | Command::Gen(_)
+            | Command::Log(_)
+            | Command::Demo
+            | Command::MergeDriver { .. } => return None,
         };
         w.member.as_deref()
     }

@@ -9,6 +9,7 @@ mod health;
 mod import;
 mod log_cmd;
 mod member;
+mod merge;
 pub mod output;
 pub mod run;
 pub mod unlock;
@@ -192,8 +193,11 @@ pub fn execute(cli: args::Cli, ctx: &Context) -> i32 {
 pub fn report(e: CliError) -> i32 {
     // Messages may quote titles or names from the vault. An empty
     // message is an outcome already reported (`health` exits 1).
-    if !e.message.is_empty() {
-        eprintln!("baton: {}", output::clean(&e.message));
+    // Each line is cleaned on its own, so that a message of several
+    // lines (an account and the commands that help) prints as lines.
+    for (i, line) in e.message.lines().enumerate() {
+        let lead = if i == 0 { "baton: " } else { "" };
+        eprintln!("{lead}{}", output::clean(line));
     }
     e.exit as i32
 }

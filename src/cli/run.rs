@@ -67,6 +67,13 @@ pub fn run(cli: Cli, ctx: &Context) -> Result<()> {
         Command::Gen(a) => gen_cmd(a),
         Command::Passwd { .. } => passwd(ctx),
         Command::AcceptOlder { .. } => accept_older(ctx),
+        Command::Merge {
+            other,
+            dry_run,
+            json,
+            ..
+        } => super::merge::merge(ctx, &other, dry_run, json),
+        Command::MergeDriver { ours, theirs, .. } => super::merge::driver(ctx, &ours, &theirs),
         Command::Log(a) => super::log_cmd::run(ctx, a),
         Command::Tui { .. } | Command::Demo => Err(CliError::usage(
             "the terminal UI is started by the baton binary itself",

@@ -11,7 +11,7 @@
     clippy::disallowed_types
 )]
 
-use super::CliError;
+use super::{CliError, output};
 use crate::os;
 use crate::secret::Passphrase;
 use crate::session::context::{env_passphrase, validate_new_passphrase};
@@ -56,18 +56,58 @@ pub fn check_new_passphrase(p: &Passphrase) -> Result<()> {
     Ok(())
 }
 
-/// Opens the vault under its lock, held until the command ends, so that
-/// no other process can interleave a change. Read-only commands go on
-/// without the lock when it cannot be taken for a reason other than
-/// another holder (a read-only directory), and then record nothing. The
+/// Opens the vault: read under its lock, which is then released; each
+/// write takes it again for an instant, and a write onto a file another
+/// process changed meanwhile merges with it, so two commands at once both
+/// succeed. Read-only commands go on without the lock when it cannot be
+/// taken for a reason other than another holder (a read-only directory),
+/// and then record nothing. The
 /// passphrase (or recovery code) is asked only once the file has parsed.
 /// Warnings go to standard error, now and for the rest of the command.
 pub fn open(ctx: &Context, write: bool, what: &str) -> Result<Session> {
     let loaded = session::load(ctx, write, what)?;
     let secret = ask(ctx)?;
-    let s = session::unlock_loaded(ctx, loaded, ctx.member.as_deref(), &secret, ctx.recovery)?;
+    let s = match session::unlock_loaded(ctx, loaded, ctx.member.as_deref(), &secret, ctx.recovery)
+    {
+        // Another process wrote the vault between this one's read and its
+        // check of the file against what this machine saw: read it again.
+        Err(e) if e.moved_on() => {
+            let loaded = session::load(ctx, write, what)?;
+            session::unlock_loaded(ctx, loaded, ctx.member.as_deref(), &secret, ctx.recovery)?
+        }
+        r => r?,
+    };
     drop(secret);
-    greet(s, what)
+    let s = greet(s, what)?;
+    Ok(merge_copies(ctx, s, what))
+}
+
+/// Merges the conflict copies a sync engine left beside the vault and
+/// says what became of each (not for a dry run, which changes nothing).
+fn merge_copies(ctx: &Context, mut s: Session, what: &str) -> Session {
+    if what.ends_with("--dry-run") || s.vault.file_version() != crate::format::FORMAT_VERSION {
+        return s;
+    }
+    for c in session::sync::merge_conflict_copies(ctx, &mut s) {
+        let name = output::clean(&c.path.display().to_string()).into_owned();
+        let engine = c.engine.as_str();
+        match c.result {
+            Ok(r) if r.relation == crate::vault::merge::Relation::Held => eprintln!(
+                "Removed the {engine} conflict copy {name}: the vault already held everything in it."
+            ),
+            Ok(r) => eprintln!(
+                "Merged the {engine} conflict copy {name} into the vault ({} access-log records from it, {} entries changed, {} conflicts) and removed it.",
+                r.records_theirs,
+                r.entries.len(),
+                r.conflicts()
+            ),
+            Err(why) => eprintln!(
+                "warning: the {engine} conflict copy {name} was left as it is: {}",
+                output::clean(&why)
+            ),
+        }
+    }
+    s
 }
 
 /// As [`open`] (for writing), unlocking with `unlock`, which returns the
@@ -81,7 +121,8 @@ pub fn open_with<T>(
     let secret = ask(ctx)?;
     let (s, t) = unlock(loaded, ctx.member.as_deref(), &secret)?;
     drop(secret);
-    Ok((greet(s, what)?, t))
+    let s = greet(s, what)?;
+    Ok((merge_copies(ctx, s, what), t))
 }
 
 /// The passphrase, or the recovery code with `--recovery`.

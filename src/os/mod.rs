@@ -285,6 +285,14 @@ pub fn now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
+/// This machine's name (for the conflict copies OneDrive names after it).
+pub fn hostname() -> String {
+    rustix::system::uname()
+        .nodename()
+        .to_string_lossy()
+        .into_owned()
+}
+
 /// Physical memory in bytes (for the KDF ceiling of half the RAM).
 pub fn ram_bytes() -> u64 {
     let info = rustix::system::sysinfo();

@@ -39,6 +39,7 @@ pub mod edit;
 pub mod handover;
 pub mod members;
 pub mod open;
+pub mod sync;
 pub mod transfer;
 
 pub use context::{Context, Overrides};

@@ -50,13 +50,24 @@ pub struct Loaded {
     fingerprint: store::Fingerprint,
     untorn: Option<store::Fingerprint>,
     file_seen: store::Seen,
-    lock: Option<store::VaultLock>,
+    /// The lock could be taken: the session takes it again for each write.
+    relock: Option<(String, std::time::Duration)>,
     warnings: Vec<String>,
 }
 
-/// Takes the lock (see `cli::unlock::open` for how long it is held),
-/// reads, and checks the file's structure,
-/// signatures and seal; no passphrase needed.
+impl Loaded {
+    /// The vault id of the file read.
+    pub fn vault_id(&self) -> &crate::format::VaultId {
+        &self.file.snapshot.vault_id
+    }
+}
+
+/// Reads the vault under its lock and checks the file's structure,
+/// signatures and seal; no passphrase needed. The lock is released once
+/// the bytes are read: a session takes it again for the instant of each
+/// write, and a write onto a file that moved on meanwhile merges with it
+/// (optimistic concurrency), so no one waits while another types a
+/// passphrase or sits in the terminal UI.
 pub fn load(ctx: &Context, write: bool, what: &str) -> Result<Loaded> {
     let mut warnings = Vec::new();
     let lock = match store::lock(&ctx.vault, &ctx.holder(what), ctx.lock_wait) {
@@ -82,12 +93,16 @@ pub fn load(ctx: &Context, write: bool, what: &str) -> Result<Loaded> {
         .torn_tail
         .then(|| store::Fingerprint::of(&bytes[..file.valid_len]));
     let file_seen = store::Seen::new(id, &bytes, file.sealed_len, file.valid_len);
+    let relock = lock.map(|l| {
+        drop(l);
+        (ctx.holder(what), ctx.lock_wait)
+    });
     Ok(Loaded {
         file,
         fingerprint,
         untorn,
         file_seen,
-        lock,
+        relock,
         warnings,
     })
 }
@@ -179,7 +194,7 @@ fn unlock_seeing(
         fingerprint,
         untorn,
         file_seen,
-        lock,
+        relock,
         warnings,
     } = loaded;
     let valid_len = file.valid_len as u64;
@@ -228,8 +243,8 @@ fn unlock_seeing(
         untorn,
         valid_len,
         seen: file_seen,
-        lock,
-        relock: None,
+        lock: None,
+        relock,
         unsaved: false,
         notices: warnings,
         on_warning: None,
@@ -255,7 +270,7 @@ impl Session {
         self.on_warning = Some(Box::new(f));
     }
 
-    fn warn(&mut self, w: String) {
+    pub(super) fn warn(&mut self, w: String) {
         match self.on_warning.as_mut() {
             Some(f) => f(&w),
             None => self.late_warnings.push(w),
@@ -304,6 +319,33 @@ impl Session {
     /// fails, the vault in memory already holds what was sealed; a later
     /// save writes it all again, and until then nothing is appended.
     pub fn save(&mut self, ctx: &Context) -> Result<()> {
+        let bytes = self.vault.seal(os::now(), &mut os::rng())?;
+        self.unsaved = true;
+        match self.write_bytes(&bytes, bytes.len(), self.backups()) {
+            Err(e) if e.moved_on() => self.rebase()?,
+            r => r?,
+        }
+        self.unsaved = false;
+        self.vault.saved_revocation();
+        if let Some(w) = ctx.remember(self.vault.vault_id(), &self.vault.log_head()) {
+            self.warn(w);
+        }
+        Ok(())
+    }
+
+    fn backups(&self) -> store::Backups {
+        if self.vault.revocation_unsaved() {
+            store::Backups::Drop
+        } else {
+            store::Backups::Rotate
+        }
+    }
+
+    /// The file moved on since this session read it (another process or a
+    /// sync tool wrote it): under the lock, reads it, merges it with what
+    /// this session sealed, and writes the result. Nothing either wrote is
+    /// lost; the member is told what was merged.
+    fn rebase(&mut self) -> Result<()> {
         let taken;
         let lock = match (&self.lock, &self.relock) {
             (Some(l), _) => l,
@@ -317,24 +359,84 @@ impl Session {
                 ));
             }
         };
-        let backups = if self.vault.revocation_unsaved() {
-            store::Backups::Drop
-        } else {
-            store::Backups::Rotate
+        let (disk, id) = store::read_with_id(&self.path)?;
+        let file = read::parse(&disk)?;
+        let sealed_len = file.sealed_len;
+        let valid_len = file.valid_len;
+        let report = self.vault.merge(file, os::now(), &mut os::rng())?;
+        use crate::vault::merge::Relation;
+        let note = match report.relation {
+            // The file on disk holds everything this session wrote.
+            Relation::FastForward => None,
+            Relation::Held | Relation::Merged => {
+                let bytes = self.vault.seal(os::now(), &mut os::rng())?;
+                let backups = self.backups();
+                let new_id = store::save_with(
+                    &self.path,
+                    &bytes,
+                    &store::fingerprint(&disk),
+                    lock,
+                    backups,
+                )?;
+                self.fingerprint = store::Fingerprint::of(&bytes);
+                self.valid_len = bytes.len() as u64;
+                self.seen = store::Seen::new(new_id, &bytes, bytes.len(), bytes.len());
+                self.untorn = None;
+                (report.relation == Relation::Merged).then(|| {
+                    format!(
+                        "note: the vault changed while this session had it open; both were merged ({} records from the other writer, {} entries, {} conflicts{})",
+                        report.records_theirs,
+                        report.entries.len(),
+                        report.conflicts(),
+                        if report.conflicts() > 0 {
+                            ": the later change was kept and the other is in the entry's history"
+                        } else {
+                            ""
+                        }
+                    )
+                })
+            }
         };
-        let bytes = self.vault.seal(os::now(), &mut os::rng())?;
-        self.unsaved = true;
-        let id = store::save_with(&self.path, &bytes, &self.fingerprint.value(), lock, backups)?;
-        self.unsaved = false;
+        if report.relation == Relation::FastForward {
+            self.fingerprint = store::Fingerprint::of(&disk);
+            self.valid_len = valid_len as u64;
+            self.seen = store::Seen::new(id, &disk, sealed_len, valid_len);
+            self.untorn = None;
+        }
         self.vault.saved_revocation();
-        self.fingerprint = store::Fingerprint::of(&bytes);
+        if let Some(n) = note {
+            self.warn(n);
+        }
+        Ok(())
+    }
+
+    /// Replaces the vault file with `bytes` (whose seal ends at
+    /// `sealed_len`) under the lock, if the file is still the one this
+    /// session read (or last wrote).
+    pub(super) fn write_bytes(
+        &mut self,
+        bytes: &[u8],
+        sealed_len: usize,
+        backups: store::Backups,
+    ) -> Result<()> {
+        let taken;
+        let lock = match (&self.lock, &self.relock) {
+            (Some(l), _) => l,
+            (None, Some((holder, wait))) => {
+                taken = store::lock(&self.path, holder, *wait)?;
+                &taken
+            }
+            (None, None) => {
+                return Err(Error::failed(
+                    "the vault's lock could not be taken, so nothing can be saved",
+                ));
+            }
+        };
+        let id = store::save_with(&self.path, bytes, &self.fingerprint.value(), lock, backups)?;
+        self.fingerprint = store::Fingerprint::of(bytes);
         self.untorn = None;
         self.valid_len = bytes.len() as u64;
-        // A sealed file ends with its seal: no frame follows yet.
-        self.seen = store::Seen::new(id, &bytes, bytes.len(), bytes.len());
-        if let Some(w) = ctx.remember(self.vault.vault_id(), &self.vault.log_head()) {
-            self.warn(w);
-        }
+        self.seen = store::Seen::new(id, bytes, sealed_len, bytes.len());
         Ok(())
     }
 
@@ -356,27 +458,15 @@ impl Session {
     }
 
     /// Appends one signed record and syncs it to disk. Returns only once
-    /// the record is durable.
+    /// the record is durable. When the file moved on since this session
+    /// read it, the record is written by a save merged with it instead.
     pub fn record(&mut self, ctx: &Context, draft: Draft) -> Result<()> {
-        let taken;
-        let lock = match (&self.lock, &self.relock) {
-            (Some(l), _) => l,
-            (None, Some((holder, wait))) => {
-                taken = store::lock(&self.path, holder, *wait)
-                    .map_err(|e| Error::failed(format!("{e}; nothing was revealed")))?;
-                &taken
-            }
-            (None, None) => {
-                return Err(Error::failed(
-                    "the vault's lock could not be taken, so the access cannot be recorded",
-                ));
-            }
-        };
         if self.unsaved {
             return Err(Error::failed(
                 "the last save failed, so the access log cannot be extended until a save succeeds; nothing was revealed",
             ));
         }
+        let retry = draft.clone();
         let bytes = self.vault.prepare_record(draft, &mut os::rng());
         if bytes.len() > crate::format::MAX_RECORD_LEN {
             return Err(Error::failed(
@@ -384,15 +474,39 @@ impl Session {
             ));
         }
         let frame = write::log_frame(&bytes);
-        store::append_frame(&self.path, &frame, self.valid_len, &mut self.seen, lock).map_err(
-            |e| match e {
-                // Said as itself, so that a front end can say what to do.
-                store::StoreError::MovedOn(_) => Error::Store(e),
-                e => Error::failed(format!(
+        let appended = {
+            let taken;
+            let lock = match (&self.lock, &self.relock) {
+                (Some(l), _) => l,
+                (None, Some((holder, wait))) => {
+                    taken = store::lock(&self.path, holder, *wait)
+                        .map_err(|e| Error::failed(format!("{e}; nothing was revealed")))?;
+                    &taken
+                }
+                (None, None) => {
+                    return Err(Error::failed(
+                        "the vault's lock could not be taken, so the access cannot be recorded",
+                    ));
+                }
+            };
+            store::append_frame(&self.path, &frame, self.valid_len, &mut self.seen, lock)
+        };
+        match appended {
+            Ok(()) => {}
+            Err(store::StoreError::MovedOn(_)) => {
+                self.vault.note(retry);
+                return self.save(ctx).map_err(|e| {
+                    Error::failed(format!(
+                        "the access log could not be written ({e}); nothing was revealed"
+                    ))
+                });
+            }
+            Err(e) => {
+                return Err(Error::failed(format!(
                     "the access log could not be written ({e}); nothing was revealed"
-                )),
-            },
-        )?;
+                )));
+            }
+        }
         self.valid_len += frame.len() as u64;
         self.vault.accept_record(bytes)?;
         // The file changed: a later save in this session must not see a conflict.

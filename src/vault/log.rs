@@ -62,7 +62,7 @@ impl Vault {
     pub fn prepare_record(&self, draft: audit::Draft, rng: &mut impl rand::CryptoRng) -> Vec<u8> {
         audit::make(
             &self.vault_id,
-            audit::Place::after(&self.verified),
+            self.next_place(),
             self.me,
             draft,
             &self.secrets,
@@ -75,14 +75,23 @@ impl Vault {
     pub fn accept_record(&mut self, bytes: Vec<u8>) -> Result<(), VaultError> {
         let (record, _, hash) = audit::decode_record(&bytes, audit::Encoding::V2)
             .map_err(|_| VaultError::damaged("a new access-log record is malformed"))?;
-        let place = audit::Place::after(&self.verified);
+        let place = self.next_place();
         if record.parents != place.parents || record.height != place.height {
             return Err(VaultError::damaged("a new record does not follow the log"));
         }
+        self.join = None;
         self.torn_tail = false;
         self.log.push(bytes);
         self.verified.push(audit::Verified { record, hash });
         Ok(())
+    }
+
+    /// Where the next record goes: joining two copies after a merge,
+    /// else after the last record.
+    fn next_place(&self) -> audit::Place {
+        self.join
+            .clone()
+            .unwrap_or_else(|| audit::Place::after(&self.verified))
     }
 
     /// A short description of an entry for sealed log details.

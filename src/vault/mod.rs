@@ -21,8 +21,10 @@
 
 mod entries;
 pub mod entry;
+pub mod entry_merge;
 mod log;
 mod members;
+pub mod merge;
 mod seal;
 #[cfg(any(test, debug_assertions))]
 #[doc(hidden)]
@@ -178,6 +180,9 @@ pub struct Vault {
     verified: Vec<audit::Verified>,
     /// Records to write with the next save.
     pending: Vec<audit::Draft>,
+    /// Where the next record goes when it joins two copies (set by
+    /// [`Vault::merge`]); otherwise after the last record.
+    join: Option<audit::Place>,
     /// Slots changed since unlock, to bind in the next save's record.
     dirty_slots: Vec<(MemberId, SlotKind)>,
     /// The file ended in a torn (never acknowledged) log record.

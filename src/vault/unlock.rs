@@ -203,6 +203,7 @@ pub fn create(
         writer: rng.next_u32().max(1),
         verified: Vec::new(),
         pending: vec![audit::Draft::new(opts.now, audit::Action::Init)],
+        join: None,
         dirty_slots: vec![
             (FOUNDING_OWNER, SlotKind::Passphrase),
             (FOUNDING_OWNER, SlotKind::Recovery),
@@ -340,7 +341,21 @@ pub fn unlock(
         );
         u32::from_le_bytes([d[0], d[1], d[2], d[3]]).max(1)
     };
+    open_as(file_version, manifest, snapshot, log, me, secrets, writer)
+}
 
+/// Opens a checked file as member `me` whose private keys are `secrets`:
+/// the member's group and log keys unsealed and the groups they open
+/// decrypted.
+fn open_as(
+    file_version: u16,
+    manifest: crate::format::Manifest,
+    snapshot: crate::format::Snapshot,
+    log: CheckedLog,
+    me: MemberId,
+    secrets: MemberSecrets,
+    writer: u32,
+) -> Result<Vault, VaultError> {
     let mut group_keys: Vec<(GroupId, GroupKey)> = Vec::new();
     let mut log_secrets: Vec<(u32, Key32)> = Vec::new();
     for grant in manifest
@@ -445,6 +460,7 @@ pub fn unlock(
         writer,
         verified: log.verified,
         pending: Vec::new(),
+        join: None,
         dirty_slots: Vec::new(),
         torn_tail: log.torn_tail,
         generation: snapshot.generation,
@@ -453,4 +469,56 @@ pub fn unlock(
         revoked_unsaved: false,
         log_secrets,
     })
+}
+
+impl Vault {
+    /// Replaces this vault with `file`, a newer copy of it (one whose log
+    /// holds this vault's), opened with the keys this session already
+    /// holds: no passphrase, no key derivation. For a session whose file
+    /// another process or a merge replaced.
+    pub fn adopt(&mut self, file: VerifiedFile, now: i64) -> Result<(), VaultError> {
+        if file.snapshot.vault_id != self.vault_id {
+            return Err(VaultError::damaged("the file is not a copy of this vault"));
+        }
+        let head = self.log_head();
+        let log = check_log(&file, &head, false)?;
+        let member = file
+            .manifest
+            .members
+            .iter()
+            .find(|m| m.id == self.me)
+            .ok_or_else(|| VaultError::AccessDenied("the vault no longer lists you".into()))?;
+        if let Some(at) = member.revoked_at {
+            return Err(VaultError::AccessDenied(format!(
+                "{}'s membership was revoked on {}",
+                member.name,
+                crate::dates::format_date(at)
+            )));
+        }
+        if member.expires_at.is_some_and(|t| t <= now) {
+            return Err(VaultError::AccessDenied(format!(
+                "{}'s membership has expired",
+                member.name
+            )));
+        }
+        if member.public != self.secrets.public() {
+            return Err(VaultError::AccessDenied(
+                "your keys in the vault changed (a new passphrase elsewhere): unlock again".into(),
+            ));
+        }
+        let secrets = MemberSecrets::from_bytes(&self.secrets.to_bytes()[..])
+            .ok_or_else(|| VaultError::damaged("the session's keys cannot be copied"))?;
+        let version = file.version;
+        let next = open_as(
+            version,
+            file.manifest,
+            file.snapshot,
+            log,
+            self.me,
+            secrets,
+            self.writer,
+        )?;
+        *self = next;
+        Ok(())
+    }
 }

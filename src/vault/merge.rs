@@ -1,0 +1,983 @@
+//! Merging another copy of this vault into the unlocked one
+//! (docs/FORMAT.md §17). Pure: the caller passes the other copy's
+//! verified file, `now` and an RNG, and saves the result.
+//!
+//! - The logs unite: every record of both copies is kept, and the next
+//!   save writes a `merge` record naming both heads and binding every
+//!   subject both copies changed.
+//! - For each subject (the manifest, each group's data, each key slot),
+//!   the log says whether one copy's value is newer (the other copy's log
+//!   holds the record that last bound its own value) or both changed it.
+//!   A newer value is taken byte for byte; what both changed is merged.
+//! - Entries of groups both changed merge part by part
+//!   ([`super::entry_merge`]), across groups, so an entry moved on one
+//!   copy and edited on the other ends where the move put it, edited.
+//! - A manifest both changed merges only in an owner's hands: members of
+//!   both are kept, a revocation on either side wins, and every group
+//!   whose key differs or that a revoked member held is re-keyed, so a
+//!   copy that predates a revocation never brings the revoked member's
+//!   keys back. Everything written is encrypted under the merged keys.
+
+use std::collections::{HashMap, HashSet};
+
+use super::entry_merge::{self, PartConflict};
+use super::seal::open_group;
+use super::unlock::{check_log, grant_info};
+use super::{Entry, GroupKey, GroupPayload, OpenGroup, StoredGroup, Vault, VaultError};
+use crate::audit::{self, Subject};
+use crate::crypto::keys;
+use crate::format::read::VerifiedFile;
+use crate::format::{
+    FORMAT_VERSION, Grant, GroupBlob, GroupId, GroupInfo, LOG_GROUP, Manifest, Member, MemberId,
+    Role, Slot, SlotKind,
+};
+use crate::secret::Key32;
+
+/// How the other copy relates to this one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relation {
+    /// This vault already holds every record of the other copy.
+    Held,
+    /// The other copy holds everything this vault holds, and more: it can
+    /// replace this vault as it is.
+    FastForward,
+    /// Both copies hold records the other lacks: merged.
+    Merged,
+}
+
+/// Which copy something came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Ours,
+    Theirs,
+    Both,
+}
+
+/// An entry the merge changed on one side or both.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryOutcome {
+    pub id: [u8; 8],
+    pub title: String,
+    pub group: String,
+    /// Added on one copy only, or changed.
+    pub added: bool,
+    /// `Theirs`: this vault gains the other copy's changes; `Ours`: the
+    /// other copy lacked this vault's; `Both`: changes of both are kept.
+    pub from: Side,
+    pub conflicts: Vec<PartConflict>,
+}
+
+/// What a merge did, for the merge's output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MergeReport {
+    pub relation: Relation,
+    /// Records only the other copy held.
+    pub records_theirs: usize,
+    /// Records only this vault held.
+    pub records_ours: usize,
+    pub entries: Vec<EntryOutcome>,
+    /// Where the members, groups and grants came from.
+    pub manifest: Side,
+    pub members_added: Vec<String>,
+    pub members_revoked: Vec<String>,
+    /// Groups given a fresh key by the merge.
+    pub rekeyed: Vec<GroupId>,
+    /// Groups this member cannot read, taken as the newer copy had them.
+    pub carried: Vec<GroupId>,
+}
+
+impl MergeReport {
+    /// A report of a merge that changed nothing of its own.
+    pub fn plain(relation: Relation) -> Self {
+        MergeReport {
+            relation,
+            records_theirs: 0,
+            records_ours: 0,
+            entries: Vec::new(),
+            manifest: Side::Ours,
+            members_added: Vec::new(),
+            members_revoked: Vec::new(),
+            rekeyed: Vec::new(),
+            carried: Vec::new(),
+        }
+    }
+
+    pub fn conflicts(&self) -> usize {
+        self.entries.iter().map(|e| e.conflicts.len()).sum()
+    }
+}
+
+/// Which copy holds the newer value of a subject.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Newer {
+    Same,
+    Ours,
+    Theirs,
+    Both,
+}
+
+/// The last binding of every subject on each side, and which records
+/// each side holds.
+struct Relations {
+    ours: HashMap<Subject, ([u8; 32], [u8; 32])>,
+    theirs: HashMap<Subject, ([u8; 32], [u8; 32])>,
+    ours_has: HashSet<[u8; 32]>,
+    theirs_has: HashSet<[u8; 32]>,
+}
+
+fn last_bindings(log: &[audit::Verified]) -> HashMap<Subject, ([u8; 32], [u8; 32])> {
+    let mut last = HashMap::new();
+    for v in log {
+        for b in &v.record.bindings {
+            last.insert(b.subject, (v.hash, b.hash));
+        }
+    }
+    last
+}
+
+impl Relations {
+    fn of(&self, s: Subject) -> Newer {
+        match (self.ours.get(&s), self.theirs.get(&s)) {
+            (None, None) => Newer::Same,
+            (Some(_), None) => Newer::Ours,
+            (None, Some(_)) => Newer::Theirs,
+            (Some((ro, ho)), Some((rt, ht))) => {
+                if ho == ht {
+                    Newer::Same
+                } else if self.theirs_has.contains(ro) {
+                    Newer::Theirs
+                } else if self.ours_has.contains(rt) {
+                    Newer::Ours
+                } else {
+                    Newer::Both
+                }
+            }
+        }
+    }
+}
+
+/// A group as the merge finds it on each side.
+struct Found {
+    id: GroupId,
+    ours: Option<GroupBlob>,
+    theirs: Option<GroupBlob>,
+    /// The other copy's data, decrypted, when this member holds its key.
+    theirs_open: Option<GroupPayload>,
+    newer: Newer,
+}
+
+/// The merged manifest and the keys this member holds under it.
+struct Keys {
+    manifest: Manifest,
+    /// `None`: the manifest is one side's, unchanged.
+    signed: Option<crate::format::SignedManifest>,
+    side: Side,
+    groups: HashMap<GroupId, GroupKey>,
+    log: Vec<(u32, Key32)>,
+    rekeyed: Vec<GroupId>,
+}
+
+/// The entries of a group taken whole from the other copy that differ
+/// from this vault's: added there, or changed there.
+fn taken_from_theirs(ours: &[Entry], theirs: &[Entry], group: &str) -> Vec<EntryOutcome> {
+    let enc = |e: &Entry| crate::format::codec::encode_secret(e, 0);
+    theirs
+        .iter()
+        .filter_map(|t| {
+            let before = ours.iter().find(|o| o.id == t.id);
+            if before.is_some_and(|o| enc(o) == enc(t)) {
+                return None;
+            }
+            Some(EntryOutcome {
+                id: t.id.0,
+                title: t.title.clone(),
+                group: group.to_owned(),
+                added: before.is_none(),
+                from: Side::Theirs,
+                conflicts: Vec::new(),
+            })
+        })
+        .collect()
+}
+
+impl Vault {
+    /// Merges `other`, another copy of this vault, into this one in
+    /// memory; the next [`Vault::seal`] writes the result with its
+    /// `merge` record. Nothing changes when it fails. `Held` and
+    /// `FastForward` change nothing either: the caller keeps this vault,
+    /// or writes the other copy's bytes in its place.
+    pub fn merge(
+        &mut self,
+        other: VerifiedFile,
+        now: i64,
+        rng: &mut impl rand::CryptoRng,
+    ) -> Result<MergeReport, VaultError> {
+        if other.snapshot.vault_id != self.vault_id {
+            return Err(VaultError::damaged(
+                "the other file is not a copy of this vault (it has another vault id)",
+            ));
+        }
+        let theirs_log = check_log(&other, &audit::HighWater::EMPTY, true)?;
+        let our_head = self
+            .verified
+            .last()
+            .ok_or_else(|| VaultError::damaged("this vault's log is empty"))?;
+        let their_head = theirs_log
+            .verified
+            .last()
+            .ok_or_else(|| VaultError::damaged("the other copy's log is empty"))?;
+        let ours_has: HashSet<[u8; 32]> = self.verified.iter().map(|v| v.hash).collect();
+        if ours_has.contains(&their_head.hash) {
+            return Ok(MergeReport::plain(Relation::Held));
+        }
+        let theirs_has: HashSet<[u8; 32]> = theirs_log.verified.iter().map(|v| v.hash).collect();
+        if theirs_has.contains(&our_head.hash) {
+            let mut r = MergeReport::plain(Relation::FastForward);
+            r.records_theirs = theirs_log.verified.len() - self.verified.len();
+            r.manifest = Side::Theirs;
+            return Ok(r);
+        }
+        if self.file_version != FORMAT_VERSION {
+            return Err(VaultError::Invalid(
+                "this vault is in format version 1: an owner's unlock upgrades it before it can merge".into(),
+            ));
+        }
+        if !self.pending.is_empty()
+            || self.manifest_dirty
+            || self.groups.iter().any(|g| g.dirty)
+            || !self.dirty_slots.is_empty()
+        {
+            return Err(VaultError::Invalid(
+                "the vault has unsaved changes: save before merging".into(),
+            ));
+        }
+        let join = audit::Place {
+            parents: vec![our_head.hash, their_head.hash],
+            height: our_head.record.height.max(their_head.record.height) + 1,
+        };
+        let theirs_last = last_bindings(&theirs_log.verified);
+        let mut new_records = Vec::new();
+        for (i, (bytes, v)) in theirs_log
+            .records
+            .into_iter()
+            .zip(theirs_log.verified)
+            .enumerate()
+        {
+            if ours_has.contains(&v.hash) {
+                continue;
+            }
+            if i < theirs_log.legacy {
+                return Err(VaultError::Invalid(
+                    "the other copy holds version-1 records this vault lacks: open it once as an owner (which upgrades it), then merge".into(),
+                ));
+            }
+            new_records.push((bytes, v));
+        }
+        let records_ours = self
+            .verified
+            .iter()
+            .filter(|v| !theirs_has.contains(&v.hash))
+            .count();
+        let rel = Relations {
+            ours: last_bindings(&self.verified),
+            theirs: theirs_last,
+            ours_has,
+            theirs_has,
+        };
+
+        // Phase 1: everything that can fail, with `self` untouched.
+        let their_manifest = other.manifest;
+        let their_snapshot = other.snapshot;
+        let keys = self.merged_keys(&rel, &their_manifest, &their_snapshot.manifest, now, rng)?;
+        let their_key = |g: GroupId, epoch: u32| -> Option<Key32> {
+            let grant = their_manifest
+                .grants
+                .iter()
+                .find(|x| x.member == self.me && x.group == g && x.epoch == epoch)?;
+            let info = grant_info(&self.vault_id, g, epoch, self.me);
+            self.secrets
+                .open_group_key(&info, &grant.enc, &grant.sealed_key)
+                .ok()
+        };
+        let mut found: Vec<Found> = Vec::new();
+        for info in &keys.manifest.groups {
+            let g = info.id;
+            let ours = self.stored_blob(g).cloned();
+            let theirs = their_snapshot.groups.iter().find(|b| b.group == g).cloned();
+            let newer = rel.of(Subject::Group { group: g });
+            let theirs_open = match (&theirs, newer) {
+                (Some(b), Newer::Theirs | Newer::Both) => match their_key(g, b.epoch) {
+                    Some(k) => Some(open_group(&self.vault_id, b, &k, other.version)?),
+                    None => None,
+                },
+                _ => None,
+            };
+            found.push(Found {
+                id: g,
+                ours,
+                theirs,
+                theirs_open,
+                newer,
+            });
+        }
+        let readable_ours = |g: GroupId| self.groups.iter().any(|x| x.id == g);
+        let readable = |f: &Found| {
+            (f.ours.is_none() || readable_ours(f.id))
+                && (f.theirs.is_none() || f.newer == Newer::Same || f.newer == Newer::Ours || f.theirs_open.is_some())
+                && keys.groups.contains_key(&f.id)
+        };
+        // Groups whose entries merge: what both changed, then every group
+        // an entry of those lives in on either side.
+        let mut merge_set: HashSet<GroupId> = HashSet::new();
+        for f in &found {
+            if f.newer == Newer::Both {
+                if !readable(f) {
+                    return Err(VaultError::AccessDenied(format!(
+                        "both copies changed group #{}, which you cannot read: an owner, or a member who holds that group, must merge these copies",
+                        f.id
+                    )));
+                }
+                merge_set.insert(f.id);
+            }
+        }
+        let mut where_ours: HashMap<[u8; 8], GroupId> = HashMap::new();
+        for g in &self.groups {
+            for e in &g.entries {
+                where_ours.insert(e.id.0, g.id);
+            }
+        }
+        let mut where_theirs: HashMap<[u8; 8], GroupId> = HashMap::new();
+        for f in &found {
+            if let Some(p) = &f.theirs_open {
+                for e in &p.entries {
+                    where_theirs.insert(e.id.0, f.id);
+                }
+            }
+        }
+        loop {
+            let mut more = Vec::new();
+            for f in found.iter().filter(|f| merge_set.contains(&f.id)) {
+                let ids = self
+                    .groups
+                    .iter()
+                    .filter(|g| g.id == f.id)
+                    .flat_map(|g| g.entries.iter().map(|e| e.id.0))
+                    .chain(f.theirs_open.iter().flat_map(|p| p.entries.iter().map(|e| e.id.0)));
+                for id in ids {
+                    for h in [where_ours.get(&id), where_theirs.get(&id)].into_iter().flatten() {
+                        if !merge_set.contains(h) && !more.contains(h) {
+                            more.push(*h);
+                        }
+                    }
+                }
+            }
+            more.retain(|h| found.iter().any(|f| f.id == *h && readable(f)));
+            if more.is_empty() {
+                break;
+            }
+            merge_set.extend(more);
+        }
+        // A group taken whole from one side under a key the merge
+        // replaced is encrypted again: this member must read it.
+        for f in &found {
+            if merge_set.contains(&f.id) {
+                continue;
+            }
+            let chosen = match f.newer {
+                Newer::Theirs => f.theirs.as_ref().or(f.ours.as_ref()),
+                _ => f.ours.as_ref().or(f.theirs.as_ref()),
+            };
+            let target = keys.manifest.groups.iter().find(|g| g.id == f.id).map(|g| g.epoch);
+            if chosen.map(|b| b.epoch) != target && !readable(f) {
+                return Err(VaultError::AccessDenied(format!(
+                    "group #{} must be encrypted again under its merged key, and you cannot read it: an owner must merge these copies",
+                    f.id
+                )));
+            }
+        }
+
+        // Slots: the newer of each; one both changed follows the merged
+        // manifest's parameters and is bound by the merge record.
+        let mut slots: Vec<Slot> = Vec::new();
+        let mut dirty_slots = Vec::new();
+        let active = |m: MemberId| {
+            keys.manifest
+                .members
+                .iter()
+                .find(|x| x.id == m && x.revoked_at.is_none())
+        };
+        let mut seen_slots: Vec<(MemberId, SlotKind)> = Vec::new();
+        for s in self.slots.iter().chain(their_snapshot.slots.iter()) {
+            let k = (s.member, s.kind);
+            if seen_slots.contains(&k) {
+                continue;
+            }
+            seen_slots.push(k);
+            let Some(member) = active(s.member) else {
+                continue;
+            };
+            let ours = self.slots.iter().find(|x| (x.member, x.kind) == k);
+            let theirs = their_snapshot.slots.iter().find(|x| (x.member, x.kind) == k);
+            let newer = rel.of(Subject::Slot {
+                member: k.0,
+                kind: k.1,
+            });
+            let pick = match newer {
+                Newer::Theirs => theirs.or(ours),
+                Newer::Both => {
+                    dirty_slots.push(k);
+                    [ours, theirs]
+                        .into_iter()
+                        .flatten()
+                        .find(|x| x.kdf == member.kdf)
+                        .or(ours)
+                }
+                _ => ours.or(theirs),
+            };
+            let Some(slot) = pick else { continue };
+            let slot = if slot.kdf == member.kdf {
+                slot
+            } else {
+                [ours, theirs]
+                    .into_iter()
+                    .flatten()
+                    .find(|x| x.kdf == member.kdf)
+                    .ok_or_else(|| {
+                        VaultError::damaged(format!(
+                            "neither copy has a key slot of {} that matches the merged member list",
+                            member.name
+                        ))
+                    })?
+            };
+            slots.push(slot.clone());
+        }
+
+        // Phase 2: build the merged vault; nothing below fails.
+        let mut report = MergeReport::plain(Relation::Merged);
+        report.records_theirs = new_records.len();
+        report.records_ours = records_ours;
+        report.manifest = keys.side;
+        report.rekeyed = keys.rekeyed.clone();
+        for m in &keys.manifest.members {
+            match self.manifest.members.iter().find(|x| x.id == m.id) {
+                None => report.members_added.push(m.name.clone()),
+                Some(x) if x.revoked_at.is_none() && m.revoked_at.is_some() => {
+                    report.members_revoked.push(m.name.clone());
+                }
+                Some(_) => {}
+            }
+        }
+        let mut ours_open: HashMap<GroupId, OpenGroup> =
+            std::mem::take(&mut self.groups).into_iter().map(|g| (g.id, g)).collect();
+        let mut theirs_open: HashMap<GroupId, GroupPayload> = HashMap::new();
+        let mut blobs: HashMap<GroupId, (Option<GroupBlob>, Option<GroupBlob>, Newer)> =
+            HashMap::new();
+        for f in found {
+            if let Some(p) = f.theirs_open {
+                theirs_open.insert(f.id, p);
+            }
+            blobs.insert(f.id, (f.ours, f.theirs, f.newer));
+        }
+        // The entries of the merged groups, by id, from both sides.
+        type Versions = (Option<(GroupId, Entry)>, Option<(GroupId, Entry)>);
+        let mut by_id: HashMap<[u8; 8], Versions> = HashMap::new();
+        let mut order: Vec<[u8; 8]> = Vec::new();
+        let mut names: HashMap<GroupId, String> = HashMap::new();
+        let mut merge_ids: Vec<GroupId> = merge_set.iter().copied().collect();
+        merge_ids.sort_unstable();
+        for g in &merge_ids {
+            if let Some(open) = ours_open.get_mut(g) {
+                names.insert(*g, open.name.clone());
+                for e in std::mem::take(&mut open.entries) {
+                    let id = e.id.0;
+                    order.push(id);
+                    by_id.entry(id).or_default().0 = Some((*g, e));
+                }
+            }
+            if let Some(p) = theirs_open.get_mut(g) {
+                names.entry(*g).or_insert_with(|| p.name.clone());
+                for e in std::mem::take(&mut p.entries) {
+                    let id = e.id.0;
+                    if !by_id.contains_key(&id) {
+                        order.push(id);
+                    }
+                    by_id.entry(id).or_default().1 = Some((*g, e));
+                }
+            }
+        }
+        let mut placed: HashMap<GroupId, Vec<Entry>> = HashMap::new();
+        let enc = |e: &Entry| crate::format::codec::encode_secret(e, 0);
+        for id in order {
+            let Some((o, t)) = by_id.remove(&id) else {
+                continue;
+            };
+            let (group, entry, outcome) = match (o, t) {
+                (Some((go, eo)), Some((gt, et))) => {
+                    let (bo, bt) = (enc(&eo), enc(&et));
+                    let m = entry_merge::merge(eo, et);
+                    let bm = enc(&m.entry);
+                    let group = if m.group_from_b { gt } else { go };
+                    let from = match (bm == bo, bm == bt) {
+                        (true, true) => None,
+                        (true, false) => Some(Side::Ours),
+                        (false, true) => Some(Side::Theirs),
+                        (false, false) => Some(Side::Both),
+                    };
+                    let outcome = from.map(|from| (false, from, m.conflicts));
+                    (group, m.entry, outcome)
+                }
+                (Some((g, e)), None) => (g, e, Some((true, Side::Ours, Vec::new()))),
+                (None, Some((g, e))) => (g, e, Some((true, Side::Theirs, Vec::new()))),
+                (None, None) => continue,
+            };
+            if let Some((added, from, conflicts)) = outcome {
+                report.entries.push(EntryOutcome {
+                    id,
+                    title: entry.title.clone(),
+                    group: names.get(&group).cloned().unwrap_or_default(),
+                    added,
+                    from,
+                    conflicts,
+                });
+            }
+            placed.entry(group).or_default().push(entry);
+        }
+
+        let mut groups: Vec<OpenGroup> = Vec::new();
+        let mut sealed: Vec<StoredGroup> = Vec::new();
+        for (at, info) in keys.manifest.groups.iter().enumerate() {
+            let g = info.id;
+            let Some((ours, theirs, newer)) = blobs.remove(&g) else {
+                continue;
+            };
+            let key = keys.groups.get(&g).map(|k| GroupKey {
+                epoch: k.epoch,
+                key: k.key.duplicate(),
+            });
+            let take_theirs = newer == Newer::Theirs || ours.is_none();
+            let chosen = if take_theirs { theirs.clone() } else { ours.clone() };
+            let Some(blob) = chosen.or(theirs).or(ours) else {
+                continue;
+            };
+            let stored = StoredGroup { at, blob };
+            let Some(key) = key else {
+                report.carried.push(g);
+                sealed.push(stored);
+                continue;
+            };
+            let rekey = stored.blob.epoch != key.epoch;
+            if merge_set.contains(&g) {
+                groups.push(OpenGroup {
+                    id: g,
+                    name: names.remove(&g).unwrap_or_default(),
+                    entries: placed.remove(&g).unwrap_or_default(),
+                    dirty: true,
+                    key,
+                    stored,
+                });
+                continue;
+            }
+            let opened = if take_theirs {
+                let before = ours_open.remove(&g).map(|o| o.entries).unwrap_or_default();
+                theirs_open.remove(&g).map(|p| {
+                    report.entries.extend(taken_from_theirs(&before, &p.entries, &p.name));
+                    (p.name, p.entries)
+                })
+            } else {
+                ours_open.remove(&g).map(|o| (o.name, o.entries))
+            };
+            match opened {
+                Some((name, entries)) => groups.push(OpenGroup {
+                    id: g,
+                    name,
+                    entries,
+                    dirty: rekey,
+                    key,
+                    stored,
+                }),
+                None => {
+                    report.carried.push(g);
+                    sealed.push(stored);
+                }
+            }
+        }
+        // Two copies that each created a group of one name (two commands
+        // adding the first entry of "General" at once) have two groups of
+        // that name; an owner's merge folds them into the one with the
+        // lower id, so that a name keeps naming one group.
+        let mut keys = keys;
+        while keys.side == Side::Both {
+            let dup = (0..groups.len()).find_map(|i| {
+                (0..i)
+                    .find(|j| groups[*j].name == groups[i].name)
+                    .map(|j| (j, i))
+            });
+            let Some((j, i)) = dup else { break };
+            let (keep, fold) = if groups[j].id < groups[i].id { (j, i) } else { (i, j) };
+            let folded = groups.remove(fold);
+            let keep = if fold < keep { keep - 1 } else { keep };
+            let kept = groups[keep].id;
+            for mut e in folded.entries {
+                if groups[keep].entries.iter().any(|x| x.id == e.id) {
+                    continue;
+                }
+                let stamp = e.next_stamp(now, self.me, self.writer);
+                e.set_stamp(super::Part::Group, stamp);
+                groups[keep].entries.push(e);
+            }
+            groups[keep].dirty = true;
+            let gone = folded.id;
+            keys.manifest.groups.retain(|g| g.id != gone);
+            keys.manifest.grants.retain(|g| g.group != gone);
+            let critical = keys.manifest.critical_groups.contains(&gone);
+            keys.manifest.critical_groups.retain(|g| *g != gone);
+            if critical && !keys.manifest.critical_groups.contains(&kept) {
+                keys.manifest.critical_groups.push(kept);
+            }
+        }
+        report.entries.sort_by(|a, b| (&a.group, &a.title).cmp(&(&b.group, &b.title)));
+
+        // Commit.
+        let revoked_now = !report.members_revoked.is_empty();
+        self.manifest_dirty = keys.signed.is_none() && keys.side == Side::Both;
+        if let Some(signed) = keys.signed {
+            self.signed_manifest = signed;
+        }
+        self.manifest = keys.manifest;
+        self.log_secrets = keys.log;
+        self.groups = groups;
+        self.sealed = sealed;
+        self.slots = slots;
+        self.dirty_slots = dirty_slots;
+        for (bytes, v) in new_records {
+            self.log.push(bytes);
+            self.verified.push(v);
+        }
+        self.generation = self.generation.max(their_snapshot.generation);
+        self.revoked_unsaved |= revoked_now;
+        self.join = Some(join);
+        let mut draft = audit::Draft::new(now, audit::Action::Merge);
+        draft.details = Some(audit::Details {
+            title: None,
+            group: None,
+            note: Some(format!(
+                "{} records from the other copy, {} entries changed, {} conflicts",
+                report.records_theirs,
+                report.entries.len(),
+                report.conflicts()
+            )),
+        });
+        self.pending.push(draft);
+        Ok(report)
+    }
+
+    fn stored_blob(&self, g: GroupId) -> Option<&GroupBlob> {
+        self.groups
+            .iter()
+            .map(|o| &o.stored)
+            .chain(self.sealed.iter())
+            .find(|s| s.blob.group == g)
+            .map(|s| &s.blob)
+    }
+
+    /// The manifest the merge writes, and the keys this member holds
+    /// under it: one side's when it is newer or the same, else (owners
+    /// only) the two merged.
+    fn merged_keys(
+        &self,
+        rel: &Relations,
+        theirs: &Manifest,
+        their_signed: &crate::format::SignedManifest,
+        now: i64,
+        rng: &mut impl rand::CryptoRng,
+    ) -> Result<Keys, VaultError> {
+        let side = match rel.of(Subject::Manifest) {
+            Newer::Same | Newer::Ours => Side::Ours,
+            Newer::Theirs => Side::Theirs,
+            Newer::Both => Side::Both,
+        };
+        let manifest = match side {
+            Side::Ours => self.manifest.clone(),
+            Side::Theirs => theirs.clone(),
+            Side::Both => {
+                if !self.is_owner() {
+                    return Err(VaultError::AccessDenied(
+                        "both copies changed the members or groups, and only an owner can merge that: ask an owner to run the merge".into(),
+                    ));
+                }
+                return self.merge_manifests(theirs, now, rng);
+            }
+        };
+        let me = manifest
+            .members
+            .iter()
+            .find(|m| m.id == self.me)
+            .ok_or_else(|| VaultError::AccessDenied("the other copy does not list you".into()))?;
+        if me.revoked_at.is_some() {
+            return Err(VaultError::AccessDenied(format!(
+                "{}'s membership was revoked in the other copy",
+                me.name
+            )));
+        }
+        let mut groups = HashMap::new();
+        let mut log = Vec::new();
+        for grant in manifest.grants.iter().filter(|g| g.member == self.me) {
+            let current = grant.group == LOG_GROUP
+                || manifest
+                    .groups
+                    .iter()
+                    .any(|g| g.id == grant.group && g.epoch == grant.epoch);
+            if !current {
+                continue;
+            }
+            let info = grant_info(&self.vault_id, grant.group, grant.epoch, self.me);
+            let key = self
+                .secrets
+                .open_group_key(&info, &grant.enc, &grant.sealed_key)
+                .map_err(|_| VaultError::damaged("a key granted to you cannot be opened"))?;
+            if grant.group == LOG_GROUP {
+                log.push((grant.epoch, key));
+            } else {
+                groups.insert(
+                    grant.group,
+                    GroupKey {
+                        epoch: grant.epoch,
+                        key,
+                    },
+                );
+            }
+        }
+        log.sort_by_key(|(e, _)| *e);
+        Ok(Keys {
+            manifest,
+            signed: match side {
+                Side::Theirs => Some(their_signed.clone()),
+                _ => Some(self.signed_manifest.clone()),
+            },
+            side,
+            groups,
+            log,
+            rekeyed: Vec::new(),
+        })
+    }
+
+    /// Two manifests both changed, merged by an owner: members of both
+    /// (a revocation on either side wins; for a member both list, the
+    /// manifest with the higher version decides the rest), groups of
+    /// both, and a fresh key for every group whose keys differ or that a
+    /// revoked member holds, granted to the members who held it on
+    /// either side. The log keys of both are kept (renumbered when they
+    /// differ) and a fresh one becomes current.
+    fn merge_manifests(
+        &self,
+        theirs: &Manifest,
+        now: i64,
+        rng: &mut impl rand::CryptoRng,
+    ) -> Result<Keys, VaultError> {
+        let ours = &self.manifest;
+        let theirs_first = theirs.version > ours.version;
+        let mut members: Vec<Member> = ours.members.clone();
+        for t in &theirs.members {
+            match members.iter_mut().find(|m| m.id == t.id) {
+                Some(m) => {
+                    if m.public != t.public {
+                        return Err(VaultError::damaged(format!(
+                            "the two copies give member #{} different keys",
+                            t.id
+                        )));
+                    }
+                    let revoked = match (m.revoked_at, t.revoked_at) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                    if theirs_first {
+                        *m = t.clone();
+                    }
+                    m.revoked_at = revoked;
+                }
+                None => {
+                    if members.iter().any(|m| m.name == t.name) {
+                        return Err(VaultError::Invalid(format!(
+                            "both copies added a member named {:?}: revoke one of them on one copy, then merge",
+                            t.name
+                        )));
+                    }
+                    members.push(t.clone());
+                }
+            }
+        }
+        if members
+            .iter()
+            .find(|m| m.id == self.me)
+            .is_some_and(|m| m.revoked_at.is_some())
+        {
+            return Err(VaultError::AccessDenied(
+                "your membership was revoked in the other copy".into(),
+            ));
+        }
+        let live = |id: MemberId| {
+            members
+                .iter()
+                .any(|m| m.id == id && m.revoked_at.is_none() && m.expires_at.is_none_or(|t| t > now))
+        };
+        let revoked: HashSet<MemberId> = members
+            .iter()
+            .filter(|m| m.revoked_at.is_some())
+            .map(|m| m.id)
+            .collect();
+        let seal_to = |member: MemberId, group: GroupId, epoch: u32, key: &Key32, rng: &mut _| {
+            let x = members
+                .iter()
+                .find(|m| m.id == member)
+                .map(|m| m.public.x25519)
+                .ok_or_else(|| VaultError::damaged("a grant names an unknown member"))?;
+            let info = grant_info(&self.vault_id, group, epoch, member);
+            keys::seal_group_key(&x, &info, key, rng)
+                .map(|(enc, sealed_key)| Grant {
+                    member,
+                    group,
+                    epoch,
+                    enc,
+                    sealed_key,
+                })
+                .ok_or_else(|| VaultError::damaged("a member's key is not a valid X25519 key"))
+        };
+        let open = |m: &Manifest, group: GroupId, epoch: u32| -> Option<Key32> {
+            let g = m
+                .grants
+                .iter()
+                .find(|x| x.member == self.me && x.group == group && x.epoch == epoch)?;
+            let info = grant_info(&self.vault_id, group, epoch, self.me);
+            self.secrets
+                .open_group_key(&info, &g.enc, &g.sealed_key)
+                .ok()
+        };
+        let mut infos: Vec<GroupInfo> = ours.groups.clone();
+        for g in &theirs.groups {
+            if !infos.iter().any(|x| x.id == g.id) {
+                infos.push(g.clone());
+            }
+        }
+        let mut grants: Vec<Grant> = Vec::new();
+        let mut group_keys: HashMap<GroupId, GroupKey> = HashMap::new();
+        let mut rekeyed = Vec::new();
+        for info in &mut infos {
+            let g = info.id;
+            let side = |m: &Manifest| {
+                m.groups.iter().find(|x| x.id == g).map(|x| {
+                    let holders: Vec<MemberId> = m
+                        .grants
+                        .iter()
+                        .filter(|y| y.group == g && y.epoch == x.epoch)
+                        .map(|y| y.member)
+                        .collect();
+                    (x.epoch, open(m, g, x.epoch), holders)
+                })
+            };
+            let (o, t) = (side(ours), side(theirs));
+            let mut holders: Vec<MemberId> = Vec::new();
+            for (_, _, h) in o.iter().chain(t.iter()) {
+                for m in h {
+                    if !holders.contains(m) {
+                        holders.push(*m);
+                    }
+                }
+            }
+            let same_key = match (&o, &t) {
+                (Some((eo, Some(ko), _)), Some((et, Some(kt), _))) => {
+                    eo == et && ko.expose() == kt.expose()
+                }
+                (Some(_), None) | (None, Some(_)) => true,
+                _ => false,
+            };
+            let exposed = holders.iter().any(|h| revoked.contains(h));
+            let current = o
+                .as_ref()
+                .and_then(|(e, k, _)| k.as_ref().map(|k| (*e, k.duplicate())))
+                .or_else(|| t.as_ref().and_then(|(e, k, _)| k.as_ref().map(|k| (*e, k.duplicate()))));
+            let (epoch, key) = match current {
+                Some((e, k)) if same_key && !exposed => (e, k),
+                _ => {
+                    let top = o.iter().chain(t.iter()).map(|(e, _, _)| *e).max().unwrap_or(0);
+                    rekeyed.push(g);
+                    (
+                        top.checked_add(1)
+                            .ok_or(VaultError::Limit("a group's key epochs are exhausted"))?,
+                        Key32::random(rng),
+                    )
+                }
+            };
+            info.epoch = epoch;
+            for m in &members {
+                let holds = holders.contains(&m.id) || m.role == Role::Owner;
+                if holds && live(m.id) {
+                    grants.push(seal_to(m.id, g, epoch, &key, rng)?);
+                }
+            }
+            group_keys.insert(g, GroupKey { epoch, key });
+        }
+        // The log keys: every one either side used stays (its holders
+        // read older records' details); when they differ, or a revoked
+        // member held the current one, a fresh one becomes current.
+        let mut log_keys: Vec<Key32> = self.log_secrets.iter().map(|(_, k)| k.duplicate()).collect();
+        for g in theirs.grants.iter().filter(|g| g.group == LOG_GROUP && g.member == self.me) {
+            if let Some(k) = open(theirs, LOG_GROUP, g.epoch)
+                && !log_keys.iter().any(|x| x.expose() == k.expose())
+            {
+                log_keys.push(k);
+            }
+        }
+        let log_exposed = ours
+            .grants
+            .iter()
+            .chain(theirs.grants.iter())
+            .any(|g| g.group == LOG_GROUP && revoked.contains(&g.member));
+        let mut log_public = ours.log_public;
+        if ours.log_public != theirs.log_public || log_exposed {
+            let fresh = Key32::random(rng);
+            log_public = keys::x25519_public(&fresh);
+            log_keys.push(fresh);
+        }
+        let mut log = Vec::new();
+        for (i, key) in log_keys.into_iter().enumerate() {
+            let epoch = u32::try_from(i + 1).map_err(|_| VaultError::Limit("too many log keys"))?;
+            for m in members.iter().filter(|m| m.role != Role::Contractor) {
+                if live(m.id) {
+                    grants.push(seal_to(m.id, LOG_GROUP, epoch, &key, rng)?);
+                }
+            }
+            log.push((epoch, key));
+        }
+        let newer = if theirs_first { theirs } else { ours };
+        let mut critical = ours.critical_groups.clone();
+        for g in &theirs.critical_groups {
+            if !critical.contains(g) {
+                critical.push(*g);
+            }
+        }
+        let manifest = Manifest {
+            vault_id: ours.vault_id,
+            vault_nonce: ours.vault_nonce,
+            format_version: FORMAT_VERSION,
+            // The save that writes it counts one more.
+            version: ours.version.max(theirs.version),
+            created_at: ours.created_at,
+            weak_kdf: ours.weak_kdf || theirs.weak_kdf,
+            firm_domain: newer.firm_domain.clone(),
+            members,
+            groups: infos,
+            grants,
+            log_public,
+            critical_groups: critical,
+            critical_rotate_days: newer.critical_rotate_days,
+        };
+        Ok(Keys {
+            manifest,
+            signed: None,
+            side: Side::Both,
+            groups: group_keys,
+            log,
+            rekeyed,
+        })
+    }
+}
