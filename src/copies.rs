@@ -84,7 +84,11 @@ fn bracketed(rest: &str) -> Option<Engine> {
     let inner = rest.strip_prefix(" (")?.strip_suffix(')')?;
     // A trailing " (N)" that Dropbox adds to a second copy of one day.
     let inner = match inner.rsplit_once(" (") {
-        Some((head, n)) if n.ends_with(')') && digits(&n[..n.len() - 1], n.len() - 1) && n.len() > 1 => head,
+        Some((head, n))
+            if n.ends_with(')') && digits(&n[..n.len() - 1], n.len() - 1) && n.len() > 1 =>
+        {
+            head
+        }
         _ => inner,
     };
     let (who, after) = inner.split_once("conflicted copy")?;
@@ -162,16 +166,34 @@ mod tests {
     #[test]
     fn names_each_engine_gives_match() {
         let cases = [
-            ("vault.sync-conflict-20261207-101112-ABCDEF7.baton", Engine::Syncthing),
+            (
+                "vault.sync-conflict-20261207-101112-ABCDEF7.baton",
+                Engine::Syncthing,
+            ),
             (
                 "vault.sync-conflict-20261207-101112-ABCDEF7.sync-conflict-20261208-090000-QWERTY1.baton",
                 Engine::Syncthing,
             ),
-            ("vault (Sam's conflicted copy 2026-12-07).baton", Engine::Dropbox),
-            ("vault (Sam\u{2019}s conflicted copy 2026-12-07).baton", Engine::Dropbox),
-            ("vault (DESKTOP-1's conflicted copy 2026-12-07 (1)).baton", Engine::Dropbox),
-            ("vault (conflicted copy 2026-12-07 101112).baton", Engine::Nextcloud),
-            ("vault (conflicted copy 2026-12-07).baton", Engine::Nextcloud),
+            (
+                "vault (Sam's conflicted copy 2026-12-07).baton",
+                Engine::Dropbox,
+            ),
+            (
+                "vault (Sam\u{2019}s conflicted copy 2026-12-07).baton",
+                Engine::Dropbox,
+            ),
+            (
+                "vault (DESKTOP-1's conflicted copy 2026-12-07 (1)).baton",
+                Engine::Dropbox,
+            ),
+            (
+                "vault (conflicted copy 2026-12-07 101112).baton",
+                Engine::Nextcloud,
+            ),
+            (
+                "vault (conflicted copy 2026-12-07).baton",
+                Engine::Nextcloud,
+            ),
             ("vault_conflict-20261207-101112.baton", Engine::Nextcloud),
             ("vault-laptop.baton", Engine::OneDrive),
             ("vault-LAPTOP-2.baton", Engine::OneDrive),

@@ -290,12 +290,14 @@ pub(crate) mod tests {
         e.tags = vec!["finance".into(), "critical".into()];
         e.identity = Some("accounts@firm.example".into());
         e.fields = vec![
-            CustomField { stamp: None,
+            CustomField {
+                stamp: None,
                 name: "PIN".into(),
                 value: Concealed::of("4711"),
                 concealed: true,
             },
-            CustomField { stamp: None,
+            CustomField {
+                stamp: None,
                 name: "Branch".into(),
                 value: Concealed::of("Main street, 5"),
                 concealed: false,

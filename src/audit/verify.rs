@@ -312,7 +312,12 @@ impl Walk {
 
     /// Every record but the last has a child: the log has one head.
     fn one_head(&self, len: usize) -> Result<(), LogError> {
-        match self.has_child.iter().take(len.saturating_sub(1)).position(|c| !c) {
+        match self
+            .has_child
+            .iter()
+            .take(len.saturating_sub(1))
+            .position(|c| !c)
+        {
             None => Ok(()),
             Some(i) => Err(fail(
                 i,
@@ -362,10 +367,8 @@ fn check_merge(out: &[Verified], walk: &Walk, m: usize) -> Result<(), LogError> 
         let Some((jb, hb)) = last_b.get(subject) else {
             continue;
         };
-        let superseded = ja == jb
-            || ha == hb
-            || in_b.get(*ja) == Some(&true)
-            || in_a.get(*jb) == Some(&true);
+        let superseded =
+            ja == jb || ha == hb || in_b.get(*ja) == Some(&true) || in_a.get(*jb) == Some(&true);
         if !superseded && !bound.iter().any(|x| x.subject == *subject) {
             return Err(fail(
                 m,

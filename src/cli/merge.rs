@@ -19,8 +19,8 @@ use super::output::{self, clean};
 use super::unlock::{Result, open};
 use super::{CliError, Exit};
 use crate::dates;
-use crate::session::sync::{self, Driven};
 use crate::session::Context;
+use crate::session::sync::{self, Driven};
 use crate::vault::Vault;
 use crate::vault::merge::{MergeReport, Relation, Side};
 
@@ -117,11 +117,14 @@ fn view(v: &Vault, r: &MergeReport, other: &Path, dry_run: bool) -> ReportView {
 
 pub fn merge(ctx: &Context, other: &Path, dry_run: bool, json: bool) -> Result<()> {
     let copy = sync::read_copy(other)?;
-    let mut s = open(
-        ctx,
-        !dry_run,
-        if dry_run { "merge --dry-run" } else { "merge" },
-    )?;
+    let what = if dry_run { "merge --dry-run" } else { "merge" };
+    // A vault older than what this machine saw opens for a merge with a
+    // copy that holds all of it: afterwards the vault holds it all again.
+    let mut s = if sync::holds_seen(ctx, &copy) {
+        super::unlock::open_behind(ctx, !dry_run, what)?
+    } else {
+        open(ctx, !dry_run, what)?
+    };
     let report = sync::merge(ctx, &mut s, copy, dry_run)?;
     let v = view(&s.vault, &report, other, dry_run);
     if json {
@@ -143,8 +146,12 @@ fn print_text(v: &ReportView, vault: &Path) {
         }
         "fast-forward" => {
             println!(
-                "{other} holds everything in {here} and {} more access-log records: it {}replaces {here} as it is.",
-                v.records_from_other,
+                "{other} holds everything in {here} and {} more: it {}replaces {here} as it is.",
+                output::count(
+                    v.records_from_other,
+                    "access-log record",
+                    "access-log records"
+                ),
                 if v.dry_run { "would " } else { "" }
             );
             return;
@@ -152,8 +159,13 @@ fn print_text(v: &ReportView, vault: &Path) {
         _ => {}
     }
     println!(
-        "{other} {would}merged into {here}: {} access-log records from it, {} only here, joined by a signed merge record.",
-        v.records_from_other, v.records_only_here
+        "{other} {would}merged into {here}: {} from it, {} only here, joined by a signed merge record.",
+        output::count(
+            v.records_from_other,
+            "access-log record",
+            "access-log records"
+        ),
+        v.records_only_here
     );
     match v.members_from {
         "other" => println!("Members and groups: as the other copy has them (it is newer)."),
@@ -164,7 +176,10 @@ fn print_text(v: &ReportView, vault: &Path) {
         println!("  member {} comes from the other copy", clean(m));
     }
     for m in &v.members_revoked {
-        println!("  member {} was revoked in the other copy, and stays revoked", clean(m));
+        println!(
+            "  member {} was revoked in the other copy, and stays revoked",
+            clean(m)
+        );
     }
     if v.rekeyed_groups > 0 {
         println!(
@@ -189,7 +204,12 @@ fn print_text(v: &ReportView, vault: &Path) {
             (false, "here") => "changed only here (kept)",
             _ => "changed in both copies",
         };
-        println!("  {} [{}] {}: {what}", e.id, clean(&e.group), clean(&e.title));
+        println!(
+            "  {} [{}] {}: {what}",
+            e.id,
+            clean(&e.group),
+            clean(&e.title)
+        );
         for c in &e.conflicts {
             println!(
                 "    conflict on {}: kept {}'s change of {}; {}'s change of {} is in the entry's history",

@@ -72,7 +72,8 @@ impl From<session::Error> for CliError {
         let message = match &e {
             // The command line names the flag that carried the value.
             session::Error::Edit(edit) => format!("{}: {}", flag(edit.field), edit.why),
-            // Never a dead end: say how to use this copy on purpose.
+            // Never a dead end: say how to use this copy on purpose (the
+            // command line's open adds the copies that hold what is missing).
             session::Error::Vault(VaultError::RolledBack(_)) => format!(
                 "{e}\nIf this copy is the one to use (a backup put back on purpose), `baton accept-older` accepts it on this machine, recorded in the access log."
             ),

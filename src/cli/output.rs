@@ -316,3 +316,23 @@ mod tests {
         assert_eq!(clip("ab秘密", 4), "ab… ");
     }
 }
+
+/// `n` with `one` or `many`: "1 record", "3 records".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A path as a shell word: quoted when it holds anything but letters,
+/// digits and `/._-`, so that a printed command can be pasted as it is.
+pub fn shell_word(path: &std::path::Path) -> String {
+    let s = path.display().to_string();
+    let s = s.strip_prefix("./").unwrap_or(&s).to_owned();
+    if !s.is_empty()
+        && s.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '_' | '-' | '+' | ':' | '@')
+        })
+    {
+        return clean(&s).into_owned();
+    }
+    format!("'{}'", clean(&s).replace('\'', "'\\''"))
+}

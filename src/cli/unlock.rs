@@ -66,6 +66,7 @@ pub fn check_new_passphrase(p: &Passphrase) -> Result<()> {
 /// Warnings go to standard error, now and for the rest of the command.
 pub fn open(ctx: &Context, write: bool, what: &str) -> Result<Session> {
     let loaded = session::load(ctx, write, what)?;
+    let id = *loaded.vault_id();
     let secret = ask(ctx)?;
     let s = match session::unlock_loaded(ctx, loaded, ctx.member.as_deref(), &secret, ctx.recovery)
     {
@@ -73,13 +74,35 @@ pub fn open(ctx: &Context, write: bool, what: &str) -> Result<Session> {
         // check of the file against what this machine saw: read it again.
         Err(e) if e.moved_on() => {
             let loaded = session::load(ctx, write, what)?;
-            session::unlock_loaded(ctx, loaded, ctx.member.as_deref(), &secret, ctx.recovery)?
+            session::unlock_loaded(ctx, loaded, ctx.member.as_deref(), &secret, ctx.recovery)
+                .map_err(|e| older(ctx, &id, e))?
         }
-        r => r?,
+        // A sync engine put an older version in the vault's place and the
+        // newer one beside it as a conflict copy: merging the copies
+        // brings everything back, which is checked before going on.
+        Err(e) if rolled_back(&e) && session::sync::conflict_copy_holds_seen(ctx, &id) => {
+            let loaded = session::load(ctx, write, what)?;
+            let s =
+                session::unlock_behind(ctx, loaded, ctx.member.as_deref(), &secret, ctx.recovery)?;
+            drop(secret);
+            let s = merge_copies(ctx, greet(s, what)?, what);
+            return match ctx.seen(&id) {
+                Ok(seen) if crate::audit::check_high_water(&seen, s.vault.log()).is_ok() => Ok(s),
+                _ => Err(older(ctx, &id, e)),
+            };
+        }
+        r => r.map_err(|e| older(ctx, &id, e))?,
     };
     drop(secret);
     let s = greet(s, what)?;
     Ok(merge_copies(ctx, s, what))
+}
+
+fn rolled_back(e: &session::Error) -> bool {
+    matches!(
+        e,
+        session::Error::Vault(crate::vault::VaultError::RolledBack(_))
+    )
 }
 
 /// Merges the conflict copies a sync engine left beside the vault and
@@ -95,11 +118,15 @@ fn merge_copies(ctx: &Context, mut s: Session, what: &str) -> Session {
             Ok(r) if r.relation == crate::vault::merge::Relation::Held => eprintln!(
                 "Removed the {engine} conflict copy {name}: the vault already held everything in it."
             ),
+            Ok(r) if r.relation == crate::vault::merge::Relation::FastForward => eprintln!(
+                "The {engine} conflict copy {name} held everything in the vault and {} more: it took the vault's place, and was removed.",
+                output::count(r.records_theirs, "access-log record", "access-log records")
+            ),
             Ok(r) => eprintln!(
-                "Merged the {engine} conflict copy {name} into the vault ({} access-log records from it, {} entries changed, {} conflicts) and removed it.",
-                r.records_theirs,
-                r.entries.len(),
-                r.conflicts()
+                "Merged the {engine} conflict copy {name} into the vault ({} from it, {} changed, {}) and removed it.",
+                output::count(r.records_theirs, "access-log record", "access-log records"),
+                output::count(r.entries.len(), "entry", "entries"),
+                output::count(r.conflicts(), "conflict", "conflicts")
             ),
             Err(why) => eprintln!(
                 "warning: the {engine} conflict copy {name} was left as it is: {}",
@@ -108,6 +135,17 @@ fn merge_copies(ctx: &Context, mut s: Session, what: &str) -> Session {
         }
     }
     s
+}
+
+/// As [`open`], for a vault that may hold less than this machine saw
+/// (see [`session::unlock_behind`]).
+pub fn open_behind(ctx: &Context, write: bool, what: &str) -> Result<Session> {
+    let loaded = session::load(ctx, write, what)?;
+    let secret = ask(ctx)?;
+    let s = session::unlock_behind(ctx, loaded, ctx.member.as_deref(), &secret, ctx.recovery)?;
+    drop(secret);
+    let s = greet(s, what)?;
+    Ok(merge_copies(ctx, s, what))
 }
 
 /// As [`open`] (for writing), unlocking with `unlock`, which returns the
@@ -123,6 +161,29 @@ pub fn open_with<T>(
     drop(secret);
     let s = greet(s, what)?;
     Ok((merge_copies(ctx, s, what), t))
+}
+
+/// An older copy is never a dead end: the refusal says what the copy is,
+/// names a file that holds everything this machine saw (a backup, a
+/// conflict copy, the vault this file is a backup of) with the command
+/// that merges it, and the command that accepts this copy on purpose.
+fn older(ctx: &Context, id: &crate::format::VaultId, e: session::Error) -> CliError {
+    if !rolled_back(&e) {
+        return e.into();
+    }
+    let this = output::shell_word(&ctx.vault);
+    let mut m = format!("{e}");
+    m.push_str("\nThis file is an older copy of the vault: a backup put back, or a copy from before changes made here.");
+    for p in session::sync::copies_holding(ctx, id) {
+        let p = output::shell_word(&p);
+        m.push_str(&format!(
+            "\n{p} holds everything this machine saw: `baton --vault {this} merge {p}` merges it back in, and nothing of either is lost."
+        ));
+    }
+    m.push_str(&format!(
+        "\nIf this copy is the one to use (a backup put back on purpose), `baton --vault {this} accept-older` accepts it on this machine, recorded in the access log."
+    ));
+    CliError::new(super::Exit::Integrity, m)
 }
 
 /// The passphrase, or the recovery code with `--recovery`.

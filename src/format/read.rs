@@ -5,8 +5,8 @@
 
 use super::{
     FORMAT_VERSION, FOUNDING_OWNER, FRAME_HEADER_LEN, FRAME_MARKER, FormatError, HEADER_LEN,
-    LOG_GROUP, MAGIC, MAX_RECORD_LEN, Manifest, OLDEST_VERSION, Role, SEAL_LEN, SlotKind,
-    Snapshot, codec, labels,
+    LOG_GROUP, MAGIC, MAX_RECORD_LEN, Manifest, OLDEST_VERSION, Role, SEAL_LEN, SlotKind, Snapshot,
+    codec, labels,
     v1::{ManifestV1, SnapshotV1},
     write::seal_digest,
 };
@@ -77,7 +77,8 @@ pub fn parse(bytes: &[u8]) -> Result<VerifiedFile, FormatError> {
         return Err(FormatError::damaged("the file is truncated"));
     }
     let body = &bytes[HEADER_LEN..body_end];
-    let malformed = |e: codec::CodecError| FormatError::damaged(format!("the snapshot is malformed ({e})"));
+    let malformed =
+        |e: codec::CodecError| FormatError::damaged(format!("the snapshot is malformed ({e})"));
     let snapshot: Snapshot = if v == 1 {
         codec::decode::<SnapshotV1>(body).map_err(malformed)?.into()
     } else {
@@ -134,7 +135,8 @@ pub fn parse(bytes: &[u8]) -> Result<VerifiedFile, FormatError> {
 /// group blobs.
 fn verify_manifest(snapshot: &Snapshot, version: u16) -> Result<Manifest, FormatError> {
     let signed = &snapshot.manifest;
-    let malformed = |e: codec::CodecError| FormatError::damaged(format!("the manifest is malformed ({e})"));
+    let malformed =
+        |e: codec::CodecError| FormatError::damaged(format!("the manifest is malformed ({e})"));
     let manifest: Manifest = if version == 1 {
         codec::decode::<ManifestV1>(&signed.body)
             .map_err(malformed)?

@@ -7,8 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Grant, GroupId, GroupInfo, LogHead, Manifest, Member, MemberId, SignedManifest, Slot,
-    Snapshot, VaultId,
+    Grant, GroupId, GroupInfo, LogHead, Manifest, Member, MemberId, SignedManifest, Slot, Snapshot,
+    VaultId,
 };
 use crate::format::GroupBlob;
 

@@ -197,7 +197,8 @@ fn entry(e: EntryV1, rng: &mut impl rand::CryptoRng) -> Result<Item, (String, St
     entry.fields = e
         .fields
         .into_iter()
-        .map(|f| CustomField { stamp: None,
+        .map(|f| CustomField {
+            stamp: None,
             name: f.name,
             value: f.value,
             concealed: f.concealed,

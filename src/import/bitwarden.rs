@@ -226,7 +226,8 @@ fn text(s: Option<String>) -> String {
 fn plain(entry: &mut Entry, name: &str, value: Option<String>) {
     let value = text(value);
     if !value.is_empty() {
-        entry.fields.push(CustomField { stamp: None,
+        entry.fields.push(CustomField {
+            stamp: None,
             name: name.into(),
             value: Concealed::new(value),
             concealed: false,
@@ -236,7 +237,8 @@ fn plain(entry: &mut Entry, name: &str, value: Option<String>) {
 
 fn secret(entry: &mut Entry, name: &str, value: Option<Concealed>) {
     if let Some(value) = value.filter(|v| !v.is_empty()) {
-        entry.fields.push(CustomField { stamp: None,
+        entry.fields.push(CustomField {
+            stamp: None,
             name: name.into(),
             value,
             concealed: true,
@@ -411,7 +413,8 @@ fn convert(
             3 => out.warnings.push(format!(
                 "{label}: the linked field {name:?} only points at another field; left out"
             )),
-            kind => entry.fields.push(CustomField { stamp: None,
+            kind => entry.fields.push(CustomField {
+                stamp: None,
                 name,
                 value: f.value.unwrap_or_else(|| Concealed::of("")),
                 // Text (0) and boolean (2) are plain; hidden (1) and any

@@ -215,7 +215,8 @@ pub fn parse(
                                 "{what} ({title:?}): its TOTP setting cannot be used ({e}); \
                                  it was kept as the concealed field \"totp\""
                             ));
-                            entry.fields.push(CustomField { stamp: None,
+                            entry.fields.push(CustomField {
+                                stamp: None,
                                 name: "totp".into(),
                                 value: Concealed::of(value.trim()),
                                 concealed: true,
@@ -225,7 +226,8 @@ pub fn parse(
                 }
                 Target::Field(name) | Target::Secret(name) => {
                     if !value.is_empty() {
-                        entry.fields.push(CustomField { stamp: None,
+                        entry.fields.push(CustomField {
+                            stamp: None,
                             name: name.clone(),
                             value: Concealed::of(value),
                             concealed: matches!(target, Target::Secret(_)),

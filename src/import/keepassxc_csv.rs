@@ -143,7 +143,8 @@ pub fn parse(
                         "line {line} ({:?}): its TOTP could not be used ({e}); kept as a concealed field",
                         entry.title
                     ));
-                    entry.fields.push(CustomField { stamp: None,
+                    entry.fields.push(CustomField {
+                        stamp: None,
                         name: "TOTP".into(),
                         value: Concealed::of(otp),
                         concealed: true,
@@ -154,7 +155,8 @@ pub fn parse(
         for (i, name) in &extra {
             let value = record.get(*i).unwrap_or("");
             if !value.is_empty() {
-                entry.fields.push(CustomField { stamp: None,
+                entry.fields.push(CustomField {
+                    stamp: None,
                     name: (*name).clone(),
                     value: Concealed::of(value),
                     concealed: true,

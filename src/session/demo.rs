@@ -372,7 +372,8 @@ fn fill(v: &mut Vault, now: i64, rng: &mut impl rand::CryptoRng) -> Result<()> {
             } else {
                 zeroize::Zeroizing::new(format!("{:06}", rng.next_u32() % 1_000_000))
             };
-            e.fields.push(CustomField { stamp: None,
+            e.fields.push(CustomField {
+                stamp: None,
                 name: (*name).into(),
                 value: Concealed::of(&value),
                 concealed: *concealed,

@@ -293,7 +293,8 @@ impl EntryEdit {
                 existing.value = value;
                 existing.concealed = concealed;
             } else {
-                e.fields.push(CustomField { stamp: None,
+                e.fields.push(CustomField {
+                    stamp: None,
                     name: name.to_owned(),
                     value,
                     concealed,

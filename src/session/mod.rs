@@ -44,7 +44,9 @@ pub mod transfer;
 
 pub use context::{Context, Overrides};
 pub use edit::{DEFAULT_GROUP, EditError, EditField, EntryEdit};
-pub use open::{Accepted, Loaded, Revealed, Session, accept_older, load, reveal, unlock_loaded};
+pub use open::{
+    Accepted, Loaded, Revealed, Session, accept_older, load, reveal, unlock_behind, unlock_loaded,
+};
 
 use crate::format::FormatError;
 use crate::import::ImportError;

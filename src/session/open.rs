@@ -119,6 +119,19 @@ pub fn unlock_loaded(
     unlock_seeing(ctx, loaded, member, secret, recovery, Remembered::Checked)
 }
 
+/// As [`unlock_loaded`], for a file that may hold less than this machine
+/// saw: for a merge with a copy that holds all of it, after which the
+/// vault holds everything again.
+pub fn unlock_behind(
+    ctx: &Context,
+    loaded: Loaded,
+    member: Option<&str>,
+    secret: &Passphrase,
+    recovery: bool,
+) -> Result<Session> {
+    unlock_seeing(ctx, loaded, member, secret, recovery, Remembered::Lifted)
+}
+
 /// Whether an unlock compares the log with what this machine remembers.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Remembered {
@@ -450,6 +463,28 @@ impl Session {
         Err(Error::denied(format!(
             "{name} must choose their own passphrase before anything else: baton passwd --member {name}"
         )))
+    }
+
+    /// Whether the vault's file is still the one this session read or
+    /// last wrote, unchanged.
+    pub fn file_unchanged(&self) -> bool {
+        self.seen.still_at(&self.path)
+    }
+
+    /// The session now stands on `bytes`, the vault file as read (its seal
+    /// ending at `sealed_len`, whole frames at `valid_len`).
+    pub(super) fn took(
+        &mut self,
+        bytes: &[u8],
+        id: store::FileId,
+        sealed_len: usize,
+        valid_len: usize,
+        torn: bool,
+    ) {
+        self.fingerprint = store::Fingerprint::of(bytes);
+        self.untorn = torn.then(|| store::Fingerprint::of(&bytes[..valid_len]));
+        self.valid_len = valid_len as u64;
+        self.seen = store::Seen::new(id, bytes, sealed_len, valid_len);
     }
 
     /// Whether a save failed and its changes are only in memory.

@@ -55,8 +55,7 @@ pub fn merge(ctx: &Context, s: &mut Session, other: Copy, dry_run: bool) -> Resu
     // member's keys open every backup kept so far.
     let revokes = file.manifest.members.iter().any(|m| {
         m.revoked_at.is_some()
-            && s
-                .vault
+            && s.vault
                 .manifest()
                 .members
                 .iter()
@@ -214,7 +213,11 @@ pub fn merge_conflict_copies(ctx: &Context, s: &mut Session) -> Vec<CopyOutcome>
     out
 }
 
-fn merge_one(ctx: &Context, s: &mut Session, path: &Path) -> std::result::Result<MergeReport, String> {
+fn merge_one(
+    ctx: &Context,
+    s: &mut Session,
+    path: &Path,
+) -> std::result::Result<MergeReport, String> {
     let copy = read_copy(path).map_err(|e| e.to_string())?;
     if copy.file.snapshot.vault_id != *s.vault.vault_id() {
         return Err("it is a copy of another vault".into());
@@ -231,4 +234,156 @@ fn merge_one(ctx: &Context, s: &mut Session, path: &Path) -> std::result::Result
     }
     std::fs::remove_file(path).map_err(|e| format!("merged, but it cannot be removed: {e}"))?;
     Ok(report)
+}
+
+/// Files that hold everything this machine saw of vault `id` (its log
+/// holds the remembered head): the vault's backups, conflict copies
+/// beside it, and, when the vault path is itself a backup (`NAME.bakN`),
+/// the vault it is a backup of. For the account of a copy that is older
+/// than what this machine saw.
+pub fn copies_holding(ctx: &Context, id: &crate::format::VaultId) -> Vec<PathBuf> {
+    let Ok(seen) = ctx.seen(id) else {
+        return Vec::new();
+    };
+    if seen.count == 0 {
+        return Vec::new();
+    }
+    let mut candidates = store::backups(&ctx.vault);
+    let name = ctx
+        .vault
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    if let Some((base, n)) = name.rsplit_once(".bak")
+        && !n.is_empty()
+        && n.bytes().all(|b| b.is_ascii_digit())
+    {
+        candidates.insert(0, ctx.vault.with_file_name(base));
+    }
+    if let Some(dir) = ctx.vault.parent().map(|d| {
+        if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        }
+    }) && let Ok(listing) = std::fs::read_dir(dir)
+    {
+        let host = os::hostname();
+        for e in listing.flatten() {
+            let file = e.file_name();
+            if file
+                .to_str()
+                .is_some_and(|f| crate::copies::conflict_copy(name, f, &host).is_some())
+            {
+                candidates.push(e.path());
+            }
+        }
+    }
+    candidates
+        .into_iter()
+        .filter(|p| p != &ctx.vault)
+        .filter(|p| {
+            read_copy(p).is_ok_and(|c| {
+                c.file.snapshot.vault_id == *id
+                    && vault::check_log(&c.file, &audit::HighWater::EMPTY, false)
+                        .is_ok_and(|l| l.verified.iter().any(|v| v.hash == seen.hash))
+            })
+        })
+        .collect()
+}
+
+/// Whether `copy` holds everything this machine saw of its vault.
+pub fn holds_seen(ctx: &Context, copy: &Copy) -> bool {
+    let Ok(seen) = ctx.seen(&copy.file.snapshot.vault_id) else {
+        return false;
+    };
+    seen.count > 0
+        && vault::check_log(&copy.file, &audit::HighWater::EMPTY, false)
+            .is_ok_and(|l| l.verified.iter().any(|v| v.hash == seen.hash))
+}
+
+/// Whether a conflict copy beside the vault holds everything this
+/// machine saw of vault `id`.
+pub fn conflict_copy_holds_seen(ctx: &Context, id: &crate::format::VaultId) -> bool {
+    let name = ctx
+        .vault
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let host = os::hostname();
+    copies_holding(ctx, id).iter().any(|p| {
+        p.file_name()
+            .and_then(|f| f.to_str())
+            .is_some_and(|f| crate::copies::conflict_copy(name, f, &host).is_some())
+    })
+}
+
+impl Session {
+    /// Notices a vault file that changed since this session read or
+    /// wrote it (another process, a sync tool) and takes the change in:
+    /// a file that holds everything the session holds is adopted as it is
+    /// (no passphrase, no key derivation); any other copy put in its place
+    /// is merged with the session and saved. `None` when nothing changed.
+    pub fn refresh(&mut self, ctx: &Context) -> Result<Option<MergeReport>> {
+        if self.is_unsaved() || self.file_unchanged() {
+            return Ok(None);
+        }
+        let (bytes, id) = store::read_with_id(&self.path)?;
+        let file = read::parse(&bytes)?;
+        let ours = self.vault.log_head();
+        let log = vault::check_log(&file, &audit::HighWater::EMPTY, false)?;
+        if log.verified.iter().any(|v| v.hash == ours.hash) {
+            let head = audit::head_of(&log.verified);
+            let before: Vec<([u8; 8], Vec<u8>)> = self.entry_digests();
+            let (sealed_len, valid_len, torn) = (file.sealed_len, file.valid_len, file.torn_tail);
+            self.vault.adopt(file, os::now())?;
+            self.took(&bytes, id, sealed_len, valid_len, torn);
+            if let Some(w) = ctx.remember(self.vault.vault_id(), &head) {
+                self.warn(w);
+            }
+            let mut report = MergeReport::plain(Relation::FastForward);
+            report.records_theirs = log.verified.len().saturating_sub(ours.count as usize);
+            let after = self.entry_digests();
+            for (id, digest) in &after {
+                let old = before.iter().find(|(i, _)| i == id);
+                if old.is_some_and(|(_, d)| d == digest) {
+                    continue;
+                }
+                if let Some((e, g)) = self.vault.any_entry(*id) {
+                    report.entries.push(crate::vault::merge::EntryOutcome {
+                        id: *id,
+                        title: e.title.clone(),
+                        group: g.to_owned(),
+                        added: old.is_none(),
+                        from: crate::vault::merge::Side::Theirs,
+                        conflicts: Vec::new(),
+                    });
+                }
+            }
+            return Ok(Some(report));
+        }
+        // Another copy was put in the vault's place: merged with this
+        // session, and saved over it.
+        let (sealed_len, valid_len, torn) = (file.sealed_len, file.valid_len, file.torn_tail);
+        self.took(&bytes, id, sealed_len, valid_len, torn);
+        let report = self.vault.merge(file, os::now(), &mut os::rng())?;
+        if report.relation != Relation::Held {
+            self.save(ctx)?;
+        }
+        Ok(Some(report))
+    }
+
+    /// A digest of every readable entry, for telling which ones changed.
+    fn entry_digests(&self) -> Vec<([u8; 8], Vec<u8>)> {
+        use sha2::Digest;
+        self.vault
+            .groups()
+            .iter()
+            .flat_map(|g| g.entries.iter())
+            .map(|e| {
+                let bytes = crate::format::codec::encode_secret(e, 0);
+                (e.id.0, sha2::Sha256::digest(&bytes[..]).to_vec())
+            })
+            .collect()
+    }
 }

@@ -112,6 +112,8 @@ pub struct Env {
     holders: Vec<Holder>,
     worker: Option<Receiver<Msg>>,
     start: Instant,
+    /// When the vault file was last checked for outside changes.
+    watched: Instant,
 }
 
 impl Env {
@@ -121,6 +123,7 @@ impl Env {
             holders: Vec::new(),
             worker: None,
             start: Instant::now(),
+            watched: Instant::now(),
         }
     }
 
@@ -177,7 +180,57 @@ pub fn run<B: Backend>(
             _ => {}
         }
         dispatch(app, env, Msg::Tick);
+        if env.watched.elapsed() >= WATCH_EVERY {
+            env.watched = Instant::now();
+            if let Some(msg) = watch(app, env) {
+                dispatch(app, env, msg);
+            }
+        }
     }
+}
+
+/// How often an unlocked session looks for outside changes to the file.
+const WATCH_EVERY: Duration = Duration::from_secs(1);
+
+/// Takes in what another process or a sync tool wrote to the vault while
+/// the list is shown (not while a form, a reveal or another view is open,
+/// whose place in the list the change could move): the list is rebuilt
+/// with the same entry selected, and the status line says what changed.
+fn watch(app: &mut App, env: &Env) -> Option<Msg> {
+    let Screen::Main(m) = &mut app.screen else {
+        return None;
+    };
+    if m.overlay.is_some() || m.pending.is_some() || env.worker.is_some() {
+        return None;
+    }
+    let selected = m.selected_entry().map(|r| m.session.vault.entry(r).id);
+    let report = match m.session.refresh(&env.ctx) {
+        Ok(Some(r)) => r,
+        Ok(None) => return None,
+        Err(e) => {
+            return Some(Msg::Outcome(Outcome::Saved {
+                entry: None,
+                message: strings::outside_change_failed(&e.to_string()),
+                error: true,
+            }));
+        }
+    };
+    let entry = selected.and_then(|id| {
+        m.session
+            .vault
+            .entries()
+            .find(|(_, _, e)| e.id == id)
+            .map(|(r, _, _)| r)
+    });
+    Some(Msg::Outcome(Outcome::Saved {
+        entry,
+        message: strings::outside_change(
+            report.entries.len(),
+            report.conflicts(),
+            report.relation == crate::vault::merge::Relation::Merged,
+        ),
+        error: false,
+    }))
 }
 
 /// After a lock: overwrites every cell of both of ratatui's screen

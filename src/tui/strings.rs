@@ -51,6 +51,31 @@ pub const LOCKED_ASKED: &str = "Locked; every key and decrypted value was droppe
 
 /// A write refused because the vault changed on disk since the unlock.
 pub const MOVED_ON: &str = "The vault changed on disk since you unlocked (another command or a sync tool wrote it), so nothing more is written: lock (Ctrl-L) and unlock again to see it. Changes not saved are dropped then.";
+
+/// The status line after the vault changed outside this window.
+pub fn outside_change(entries: usize, conflicts: usize, merged: bool) -> String {
+    let what = match entries {
+        0 => "no entry you can read changed".to_owned(),
+        1 => "1 entry changed".to_owned(),
+        n => format!("{n} entries changed"),
+    };
+    let how = if merged {
+        "Another copy of the vault was put in its place and merged with this session"
+    } else {
+        "The vault changed outside this window"
+    };
+    let conflicts = match conflicts {
+        0 => String::new(),
+        1 => "; 1 conflict: the later change was kept, the other is in history".to_owned(),
+        n => format!("; {n} conflicts: the later changes were kept, the others are in history"),
+    };
+    format!("{how}: {what}{conflicts}.")
+}
+
+/// The status line when an outside change could not be taken in.
+pub fn outside_change_failed(why: &str) -> String {
+    format!("The vault changed outside this window and could not be read again: {why}")
+}
 pub const LOST_ON_LOCK: &str =
     "The last changes could not be saved and were dropped with the session.";
 pub const NOTHING_CONCEALED: &str = "This entry has no concealed value to reveal.";

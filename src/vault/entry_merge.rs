@@ -311,7 +311,10 @@ fn merge_codes(a: &mut Entry, b: &Entry) {
         else {
             continue;
         };
-        if code.used_at.is_none_or(|t| other.used_at.is_some_and(|o| o < t)) {
+        if code
+            .used_at
+            .is_none_or(|t| other.used_at.is_some_and(|o| o < t))
+        {
             code.used_at = other.used_at;
             code.used_by = other.used_by;
         }
@@ -322,7 +325,7 @@ fn merge_codes(a: &mut Entry, b: &Entry) {
 /// first.
 fn merge_history(a: &mut Entry, b: Vec<HistoryItem>, lost: Vec<HistoryItem>) {
     for item in b.into_iter().chain(lost) {
-        if !a.history.iter().any(|h| *h == item) {
+        if !a.history.contains(&item) {
             a.history.push(item);
         }
     }
@@ -353,7 +356,14 @@ mod tests {
 
     /// Changes an entry as `Vault::edit` does: a new stamp for what the
     /// change touched.
-    fn change(e: &mut Entry, now: i64, member: u32, writer: u32, parts: &[Part], f: impl FnOnce(&mut Entry)) {
+    fn change(
+        e: &mut Entry,
+        now: i64,
+        member: u32,
+        writer: u32,
+        parts: &[Part],
+        f: impl FnOnce(&mut Entry),
+    ) {
         f(e);
         let s = e.next_stamp(now, member, writer);
         for p in parts {
@@ -370,7 +380,9 @@ mod tests {
     fn a_change_on_one_side_wins_without_a_conflict() {
         let a = base();
         let mut b = copy(&a);
-        change(&mut b, 200, BOB, 9, &[Part::Username], |e| e.username = "bob".into());
+        change(&mut b, 200, BOB, 9, &[Part::Username], |e| {
+            e.username = "bob".into()
+        });
         for (x, y) in [(copy(&a), copy(&b)), (copy(&b), copy(&a))] {
             let m = merge(x, y);
             assert_eq!(m.entry.username, "bob");
@@ -383,11 +395,15 @@ mod tests {
     fn a_newer_change_made_after_seeing_the_other_wins_whatever_the_clocks_say() {
         let a = base();
         let mut b = copy(&a);
-        change(&mut b, 500, BOB, 9, &[Part::Password], |e| e.password = Concealed::of("bob's"));
+        change(&mut b, 500, BOB, 9, &[Part::Password], |e| {
+            e.password = Concealed::of("bob's")
+        });
         // The owner's machine, its clock behind, sees Bob's change and
         // changes the password again.
         let mut c = copy(&b);
-        change(&mut c, 300, OWNER, 4, &[Part::Password], |e| e.password = Concealed::of("owner's"));
+        change(&mut c, 300, OWNER, 4, &[Part::Password], |e| {
+            e.password = Concealed::of("owner's")
+        });
         let m = merge(copy(&b), copy(&c));
         assert_eq!(m.entry.password.expose(), "owner's");
         assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
@@ -398,15 +414,22 @@ mod tests {
         let a = base();
         let mut x = copy(&a);
         let mut y = copy(&a);
-        change(&mut x, 200, OWNER, 4, &[Part::Password], |e| e.password = Concealed::of("x"));
-        change(&mut y, 300, BOB, 9, &[Part::Password], |e| e.password = Concealed::of("y"));
+        change(&mut x, 200, OWNER, 4, &[Part::Password], |e| {
+            e.password = Concealed::of("x")
+        });
+        change(&mut y, 300, BOB, 9, &[Part::Password], |e| {
+            e.password = Concealed::of("y")
+        });
         for (p, q) in [(copy(&x), copy(&y)), (copy(&y), copy(&x))] {
             let m = merge(p, q);
             assert_eq!(m.entry.password.expose(), "y", "the later stamp wins");
             assert_eq!(m.conflicts.len(), 1);
             assert_eq!(m.conflicts[0].part, "password");
             assert!(
-                m.entry.history.iter().any(|h| h.value.expose() == "x" && h.field.is_none()),
+                m.entry
+                    .history
+                    .iter()
+                    .any(|h| h.value.expose() == "x" && h.field.is_none()),
                 "the losing password is in the history"
             );
         }
@@ -417,8 +440,12 @@ mod tests {
         let a = base();
         let mut x = copy(&a);
         let mut y = copy(&a);
-        change(&mut x, 200, OWNER, 4, &[Part::Urls], |e| e.urls = vec!["https://x".into()]);
-        change(&mut y, 200, BOB, 9, &[Part::Notes], |e| e.notes = Concealed::of("n"));
+        change(&mut x, 200, OWNER, 4, &[Part::Urls], |e| {
+            e.urls = vec!["https://x".into()]
+        });
+        change(&mut y, 200, BOB, 9, &[Part::Notes], |e| {
+            e.notes = Concealed::of("n")
+        });
         let m = merge(x, y);
         assert_eq!(m.entry.urls, ["https://x"]);
         assert_eq!(m.entry.notes.expose(), "n");
@@ -430,10 +457,17 @@ mod tests {
         let a = base();
         let mut x = copy(&a);
         let mut y = copy(&a);
-        change(&mut x, 200, BOB, 1000, &[Part::Username], |e| e.username = "laptop".into());
-        change(&mut y, 300, BOB, 2000, &[Part::Notes], |e| e.notes = Concealed::of("desk"));
+        change(&mut x, 200, BOB, 1000, &[Part::Username], |e| {
+            e.username = "laptop".into()
+        });
+        change(&mut y, 300, BOB, 2000, &[Part::Notes], |e| {
+            e.notes = Concealed::of("desk")
+        });
         let m = merge(x, y);
-        assert_eq!(m.entry.username, "laptop", "the laptop's change is not lost");
+        assert_eq!(
+            m.entry.username, "laptop",
+            "the laptop's change is not lost"
+        );
         assert_eq!(m.entry.notes.expose(), "desk");
     }
 
@@ -445,7 +479,9 @@ mod tests {
         change(&mut x, 200, OWNER, 4, &[Part::Removed], |e| {
             e.removed = Some(crate::vault::Removal { at: 200, by: OWNER });
         });
-        change(&mut y, 300, BOB, 9, &[Part::Username], |e| e.username = "new".into());
+        change(&mut y, 300, BOB, 9, &[Part::Username], |e| {
+            e.username = "new".into()
+        });
         let m = merge(x, y);
         assert!(m.entry.removed.is_some(), "the removal stands");
         assert_eq!(m.entry.username, "new", "and the edit is kept in the trash");
@@ -519,7 +555,11 @@ mod tests {
         let again = merge(copy(&xy), copy(&xy)).entry;
         assert_eq!(enc(&again), enc(&xy), "idempotent");
         let more = merge(copy(&xy), copy(&y));
-        assert_eq!(enc(&more.entry), enc(&xy), "merging a side again changes nothing");
+        assert_eq!(
+            enc(&more.entry),
+            enc(&xy),
+            "merging a side again changes nothing"
+        );
         assert!(more.conflicts.is_empty());
     }
 }

@@ -323,7 +323,10 @@ impl Vault {
         let readable_ours = |g: GroupId| self.groups.iter().any(|x| x.id == g);
         let readable = |f: &Found| {
             (f.ours.is_none() || readable_ours(f.id))
-                && (f.theirs.is_none() || f.newer == Newer::Same || f.newer == Newer::Ours || f.theirs_open.is_some())
+                && (f.theirs.is_none()
+                    || f.newer == Newer::Same
+                    || f.newer == Newer::Ours
+                    || f.theirs_open.is_some())
                 && keys.groups.contains_key(&f.id)
         };
         // Groups whose entries merge: what both changed, then every group
@@ -362,9 +365,16 @@ impl Vault {
                     .iter()
                     .filter(|g| g.id == f.id)
                     .flat_map(|g| g.entries.iter().map(|e| e.id.0))
-                    .chain(f.theirs_open.iter().flat_map(|p| p.entries.iter().map(|e| e.id.0)));
+                    .chain(
+                        f.theirs_open
+                            .iter()
+                            .flat_map(|p| p.entries.iter().map(|e| e.id.0)),
+                    );
                 for id in ids {
-                    for h in [where_ours.get(&id), where_theirs.get(&id)].into_iter().flatten() {
+                    for h in [where_ours.get(&id), where_theirs.get(&id)]
+                        .into_iter()
+                        .flatten()
+                    {
                         if !merge_set.contains(h) && !more.contains(h) {
                             more.push(*h);
                         }
@@ -387,7 +397,12 @@ impl Vault {
                 Newer::Theirs => f.theirs.as_ref().or(f.ours.as_ref()),
                 _ => f.ours.as_ref().or(f.theirs.as_ref()),
             };
-            let target = keys.manifest.groups.iter().find(|g| g.id == f.id).map(|g| g.epoch);
+            let target = keys
+                .manifest
+                .groups
+                .iter()
+                .find(|g| g.id == f.id)
+                .map(|g| g.epoch);
             if chosen.map(|b| b.epoch) != target && !readable(f) {
                 return Err(VaultError::AccessDenied(format!(
                     "group #{} must be encrypted again under its merged key, and you cannot read it: an owner must merge these copies",
@@ -417,7 +432,10 @@ impl Vault {
                 continue;
             };
             let ours = self.slots.iter().find(|x| (x.member, x.kind) == k);
-            let theirs = their_snapshot.slots.iter().find(|x| (x.member, x.kind) == k);
+            let theirs = their_snapshot
+                .slots
+                .iter()
+                .find(|x| (x.member, x.kind) == k);
             let newer = rel.of(Subject::Slot {
                 member: k.0,
                 kind: k.1,
@@ -467,8 +485,10 @@ impl Vault {
                 Some(_) => {}
             }
         }
-        let mut ours_open: HashMap<GroupId, OpenGroup> =
-            std::mem::take(&mut self.groups).into_iter().map(|g| (g.id, g)).collect();
+        let mut ours_open: HashMap<GroupId, OpenGroup> = std::mem::take(&mut self.groups)
+            .into_iter()
+            .map(|g| (g.id, g))
+            .collect();
         let mut theirs_open: HashMap<GroupId, GroupPayload> = HashMap::new();
         let mut blobs: HashMap<GroupId, (Option<GroupBlob>, Option<GroupBlob>, Newer)> =
             HashMap::new();
@@ -555,7 +575,11 @@ impl Vault {
                 key: k.key.duplicate(),
             });
             let take_theirs = newer == Newer::Theirs || ours.is_none();
-            let chosen = if take_theirs { theirs.clone() } else { ours.clone() };
+            let chosen = if take_theirs {
+                theirs.clone()
+            } else {
+                ours.clone()
+            };
             let Some(blob) = chosen.or(theirs).or(ours) else {
                 continue;
             };
@@ -580,7 +604,9 @@ impl Vault {
             let opened = if take_theirs {
                 let before = ours_open.remove(&g).map(|o| o.entries).unwrap_or_default();
                 theirs_open.remove(&g).map(|p| {
-                    report.entries.extend(taken_from_theirs(&before, &p.entries, &p.name));
+                    report
+                        .entries
+                        .extend(taken_from_theirs(&before, &p.entries, &p.name));
                     (p.name, p.entries)
                 })
             } else {
@@ -613,7 +639,11 @@ impl Vault {
                     .map(|j| (j, i))
             });
             let Some((j, i)) = dup else { break };
-            let (keep, fold) = if groups[j].id < groups[i].id { (j, i) } else { (i, j) };
+            let (keep, fold) = if groups[j].id < groups[i].id {
+                (j, i)
+            } else {
+                (i, j)
+            };
             let folded = groups.remove(fold);
             let keep = if fold < keep { keep - 1 } else { keep };
             let kept = groups[keep].id;
@@ -635,7 +665,9 @@ impl Vault {
                 keys.manifest.critical_groups.push(kept);
             }
         }
-        report.entries.sort_by(|a, b| (&a.group, &a.title).cmp(&(&b.group, &b.title)));
+        report
+            .entries
+            .sort_by(|a, b| (&a.group, &a.title).cmp(&(&b.group, &b.title)));
 
         // Commit.
         let revoked_now = !report.members_revoked.is_empty();
@@ -816,9 +848,9 @@ impl Vault {
             ));
         }
         let live = |id: MemberId| {
-            members
-                .iter()
-                .any(|m| m.id == id && m.revoked_at.is_none() && m.expires_at.is_none_or(|t| t > now))
+            members.iter().any(|m| {
+                m.id == id && m.revoked_at.is_none() && m.expires_at.is_none_or(|t| t > now)
+            })
         };
         let revoked: HashSet<MemberId> = members
             .iter()
@@ -894,11 +926,19 @@ impl Vault {
             let current = o
                 .as_ref()
                 .and_then(|(e, k, _)| k.as_ref().map(|k| (*e, k.duplicate())))
-                .or_else(|| t.as_ref().and_then(|(e, k, _)| k.as_ref().map(|k| (*e, k.duplicate()))));
+                .or_else(|| {
+                    t.as_ref()
+                        .and_then(|(e, k, _)| k.as_ref().map(|k| (*e, k.duplicate())))
+                });
             let (epoch, key) = match current {
                 Some((e, k)) if same_key && !exposed => (e, k),
                 _ => {
-                    let top = o.iter().chain(t.iter()).map(|(e, _, _)| *e).max().unwrap_or(0);
+                    let top = o
+                        .iter()
+                        .chain(t.iter())
+                        .map(|(e, _, _)| *e)
+                        .max()
+                        .unwrap_or(0);
                     rekeyed.push(g);
                     (
                         top.checked_add(1)
@@ -919,8 +959,16 @@ impl Vault {
         // The log keys: every one either side used stays (its holders
         // read older records' details); when they differ, or a revoked
         // member held the current one, a fresh one becomes current.
-        let mut log_keys: Vec<Key32> = self.log_secrets.iter().map(|(_, k)| k.duplicate()).collect();
-        for g in theirs.grants.iter().filter(|g| g.group == LOG_GROUP && g.member == self.me) {
+        let mut log_keys: Vec<Key32> = self
+            .log_secrets
+            .iter()
+            .map(|(_, k)| k.duplicate())
+            .collect();
+        for g in theirs
+            .grants
+            .iter()
+            .filter(|g| g.group == LOG_GROUP && g.member == self.me)
+        {
             if let Some(k) = open(theirs, LOG_GROUP, g.epoch)
                 && !log_keys.iter().any(|x| x.expose() == k.expose())
             {

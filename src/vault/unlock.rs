@@ -236,8 +236,14 @@ pub fn check_log(
     // this machine before; the hashes that link them prove they are
     // unchanged. `full` checks all.
     let trusted = (!full && seen.count > 0).then_some(&seen.hash);
-    let verified = audit::verify(&snapshot.vault_id, &file.manifest, &records, legacy, trusted)
-        .map_err(|e| VaultError::Damaged(e.to_string()))?;
+    let verified = audit::verify(
+        &snapshot.vault_id,
+        &file.manifest,
+        &records,
+        legacy,
+        trusted,
+    )
+    .map_err(|e| VaultError::Damaged(e.to_string()))?;
     audit::check_high_water(seen, &verified).map_err(VaultError::RolledBack)?;
     let folded = audit::head_of(&verified[..snapshot.log.len()]);
     if folded != snapshot.log_head {
@@ -429,8 +435,7 @@ fn open_as(
         readable
             .into_par_iter()
             .map(|(stored, key)| {
-                let payload =
-                    open_group(&snapshot.vault_id, &stored.blob, &key.key, file_version)?;
+                let payload = open_group(&snapshot.vault_id, &stored.blob, &key.key, file_version)?;
                 Ok(OpenGroup {
                     id: stored.blob.group,
                     name: payload.name,

@@ -104,7 +104,8 @@ impl<R: rand::CryptoRng> Walk<'_, R> {
             let Some(value) = field(e, name, &where_, warnings) else {
                 continue;
             };
-            entry.fields.push(CustomField { stamp: None,
+            entry.fields.push(CustomField {
+                stamp: None,
                 name: name.clone(),
                 value,
                 concealed,
