@@ -534,6 +534,10 @@ impl Vault {
             let (group, entry, outcome) = match (o, t) {
                 (Some((go, eo)), Some((gt, et))) => {
                     let (bo, bt) = (enc(&eo), enc(&et));
+                    if bo == bt && go == gt {
+                        placed.entry(go).or_default().push(eo);
+                        continue;
+                    }
                     let m = entry_merge::merge(eo, et);
                     let bm = enc(&m.entry);
                     let group = if m.group_from_b { gt } else { go };
