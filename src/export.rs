@@ -290,12 +290,14 @@ pub(crate) mod tests {
         e.tags = vec!["finance".into(), "critical".into()];
         e.identity = Some("accounts@firm.example".into());
         e.fields = vec![
-            CustomField { stamp: None,
+            CustomField {
+                stamp: None,
                 name: "PIN".into(),
                 value: Concealed::of("4711"),
                 concealed: true,
             },
-            CustomField { stamp: None,
+            CustomField {
+                stamp: None,
                 name: "Branch".into(),
                 value: Concealed::of("Main street, 5"),
                 concealed: false,
@@ -315,9 +317,10 @@ pub(crate) mod tests {
             },
         ];
         e.history.push(HistoryItem {
-            password: Concealed::of("ancient"),
+            value: Concealed::of("ancient"),
             replaced_at: NOW - 4500,
             replaced_by: FOUNDING_OWNER,
+            field: None,
         });
         e.rotate_days = Some(90);
         e.expires_at = Some(NOW + 86_400 * 30);

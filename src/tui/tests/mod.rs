@@ -162,12 +162,14 @@ impl Fixture {
             )
             .expect("a valid TOTP"),
         );
-        e.fields.push(CustomField { stamp: None,
+        e.fields.push(CustomField {
+            stamp: None,
             name: "Customer ID".into(),
             value: Concealed::of("C-1042"),
             concealed: false,
         });
-        e.fields.push(CustomField { stamp: None,
+        e.fields.push(CustomField {
+            stamp: None,
             name: "PIN".into(),
             value: Concealed::of(PIN),
             concealed: true,
