@@ -574,7 +574,7 @@ fn bench_health(o: &Opts, bytes: &[u8]) {
     let refs: Vec<_> = v.entries().map(|(r, _, _)| r).collect();
     let t = Instant::now();
     for r in &refs {
-        v.edit(*r, NOW).expect("owner edits").rescore();
+        v.edit(*r, NOW, |e| e.rescore()).expect("owner edits");
     }
     let scoring = t.elapsed();
     let policy = baton::health::Policy {
@@ -763,8 +763,10 @@ fn bench_save(o: &Opts, bytes: &[u8]) {
     for i in 0..o.warmup + o.runs {
         let now = NOW + 60 * (i as i64 + 1);
         let t0 = Instant::now();
-        let e = v.edit(r, now).expect("owner may edit");
-        e.set_password(Concealed::new(format!("new-password-{i}")), now, 1);
+        v.edit(r, now, |e| {
+            e.set_password(Concealed::new(format!("new-password-{i}")), now, 1)
+        })
+        .expect("owner may edit");
         let t1 = Instant::now();
         let new = v.seal(now, &mut rng).expect("owner can seal");
         let t2 = Instant::now();

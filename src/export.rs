@@ -317,9 +317,10 @@ pub(crate) mod tests {
             },
         ];
         e.history.push(HistoryItem {
-            password: Concealed::of("ancient"),
+            value: Concealed::of("ancient"),
             replaced_at: NOW - 4500,
             replaced_by: FOUNDING_OWNER,
+            field: None,
         });
         e.rotate_days = Some(90);
         e.expires_at = Some(NOW + 86_400 * 30);

@@ -292,8 +292,8 @@ mod tests {
         target: Option<MemberId>,
     ) -> Record {
         Record {
-            seq: 0,
-            prev: [0; 32],
+            height: 0,
+            parents: Vec::new(),
             time: 0,
             member,
             action,
@@ -311,9 +311,13 @@ mod tests {
             .into_iter()
             .enumerate()
             .map(|(i, mut record)| {
-                record.seq = i as u64;
+                record.height = i as u64;
                 record.time = 1000 + i as i64;
-                record.prev = [i as u8; 32];
+                record.parents = if i == 0 {
+                    Vec::new()
+                } else {
+                    vec![[i as u8; 32]]
+                };
                 Verified {
                     record,
                     hash: [0; 32],

@@ -1,5 +1,5 @@
 //! The access log's reader and verifier: the input is appended, as the
-//! bytes after the seal, to a fixed valid vault (tests/vectors/ok.baton),
+//! bytes after the seal, to a fixed valid vault (tests/vectors/v1/ok.baton),
 //! so the frame splitter, record decoding, sequence and hash chain,
 //! signatures, revocation order, high-water mark and bindings all see
 //! arbitrary records. The seal covers only the snapshot, so this is
@@ -15,7 +15,7 @@ use baton::format::read::{self, VerifiedFile};
 use baton::vault;
 use libfuzzer_sys::fuzz_target;
 
-const SEALED: &[u8] = include_bytes!("../../tests/vectors/ok.baton");
+const SEALED: &[u8] = include_bytes!("../../tests/vectors/v1/ok.baton");
 
 fn base() -> &'static (VerifiedFile, Vec<Verified>) {
     static BASE: OnceLock<(VerifiedFile, Vec<Verified>)> = OnceLock::new();

@@ -47,13 +47,18 @@ fn member(id: MemberId, name: &str, role: Role, keys: &MemberSecrets) -> Member 
     }
 }
 
-/// The head a record appended after `log` follows, computed from the
-/// bytes alone (not by [`head_of`], which the tests check against it).
-fn head_after(log: &[Vec<u8>]) -> LogHead {
-    log.last().map_or(LogHead::EMPTY, |last| LogHead {
-        count: log.len() as u64,
-        hash: record_hash(last),
-    })
+/// The place of a record appended after the chain `log`, computed from
+/// the bytes alone (not by [`Place::after`] or [`head_of`], which the
+/// tests check against it).
+fn place_after(log: &[Vec<u8>]) -> Place {
+    Place {
+        parents: log
+            .last()
+            .map(|last| record_hash(last))
+            .into_iter()
+            .collect(),
+        height: log.len() as u64,
+    }
 }
 
 fn err(index: u64, reason: &str) -> LogError {
@@ -99,7 +104,7 @@ impl Fixture {
         let manifest = Manifest {
             vault_id: VAULT,
             vault_nonce: [0; 16],
-            format_version: 1,
+            format_version: crate::format::FORMAT_VERSION,
             version: 1,
             created_at: NOW,
             weak_kdf: true,
@@ -114,8 +119,6 @@ impl Fixture {
             }],
             grants: Vec::new(),
             log_public: log_key.public().x25519,
-            next_member_id: 3,
-            next_group_id: 2,
             critical_groups: Vec::new(),
             critical_rotate_days: DEFAULT_CRITICAL_ROTATE_DAYS,
         };
@@ -130,11 +133,11 @@ impl Fixture {
     }
 
     /// The record `draft` for `vault`, naming `member` as its author and
-    /// signed with `signer`'s key, to follow `head`.
+    /// signed with `signer`'s key, at `place`.
     fn record(
         &mut self,
         vault: &VaultId,
-        head: &LogHead,
+        place: Place,
         member: MemberId,
         signer: MemberId,
         draft: Draft,
@@ -146,7 +149,7 @@ impl Fixture {
         };
         make(
             vault,
-            head,
+            place,
             member,
             draft,
             keys,
@@ -164,8 +167,8 @@ impl Fixture {
         signer: MemberId,
         draft: Draft,
     ) {
-        let head = head_after(log);
-        let r = self.record(&VAULT, &head, member, signer, draft);
+        let place = place_after(log);
+        let r = self.record(&VAULT, place, member, signer, draft);
         log.push(r);
     }
 
@@ -200,7 +203,7 @@ impl Fixture {
     }
 
     fn verify(&self, log: &[Vec<u8>]) -> Result<Vec<Verified>, LogError> {
-        verify(&VAULT, &self.manifest, log, 0)
+        verify(&VAULT, &self.manifest, log, 0, None)
     }
 
     /// Why `log` does not verify.
@@ -212,6 +215,11 @@ impl Fixture {
     }
 }
 
+/// What a record that names a parent the log does not hold before it
+/// (changed, removed or moved) is refused with.
+const BROKEN: &str = "names a record before it that the log does not hold there (the chain is \
+                      broken: a record was changed, removed or moved)";
+
 #[test]
 fn a_chain_of_records_verifies() {
     let mut f = Fixture::new(1);
@@ -219,12 +227,15 @@ fn a_chain_of_records_verifies() {
     let log = f.sample();
     let verified = f.verify(&log).expect("the log verifies");
     assert_eq!(verified.len(), log.len());
-    let mut prev = [0u8; 32];
+    let mut parents: Vec<[u8; 32]> = Vec::new();
     for (i, (v, bytes)) in verified.iter().zip(&log).enumerate() {
-        assert_eq!(v.record.seq, i as u64);
-        assert_eq!(v.record.prev, prev, "record {i} names the one before it");
+        assert_eq!(v.record.height, i as u64);
+        assert_eq!(
+            v.record.parents, parents,
+            "record {i} names the one before it (the first none)"
+        );
         assert_eq!(v.hash, record_hash(bytes));
-        prev = v.hash;
+        parents = vec![v.hash];
     }
     let who: Vec<(MemberId, Action)> = verified
         .iter()
@@ -285,16 +296,9 @@ fn a_record_rewritten_and_re_signed_by_its_author_breaks_the_chain() {
     let mut log = f.sample();
     // Bob rewrites his own reveal as a reveal of another entry: his
     // signature holds, the record after it no longer follows it.
-    let head = head_after(&log[..1]);
-    log[1] = f.record(&VAULT, &head, BOB, BOB, reveal(9));
-    assert_eq!(
-        f.refused(&log),
-        err(
-            2,
-            "does not follow the record before it (the chain is broken: a record was changed, \
-             removed or moved)"
-        )
-    );
+    let place = place_after(&log[..1]);
+    log[1] = f.record(&VAULT, place, BOB, BOB, reveal(9));
+    assert_eq!(f.refused(&log), err(2, BROKEN));
 }
 
 #[test]
@@ -302,13 +306,7 @@ fn reordered_records_are_caught() {
     let mut f = Fixture::new(5);
     let mut log = f.sample();
     log.swap(1, 2);
-    assert_eq!(
-        f.refused(&log),
-        err(
-            1,
-            "sequence number 2 where 1 was expected (a record was removed, added or moved)"
-        )
-    );
+    assert_eq!(f.refused(&log), err(1, BROKEN));
 }
 
 #[test]
@@ -318,23 +316,11 @@ fn deleted_records_are_caught() {
 
     let mut cut = log.clone();
     cut.remove(1);
-    assert_eq!(
-        f.refused(&cut),
-        err(
-            1,
-            "sequence number 2 where 1 was expected (a record was removed, added or moved)"
-        )
-    );
+    assert_eq!(f.refused(&cut), err(1, BROKEN));
 
     let mut cut = log.clone();
     cut.remove(0);
-    assert_eq!(
-        f.refused(&cut),
-        err(
-            0,
-            "sequence number 1 where 0 was expected (a record was removed, added or moved)"
-        )
-    );
+    assert_eq!(f.refused(&cut), err(0, BROKEN));
 
     // The last record dropped leaves a valid chain: what this machine saw
     // before (the high-water mark) catches it.
@@ -345,7 +331,8 @@ fn deleted_records_are_caught() {
     assert_eq!(
         check_high_water(&seen, &shorter),
         Err(
-            "the vault was rolled back: this machine has seen 4 access-log records, the file has 3"
+            "the vault was rolled back: this machine has seen 4 access-log records, and this copy \
+             (with 3) lacks the last of them"
                 .into()
         )
     );
@@ -374,26 +361,65 @@ fn a_record_signed_with_another_members_key_is_caught() {
 
     // Bob's own record, but made for another vault.
     let mut log = f.sample();
-    let head = head_after(&log);
-    let r = f.record(&OTHER_VAULT, &head, BOB, BOB, reveal(1));
+    let place = place_after(&log);
+    let r = f.record(&OTHER_VAULT, place, BOB, BOB, reveal(1));
     log.push(r);
     assert_eq!(f.refused(&log), err(4, "the signature is not bob's"));
 }
 
 #[test]
-fn records_before_signatures_from_are_trusted_by_their_chain_only() {
+fn a_trusted_record_and_its_ancestors_are_trusted_by_their_links_only() {
     let mut f = Fixture::new(8);
     let mut log = Vec::new();
     f.push_as(&mut log, ALICE, BOB, Draft::new(NOW, Action::Init));
     f.push(&mut log, BOB, reveal(1));
     assert_eq!(
-        verify(&VAULT, &f.manifest, &log, 0).map(|v| v.len()),
+        verify(&VAULT, &f.manifest, &log, 0, None).map(|v| v.len()),
         Err(err(0, "the signature is not alice's"))
     );
+    let first = record_hash(&log[0]);
     assert_eq!(
-        verify(&VAULT, &f.manifest, &log, 1).map(|v| v.len()),
+        verify(&VAULT, &f.manifest, &log, 0, Some(&first)).map(|v| v.len()),
         Ok(2),
         "record 0 was checked on an earlier run"
+    );
+    // Records after the trusted one are still checked.
+    f.push_as(&mut log, ALICE, BOB, Draft::new(NOW + 5, Action::Unlock));
+    assert_eq!(
+        verify(&VAULT, &f.manifest, &log, 0, Some(&first)).map(|v| v.len()),
+        Err(err(2, "the signature is not alice's"))
+    );
+}
+
+#[test]
+fn a_trusted_record_does_not_excuse_a_broken_chain() {
+    // The record this machine remembers (its high-water mark) is in the
+    // file, but the record before it was removed: refused, not a panic.
+    let mut f = Fixture::new(23);
+    let log = f.sample();
+    let remembered = record_hash(&log[2]);
+    assert_eq!(
+        verify(&VAULT, &f.manifest, &log, 0, Some(&remembered)).map(|v| v.len()),
+        Ok(4)
+    );
+    let mut cut = log.clone();
+    cut.remove(1);
+    assert_eq!(
+        verify(&VAULT, &f.manifest, &cut, 0, Some(&remembered)).map(|v| v.len()),
+        Err(err(1, BROKEN))
+    );
+}
+
+#[test]
+fn a_trusted_record_that_appears_twice_is_refused() {
+    let mut f = Fixture::new(24);
+    let log = f.sample();
+    let remembered = record_hash(&log[2]);
+    let mut twice = log.clone();
+    twice.insert(3, log[2].clone());
+    assert_eq!(
+        verify(&VAULT, &f.manifest, &twice, 0, Some(&remembered)).map(|v| v.len()),
+        Err(err(3, "the same record appears twice"))
     );
 }
 
@@ -445,9 +471,16 @@ fn head_of_names_the_last_record_and_the_next_one_follows_it() {
             hash: record_hash(&log[3]),
         }
     );
+    assert_eq!(
+        Place::after(&verified),
+        Place {
+            parents: vec![head.hash],
+            height: head.count,
+        }
+    );
     let next = f.record(
         &VAULT,
-        &head,
+        Place::after(&verified),
         ALICE,
         ALICE,
         Draft::new(NOW + 50, Action::Unlock),
@@ -456,7 +489,7 @@ fn head_of_names_the_last_record_and_the_next_one_follows_it() {
     let longer = f
         .verify(&log)
         .expect("a record made after the head follows it");
-    assert_eq!(longer[4].record.prev, head.hash);
+    assert_eq!(longer[4].record.parents, vec![head.hash]);
     assert_eq!(head_of(&longer).count, 5);
 }
 
@@ -478,8 +511,8 @@ fn the_high_water_mark_refuses_a_replaced_history_and_accepts_a_longer_one() {
     assert_eq!(
         check_high_water(&seen, &other),
         Err(
-            "the vault's history diverges from what this machine saw at record 2: it was \
-             replaced by another copy"
+            "the vault was rolled back: this machine has seen 3 access-log records, and this \
+             copy (with 4) lacks the last of them"
                 .into()
         )
     );
@@ -518,7 +551,7 @@ fn a_checkpoint_catches_a_cut_or_rewritten_log() {
     let rewritten = f.verify(&rewritten).expect("verifies");
     assert_eq!(
         cp.check(&VAULT, &f.manifest, &rewritten),
-        Err("record 2 differs from the one the checkpoint saw: the log was rewritten".into())
+        Err("the log lacks record 2 that the checkpoint saw last: the log was rewritten".into())
     );
 }
 
@@ -658,7 +691,7 @@ fn details_open_only_with_the_log_key_and_only_for_their_record() {
         "a record without details"
     );
     let moved = Record {
-        seq: 3,
+        height: 3,
         ..revealed.clone()
     };
     assert!(
@@ -882,5 +915,266 @@ fn a_bound_key_slot_that_is_gone_is_refused() {
              or rolled back)"
                 .into()
         )
+    );
+}
+
+// ---------------------------------------------------------------------------
+// The log as a DAG (format version 2): branches, merges, roots.
+
+/// What a log with a record no later record follows is refused with.
+const FORK: &str =
+    "no later record follows it: the log forks without a merge record joining the branches";
+const ONE_OR_TWO: &str = "a merge record must name two records, and any other record one";
+
+/// A binding of the manifest to `byte` repeated (a stand-in hash).
+fn manifest_binding(byte: u8) -> Vec<Binding> {
+    vec![Binding {
+        subject: Subject::Manifest,
+        hash: [byte; 32],
+    }]
+}
+
+impl Fixture {
+    /// The sample log, then two records that both follow its last (two
+    /// copies of the vault, each changed on its own): alice's `a` and
+    /// bob's `b`, stored in that order. Returns the log and the two
+    /// records' hashes.
+    fn forked(&mut self, a: Draft, b: Draft) -> (Vec<Vec<u8>>, [u8; 32], [u8; 32]) {
+        let mut log = self.sample();
+        let base = place_after(&log);
+        let ra = self.record(&VAULT, base.clone(), ALICE, ALICE, a);
+        let rb = self.record(&VAULT, base, BOB, BOB, b);
+        let (ha, hb) = (record_hash(&ra), record_hash(&rb));
+        log.push(ra);
+        log.push(rb);
+        (log, ha, hb)
+    }
+
+    /// The merge record by alice that joins `parents` at `height`.
+    fn merge(&mut self, parents: Vec<[u8; 32]>, height: u64, bindings: Vec<Binding>) -> Vec<u8> {
+        let draft = Draft {
+            bindings,
+            ..Draft::new(NOW + 70, Action::Merge)
+        };
+        self.record(&VAULT, Place { parents, height }, ALICE, ALICE, draft)
+    }
+}
+
+#[test]
+fn two_branches_verify_only_once_a_merge_record_joins_them() {
+    let mut f = Fixture::new(30);
+    let (mut log, ha, hb) = f.forked(Draft::new(NOW + 60, Action::Unlock), reveal(3));
+    assert_eq!(f.refused(&log), err(4, FORK), "two heads");
+
+    let merge = f.merge(vec![ha, hb], 5, Vec::new());
+    log.push(merge.clone());
+    let v = f.verify(&log).expect("a merged log verifies");
+    assert_eq!(v.len(), 7);
+    assert_eq!(v[6].record.parents, vec![ha, hb]);
+    assert_eq!(v[6].record.height, 5);
+    assert_eq!(
+        Place::after(&v),
+        Place {
+            parents: vec![record_hash(&merge)],
+            height: 6,
+        }
+    );
+    // A record after the merge follows it alone.
+    let after = f.record(&VAULT, Place::after(&v), BOB, BOB, reveal(4));
+    log.push(after);
+    assert_eq!(f.verify(&log).map(|v| v.len()), Ok(8));
+}
+
+#[test]
+fn a_merge_must_name_two_distinct_records_at_the_right_height() {
+    let mut f = Fixture::new(31);
+    let (log, ha, hb) = f.forked(Draft::new(NOW + 60, Action::Unlock), reveal(3));
+    let refused_with = |f: &mut Fixture, last: Vec<u8>| {
+        let mut l = log.clone();
+        l.push(last);
+        f.refused(&l)
+    };
+
+    let too_high = f.merge(vec![ha, hb], 6, Vec::new());
+    assert_eq!(
+        refused_with(&mut f, too_high),
+        err(
+            6,
+            "height 6 where 5 was expected (a record was removed, added or moved)"
+        )
+    );
+    let one_parent = f.merge(vec![ha], 5, Vec::new());
+    assert_eq!(refused_with(&mut f, one_parent), err(6, ONE_OR_TWO));
+    let same_twice = f.merge(vec![ha, ha], 5, Vec::new());
+    assert_eq!(refused_with(&mut f, same_twice), err(6, ONE_OR_TWO));
+    // An ordinary record may not join branches.
+    let not_a_merge = f.record(
+        &VAULT,
+        Place {
+            parents: vec![ha, hb],
+            height: 5,
+        },
+        ALICE,
+        ALICE,
+        Draft::new(NOW + 70, Action::Unlock),
+    );
+    assert_eq!(refused_with(&mut f, not_a_merge), err(6, ONE_OR_TWO));
+    // A merge that names a record the log does not hold.
+    let unknown = f.merge(vec![ha, [9; 32]], 5, Vec::new());
+    assert_eq!(refused_with(&mut f, unknown), err(6, BROKEN));
+}
+
+#[test]
+fn a_second_first_record_is_refused() {
+    let mut f = Fixture::new(32);
+    let mut log = f.sample();
+    let root = f.record(
+        &VAULT,
+        Place {
+            parents: Vec::new(),
+            height: 0,
+        },
+        ALICE,
+        ALICE,
+        Draft::new(NOW + 1, Action::Init),
+    );
+    log.push(root);
+    assert_eq!(
+        f.refused(&log),
+        err(
+            4,
+            "a second first record: the log has two roots (records from another vault were \
+             mixed in)"
+        )
+    );
+    // The first record may not name a parent.
+    let mut log = f.sample();
+    let stray = f.record(
+        &VAULT,
+        Place {
+            parents: vec![[5; 32]],
+            height: 1,
+        },
+        ALICE,
+        ALICE,
+        Draft::new(NOW, Action::Init),
+    );
+    log[0] = stray;
+    assert_eq!(f.refused(&log[..1]), err(0, BROKEN));
+}
+
+#[test]
+fn a_merge_binds_what_both_branches_changed() {
+    let mut f = Fixture::new(33);
+    let changed = |byte| Draft {
+        bindings: manifest_binding(byte),
+        ..Draft::new(NOW + 60, Action::SettingsChange)
+    };
+    // Both copies changed the manifest: the merge must say which stands.
+    let (log, ha, hb) = f.forked(changed(1), changed(2));
+    // (Bob's binding of the manifest: only the merge's own check matters
+    // here, not who may bind what.)
+    let mut unresolved = log.clone();
+    unresolved.push(f.merge(vec![ha, hb], 5, Vec::new()));
+    assert_eq!(
+        f.refused(&unresolved),
+        err(
+            6,
+            "the merge leaves Manifest unresolved, which both branches changed"
+        )
+    );
+    let mut resolved = log.clone();
+    resolved.push(f.merge(vec![ha, hb], 5, manifest_binding(2)));
+    assert_eq!(f.verify(&resolved).map(|v| v.len()), Ok(7));
+
+    // Only one copy changed it: nothing to resolve.
+    let (mut log, ha, hb) = f.forked(changed(1), reveal(3));
+    log.push(f.merge(vec![ha, hb], 5, Vec::new()));
+    assert_eq!(f.verify(&log).map(|v| v.len()), Ok(7));
+
+    // Both bound the same bytes: no conflict either.
+    let (mut log, ha, hb) = f.forked(changed(1), changed(1));
+    log.push(f.merge(vec![ha, hb], 5, Vec::new()));
+    assert_eq!(f.verify(&log).map(|v| v.len()), Ok(7));
+}
+
+#[test]
+fn a_revocation_counts_on_its_branch_and_after_the_merge() {
+    let mut f = Fixture::new(34);
+    let revoke = Draft {
+        target: Some(BOB),
+        ..Draft::new(NOW + 60, Action::MemberRevoke)
+    };
+    // Bob's reveal on a copy that had not seen his revocation stands.
+    let (mut log, ha, hb) = f.forked(revoke, reveal(3));
+    log.push(f.merge(vec![ha, hb], 5, Vec::new()));
+    let v = f.verify(&log).expect("verifies");
+    assert_eq!(v.len(), 7);
+    // After the merge, his records follow the revocation.
+    let after = f.record(&VAULT, Place::after(&v), BOB, BOB, reveal(4));
+    log.push(after);
+    assert_eq!(
+        f.refused(&log),
+        err(7, "written by bob after their membership was revoked")
+    );
+}
+
+#[test]
+fn records_beside_the_trusted_one_are_still_signature_checked() {
+    // This machine saw alice's branch; bob's branch, which it never saw,
+    // holds a record in alice's name signed with bob's key.
+    let mut f = Fixture::new(35);
+    let mut log = f.sample();
+    let base = place_after(&log);
+    let ra = f.record(
+        &VAULT,
+        base.clone(),
+        ALICE,
+        ALICE,
+        Draft::new(NOW + 60, Action::Unlock),
+    );
+    let forged = f.record(&VAULT, base, ALICE, BOB, reveal(3));
+    let (ha, hb) = (record_hash(&ra), record_hash(&forged));
+    log.push(ra);
+    log.push(forged);
+    log.push(f.merge(vec![ha, hb], 5, Vec::new()));
+    assert_eq!(
+        verify(&VAULT, &f.manifest, &log, 0, Some(&ha)).map(|v| v.len()),
+        Err(err(5, "the signature is not alice's"))
+    );
+    // Trusting the merge itself trusts both branches.
+    let merged = record_hash(&log[6]);
+    assert_eq!(
+        verify(&VAULT, &f.manifest, &log, 0, Some(&merged)).map(|v| v.len()),
+        Ok(7)
+    );
+}
+
+#[test]
+fn the_high_water_mark_accepts_a_log_that_holds_the_seen_record() {
+    let mut f = Fixture::new(36);
+    let (mut log, ha, hb) = f.forked(Draft::new(NOW + 60, Action::Unlock), reveal(3));
+    log.push(f.merge(vec![ha, hb], 5, Vec::new()));
+    let v = f.verify(&log).expect("verifies");
+    // This machine last saw bob's branch record, stored at index 5 (one
+    // past alice's): the merged log holds it, though not as its head.
+    let seen = LogHead { count: 5, hash: hb };
+    assert_eq!(check_high_water(&seen, &v), Ok(()));
+    // A copy of alice's branch alone lacks it.
+    let alice_only = f.verify(&log[..5]).expect("alice's branch verifies");
+    assert_eq!(
+        check_high_water(&seen, &alice_only),
+        Err(
+            "the vault was rolled back: this machine has seen 5 access-log records, and this \
+             copy (with 5) lacks the last of them"
+                .into()
+        )
+    );
+    // A checkpoint on bob's branch holds in the merged log.
+    let cp = Checkpoint::sign(VAULT, seen, NOW + 100, ALICE, &f.alice);
+    assert_eq!(cp.check(&VAULT, &f.manifest, &v), Ok(()));
+    assert_eq!(
+        cp.check(&VAULT, &f.manifest, &alice_only),
+        Err("the log lacks record 4 that the checkpoint saw last: the log was rewritten".into())
     );
 }

@@ -607,7 +607,7 @@ mod tests {
         assert_eq!(e.fields.len(), 3, "the linked field is left out");
         assert!(got.warnings.iter().any(|w| w.contains("linked field")));
         assert_eq!(e.history.len(), 1);
-        assert_eq!(e.history[0].password.expose(), "OldHunter2!");
+        assert_eq!(e.history[0].value.expose(), "OldHunter2!");
         assert_eq!(
             e.created_at,
             crate::dates::parse("2023-11-20T12:00:00Z").expect("date")

@@ -159,7 +159,6 @@ fn an_owner_without_an_endorsement_cannot_sign_the_manifest() {
         mal.name = "mallory".into();
         mal.public = mallory.public();
         m.members.push(mal);
-        m.next_member_id = 3;
     });
     damaged(&forged, None, "pw", "has no endorsement");
 }
@@ -182,7 +181,6 @@ fn a_forged_endorsement_is_refused() {
             sig: Sig(mallory.sign(labels::ENDORSEMENT, &msg)),
         });
         m.members.push(mal);
-        m.next_member_id = 3;
     });
     damaged(&forged, None, "pw", "endorsement does not verify");
 }
@@ -256,8 +254,20 @@ fn inconsistent_manifests_are_refused() {
             forge(&bytes, k, 1, |m, _| m.grants.push(m.grants[0].clone())),
         ),
         (
-            "counters are inconsistent",
-            forge(&bytes, k, 1, |m, _| m.next_group_id = 1),
+            "reserved member or group id",
+            forge(&bytes, k, 1, |m, _| {
+                m.groups[0].id = crate::format::LOG_GROUP
+            }),
+        ),
+        (
+            "reserved member or group id",
+            forge(&bytes, k, 1, |m, _| {
+                let mut zero = m.members[0].clone();
+                zero.id = 0;
+                zero.name = "zero".into();
+                zero.role = Role::Contractor;
+                m.members.push(zero);
+            }),
         ),
         (
             "no passphrase slot",
@@ -310,15 +320,17 @@ fn bind(
             }
         })
         .collect();
-    let head =
-        audit::head_of(&audit::verify(&s.vault_id, manifest, &s.log, 0).expect("log verifies"));
+    let legacy = usize::try_from(s.legacy).expect("a count");
+    let place = audit::Place::after(
+        &audit::verify(&s.vault_id, manifest, &s.log, legacy, None).expect("log verifies"),
+    );
     let draft = audit::Draft {
         bindings,
         ..audit::Draft::new(NOW, audit::Action::Edit)
     };
     let rec = audit::make(
         &s.vault_id,
-        &head,
+        place,
         by,
         draft,
         key,
@@ -326,8 +338,9 @@ fn bind(
         &mut StdRng::seed_from_u64(98),
     );
     s.log.push(rec);
-    s.log_head =
-        audit::head_of(&audit::verify(&s.vault_id, manifest, &s.log, 0).expect("log verifies"));
+    s.log_head = audit::head_of(
+        &audit::verify(&s.vault_id, manifest, &s.log, legacy, None).expect("log verifies"),
+    );
 }
 
 #[test]
@@ -349,7 +362,6 @@ fn a_revoked_member_cannot_seal_and_an_auditor_cannot_write_groups() {
         m.public = audrey.public();
         m.revoked_at = revoked.then_some(NOW);
         manifest.members.push(m);
-        manifest.next_member_id = 3;
         let mut subjects = vec![audit::Subject::Manifest];
         if !revoked {
             let slot = make_slot(
@@ -383,12 +395,13 @@ fn a_revoked_member_cannot_seal_and_an_auditor_cannot_write_groups() {
     assert!(open(&seal_as(&snapshot, 2, &audrey), Some("audrey"), "apw").is_ok());
     // ...but not bind group data.
     let mut rebound = snapshot.clone();
+    let group = rebound.groups[0].group;
     bind(
         &mut rebound,
         &manifest,
         2,
         &audrey,
-        &[audit::Subject::Group { group: 1 }],
+        &[audit::Subject::Group { group }],
     );
     damaged(
         &seal_as(&rebound, 2, &audrey),
@@ -413,14 +426,15 @@ fn an_older_manifest_put_back_is_refused() {
     let mut rng = StdRng::seed_from_u64(17);
     let mut v = new_vault(&mut rng);
     let first = v.seal(NOW, &mut rng).expect("seal");
-    let old_manifest = read::parse(&first).expect("parse").snapshot.manifest;
+    let first = read::parse(&first).expect("parse").snapshot;
+    let (old_manifest, finance) = (first.manifest, first.groups[0].group);
     v.ensure_group("Second", &mut rng).expect("group");
     let second = v.seal(NOW, &mut rng).expect("seal");
     let forged = {
         let file = read::parse(&second).expect("parse");
         let mut s = file.snapshot;
         s.manifest = old_manifest;
-        s.groups.retain(|b| b.group == 1);
+        s.groups.retain(|b| b.group == finance);
         write::file_bytes(&s, |d| v.secrets.sign(labels::SEAL, d))
     };
     damaged(
@@ -437,12 +451,56 @@ fn counters_at_their_limit_give_an_error_not_a_panic() {
     let mut v = new_vault(&mut rng);
     v.generation = u64::MAX;
     assert!(matches!(v.seal(NOW, &mut rng), Err(VaultError::Limit(_))));
+}
+
+#[test]
+fn member_and_group_ids_are_random_and_never_reserved() {
+    // Two copies adding a member or a group each must not give two of
+    // them one id: ids are drawn at random, never 0 (the log key's
+    // pseudo-group) nor the founding owner's.
+    let mut rng = StdRng::seed_from_u64(9);
     let mut v = new_vault(&mut rng);
-    v.manifest.next_group_id = u32::MAX;
-    assert!(matches!(
-        v.ensure_group("New", &mut rng),
-        Err(VaultError::Limit(_))
-    ));
+    let mut w = new_vault(&mut StdRng::seed_from_u64(9));
+    for i in 0..8 {
+        v.ensure_group(&format!("G{i}"), &mut rng).expect("group");
+    }
+    let groups: Vec<GroupId> = v.manifest.groups.iter().map(|g| g.id).collect();
+    assert_eq!(groups.len(), 9);
+    assert!(groups.iter().all(|g| *g > FOUNDING_OWNER), "{groups:?}");
+    let mut distinct = groups.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(distinct.len(), groups.len(), "{groups:?}");
+    assert_ne!(
+        groups[1..3],
+        [2, 3],
+        "group ids are not a counter: {groups:?}"
+    );
+    let bob = v
+        .add_member(
+            "bob",
+            Role::Contractor,
+            &[],
+            None,
+            &pass("b"),
+            NOW,
+            &mut rng,
+        )
+        .expect("bob");
+    let carol = w
+        .add_member(
+            "carol",
+            Role::Contractor,
+            &[],
+            None,
+            &pass("c"),
+            NOW,
+            &mut rng,
+        )
+        .expect("carol");
+    assert!(bob > FOUNDING_OWNER && carol > FOUNDING_OWNER);
+    assert_ne!(bob, carol, "two copies adding a member each");
+    assert_eq!(w.me().id, FOUNDING_OWNER);
 }
 
 #[test]
@@ -492,12 +550,14 @@ fn a_record_signed_with_another_members_key_is_refused() {
     m.public = bob.public();
     manifest.members.push(m);
     let log = file.snapshot.log.clone();
-    let head = audit::head_of(&audit::verify(&v.vault_id, &manifest, &log, 0).expect("verifies"));
+    let place = audit::Place::after(
+        &audit::verify(&v.vault_id, &manifest, &log, 0, None).expect("verifies"),
+    );
     let draft = || audit::Draft::new(NOW, audit::Action::Reveal);
     // Bob writes a record in alice's name.
     let forged = audit::make(
         &v.vault_id,
-        &head,
+        place.clone(),
         FOUNDING_OWNER,
         draft(),
         &bob,
@@ -506,13 +566,13 @@ fn a_record_signed_with_another_members_key_is_refused() {
     );
     let mut with_forged = log.clone();
     with_forged.push(forged);
-    let err = audit::verify(&v.vault_id, &manifest, &with_forged, 0).expect_err("refused");
+    let err = audit::verify(&v.vault_id, &manifest, &with_forged, 0, None).expect_err("refused");
     assert!(err.reason.contains("not alice's"), "{err}");
     assert_eq!(err.index as usize, log.len());
     // In his own name it verifies...
     let own = audit::make(
         &v.vault_id,
-        &head,
+        place.clone(),
         2,
         draft(),
         &bob,
@@ -521,7 +581,7 @@ fn a_record_signed_with_another_members_key_is_refused() {
     );
     let mut with_own = log.clone();
     with_own.push(own);
-    assert!(audit::verify(&v.vault_id, &manifest, &with_own, 0).is_ok());
+    assert!(audit::verify(&v.vault_id, &manifest, &with_own, 0, None).is_ok());
     // ...until an owner's record revoked him: his records after it are
     // refused, whatever time they claim.
     let revoke = audit::Draft {
@@ -530,7 +590,7 @@ fn a_record_signed_with_another_members_key_is_refused() {
     };
     let rev = audit::make(
         &v.vault_id,
-        &head,
+        place.clone(),
         FOUNDING_OWNER,
         revoke,
         &v.secrets,
@@ -539,19 +599,20 @@ fn a_record_signed_with_another_members_key_is_refused() {
     );
     let mut after = log.clone();
     after.push(rev);
-    let head2 =
-        audit::head_of(&audit::verify(&v.vault_id, &manifest, &after, 0).expect("verifies"));
+    let place2 = audit::Place::after(
+        &audit::verify(&v.vault_id, &manifest, &after, 0, None).expect("verifies"),
+    );
     let backdated = audit::Draft::new(NOW - 1000, audit::Action::Reveal);
     after.push(audit::make(
         &v.vault_id,
-        &head2,
+        place2,
         2,
         backdated,
         &bob,
         &manifest.log_public,
         &mut rng,
     ));
-    let err = audit::verify(&v.vault_id, &manifest, &after, 0).expect_err("refused");
+    let err = audit::verify(&v.vault_id, &manifest, &after, 0, None).expect_err("refused");
     assert!(
         err.reason.contains("after their membership was revoked"),
         "{err}"
@@ -564,18 +625,19 @@ fn a_record_signed_with_another_members_key_is_refused() {
     let mut with_fake = log.clone();
     with_fake.push(audit::make(
         &v.vault_id,
-        &head,
+        place.clone(),
         2,
         fake,
         &bob,
         &manifest.log_public,
         &mut rng,
     ));
-    let err = audit::verify(&v.vault_id, &manifest, &with_fake, 0).expect_err("refused");
+    let err = audit::verify(&v.vault_id, &manifest, &with_fake, 0, None).expect_err("refused");
     assert!(err.reason.contains("not an owner"), "{err}");
     // Skipping signature checks (records this machine verified before)
     // still checks the chain.
-    assert!(audit::verify(&v.vault_id, &manifest, &with_forged, with_forged.len()).is_ok());
+    let last = audit::record_hash(with_forged.last().expect("a record"));
+    assert!(audit::verify(&v.vault_id, &manifest, &with_forged, 0, Some(&last)).is_ok());
 }
 
 #[test]
@@ -904,7 +966,13 @@ fn a_revoked_contractors_old_keys_open_nothing_saved_after_the_revocation() {
         .expect("Email blob");
     assert_eq!(blob.epoch, old_epoch + 1);
     assert!(
-        open_group(&file.snapshot.vault_id, blob, &old_key).is_err(),
+        open_group(
+            &file.snapshot.vault_id,
+            blob,
+            &old_key,
+            crate::format::FORMAT_VERSION
+        )
+        .is_err(),
         "the old Email key decrypts the re-keyed data"
     );
     // Bob's member keys open no grant in the new manifest, and bob has
@@ -1180,7 +1248,7 @@ fn a_bare_passphrase_change_record_does_not_satisfy_must_change() {
     // A record claiming the change, without a new slot.
     bob.note(audit::Draft::new(NOW, audit::Action::PassphraseChange));
     let r = bob.find("Bank").expect("Bank");
-    bob.edit(r, NOW).expect("edit");
+    bob.edit(r, NOW, |_| ()).expect("edit");
     let after = bob.seal(NOW, &mut rng).expect("seal");
     let bob = open(&after, Some("bob"), "temporary").expect("the old passphrase still opens");
     assert!(bob.passphrase_change_due());
@@ -1200,7 +1268,8 @@ fn a_save_by_a_member_who_reads_one_group_keeps_the_others_and_their_order() {
     // Bob reads only Email, the middle one of the file's three groups.
     let mut bob = open(&bytes, Some("bob"), "bob pw").expect("bob unlocks");
     let r = bob.find("Email").expect("Email");
-    bob.edit(r, NOW + 1).expect("edit").username = "bob".into();
+    bob.edit(r, NOW + 1, |e| e.username = "bob".into())
+        .expect("edit");
     let after = bob.seal(NOW + 1, &mut rng).expect("seal");
     let after = read::parse(&after).expect("parses").snapshot.groups;
 

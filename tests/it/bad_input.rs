@@ -162,12 +162,13 @@ fn newer_format_version_has_its_own_message() {
     let env = Env::new();
     env.init();
     let mut b = env.bytes();
-    b[8] = 2;
+    let newer = baton::format::FORMAT_VERSION + 1;
+    b[8..10].copy_from_slice(&newer.to_le_bytes());
     std::fs::write(&env.vault, &b).unwrap();
     let out = env.run(&["list"]);
     assert_eq!(code(&out), 4);
     assert!(
-        stderr(&out).contains("newer Baton (format version 2"),
+        stderr(&out).contains(&format!("newer Baton (format version {newer};")),
         "{}",
         stderr(&out)
     );

@@ -29,7 +29,7 @@ pub const KDF_8_MIB: &[&str] = &[
 
 /// Argon2id at 8 KiB, one pass, one lane (the least it accepts), for the
 /// vaults tests build with the library. The test vectors were written with
-/// it (tests/vectors/README.md).
+/// it (tests/vectors/v1/README.md, tests/vectors/v2/README.md).
 pub const TEST_KDF: KdfParams = KdfParams {
     memory_kib: 8,
     time: 1,
@@ -333,8 +333,8 @@ pub fn json(s: &str) -> serde_json::Value {
     serde_json::from_str(s).expect("valid JSON")
 }
 
-pub fn vectors_dir() -> &'static Path {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors"))
+pub fn vectors_dir(version: u16) -> PathBuf {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors")).join(format!("v{version}"))
 }
 
 /// The state directory (high-water marks) the binary uses for `env`.

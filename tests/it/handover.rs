@@ -844,7 +844,7 @@ fn a_contractors_own_handover_record_does_not_spare_them_the_revocation() {
         ..Draft::new(now_unix(), Action::Handover)
     });
     let r = opened.find("Webmail").expect("Webmail");
-    opened.edit(r, now_unix()).expect("edit");
+    opened.edit(r, now_unix(), |_| ()).expect("edit");
     let forged = opened
         .seal(now_unix(), &mut baton::os::rng())
         .expect("seal");

@@ -1,8 +1,12 @@
 //! The test vectors in tests/vectors: small vault files, each with its
-//! expected outcome in cases.tsv, run through the real binary.
+//! expected outcome in cases.tsv, run through the real binary. Those in
+//! tests/vectors/v1 are format-version-1 files, written before version 2,
+//! that this build must still read; those in tests/vectors/v2 are of the
+//! version this build writes.
 //!
-//! `cargo test --test it -- --ignored write_vectors` regenerates them
-//! (deterministically, from a seeded RNG) after a format change.
+//! `cargo test --test it -- --ignored write_vectors` regenerates the
+//! current version's (deterministically, from a seeded RNG) after a format
+//! change; the version-1 files are never written again.
 
 use std::path::Path;
 
@@ -51,9 +55,17 @@ fn flip(b: &[u8], at: usize) -> Vec<u8> {
     v
 }
 
+/// The format versions with a folder of vectors.
+const VERSIONS: [u16; 2] = [1, 2];
+
 #[test]
-#[ignore = "writes tests/vectors; run after a deliberate format change"]
+#[ignore = "writes tests/vectors/v2; run after a deliberate format change"]
 fn write_vectors() {
+    assert_eq!(
+        format::FORMAT_VERSION,
+        2,
+        "a new format version writes its vectors into a new folder"
+    );
     let ok = create(TEST_KDF, 1);
     let parsed = read::parse(&ok).expect("parses");
     let manifest_at =
@@ -63,7 +75,7 @@ fn write_vectors() {
     let blob = &parsed.snapshot.groups[0].ciphertext;
     let blob_at = position(&ok, blob) + blob.len() / 2;
     let mut newer = ok.clone();
-    newer[8] = 2;
+    newer[8..10].copy_from_slice(&(format::FORMAT_VERSION + 1).to_le_bytes());
     let mut trailing = ok.clone();
     trailing.extend_from_slice(b"\x03\x00\x00\x00abc");
     // A valid record appended after the seal (a reveal), and the same
@@ -116,19 +128,24 @@ fn write_vectors() {
             ),
         ),
         ("newer-version.baton", newer),
-        (
-            "not-a-vault.baton",
-            b"PK\x03\x04 this is a zip file, not a vault".to_vec(),
-        ),
     ];
+    let dir = vectors_dir(format::FORMAT_VERSION);
+    std::fs::create_dir_all(&dir).expect("the vectors' folder");
     for (name, bytes) in files {
-        std::fs::write(vectors_dir().join(name), bytes).expect("write vector");
+        std::fs::write(dir.join(name), bytes).expect("write vector");
     }
 }
 
 #[test]
 fn vectors_have_their_expected_outcomes() {
-    let table = std::fs::read_to_string(vectors_dir().join("cases.tsv")).expect("cases.tsv");
+    for version in VERSIONS {
+        vectors_of_version_have_their_expected_outcomes(version);
+    }
+}
+
+fn vectors_of_version_have_their_expected_outcomes(version: u16) {
+    let folder = vectors_dir(version);
+    let table = std::fs::read_to_string(folder.join("cases.tsv")).expect("cases.tsv");
     let mut ran = 0;
     for line in table
         .lines()
@@ -143,7 +160,8 @@ fn vectors_have_their_expected_outcomes() {
         let (file, passphrase, exit, message) = (cols[0], cols[1], cols[2], cols[3]);
         let dir = tempfile::tempdir().unwrap();
         let vault = dir.path().join("v.baton");
-        std::fs::copy(vectors_dir().join(file), &vault).unwrap_or_else(|e| panic!("{file}: {e}"));
+        std::fs::copy(folder.join(file), &vault)
+            .unwrap_or_else(|e| panic!("v{version}/{file}: {e}"));
         let out = std::process::Command::new(bin())
             .args(["list", "--json"])
             .env_clear()
@@ -152,7 +170,7 @@ fn vectors_have_their_expected_outcomes() {
             .output()
             .unwrap();
         let want: i32 = exit.parse().expect("exit code column");
-        assert_eq!(code(&out), want, "{file}: {}", stderr(&out));
+        assert_eq!(code(&out), want, "v{version}/{file}: {}", stderr(&out));
         let text = if want == 0 {
             String::from_utf8_lossy(&out.stdout).into_owned()
         } else {
@@ -160,27 +178,112 @@ fn vectors_have_their_expected_outcomes() {
         };
         assert!(
             text.contains(message),
-            "{file}: expected {message:?} in {text:?}"
+            "v{version}/{file}: expected {message:?} in {text:?}"
         );
-        assert!(!text.contains("panicked"), "{file}");
+        assert!(!text.contains("panicked"), "v{version}/{file}");
         ran += 1;
     }
-    assert!(ran >= 10, "every vector is in the table");
-}
-
-#[test]
-fn vectors_hold_no_plaintext() {
-    let ok = std::fs::read(vectors_dir().join("ok.baton")).expect("ok vector");
-    for needle in ["vector-secret-1", "Bank", "Finance", "boss"] {
-        assert!(!contains(&ok, needle.as_bytes()), "{needle}");
+    assert!(ran >= 10, "v{version}: every vector is in the table");
+    // And every vector in the folder is in the table.
+    for f in std::fs::read_dir(&folder).expect("the vectors' folder") {
+        let name = f
+            .expect("an entry")
+            .file_name()
+            .into_string()
+            .expect("a name");
+        if name.ends_with(".baton") {
+            assert!(
+                table.lines().any(|l| l.starts_with(&format!("{name}\t"))),
+                "v{version}/{name} has no line in cases.tsv"
+            );
+        }
     }
-    assert!(format::read::parse(&ok).is_ok());
-    let _ = Path::new("");
 }
 
 #[test]
-fn ok_vector_holds_what_the_readme_says() {
-    let ok = std::fs::read(vectors_dir().join("ok.baton")).expect("ok vector");
+fn an_owners_unlock_upgrades_a_version_1_vector_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("v.baton");
+    std::fs::copy(vectors_dir(1).join("appended-record.baton"), &vault).unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(bin())
+            .args(args)
+            .env_clear()
+            .env("HOME", dir.path())
+            .env("BATON_VAULT", &vault)
+            .env("BATON_PASSPHRASE", PASS)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["list", "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("upgraded to format version 2"),
+        "{}",
+        stderr(&out)
+    );
+    let bytes = std::fs::read(&vault).unwrap();
+    assert_eq!(bytes[8..10], 2u16.to_le_bytes());
+    let file = read::parse(&bytes).expect("the upgraded file parses");
+    assert_eq!(file.version, 2);
+    assert_eq!(
+        file.legacy_records(),
+        2,
+        "the version-1 records are kept as they were signed"
+    );
+    // Opened again: already version 2, nothing more to upgrade.
+    let out = run(&["list", "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(!stderr(&out).contains("upgraded"), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"title\": \"Bank\""));
+    let out = run(&["log", "verify"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let out = run(&["log", "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let log = crate::common::json(&String::from_utf8_lossy(&out.stdout));
+    let actions: Vec<&str> = log["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions[..3], ["init", "reveal", "upgrade"], "{actions:?}");
+}
+
+/// torn-record.baton opens with a warning that the torn record is
+/// dropped (README.md of each folder), whether or not the owner's unlock
+/// upgrades the file on the way.
+#[test]
+fn a_torn_vector_warns_that_its_torn_record_is_dropped() {
+    for version in VERSIONS {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = dir.path().join("v.baton");
+        std::fs::copy(vectors_dir(version).join("torn-record.baton"), &vault).unwrap();
+        let out = std::process::Command::new(bin())
+            .args(["list", "--json"])
+            .env_clear()
+            .env("HOME", dir.path())
+            .env("BATON_VAULT", &vault)
+            .env("BATON_PASSPHRASE", PASS)
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), 0, "v{version}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("was cut short by a crash"),
+            "v{version}/torn-record.baton opened without the torn-record warning: {}",
+            stderr(&out)
+        );
+    }
+}
+
+/// A session that does not upgrade a version-1 vault (one opened by a
+/// member who is not an owner: "it can be read") still appends its
+/// `unlock` record, and its reveals' records, to the file as log frames.
+/// The file must stay readable: every record of a version-1 file's tail
+/// is read as a version-1 record.
+#[test]
+fn a_record_appended_to_a_version_1_vault_keeps_it_readable() {
+    let ok = std::fs::read(vectors_dir(1).join("ok.baton")).expect("ok vector");
     let v = vault::unlock(
         read::parse(&ok).expect("parses"),
         vault::Credential::Passphrase {
@@ -192,6 +295,58 @@ fn ok_vector_holds_what_the_readme_says() {
         &format::LogHead::EMPTY,
     )
     .expect("unlocks");
+    assert_eq!(v.file_version(), 1, "not upgraded: nothing was saved");
+    let draft = baton::audit::Draft::new(1_790_000_100, baton::audit::Action::Unlock);
+    let rec = v.prepare_record(draft, &mut rand::rngs::StdRng::seed_from_u64(4));
+    let mut with_record = ok.clone();
+    with_record.extend_from_slice(&format::write::log_frame(&rec));
+    let file = read::parse(&with_record).expect("parses");
+    let checked = vault::check_log(&file, &format::LogHead::EMPTY, true);
+    assert!(
+        checked.is_ok(),
+        "the vault no longer opens: {}",
+        checked.err().map(|e| e.to_string()).unwrap_or_default()
+    );
+}
+
+#[test]
+fn vectors_hold_no_plaintext() {
+    for version in VERSIONS {
+        let ok = std::fs::read(vectors_dir(version).join("ok.baton")).expect("ok vector");
+        for needle in ["vector-secret-1", "Bank", "Finance", "boss"] {
+            assert!(!contains(&ok, needle.as_bytes()), "v{version}: {needle}");
+        }
+        let file = format::read::parse(&ok).expect("parses");
+        assert_eq!(file.version, version);
+    }
+    let _ = Path::new("");
+}
+
+#[test]
+fn ok_vector_holds_what_the_readme_says() {
+    for version in VERSIONS {
+        ok_vector_of_version_holds_what_the_readme_says(version);
+    }
+}
+
+fn ok_vector_of_version_holds_what_the_readme_says(version: u16) {
+    let ok = std::fs::read(vectors_dir(version).join("ok.baton")).expect("ok vector");
+    // Version 1's one folded record is a version-1 record; version 2's
+    // file holds none.
+    let legacy = read::parse(&ok).expect("parses").legacy_records();
+    assert_eq!(legacy, if version == 1 { 1 } else { 0 }, "v{version}");
+    let v = vault::unlock(
+        read::parse(&ok).expect("parses"),
+        vault::Credential::Passphrase {
+            member: None,
+            passphrase: &Passphrase::from_slice(PASS.as_bytes()),
+        },
+        1_790_000_100,
+        8 << 30,
+        &format::LogHead::EMPTY,
+    )
+    .expect("unlocks");
+    assert_eq!(v.file_version(), version);
     let (bank, mail) = (v.find("Bank").expect("Bank"), v.find("Mail").expect("Mail"));
     assert_eq!(
         (v.group_name(bank), v.group_name(mail)),
@@ -445,15 +600,24 @@ fn worked_example() -> Vec<Block> {
     assert_eq!(labels::VAULT_ID, "baton vault id v1");
     assert_eq!(labels::MANIFEST, "baton manifest v1");
     assert_eq!(labels::SEAL, "baton seal v1");
-    assert_eq!(audit::RECORD_LABEL, "baton log record v1");
-    assert_eq!(audit::HASH_LABEL, "baton log hash v1");
+    // Version 1's record labels (version 2's records use their own).
+    assert_eq!(audit::V1_RECORD_LABEL, "baton log record v1");
+    assert_eq!(audit::V1_HASH_LABEL, "baton log hash v1");
     assert_eq!(audit::BLOB_LABEL, "baton blob v1");
     assert_eq!(audit::SLOT_HASH_LABEL, "baton slot hash v1");
     assert_eq!(audit::MANIFEST_HASH_LABEL, "baton manifest hash v1");
 
-    let ok = std::fs::read(vectors_dir().join("ok.baton")).expect("ok vector");
+    // §12 dissects the version-1 files, which this build still reads.
+    let ok = std::fs::read(vectors_dir(1).join("ok.baton")).expect("ok vector");
     let file = read::parse(&ok).expect("ok.baton parses");
+    assert_eq!(file.version, 1);
     let (s, m) = (&file.snapshot, &file.manifest);
+    // The manifest as version 1 encodes it (with its id counters).
+    let m1: format::v1::ManifestV1 = codec::decode(&s.manifest.body).expect("a v1 manifest");
+    assert_eq!(
+        (m1.vault_id, m1.members.len(), m1.log_public),
+        (m.vault_id, m.members.len(), m.log_public)
+    );
     let mut blocks = Vec::new();
 
     let mut d = Dump::new(&ok, 0);
@@ -643,9 +807,9 @@ fn worked_example() -> Vec<Block> {
     let r = d.row(0, 32, Some((4, 2)), "log_public (32 bytes)");
     assert_eq!(ok[r], m.log_public);
     let v = d.varint_row(0, |v| format!("next_member_id {v}"));
-    assert_eq!(v, u64::from(m.next_member_id));
+    assert_eq!(v, u64::from(m1.next_member_id));
     let v = d.varint_row(0, |v| format!("next_group_id {v}"));
-    assert_eq!(v, u64::from(m.next_group_id));
+    assert_eq!(v, u64::from(m1.next_group_id));
     let (n, a) = varint(&ok, d.at);
     let (c, b) = varints(&ok, d.at + a, n as usize);
     assert_eq!(
@@ -743,7 +907,7 @@ fn worked_example() -> Vec<Block> {
         None,
         &format!("body length {bl} (bytes {} .. {})", rbody.start, rbody.end),
     );
-    let record: audit::Record = codec::decode(&ok[rbody.clone()]).expect("record 0");
+    let record: audit::RecordV1 = codec::decode(&ok[rbody.clone()]).expect("record 0");
     d.line("-- Record (the body)");
     let v = d.varint_row(2, |v| format!("seq {v}"));
     assert_eq!((v, record.seq), (0, 0));
@@ -836,7 +1000,9 @@ fn worked_example() -> Vec<Block> {
     ));
     let record_hash = labelled_sha256("baton log hash v1", &[&ok[rec.clone()]]);
     assert_eq!(record_hash[..], ok[head]);
-    assert_eq!(record_hash, audit::record_hash(&s.log[0]));
+    let (_, _, decoded_hash) =
+        audit::decode_record(&s.log[0], audit::Encoding::V1).expect("a version-1 record");
+    assert_eq!(record_hash, decoded_hash);
     // Every binding's hash, recomputed from the bytes it covers.
     let mut slot_ranges = slots.iter();
     for (subject, fields, hash) in &bound {
@@ -923,10 +1089,11 @@ fn worked_example() -> Vec<Block> {
     )));
 
     // The appended reveal.
-    let app = std::fs::read(vectors_dir().join("appended-record.baton")).expect("vector");
+    let app = std::fs::read(vectors_dir(1).join("appended-record.baton")).expect("vector");
     assert_eq!(app[..ok.len()], ok[..]);
     let afile = read::parse(&app).expect("appended-record.baton parses");
     assert_eq!((afile.tail.len(), afile.torn_tail), (1, false));
+    assert_eq!(afile.legacy_records(), 2, "both records are version 1's");
     let mut d = Dump::new(&app, ok.len());
     assert_eq!(app[d.at..d.at + 2], *b"LR");
     d.row(0, 2, None, "frame marker \"LR\"");
@@ -938,7 +1105,7 @@ fn worked_example() -> Vec<Block> {
     let (bl, a) = d.varint();
     let rbody = d.at + a..d.at + a + bl as usize;
     d.row(0, a, None, &format!("SignedRecord: body length {bl}"));
-    let record: audit::Record = codec::decode(&app[rbody.clone()]).expect("record 1");
+    let record: audit::RecordV1 = codec::decode(&app[rbody.clone()]).expect("record 1");
     let v = d.varint_row(1, |v| format!("seq {v}"));
     assert_eq!((v, record.seq), (1, 1));
     let r = d.row(1, 32, Some((4, 2)), "prev: the hash of record 0");
@@ -1004,7 +1171,8 @@ fn worked_example() -> Vec<Block> {
         &m.vault_id,
         m,
         &[s.log[0].clone(), afile.tail[0].clone()],
-        0,
+        2,
+        None,
     )
     .expect("the log of appended-record.baton verifies");
     blocks.push(Block::Prose(format!(
@@ -1017,7 +1185,7 @@ fn worked_example() -> Vec<Block> {
     blocks.push(Block::Code(d.out));
 
     // The torn frame.
-    let torn = std::fs::read(vectors_dir().join("torn-record.baton")).expect("vector");
+    let torn = std::fs::read(vectors_dir(1).join("torn-record.baton")).expect("vector");
     assert_eq!(torn[..app.len()], app[..]);
     let tail = &torn[app.len()..];
     assert_eq!(tail[..2], *b"LR");

@@ -288,8 +288,9 @@ mod tests {
         assert!(e.password_changed_at >= e.created_at);
         assert!(e.password_changed_at <= e.modified_at);
         for h in &e.history {
-            assert_ne!(h.password.expose(), e.password.expose());
-            assert!(!h.password.is_empty());
+            assert_ne!(h.value.expose(), e.password.expose());
+            assert!(!h.value.is_empty());
+            assert_eq!(h.field, None, "a password");
             assert_eq!(h.replaced_by, 0);
         }
         assert!(e.expires_at.is_none());

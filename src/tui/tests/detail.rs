@@ -570,17 +570,16 @@ fn reveal_of_an_entry_with_nothing_concealed_asks_for_no_record() {
     let fx = Fixture::new();
     let mut app = fx.main_app((80, 24));
     let r = main_of(&app).selected_entry().expect("an entry");
-    {
-        let e = main_mut(&mut app)
-            .session
-            .vault
-            .edit(r, NOW.unix)
-            .expect("editable");
-        e.password = Concealed::of("");
-        e.notes = Concealed::of("");
-        e.totp = None;
-        e.fields.retain(|f| !f.concealed);
-    }
+    main_mut(&mut app)
+        .session
+        .vault
+        .edit(r, NOW.unix, |e| {
+            e.password = Concealed::of("");
+            e.notes = Concealed::of("");
+            e.totp = None;
+            e.fields.retain(|f| !f.concealed);
+        })
+        .expect("editable");
     assert_eq!(at(&mut app, Intent::Reveal, NOW), Vec::<String>::new());
     let status = app.status.as_ref().expect("a status");
     assert_eq!(status.text, strings::NOTHING_CONCEALED);

@@ -485,7 +485,7 @@ fn dispatched_edit_keeps_the_old_password_in_history_and_logs_the_field() {
     let v = fx.disk_vault();
     let e = live_entry(&v, PAYROLL);
     assert_eq!(e.password.expose(), new_password);
-    let old: Vec<&str> = e.history.iter().map(|h| h.password.expose()).collect();
+    let old: Vec<&str> = e.history.iter().map(|h| h.value.expose()).collect();
     assert_eq!(old, [PASSWORD], "the old password is kept in the history");
     // What the form left empty is unchanged.
     assert_eq!(e.notes.expose(), NOTES);

@@ -388,7 +388,11 @@ fn dispatched_health_writes_no_record_and_fix_in_place_saves_a_new_password() {
         let v = fx.disk_vault();
         let e = live_entry(&v, title);
         assert_eq!(e.password.expose(), password);
-        assert!(e.history.iter().any(|h| h.password.expose() == old));
+        assert!(
+            e.history
+                .iter()
+                .any(|h| h.value.expose() == old && h.field.is_none())
+        );
         assert!(
             e.strength
                 .is_some_and(|s| s >= crate::health::STRONG_ENOUGH)
@@ -423,9 +427,11 @@ fn dispatched_fix_in_place_rotates_an_open_handover_item() {
     let fx = Fixture::with_members();
     // The router: due for rotation.
     fx.alter(|v, _| {
-        let e = v.edit(entry_ref(v, ROUTER), T0).expect("edit the router");
-        e.rotate_days = Some(30);
-        e.password_changed_at = T0 - 100 * DAY;
+        v.edit(entry_ref(v, ROUTER), T0, |e| {
+            e.rotate_days = Some(30);
+            e.password_changed_at = T0 - 100 * DAY;
+        })
+        .expect("edit the router");
     });
     bob_reveals_router_and_bank(&fx);
     let mut app = fx.main_app((120, 40));

@@ -147,14 +147,16 @@ fn unlocked_opens_the_main_screen_with_the_weak_kdf_warning() {
     // With nothing to summarize, the weak KDF is said.
     fx.alter(|v, _| {
         let r = entry_ref(v, PAYROLL);
-        let e = v.edit(r, T0).expect("edit payroll");
-        for code in ["bkp-charlie-1", "bkp-delta-2"] {
-            e.backup_codes.push(BackupCode {
-                code: Concealed::of(code),
-                used_at: None,
-                used_by: None,
-            });
-        }
+        v.edit(r, T0, |e| {
+            for code in ["bkp-charlie-1", "bkp-delta-2"] {
+                e.backup_codes.push(BackupCode {
+                    code: Concealed::of(code),
+                    used_at: None,
+                    used_by: None,
+                });
+            }
+        })
+        .expect("edit payroll");
     });
     let mut app = fx.unlock_app();
     typed(&mut app, PASSPHRASE, NOW);
@@ -276,9 +278,11 @@ fn unlock_summary_sums_findings_handover_and_memberships_for_owners_only() {
     const ERIN: &str = "erin";
     fx.alter(|v, rng| {
         // A weak router password, in bob's groups.
-        let e = v.edit(entry_ref(v, ROUTER), T0).expect("edit the router");
-        e.password = Concealed::of(WIKI_PASSWORD);
-        e.rescore();
+        v.edit(entry_ref(v, ROUTER), T0, |e| {
+            e.password = Concealed::of(WIKI_PASSWORD);
+            e.rescore();
+        })
+        .expect("edit the router");
         // Erin's membership ends five days after the fixture's day.
         let id = v
             .add_member(
