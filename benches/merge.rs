@@ -153,7 +153,11 @@ fn library(o: &Opts, one_group: bool, ours: &[u8], theirs: &[u8]) {
     println!(
         "| library: parse + merge + seal, {} entries{} | {} | {} | {} | < 1000 ms | {} conflicts |",
         o.entries,
-        if one_group { " in one group" } else { " in 20 groups" },
+        if one_group {
+            " in one group"
+        } else {
+            " in 20 groups"
+        },
         ms(stats.median()),
         ms(stats.min()),
         ms(stats.max()),
@@ -162,8 +166,10 @@ fn library(o: &Opts, one_group: bool, ours: &[u8], theirs: &[u8]) {
 }
 
 fn release_bin() -> Option<PathBuf> {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"), PathBuf::from);
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),
+        PathBuf::from,
+    );
     let p = target.join("release").join("baton");
     p.exists().then_some(p)
 }
@@ -176,7 +182,10 @@ fn process(o: &Opts, one_group: bool, ours: &[u8], theirs: &[u8]) {
     let mut samples = Vec::new();
     for _ in 0..o.runs {
         let dir = tempfile::tempdir().expect("temp dir");
-        let (a, b) = (dir.path().join("vault.baton"), dir.path().join("other.baton"));
+        let (a, b) = (
+            dir.path().join("vault.baton"),
+            dir.path().join("other.baton"),
+        );
         std::fs::write(&a, ours).expect("write");
         std::fs::write(&b, theirs).expect("write");
         let start = Instant::now();
@@ -199,7 +208,11 @@ fn process(o: &Opts, one_group: bool, ours: &[u8], theirs: &[u8]) {
     println!(
         "| process: `baton merge`, {} entries{} | {} | {} | {} | < 1000 ms | weak KDF (8 KiB) |",
         o.entries,
-        if one_group { " in one group" } else { " in 20 groups" },
+        if one_group {
+            " in one group"
+        } else {
+            " in 20 groups"
+        },
         ms(stats.median()),
         ms(stats.min()),
         ms(stats.max()),

@@ -119,6 +119,7 @@ pub fn verify(
     }
     let known = trusted
         .and_then(|h| walk.index.get(h))
+        .filter(|at| **at < walk.parents.len())
         .map_or_else(Vec::new, |at| walk.ancestry(*at));
     let is_known = |i: usize| known.get(i) == Some(&true);
     if structural.is_none() {
@@ -185,7 +186,7 @@ impl Walk {
         legacy: usize,
         before: &[Verified],
     ) -> Result<Decoded, LogError> {
-        if self.index.insert(d.hash, i).is_some() {
+        if self.index.contains_key(&d.hash) {
             return Err(fail(i, "the same record appears twice"));
         }
         if self.revoked_sets.is_empty() {
@@ -284,6 +285,8 @@ impl Walk {
         if r.action == Action::Merge {
             self.merges.push(i);
         }
+        // Only a record that passed every check is named by its hash.
+        self.index.insert(d.hash, i);
         self.revoked_of.push(set);
         self.parents.push(parents);
         self.has_child.push(false);

@@ -247,6 +247,9 @@ fn unlock_seeing(
     }
     let upgrade = upgrade && vault.is_owner();
     if upgrade {
+        if vault.torn_tail() {
+            warnings.push("warning: the vault's last access-log record was cut short by a crash; it was never acknowledged and is dropped".into());
+        }
         vault.upgrade(os::now())?;
     }
     let mut s = Session {
@@ -496,6 +499,14 @@ impl Session {
     /// the record is durable. When the file moved on since this session
     /// read it, the record is written by a save merged with it instead.
     pub fn record(&mut self, ctx: &Context, draft: Draft) -> Result<()> {
+        // A version-1 file takes version-1 records only; until an owner's
+        // unlock upgrades it, nothing is appended (and nothing revealed).
+        if self.vault.file_version() != crate::format::FORMAT_VERSION {
+            return Err(Error::failed(format!(
+                "this vault is in format version {}: an owner's next unlock upgrades it; until then nothing can be recorded, so nothing is revealed",
+                self.vault.file_version()
+            )));
+        }
         if self.unsaved {
             return Err(Error::failed(
                 "the last save failed, so the access log cannot be extended until a save succeeds; nothing was revealed",
@@ -574,7 +585,11 @@ impl Session {
 
     /// Records that this member looked at the vault; best effort.
     pub fn record_unlock(&mut self, ctx: &Context) {
-        if self.lock.is_none() && self.relock.is_none() {
+        // A version-1 vault opened by a non-owner: the unlock's warning
+        // already says that nothing is recorded until an owner upgrades it.
+        if (self.lock.is_none() && self.relock.is_none())
+            || self.vault.file_version() != crate::format::FORMAT_VERSION
+        {
             return;
         }
         if let Err(e) = self.try_record_unlock(ctx) {

@@ -196,7 +196,7 @@ const WATCH_EVERY: Duration = Duration::from_secs(1);
 /// the list is shown (not while a form, a reveal or another view is open,
 /// whose place in the list the change could move): the list is rebuilt
 /// with the same entry selected, and the status line says what changed.
-fn watch(app: &mut App, env: &Env) -> Option<Msg> {
+pub fn watch(app: &mut App, env: &Env) -> Option<Msg> {
     let Screen::Main(m) = &mut app.screen else {
         return None;
     };

@@ -43,7 +43,13 @@ impl Clone {
 
     fn git_ok(&self, args: &[&str]) -> String {
         let out = self.git(args);
-        assert_eq!(code(&out), 0, "git {args:?}: {}{}", stdout(&out), stderr(&out));
+        assert_eq!(
+            code(&out),
+            0,
+            "git {args:?}: {}{}",
+            stdout(&out),
+            stderr(&out)
+        );
         stdout(&out)
     }
 
@@ -79,7 +85,19 @@ fn shared_repository(root: &Path) -> (Clone, Clone) {
     let remote = root.join("remote.git");
     let home = root.join("home-desk");
     std::fs::create_dir_all(&home).expect("home");
-    let out = git(root, &home, &["init", "-q", "--bare", "-b", "main", remote.to_str().expect("utf-8")], false);
+    let out = git(
+        root,
+        &home,
+        &[
+            "init",
+            "-q",
+            "--bare",
+            "-b",
+            "main",
+            remote.to_str().expect("utf-8"),
+        ],
+        false,
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let clone = |name: &str| {
         let home = root.join(format!("home-{name}"));
@@ -88,7 +106,12 @@ fn shared_repository(root: &Path) -> (Clone, Clone) {
         let out = git(
             root,
             &home,
-            &["clone", "-q", remote.to_str().expect("utf-8"), dir.to_str().expect("utf-8")],
+            &[
+                "clone",
+                "-q",
+                remote.to_str().expect("utf-8"),
+                dir.to_str().expect("utf-8"),
+            ],
             false,
         );
         assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -143,14 +166,20 @@ fn a_pull_merges_the_vault_through_the_driver() {
     desk.commit("Desk");
     let out = desk.git(&["pull", "-q", "--no-edit", "origin", "main"]);
     assert_eq!(code(&out), 0, "git pull: {}{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        desk.git_ok(&["status", "--porcelain"]),
+        "",
+        "the merge is committed and leaves nothing behind"
+    );
     assert_eq!(titles(&desk), ["Bank", "From the desk", "From the laptop"]);
     let bank: serde_json::Value =
         serde_json::from_str(&desk.baton(&["show", "Bank", "--json"])).expect("JSON");
     assert_eq!(bank["username"], "director");
     assert_eq!(bank["urls"][0], "https://bank.example");
     desk.baton(&["log", "verify"]);
-    assert_eq!(desk.git_ok(&["status", "--porcelain"]), "", "the work tree is clean");
-    // The laptop pulls the merge: its copy is contained in it.
+    // Using the vault records access in it: that is committed too, and
+    // the laptop pulls the merge, which holds everything its copy holds.
+    desk.commit("Access records");
     desk.git_ok(&["push", "-q", "origin", "HEAD:main"]);
     laptop.git_ok(&["pull", "-q", "--no-edit", "origin", "main"]);
     assert_eq!(titles(&laptop), titles(&desk));
@@ -169,8 +198,17 @@ fn a_pull_without_a_passphrase_is_a_conflict_that_keeps_ours() {
     desk.baton(&["add", "From the desk"]);
     desk.commit("Desk");
     let ours = std::fs::read(desk.vault()).expect("read");
-    let out = git(&desk.dir, &desk.home, &["pull", "-q", "--no-edit", "origin", "main"], false);
-    assert_ne!(code(&out), 0, "the merge cannot succeed without a passphrase");
+    let out = git(
+        &desk.dir,
+        &desk.home,
+        &["pull", "-q", "--no-edit", "origin", "main"],
+        false,
+    );
+    assert_ne!(
+        code(&out),
+        0,
+        "the merge cannot succeed without a passphrase"
+    );
     assert!(
         format!("{}{}", stdout(&out), stderr(&out)).contains("needs a passphrase"),
         "{}{}",
@@ -200,9 +238,17 @@ fn a_pull_that_only_adds_to_ours_needs_no_passphrase() {
     desk.baton(&["merge", laptop.vault().to_str().expect("utf-8")]);
     desk.commit("Desk, with the laptop's work merged");
     desk.git_ok(&["push", "-q", "origin", "HEAD:main"]);
-    let out = git(&laptop.dir, &laptop.home, &["pull", "-q", "--no-edit", "origin", "main"], false);
+    let out = git(
+        &laptop.dir,
+        &laptop.home,
+        &["pull", "-q", "--no-edit", "origin", "main"],
+        false,
+    );
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
-    assert_eq!(titles(&laptop), ["Bank", "From the desk", "From the laptop"]);
+    assert_eq!(
+        titles(&laptop),
+        ["Bank", "From the desk", "From the laptop"]
+    );
 }
 
 #[test]
@@ -226,7 +272,12 @@ fn the_driver_refuses_another_vault_with_exit_4() {
     let (a, b) = (make("a"), make("b"));
     let before = std::fs::read(&a).expect("read");
     let out = Command::new(bin())
-        .args(["merge-driver", a.to_str().expect("utf-8"), a.to_str().expect("utf-8"), b.to_str().expect("utf-8")])
+        .args([
+            "merge-driver",
+            a.to_str().expect("utf-8"),
+            a.to_str().expect("utf-8"),
+            b.to_str().expect("utf-8"),
+        ])
         .env_clear()
         .env("HOME", root.path())
         .env("BATON_PASSPHRASE", PASS)

@@ -99,10 +99,25 @@ fn two_machines() -> (tempfile::TempDir, Machine, Machine) {
     let b = Machine::new(dir.path(), "laptop");
     a.ok(&["init", "--owner", "alice", "--weak-kdf"]);
     a.ok_stdin(
-        &["add", "Bank", "--group", "Finance", "--username", "boss", "--password-stdin"],
+        &[
+            "add",
+            "Bank",
+            "--group",
+            "Finance",
+            "--username",
+            "boss",
+            "--password-stdin",
+        ],
         "first-password",
     );
-    a.ok(&["add", "Mail", "--group", "General", "--url", "https://mail.example"]);
+    a.ok(&[
+        "add",
+        "Mail",
+        "--group",
+        "General",
+        "--url",
+        "https://mail.example",
+    ]);
     std::fs::copy(&a.vault, &b.vault).expect("copy to the laptop");
     (dir, a, b)
 }
@@ -118,7 +133,12 @@ fn two_machines_that_changed_their_copies_merge_and_lose_nothing() {
     let a_records = a.record_hashes();
     let b_records = b.record_hashes();
 
-    let dry = json(&a.ok(&["merge", b.vault.to_str().expect("utf-8"), "--dry-run", "--json"]));
+    let dry = json(&a.ok(&[
+        "merge",
+        b.vault.to_str().expect("utf-8"),
+        "--dry-run",
+        "--json",
+    ]));
     assert_eq!(dry["result"], "merged");
     assert_eq!(dry["dry_run"], true);
     assert_eq!(a.record_hashes(), a_records, "a dry run changes nothing");
@@ -189,9 +209,18 @@ fn both_copies_changing_one_field_keep_the_later_and_the_other_in_history() {
     // The losing value is kept in the entry's history, encrypted; the
     // export (a logged reveal of everything) shows it.
     let out = b.dir_file("export.json");
-    b.ok(&["export", "--format", "json", "--out", out.to_str().expect("utf-8")]);
+    b.ok(&[
+        "export",
+        "--format",
+        "json",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
     let export = std::fs::read_to_string(&out).expect("export");
-    assert!(export.contains("laptop-password"), "the losing password is gone");
+    assert!(
+        export.contains("laptop-password"),
+        "the losing password is gone"
+    );
 }
 
 impl Machine {
@@ -209,7 +238,11 @@ fn merge_refuses_another_vault_and_a_damaged_copy_and_changes_nothing() {
     let before_other = std::fs::read(&other.vault).expect("read");
     let out = a.run(&["merge", other.vault.to_str().expect("utf-8")]);
     assert_eq!(code(&out), 4, "{}", stderr(&out));
-    assert!(stderr(&out).contains("not a copy of this vault"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a copy of this vault"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(std::fs::read(&a.vault).expect("read"), before_a);
     assert_eq!(std::fs::read(&other.vault).expect("read"), before_other);
 
@@ -219,12 +252,20 @@ fn merge_refuses_another_vault_and_a_damaged_copy_and_changes_nothing() {
     std::fs::write(&b.vault, &damaged).expect("write");
     let out = a.run(&["merge", b.vault.to_str().expect("utf-8")]);
     assert_eq!(code(&out), 4, "{}", stderr(&out));
-    assert!(stderr(&out).contains(b.vault.to_str().expect("utf-8")), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(b.vault.to_str().expect("utf-8")),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(std::fs::read(&a.vault).expect("read"), before_a);
 
     let missing = a.run(&["merge", "/nonexistent/vault.baton"]);
     assert_eq!(code(&missing), 1);
-    assert!(stderr(&missing).contains("no such file"), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("no such file"),
+        "{}",
+        stderr(&missing)
+    );
     let text = a.run(&["merge", "/etc/hostname"]);
     assert_eq!(code(&text), 4, "{}", stderr(&text));
     assert_eq!(std::fs::read(&a.vault).expect("read"), before_a);
@@ -255,7 +296,11 @@ fn conflict_copies_of_each_sync_engine_are_merged_at_the_next_unlock_and_removed
             stderr(&out)
         );
         assert!(!copy.exists(), "{name}: the merged copy is still there");
-        assert_eq!(a.titles(), ["Bank", "From the desk", "From the laptop", "Mail"], "{name}");
+        assert_eq!(
+            a.titles(),
+            ["Bank", "From the desk", "From the laptop", "Mail"],
+            "{name}"
+        );
         a.ok(&["log", "verify"]);
     }
 }
@@ -265,9 +310,13 @@ fn a_damaged_conflict_copy_or_one_of_another_vault_is_named_and_left() {
     let (dir, a, b) = two_machines();
     let other = Machine::new(dir.path(), "elsewhere");
     other.ok(&["init", "--owner", "alice", "--weak-kdf"]);
-    let foreign = a.vault.with_file_name("vault.sync-conflict-20261207-101112-AAAAAAA.baton");
+    let foreign = a
+        .vault
+        .with_file_name("vault.sync-conflict-20261207-101112-AAAAAAA.baton");
     std::fs::copy(&other.vault, &foreign).expect("copy");
-    let damaged = a.vault.with_file_name("vault (Bob's conflicted copy 2026-12-07).baton");
+    let damaged = a
+        .vault
+        .with_file_name("vault (Bob's conflicted copy 2026-12-07).baton");
     let mut bytes = std::fs::read(&b.vault).expect("read");
     let at = bytes.len() / 2;
     bytes[at] ^= 1;
@@ -367,11 +416,19 @@ fn a_copy_that_predates_a_revocation_never_brings_the_revoked_keys_back() {
             .expect("run");
         out
     };
-    a.cmd(&["member", "add", "bob", "--role", "contractor", "--groups", "Finance"])
-        .env("BATON_NEW_PASSPHRASE", "bob's own passphrase 1")
-        .output()
-        .map(|o| assert_eq!(code(&o), 0, "{}", stderr(&o)))
-        .expect("run");
+    a.cmd(&[
+        "member",
+        "add",
+        "bob",
+        "--role",
+        "contractor",
+        "--groups",
+        "Finance",
+    ])
+    .env("BATON_NEW_PASSPHRASE", "bob's own passphrase 1")
+    .output()
+    .map(|o| assert_eq!(code(&o), 0, "{}", stderr(&o)))
+    .expect("run");
     std::fs::copy(&a.vault, &b.vault).expect("bob's laptop gets the vault");
     // Offline on his laptop, bob adds an entry to Finance; meanwhile the
     // owner revokes him on the desk.
@@ -399,11 +456,19 @@ fn a_copy_that_predates_a_revocation_never_brings_the_revoked_keys_back() {
 #[test]
 fn a_contractor_cannot_merge_what_only_an_owner_may_and_nothing_changes() {
     let (_dir, a, b) = two_machines();
-    a.cmd(&["member", "add", "bob", "--role", "contractor", "--groups", "General"])
-        .env("BATON_NEW_PASSPHRASE", "bob's own passphrase 1")
-        .output()
-        .map(|o| assert_eq!(code(&o), 0, "{}", stderr(&o)))
-        .expect("run");
+    a.cmd(&[
+        "member",
+        "add",
+        "bob",
+        "--role",
+        "contractor",
+        "--groups",
+        "General",
+    ])
+    .env("BATON_NEW_PASSPHRASE", "bob's own passphrase 1")
+    .output()
+    .map(|o| assert_eq!(code(&o), 0, "{}", stderr(&o)))
+    .expect("run");
     std::fs::copy(&a.vault, &b.vault).expect("copy");
     // Both copies change the members: only an owner can merge that.
     a.cmd(&["member", "add", "carol", "--role", "auditor"])
@@ -429,6 +494,9 @@ fn a_contractor_cannot_merge_what_only_an_owner_may_and_nothing_changes() {
     // The owner merges: both new members are kept.
     a.ok(&["merge", b.vault.to_str().expect("utf-8")]);
     let members = a.ok(&["member", "list"]);
-    assert!(members.contains("carol") && members.contains("dave"), "{members}");
+    assert!(
+        members.contains("carol") && members.contains("dave"),
+        "{members}"
+    );
     a.ok(&["log", "verify"]);
 }
