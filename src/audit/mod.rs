@@ -417,6 +417,44 @@ pub fn make(
     codec::encode(&SignedRecord { body, sig })
 }
 
+/// [`make`] for a version-1 vault that is not upgraded yet (a member who
+/// is not an owner opened it): the record in version 1's encoding, which
+/// every record of a version-1 file must have. `place` has at most one
+/// parent there.
+pub fn make_v1(
+    vault_id: &VaultId,
+    place: Place,
+    member: MemberId,
+    draft: Draft,
+    signer: &MemberSecrets,
+    log_public: &[u8; 32],
+    rng: &mut impl rand::CryptoRng,
+) -> Vec<u8> {
+    let seq = place.height;
+    let details = draft.details.map(bounded).and_then(|d| {
+        let plain = zeroize::Zeroizing::new(codec::encode(&d));
+        let info = details_info(vault_id, seq);
+        keys::seal_bytes(log_public, &info, &plain, rng)
+            .map(|(enc, ciphertext)| SealedDetails { enc, ciphertext })
+    });
+    let record = RecordV1 {
+        seq,
+        prev: place.parents.first().copied().unwrap_or([0; 32]),
+        time: draft.time,
+        member,
+        action: draft.action,
+        entry: draft.entry,
+        group: draft.group,
+        field: draft.field,
+        details,
+        target: draft.target,
+        bindings: draft.bindings,
+    };
+    let body = codec::encode(&record);
+    let sig = Sig(signer.sign(V1_RECORD_LABEL, &signed_body(vault_id, &body)));
+    codec::encode(&SignedRecord { body, sig })
+}
+
 /// Cuts each detail to a length that keeps every record far below
 /// `format::MAX_RECORD_LEN`, whatever an entry holds.
 fn bounded(mut d: Details) -> Details {

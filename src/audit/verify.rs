@@ -356,7 +356,9 @@ fn check_merge(out: &[Verified], walk: &Walk, m: usize) -> Result<(), LogError> 
     type Last = HashMap<Subject, (usize, [u8; 32])>;
     let (mut last_a, mut last_b): (Last, Last) = (HashMap::new(), HashMap::new());
     for j in (0..m).rev() {
-        for binding in &out[j].record.bindings {
+        // Within one record the last binding of a subject counts, as in
+        // `check_bindings`: walk its bindings backwards too.
+        for binding in out[j].record.bindings.iter().rev() {
             if in_a.get(j) == Some(&true) {
                 last_a.entry(binding.subject).or_insert((j, binding.hash));
             }

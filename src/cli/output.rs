@@ -291,6 +291,26 @@ pub fn qr_code(text: &str) -> super::unlock::Result<zeroize::Zeroizing<String>> 
     Ok(out)
 }
 
+/// `n` with `one` or `many`: "1 record", "3 records".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A path as a shell word: quoted when it holds anything but letters,
+/// digits and `/._-`, so that a printed command can be pasted as it is.
+pub fn shell_word(path: &std::path::Path) -> String {
+    let s = path.display().to_string();
+    let s = s.strip_prefix("./").unwrap_or(&s).to_owned();
+    if !s.is_empty()
+        && s.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '_' | '-' | '+' | ':' | '@')
+        })
+    {
+        return clean(&s).into_owned();
+    }
+    format!("'{}'", clean(&s).replace('\'', "'\\''"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,24 +335,4 @@ mod tests {
         // out, and the cell padded to the width.
         assert_eq!(clip("ab秘密", 4), "ab… ");
     }
-}
-
-/// `n` with `one` or `many`: "1 record", "3 records".
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// A path as a shell word: quoted when it holds anything but letters,
-/// digits and `/._-`, so that a printed command can be pasted as it is.
-pub fn shell_word(path: &std::path::Path) -> String {
-    let s = path.display().to_string();
-    let s = s.strip_prefix("./").unwrap_or(&s).to_owned();
-    if !s.is_empty()
-        && s.chars().all(|c| {
-            c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '_' | '-' | '+' | ':' | '@')
-        })
-    {
-        return clean(&s).into_owned();
-    }
-    format!("'{}'", clean(&s).replace('\'', "'\\''"))
 }

@@ -193,7 +193,10 @@ pub fn checklists(v: &Vault) -> Vec<Handover> {
     };
     let password_changed = |entry: [u8; 8], time: i64| {
         v.any_entry(entry).map(|(e, _)| {
-            e.password_changed_at == time || e.history.iter().any(|h| h.replaced_at == time)
+            e.password_changed_at == time
+                || e.history
+                    .iter()
+                    .any(|h| h.replaced_at == time && h.field.is_none())
         })
     };
     handover::handovers(

@@ -29,7 +29,6 @@ pub struct Session {
     /// The file as read (and as this session appended to it), checked
     /// before each append so that nothing past it is cut or overwritten.
     seen: store::Seen,
-    lock: Option<store::VaultLock>,
     /// When the lock is taken only for each write (a long-lived session):
     /// who holds it, as others are told, and how long to wait for it.
     relock: Option<(String, std::time::Duration)>,
@@ -241,7 +240,7 @@ fn unlock_seeing(
     let upgrade = vault.file_version() != crate::format::FORMAT_VERSION;
     if upgrade && !vault.is_owner() {
         warnings.push(format!(
-            "warning: this vault is in format version {}: it can be read, but nothing can be changed or revealed until an owner unlocks it once, which upgrades it",
+            "warning: this vault is in format version {}: it can be read and revealed (every reveal recorded), but nothing can be changed until an owner unlocks it once, which upgrades it",
             vault.file_version()
         ));
     }
@@ -250,8 +249,14 @@ fn unlock_seeing(
         if vault.torn_tail() {
             warnings.push("warning: the vault's last access-log record was cut short by a crash; it was never acknowledged and is dropped".into());
         }
-        vault.upgrade(os::now())?;
+        if let Err(e) = vault.upgrade(os::now()) {
+            warnings.push(format!(
+                "warning: this vault is in format version {} and could not be upgraded ({e}); it can be read, but not changed",
+                vault.file_version()
+            ));
+        }
     }
+    let upgrade = upgrade && vault.file_version() == crate::format::FORMAT_VERSION;
     let mut s = Session {
         vault,
         path: ctx.vault.clone(),
@@ -259,7 +264,6 @@ fn unlock_seeing(
         untorn,
         valid_len,
         seen: file_seen,
-        lock: None,
         relock,
         unsaved: false,
         notices: warnings,
@@ -362,19 +366,13 @@ impl Session {
     /// this session sealed, and writes the result. Nothing either wrote is
     /// lost; the member is told what was merged.
     fn rebase(&mut self) -> Result<()> {
-        let taken;
-        let lock = match (&self.lock, &self.relock) {
-            (Some(l), _) => l,
-            (None, Some((holder, wait))) => {
-                taken = store::lock(&self.path, holder, *wait)?;
-                &taken
-            }
-            (None, None) => {
-                return Err(Error::failed(
-                    "the vault's lock could not be taken, so nothing can be saved",
-                ));
-            }
+        let Some((holder, wait)) = &self.relock else {
+            return Err(Error::failed(
+                "the vault's lock could not be taken, so nothing can be saved",
+            ));
         };
+        let taken = store::lock(&self.path, holder, *wait)?;
+        let lock = &taken;
         let (disk, id) = store::read_with_id(&self.path)?;
         let file = read::parse(&disk)?;
         let sealed_len = file.sealed_len;
@@ -414,10 +412,12 @@ impl Session {
             }
         };
         if report.relation == Relation::FastForward {
-            self.fingerprint = store::Fingerprint::of(&disk);
-            self.valid_len = valid_len as u64;
-            self.seen = store::Seen::new(id, &disk, sealed_len, valid_len);
-            self.untorn = None;
+            // The file holds everything this session holds: the session
+            // now stands on it, as it is.
+            let file = read::parse(&disk)?;
+            let torn = file.torn_tail;
+            self.vault.adopt(file, os::now())?;
+            self.took(&disk, id, sealed_len, valid_len, torn);
         }
         self.vault.saved_revocation();
         if let Some(n) = note {
@@ -435,19 +435,13 @@ impl Session {
         sealed_len: usize,
         backups: store::Backups,
     ) -> Result<()> {
-        let taken;
-        let lock = match (&self.lock, &self.relock) {
-            (Some(l), _) => l,
-            (None, Some((holder, wait))) => {
-                taken = store::lock(&self.path, holder, *wait)?;
-                &taken
-            }
-            (None, None) => {
-                return Err(Error::failed(
-                    "the vault's lock could not be taken, so nothing can be saved",
-                ));
-            }
+        let Some((holder, wait)) = &self.relock else {
+            return Err(Error::failed(
+                "the vault's lock could not be taken, so nothing can be saved",
+            ));
         };
+        let taken = store::lock(&self.path, holder, *wait)?;
+        let lock = &taken;
         let id = store::save_with(&self.path, bytes, &self.fingerprint.value(), lock, backups)?;
         self.fingerprint = store::Fingerprint::of(bytes);
         self.untorn = None;
@@ -499,14 +493,6 @@ impl Session {
     /// the record is durable. When the file moved on since this session
     /// read it, the record is written by a save merged with it instead.
     pub fn record(&mut self, ctx: &Context, draft: Draft) -> Result<()> {
-        // A version-1 file takes version-1 records only; until an owner's
-        // unlock upgrades it, nothing is appended (and nothing revealed).
-        if self.vault.file_version() != crate::format::FORMAT_VERSION {
-            return Err(Error::failed(format!(
-                "this vault is in format version {}: an owner's next unlock upgrades it; until then nothing can be recorded, so nothing is revealed",
-                self.vault.file_version()
-            )));
-        }
         if self.unsaved {
             return Err(Error::failed(
                 "the last save failed, so the access log cannot be extended until a save succeeds; nothing was revealed",
@@ -521,20 +507,14 @@ impl Session {
         }
         let frame = write::log_frame(&bytes);
         let appended = {
-            let taken;
-            let lock = match (&self.lock, &self.relock) {
-                (Some(l), _) => l,
-                (None, Some((holder, wait))) => {
-                    taken = store::lock(&self.path, holder, *wait)
-                        .map_err(|e| Error::failed(format!("{e}; nothing was revealed")))?;
-                    &taken
-                }
-                (None, None) => {
-                    return Err(Error::failed(
-                        "the vault's lock could not be taken, so the access cannot be recorded",
-                    ));
-                }
+            let Some((holder, wait)) = &self.relock else {
+                return Err(Error::failed(
+                    "the vault's lock could not be taken, so the access cannot be recorded",
+                ));
             };
+            let taken = store::lock(&self.path, holder, *wait)
+                .map_err(|e| Error::failed(format!("{e}; nothing was revealed")))?;
+            let lock = &taken;
             store::append_frame(&self.path, &frame, self.valid_len, &mut self.seen, lock)
         };
         match appended {
@@ -566,18 +546,6 @@ impl Session {
         Ok(())
     }
 
-    /// From now on, takes the vault's lock only for the instant of each
-    /// write (a save, a record) instead of holding it: for a session that
-    /// stays open while people work (the terminal UI), so that other
-    /// commands can write meanwhile. Whatever they write is never cut or
-    /// overwritten: a write onto a file that moved on is refused
-    /// ([`store::StoreError::MovedOn`], [`store::StoreError::Conflict`]).
-    pub fn hold_lock_only_to_write(&mut self, ctx: &Context, what: &str) {
-        if self.lock.take().is_some() {
-            self.relock = Some((ctx.holder(what), ctx.lock_wait));
-        }
-    }
-
     /// Records that this member unlocked the vault.
     pub fn try_record_unlock(&mut self, ctx: &Context) -> Result<()> {
         self.record(ctx, Draft::new(os::now(), Action::Unlock))
@@ -585,11 +553,7 @@ impl Session {
 
     /// Records that this member looked at the vault; best effort.
     pub fn record_unlock(&mut self, ctx: &Context) {
-        // A version-1 vault opened by a non-owner: the unlock's warning
-        // already says that nothing is recorded until an owner upgrades it.
-        if (self.lock.is_none() && self.relock.is_none())
-            || self.vault.file_version() != crate::format::FORMAT_VERSION
-        {
+        if self.relock.is_none() {
             return;
         }
         if let Err(e) = self.try_record_unlock(ctx) {

@@ -62,6 +62,9 @@ pub fn merge(ctx: &Context, s: &mut Session, other: Copy, dry_run: bool) -> Resu
                 .any(|x| x.id == m.id && x.revoked_at.is_none())
     });
     let sealed_len = file.sealed_len;
+    // A torn final frame of the other copy was never acknowledged: it is
+    // not written here.
+    let bytes = bytes[..file.valid_len].to_vec();
     let their_head = vault::check_log(&file, &audit::HighWater::EMPTY, false)
         .map(|l| audit::head_of(&l.verified))
         .map_err(|e| named(&path, e))?;

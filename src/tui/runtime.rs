@@ -667,8 +667,6 @@ pub fn open(
     let mut s = session::unlock_loaded(ctx, loaded, member, passphrase, false)?;
     s.refuse_if_passphrase_change_due()?;
     s.try_record_unlock(ctx)?;
-    // Other commands may write while the TUI stays unlocked.
-    s.hold_lock_only_to_write(ctx, "tui");
     let index = Index::build(&s.vault);
     Ok(Opened { session: s, index })
 }

@@ -60,7 +60,12 @@ impl Vault {
     /// member, without adding it: the caller writes it durably first, then
     /// calls [`Vault::accept_record`].
     pub fn prepare_record(&self, draft: audit::Draft, rng: &mut impl rand::CryptoRng) -> Vec<u8> {
-        audit::make(
+        let make = if self.file_version == crate::format::FORMAT_VERSION {
+            audit::make
+        } else {
+            audit::make_v1
+        };
+        make(
             &self.vault_id,
             self.next_place(),
             self.me,
@@ -73,13 +78,22 @@ impl Vault {
 
     /// Adds a record made by [`Vault::prepare_record`] once it is on disk.
     pub fn accept_record(&mut self, bytes: Vec<u8>) -> Result<(), VaultError> {
-        let (record, _, hash) = audit::decode_record(&bytes, audit::Encoding::V2)
+        let legacy = self.file_version != crate::format::FORMAT_VERSION;
+        let encoding = if legacy {
+            audit::Encoding::V1
+        } else {
+            audit::Encoding::V2
+        };
+        let (record, _, hash) = audit::decode_record(&bytes, encoding)
             .map_err(|_| VaultError::damaged("a new access-log record is malformed"))?;
         let place = self.next_place();
         if record.parents != place.parents || record.height != place.height {
             return Err(VaultError::damaged("a new record does not follow the log"));
         }
         self.join = None;
+        if legacy {
+            self.legacy += 1;
+        }
         self.torn_tail = false;
         self.log.push(bytes);
         self.verified.push(audit::Verified { record, hash });

@@ -268,7 +268,7 @@ impl Vault {
             }
             if i < theirs_log.legacy {
                 return Err(VaultError::Invalid(
-                    "the other copy holds version-1 records this vault lacks: open it once as an owner (which upgrades it), then merge".into(),
+                    "the two copies went separate ways while both were in format version 1, which cannot join branches: keep one of them (`baton accept-older` on the one to keep), and add what the other holds by hand".into(),
                 ));
             }
             new_records.push((bytes, v));
@@ -422,6 +422,7 @@ impl Vault {
                 .find(|x| x.id == m && x.revoked_at.is_none())
         };
         let mut seen_slots: Vec<(MemberId, SlotKind)> = Vec::new();
+        let mut gone_slots: Vec<audit::Binding> = Vec::new();
         for s in self.slots.iter().chain(their_snapshot.slots.iter()) {
             let k = (s.member, s.kind);
             if seen_slots.contains(&k) {
@@ -429,6 +430,21 @@ impl Vault {
             }
             seen_slots.push(k);
             let Some(member) = active(s.member) else {
+                // A slot both copies rebound, of a member the merge leaves
+                // revoked: the merge record binds it as gone.
+                let newer = rel.of(Subject::Slot {
+                    member: k.0,
+                    kind: k.1,
+                });
+                if newer == Newer::Both {
+                    gone_slots.push(audit::Binding {
+                        subject: Subject::Slot {
+                            member: k.0,
+                            kind: k.1,
+                        },
+                        hash: [0; 32],
+                    });
+                }
                 continue;
             };
             let ours = self.slots.iter().find(|x| (x.member, x.kind) == k);
@@ -652,7 +668,11 @@ impl Vault {
             let keep = if fold < keep { keep - 1 } else { keep };
             let kept = groups[keep].id;
             for mut e in folded.entries {
-                if groups[keep].entries.iter().any(|x| x.id == e.id) {
+                if let Some(at) = groups[keep].entries.iter().position(|x| x.id == e.id) {
+                    // One entry in both groups: its two versions merge.
+                    let kept = groups[keep].entries.remove(at);
+                    let m = entry_merge::merge(kept, e);
+                    groups[keep].entries.insert(at, m.entry);
                     continue;
                 }
                 let stamp = e.next_stamp(now, self.me, self.writer);
@@ -693,6 +713,7 @@ impl Vault {
         self.revoked_unsaved |= revoked_now;
         self.join = Some(join);
         let mut draft = audit::Draft::new(now, audit::Action::Merge);
+        draft.bindings = gone_slots;
         draft.details = Some(audit::Details {
             title: None,
             group: None,

@@ -119,7 +119,7 @@ pub enum VaultError {
 /// A member or group id drawn at random (never 0, which stands for the
 /// log key's pseudo-group and for "from an imported file"), so that two
 /// copies of the vault adding a member or a group each do not give two
-/// of them one id. docs/FORMAT.md §5.
+/// of them one id. docs/FORMAT.md §3.
 pub(crate) fn fresh_id(rng: &mut impl rand::CryptoRng, taken: impl Fn(u32) -> bool) -> u32 {
     loop {
         let id = rng.next_u32();

@@ -70,13 +70,6 @@ impl Machine {
         t
     }
 
-    fn log_count(&self) -> usize {
-        json(&self.ok(&["log", "--json"]))["records"]
-            .as_array()
-            .expect("records")
-            .len()
-    }
-
     /// The hashes of every record, via the library (the binary shows
     /// positions, not hashes).
     fn record_hashes(&self) -> Vec<[u8; 32]> {
@@ -408,13 +401,11 @@ fn accept_older_takes_an_older_copy_on_purpose_and_records_it() {
 fn a_copy_that_predates_a_revocation_never_brings_the_revoked_keys_back() {
     let (_dir, a, b) = two_machines();
     let bob = |m: &Machine, args: &[&str]| {
-        let out = m
-            .cmd(args)
+        m.cmd(args)
             .env("BATON_MEMBER", "bob")
             .env("BATON_PASSPHRASE", "bob's own passphrase 1")
             .output()
-            .expect("run");
-        out
+            .expect("run")
     };
     a.cmd(&[
         "member",
