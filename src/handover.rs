@@ -86,6 +86,9 @@ impl Exposure {
             (Action::CodeUsed, _) => "used a backup code".into(),
             (Action::Copy, w) if !w.is_empty() => format!("copied {w}"),
             (Action::Export, _) => "exported the entry".into(),
+            (Action::Exposure, _) => {
+                "could read it in a copy of the vault that predates the revocation".into()
+            }
             (_, w) if !w.is_empty() => format!("revealed {w}"),
             (a, _) => a.as_str().into(),
         }
@@ -177,6 +180,9 @@ fn is_rotation(action: Action, field: Option<Field>) -> bool {
 pub struct Facts<'a> {
     pub is_owner: &'a dyn Fn(MemberId) -> bool,
     pub password_changed: &'a dyn Fn([u8; 8], i64) -> Option<bool>,
+    /// The entries of a group (for an `exposure` record, which names a
+    /// group rather than an entry); none for a group that cannot be read.
+    pub entries_of: &'a dyn Fn(GroupId) -> Vec<[u8; 8]>,
 }
 
 impl Facts<'_> {
@@ -239,6 +245,27 @@ pub fn handovers(log: &[Verified], facts: &Facts<'_>) -> Vec<Handover> {
         for (j, later) in log.iter().enumerate().skip(i + 1) {
             let l = &later.record;
             let pos = j as u64;
+            // Stored after the handover, yet the member's own: written on a
+            // copy that had not seen the revocation, and merged since.
+            if l.member == member
+                && let Some(entry) = l.entry
+                && is_exposure(l.action, l.field)
+            {
+                expose(&mut items, entry, l.group, pos, l);
+                continue;
+            }
+            // An owner's merge of such a copy: its content of the group
+            // was readable by the member.
+            if l.action == Action::Exposure
+                && l.target == Some(member)
+                && (facts.is_owner)(l.member)
+                && let Some(group) = l.group
+            {
+                for entry in (facts.entries_of)(group) {
+                    expose(&mut items, entry, Some(group), pos, l);
+                }
+                continue;
+            }
             let Some(entry) = l.entry else { continue };
             let Some(item) = items.iter_mut().find(|x| x.entry == entry) else {
                 continue;
@@ -268,6 +295,37 @@ pub fn handovers(log: &[Verified], facts: &Facts<'_>) -> Vec<Handover> {
     out
 }
 
+/// Adds an exposure of `entry` by record `r` (at `pos`) to its item,
+/// creating the item when the entry had none.
+fn expose(
+    items: &mut Vec<Item>,
+    entry: [u8; 8],
+    group: Option<GroupId>,
+    pos: u64,
+    r: &crate::audit::Record,
+) {
+    let e = Exposure {
+        seq: pos,
+        time: r.time,
+        action: r.action,
+        field: if r.action == Action::Exposure {
+            Some(Field::All)
+        } else {
+            r.field
+        },
+    };
+    match items.iter_mut().find(|i| i.entry == entry) {
+        Some(i) => i.exposures.push(e),
+        None => items.push(Item {
+            entry,
+            group,
+            exposures: vec![e],
+            rotated: None,
+            verified: None,
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,6 +340,7 @@ mod tests {
     const TRUST: Facts<'static> = Facts {
         is_owner: &|m| m == OWNER,
         password_changed: &|_, _| None,
+        entries_of: &|_| Vec::new(),
     };
 
     fn rec(
@@ -441,6 +500,7 @@ mod tests {
         let facts = Facts {
             is_owner: &|m| m == OWNER,
             password_changed: &|e, t| Some(e == [2; 8] && t == 1005),
+            entries_of: &|_| Vec::new(),
         };
         let hs = handovers(&l, &facts);
         assert_eq!(hs.len(), 1, "bob's own handover record is ignored");

@@ -69,6 +69,11 @@ pub enum Action {
     Merge,
     /// The vault was rewritten from format version 1 to version 2.
     Upgrade,
+    /// An owner's merge took in a copy that gave member `target` the key
+    /// of group `group` after that member was revoked here (a copy that
+    /// predates the revocation): everything of the group in that copy was
+    /// readable by them, and joins their handover checklist.
+    Exposure,
 }
 
 impl Action {
@@ -95,6 +100,7 @@ impl Action {
             Action::AcceptOlder => "accept-older",
             Action::Merge => "merge",
             Action::Upgrade => "upgrade",
+            Action::Exposure => "exposure",
         }
     }
 

@@ -48,6 +48,12 @@ struct EntryView {
 }
 
 #[derive(Serialize)]
+struct ExposedView {
+    member: String,
+    group: String,
+}
+
+#[derive(Serialize)]
 struct ReportView {
     result: &'static str,
     dry_run: bool,
@@ -59,6 +65,9 @@ struct ReportView {
     members_revoked: Vec<String>,
     rekeyed_groups: usize,
     groups_carried_unread: usize,
+    /// Revoked members who could read a group in a copy that predates
+    /// their revocation: that group's entries join their checklist.
+    exposed: Vec<ExposedView>,
     entries: Vec<EntryView>,
     conflicts: usize,
 }
@@ -91,6 +100,18 @@ fn view(v: &Vault, r: &MergeReport, other: &Path, dry_run: bool) -> ReportView {
         members_revoked: r.members_revoked.clone(),
         rekeyed_groups: r.rekeyed.len(),
         groups_carried_unread: r.carried.len(),
+        exposed: r
+            .exposed
+            .iter()
+            .map(|(m, g)| ExposedView {
+                member: m.clone(),
+                group: v
+                    .groups()
+                    .iter()
+                    .find(|x| x.id == *g)
+                    .map_or_else(|| format!("#{g}"), |x| x.name.clone()),
+            })
+            .collect(),
         entries: r
             .entries
             .iter()
@@ -191,6 +212,13 @@ fn print_text(v: &ReportView, vault: &Path) {
         println!(
             "  {} group(s) you cannot read are kept as the newer copy has them",
             v.groups_carried_unread
+        );
+    }
+    for x in &v.exposed {
+        println!(
+            "  {} could read group {} in a copy that predates their revocation: its entries join their handover checklist (baton handover status)",
+            clean(&x.member),
+            clean(&x.group)
         );
     }
     if v.entries.is_empty() {

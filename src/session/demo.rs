@@ -431,6 +431,7 @@ mod demo_tests {
             &crate::handover::Facts {
                 is_owner: &|m| m == crate::format::FOUNDING_OWNER,
                 password_changed: &|_, _| None,
+                entries_of: &|_| Vec::new(),
             },
         )
         .iter()

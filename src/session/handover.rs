@@ -199,11 +199,20 @@ pub fn checklists(v: &Vault) -> Vec<Handover> {
                     .any(|h| h.replaced_at == time && h.field.is_none())
         })
     };
+    let entries_of = |group: crate::format::GroupId| {
+        v.groups()
+            .iter()
+            .filter(|g| g.id == group)
+            .flat_map(|g| g.entries.iter().filter(|e| e.removed.is_none()))
+            .map(|e| e.id.0)
+            .collect()
+    };
     handover::handovers(
         v.log(),
         &handover::Facts {
             is_owner: &is_owner,
             password_changed: &password_changed,
+            entries_of: &entries_of,
         },
     )
 }

@@ -84,6 +84,11 @@ pub struct MergeReport {
     pub rekeyed: Vec<GroupId>,
     /// Groups this member cannot read, taken as the newer copy had them.
     pub carried: Vec<GroupId>,
+    /// Members revoked in the merged vault to whom one of the copies,
+    /// predating that revocation, still gave a group's key: (member's
+    /// name, group). An `exposure` record for each puts the group's
+    /// entries on the member's handover checklist.
+    pub exposed: Vec<(String, GroupId)>,
 }
 
 impl MergeReport {
@@ -99,6 +104,7 @@ impl MergeReport {
             members_revoked: Vec::new(),
             rekeyed: Vec::new(),
             carried: Vec::new(),
+            exposed: Vec::new(),
         }
     }
 
@@ -289,6 +295,32 @@ impl Vault {
         let their_manifest = other.manifest;
         let their_snapshot = other.snapshot;
         let keys = self.merged_keys(&rel, &their_manifest, &their_snapshot.manifest, now, rng)?;
+        // A member the merged vault has revoked, to whom either copy still
+        // gave a group's key: that copy predates the revocation, and its
+        // content of the group was readable by them.
+        let mut exposures: Vec<(MemberId, GroupId)> = Vec::new();
+        for m in keys
+            .manifest
+            .members
+            .iter()
+            .filter(|m| m.revoked_at.is_some())
+        {
+            for side in [&self.manifest, &their_manifest] {
+                for g in side
+                    .grants
+                    .iter()
+                    .filter(|g| g.member == m.id && g.group != LOG_GROUP)
+                {
+                    let current = side
+                        .groups
+                        .iter()
+                        .any(|x| x.id == g.group && x.epoch == g.epoch);
+                    if current && !exposures.contains(&(m.id, g.group)) {
+                        exposures.push((m.id, g.group));
+                    }
+                }
+            }
+        }
         let their_key = |g: GroupId, epoch: u32| -> Option<Key32> {
             let grant = their_manifest
                 .grants
@@ -422,7 +454,7 @@ impl Vault {
                 .find(|x| x.id == m && x.revoked_at.is_none())
         };
         let mut seen_slots: Vec<(MemberId, SlotKind)> = Vec::new();
-        let mut gone_slots: Vec<audit::Binding> = Vec::new();
+        let mut gone_bindings: Vec<audit::Binding> = Vec::new();
         for s in self.slots.iter().chain(their_snapshot.slots.iter()) {
             let k = (s.member, s.kind);
             if seen_slots.contains(&k) {
@@ -437,7 +469,7 @@ impl Vault {
                     kind: k.1,
                 });
                 if newer == Newer::Both {
-                    gone_slots.push(audit::Binding {
+                    gone_bindings.push(audit::Binding {
                         subject: Subject::Slot {
                             member: k.0,
                             kind: k.1,
@@ -484,6 +516,91 @@ impl Vault {
                     })?
             };
             slots.push(slot.clone());
+        }
+
+        // A group one copy folded away (two of one name, see below) while
+        // the other copy wrote to it: its entries go to the group of its
+        // name, so that nothing written there is lost.
+        let mut orphans: Vec<(GroupId, GroupPayload)> = Vec::new();
+        let kept_ids: HashSet<GroupId> = keys.manifest.groups.iter().map(|g| g.id).collect();
+        let mut orphan_ids: Vec<GroupId> = self
+            .groups
+            .iter()
+            .map(|g| g.stored.blob.group)
+            .chain(self.sealed.iter().map(|g| g.blob.group))
+            .chain(their_snapshot.groups.iter().map(|b| b.group))
+            .filter(|g| !kept_ids.contains(g))
+            .collect();
+        orphan_ids.sort_unstable();
+        orphan_ids.dedup();
+        for g in orphan_ids {
+            let newer = rel.of(Subject::Group { group: g });
+            let ours_has = self.stored_blob(g).is_some();
+            let theirs_blob = their_snapshot.groups.iter().find(|b| b.group == g);
+            // Removed knowingly: the side without it had seen the other's
+            // last change of it.
+            let wrote_after = match newer {
+                Newer::Both => true,
+                Newer::Ours => ours_has,
+                Newer::Theirs => theirs_blob.is_some(),
+                Newer::Same => false,
+            };
+            if !wrote_after {
+                gone_bindings.push(audit::Binding {
+                    subject: Subject::Group { group: g },
+                    hash: [0; 32],
+                });
+                continue;
+            }
+            let payload = if matches!(newer, Newer::Theirs) || !ours_has {
+                theirs_blob.and_then(|b| {
+                    their_key(g, b.epoch)
+                        .and_then(|k| open_group(&self.vault_id, b, &k, other.version).ok())
+                })
+            } else {
+                self.groups
+                    .iter()
+                    .find(|x| x.id == g)
+                    .map(|x| GroupPayload {
+                        name: x.name.clone(),
+                        entries: x
+                            .entries
+                            .iter()
+                            .map(|e| {
+                                crate::format::codec::decode(&crate::format::codec::encode_secret(
+                                    e, 0,
+                                ))
+                                .expect("an entry decodes from its own encoding")
+                            })
+                            .collect(),
+                    })
+            };
+            let Some(payload) = payload else {
+                return Err(VaultError::AccessDenied(format!(
+                    "group #{g} was removed on one copy and written on the other, and you cannot read it: an owner must merge these copies"
+                )));
+            };
+            let readable_name = found.iter().any(|f| {
+                readable(f)
+                    && (self
+                        .groups
+                        .iter()
+                        .any(|x| x.id == f.id && x.name == payload.name)
+                        || f.theirs_open
+                            .as_ref()
+                            .is_some_and(|p| p.name == payload.name))
+            });
+            if !readable_name {
+                return Err(VaultError::AccessDenied(format!(
+                    "group {:?} was removed on one copy and written on the other, and no group of that name that you can read is left: an owner must merge these copies",
+                    payload.name
+                )));
+            }
+            gone_bindings.push(audit::Binding {
+                subject: Subject::Group { group: g },
+                hash: [0; 32],
+            });
+            orphans.push((g, payload));
         }
 
         // Phase 2: build the merged vault; nothing below fails.
@@ -651,6 +768,22 @@ impl Vault {
         // adding the first entry of "General" at once) have two groups of
         // that name; an owner's merge folds them into the one with the
         // lower id, so that a name keeps naming one group.
+        for (_, payload) in orphans {
+            // Phase 1 made sure a readable group of its name is left.
+            let Some(target) = groups.iter_mut().find(|g| g.name == payload.name) else {
+                continue;
+            };
+            for e in payload.entries {
+                match target.entries.iter().position(|x| x.id == e.id) {
+                    Some(at) => {
+                        let kept = target.entries.remove(at);
+                        target.entries.insert(at, entry_merge::merge(kept, e).entry);
+                    }
+                    None => target.entries.push(e),
+                }
+            }
+            target.dirty = true;
+        }
         let mut keys = keys;
         while keys.side == Side::Both {
             let dup = (0..groups.len()).find_map(|i| {
@@ -681,6 +814,12 @@ impl Vault {
             }
             groups[keep].dirty = true;
             let gone = folded.id;
+            // Its data is gone from the vault: the merge record says so,
+            // since both copies may have written it.
+            gone_bindings.push(audit::Binding {
+                subject: Subject::Group { group: gone },
+                hash: [0; 32],
+            });
             keys.manifest.groups.retain(|g| g.id != gone);
             keys.manifest.grants.retain(|g| g.group != gone);
             let critical = keys.manifest.critical_groups.contains(&gone);
@@ -713,7 +852,7 @@ impl Vault {
         self.revoked_unsaved |= revoked_now;
         self.join = Some(join);
         let mut draft = audit::Draft::new(now, audit::Action::Merge);
-        draft.bindings = gone_slots;
+        draft.bindings = gone_bindings;
         draft.details = Some(audit::Details {
             title: None,
             group: None,
@@ -725,6 +864,31 @@ impl Vault {
             )),
         });
         self.pending.push(draft);
+        for (member, group) in exposures {
+            let name = self
+                .manifest
+                .members
+                .iter()
+                .find(|m| m.id == member)
+                .map_or_else(String::new, |m| m.name.clone());
+            report.exposed.push((name, group));
+            self.pending.push(audit::Draft {
+                target: Some(member),
+                group: Some(group),
+                details: Some(audit::Details {
+                    title: None,
+                    group: self
+                        .groups
+                        .iter()
+                        .find(|g| g.id == group)
+                        .map(|g| g.name.clone()),
+                    note: Some(
+                        "readable in a copy of the vault that predates the revocation".into(),
+                    ),
+                }),
+                ..audit::Draft::new(now, audit::Action::Exposure)
+            });
+        }
         Ok(report)
     }
 

@@ -151,8 +151,15 @@ impl Vault {
         if pending.is_empty() && !bindings.is_empty() {
             pending.push(audit::Draft::new(now, audit::Action::Edit));
         }
-        if let Some(last) = pending.last_mut() {
-            last.bindings.extend(bindings);
+        // The save's bindings go on its last record, or on the merge
+        // record when the save joins two copies: that record must bind
+        // what both changed.
+        let binder = match pending.first() {
+            Some(d) if d.action == audit::Action::Merge => pending.first_mut(),
+            _ => pending.last_mut(),
+        };
+        if let Some(d) = binder {
+            d.bindings.extend(bindings);
         }
         for draft in pending {
             let bytes = self.prepare_record(draft, rng);

@@ -491,3 +491,106 @@ fn a_contractor_cannot_merge_what_only_an_owner_may_and_nothing_changes() {
     );
     a.ok(&["log", "verify"]);
 }
+
+#[test]
+fn what_a_revoked_member_could_read_in_an_older_copy_joins_the_checklist() {
+    let (_dir, a, b) = two_machines();
+    a.ok(&["add", "Payroll", "--group", "Finance", "--generate"]);
+    a.ok(&["add", "Wiki", "--group", "General"]);
+    let out = a
+        .cmd(&[
+            "member",
+            "add",
+            "bob",
+            "--role",
+            "contractor",
+            "--groups",
+            "Finance",
+        ])
+        .env("BATON_NEW_PASSPHRASE", "bob's own passphrase 1")
+        .output()
+        .expect("run");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    std::fs::copy(&a.vault, &b.vault).expect("bob's laptop gets the vault");
+    let bob = |args: &[&str]| {
+        let out = b
+            .cmd(args)
+            .env("BATON_MEMBER", "bob")
+            .env("BATON_PASSPHRASE", "bob's own passphrase 1")
+            .output()
+            .expect("run");
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+    };
+    // Offline, bob reveals a password and adds an entry; meanwhile the
+    // owner hands over: bob revealed nothing in the owner's copy.
+    bob(&["get", "Bank"]);
+    bob(&["add", "Bob's note", "--group", "Finance"]);
+    let handover = a.ok(&["handover", "bob"]);
+    assert!(handover.contains("nothing to rotate"), "{handover}");
+    let merged = a.ok(&["merge", b.vault.to_str().expect("utf-8")]);
+    assert!(merged.contains("could read group Finance"), "{merged}");
+    let status = json(&a.ok(&["handover", "status", "--json"]));
+    let items = status["handovers"][0]["items"].as_array().expect("items");
+    let item = |title: &str| {
+        items
+            .iter()
+            .find(|i| i["title"] == title)
+            .unwrap_or_else(|| panic!("{title} is not on the checklist: {status}"))
+            .clone()
+    };
+    let bank = item("Bank");
+    assert!(
+        bank["how"]
+            .as_array()
+            .expect("how")
+            .iter()
+            .any(|h| h == "revealed the password"),
+        "{bank}"
+    );
+    item("Bob's note");
+    item("Payroll");
+    assert!(
+        items.iter().all(|i| i["title"] != "Wiki"),
+        "bob never held General: {status}"
+    );
+    a.ok(&["log", "verify"]);
+}
+
+#[test]
+fn three_machines_that_each_created_one_group_converge_whatever_the_order() {
+    let (dir, a, b) = two_machines();
+    let c = Machine::new(dir.path(), "home-office");
+    std::fs::copy(&a.vault, &c.vault).expect("copy");
+    for (m, who) in [(&a, "desk"), (&b, "laptop"), (&c, "home")] {
+        m.ok(&["add", &format!("{who} client"), "--group", "Clients"]);
+        m.ok(&["edit", "Mail", "--notes", &format!("noted at the {who}")]);
+    }
+    let path = |m: &Machine| m.vault.to_str().expect("utf-8").to_owned();
+    // The desk takes the laptop's copy, the laptop the home office's, then
+    // each takes what the other has, in another order.
+    a.ok(&["merge", &path(&b)]);
+    b.ok(&["merge", &path(&c)]);
+    c.ok(&["merge", &path(&a)]);
+    a.ok(&["merge", &path(&b)]);
+    b.ok(&["merge", &path(&a)]);
+    c.ok(&["merge", &path(&b)]);
+    let expected = [
+        "Bank",
+        "Mail",
+        "desk client",
+        "home client",
+        "laptop client",
+    ];
+    for m in [&a, &b, &c] {
+        assert_eq!(m.titles(), expected);
+        let clients = json(&m.ok(&["list", "--group", "Clients", "--json"]));
+        assert_eq!(clients["entries"].as_array().expect("entries").len(), 3);
+        m.ok(&["log", "verify"]);
+    }
+    // One note won (the latest); the others are in its history.
+    let notes: Vec<String> = [&a, &b, &c]
+        .iter()
+        .map(|m| m.ok(&["get", "Mail", "--field", "notes"]).trim().to_owned())
+        .collect();
+    assert!(notes.iter().all(|n| n == &notes[0]), "{notes:?}");
+}
