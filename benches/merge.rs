@@ -142,9 +142,17 @@ fn library(o: &Opts, one_group: bool, ours: &[u8], theirs: &[u8]) {
         let mut v = unlock(ours);
         let start = Instant::now();
         let file = read::parse(theirs).expect("parses");
+        let parsed = start.elapsed();
         let report = v.merge(file, NOW + 120, &mut rand::rng()).expect("merges");
+        let merged = start.elapsed();
         let bytes = v.seal(NOW + 120, &mut rand::rng()).expect("seals");
         samples.push(start.elapsed());
+        eprintln!(
+            "  parse {} ms, merge {} ms, seal {} ms",
+            parsed.as_millis(),
+            (merged - parsed).as_millis(),
+            (start.elapsed() - merged).as_millis()
+        );
         assert_eq!(report.relation, Relation::Merged);
         conflicts = report.conflicts();
         std::hint::black_box(bytes);
@@ -233,6 +241,13 @@ fn main() {
             ours.len() as f64 / 1e6,
             t.elapsed().as_millis()
         );
+        // For profiling the process by hand: the two copies, kept.
+        if let Some(dir) = std::env::var_os("BATON_BENCH_KEEP") {
+            let dir = PathBuf::from(dir);
+            let tag = if one_group { "one" } else { "twenty" };
+            std::fs::write(dir.join(format!("ours-{tag}.baton")), &ours).expect("write");
+            std::fs::write(dir.join(format!("theirs-{tag}.baton")), &theirs).expect("write");
+        }
         if wants("library") {
             library(&o, one_group, &ours, &theirs);
         }

@@ -33,6 +33,25 @@ pub fn encode_secret<T: Serialize + ?Sized>(value: &T, spare: usize) -> Zeroizin
     buf
 }
 
+/// Serializes `value` into `buf`, replacing what it held (a buffer the
+/// caller reuses for many values, and wipes when it holds secrets). One
+/// pass when the value fits the buffer's capacity.
+pub fn encode_into<T: Serialize + ?Sized>(value: &T, buf: &mut Vec<u8>) {
+    let cap = buf.capacity().max(4096);
+    buf.resize(cap, 0);
+    if let Ok(used) = postcard::to_slice(value, &mut buf[..]).map(|s| s.len()) {
+        buf.truncate(used);
+        return;
+    }
+    let size = postcard::experimental::serialized_size(value)
+        .expect("sizing cannot fail for Baton's types");
+    // A bigger buffer; the old one is wiped before it is freed.
+    let mut bigger = vec![0u8; size];
+    zeroize::Zeroize::zeroize(buf);
+    postcard::to_slice(value, &mut bigger[..]).expect("the buffer was sized by serialized_size");
+    *buf = bigger;
+}
+
 /// Decodes exactly one `T` from `bytes`; anything left over is an error.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
     let (value, rest) = postcard::take_from_bytes(bytes).map_err(|_| CodecError::Malformed)?;

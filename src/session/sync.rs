@@ -65,9 +65,6 @@ pub fn merge(ctx: &Context, s: &mut Session, other: Copy, dry_run: bool) -> Resu
     // A torn final frame of the other copy was never acknowledged: it is
     // not written here.
     let bytes = bytes[..file.valid_len].to_vec();
-    let their_head = vault::check_log(&file, &audit::HighWater::EMPTY, false)
-        .map(|l| audit::head_of(&l.verified))
-        .map_err(|e| named(&path, e))?;
     let report = s
         .vault
         .merge(file, os::now(), &mut os::rng())
@@ -87,7 +84,7 @@ pub fn merge(ctx: &Context, s: &mut Session, other: Copy, dry_run: bool) -> Resu
                 store::Backups::Rotate
             };
             s.write_bytes(&bytes, sealed_len, backups)?;
-            if let Some(w) = ctx.remember(s.vault.vault_id(), &their_head) {
+            if let Some(w) = ctx.remember(s.vault.vault_id(), &report.their_head) {
                 s.warn(w);
             }
             s.vault.adopt(read::parse(&bytes)?, os::now())?;
@@ -225,13 +222,9 @@ fn merge_one(
     if copy.file.snapshot.vault_id != *s.vault.vault_id() {
         return Err("it is a copy of another vault".into());
     }
-    let head = vault::check_log(&copy.file, &audit::HighWater::EMPTY, false)
-        .map_err(|e| e.to_string())?
-        .verified
-        .last()
-        .map(|v| v.hash);
     let report = merge(ctx, s, copy, false).map_err(|e| e.to_string())?;
-    let held = head.is_some_and(|h| s.vault.log().iter().any(|v| v.hash == h));
+    let head = report.their_head.hash;
+    let held = report.their_head.count > 0 && s.vault.log().iter().any(|v| v.hash == head);
     if !held {
         return Err("the vault does not hold all of it after the merge".into());
     }

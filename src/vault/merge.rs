@@ -20,6 +20,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use zeroize::Zeroizing;
+
 use super::entry_merge::{self, PartConflict};
 use super::seal::open_group;
 use super::unlock::{check_log, grant_info};
@@ -89,6 +91,8 @@ pub struct MergeReport {
     /// name, group). An `exposure` record for each puts the group's
     /// entries on the member's handover checklist.
     pub exposed: Vec<(String, GroupId)>,
+    /// The other copy's log head (what this vault holds of it afterwards).
+    pub their_head: crate::format::LogHead,
 }
 
 impl MergeReport {
@@ -105,6 +109,7 @@ impl MergeReport {
             rekeyed: Vec::new(),
             carried: Vec::new(),
             exposed: Vec::new(),
+            their_head: crate::format::LogHead::EMPTY,
         }
     }
 
@@ -165,8 +170,9 @@ impl Relations {
 /// A group as the merge finds it on each side.
 struct Found {
     id: GroupId,
-    ours: Option<GroupBlob>,
-    theirs: Option<GroupBlob>,
+    /// The key epoch of each side's data, where the side has the group.
+    ours: Option<u32>,
+    theirs: Option<u32>,
     /// The other copy's data, decrypted, when this member holds its key.
     theirs_open: Option<GroupPayload>,
     newer: Newer,
@@ -233,12 +239,16 @@ impl Vault {
             .last()
             .ok_or_else(|| VaultError::damaged("the other copy's log is empty"))?;
         let ours_has: HashSet<[u8; 32]> = self.verified.iter().map(|v| v.hash).collect();
+        let their_log_head = audit::head_of(&theirs_log.verified);
         if ours_has.contains(&their_head.hash) {
-            return Ok(MergeReport::plain(Relation::Held));
+            let mut r = MergeReport::plain(Relation::Held);
+            r.their_head = their_log_head;
+            return Ok(r);
         }
         let theirs_has: HashSet<[u8; 32]> = theirs_log.verified.iter().map(|v| v.hash).collect();
         if theirs_has.contains(&our_head.hash) {
             let mut r = MergeReport::plain(Relation::FastForward);
+            r.their_head = their_log_head;
             r.records_theirs = theirs_log.verified.len() - self.verified.len();
             r.manifest = Side::Theirs;
             return Ok(r);
@@ -293,7 +303,7 @@ impl Vault {
 
         // Phase 1: everything that can fail, with `self` untouched.
         let their_manifest = other.manifest;
-        let their_snapshot = other.snapshot;
+        let mut their_snapshot = other.snapshot;
         let keys = self.merged_keys(&rel, &their_manifest, &their_snapshot.manifest, now, rng)?;
         // A member the merged vault has revoked, to whom either copy still
         // gave a group's key: that copy predates the revocation, and its
@@ -334,10 +344,11 @@ impl Vault {
         let mut found: Vec<Found> = Vec::new();
         for info in &keys.manifest.groups {
             let g = info.id;
-            let ours = self.stored_blob(g).cloned();
-            let theirs = their_snapshot.groups.iter().find(|b| b.group == g).cloned();
+            let ours = self.stored_blob(g).map(|b| b.epoch);
+            let their_blob = their_snapshot.groups.iter().find(|b| b.group == g);
+            let theirs = their_blob.map(|b| b.epoch);
             let newer = rel.of(Subject::Group { group: g });
-            let theirs_open = match (&theirs, newer) {
+            let theirs_open = match (their_blob, newer) {
                 (Some(b), Newer::Theirs | Newer::Both) => match their_key(g, b.epoch) {
                     Some(k) => Some(open_group(&self.vault_id, b, &k, other.version)?),
                     None => None,
@@ -375,21 +386,36 @@ impl Vault {
                 merge_set.insert(f.id);
             }
         }
+        // Where each entry lives on each side, to follow an entry moved on
+        // one side out of a group both changed (not needed when every group
+        // this member can read merges anyway).
+        // Only the groups outside the merge are indexed: an entry of a
+        // merged group found there was moved, and takes that group along.
+        let all_merge = found
+            .iter()
+            .all(|f| merge_set.contains(&f.id) || !readable(f));
         let mut where_ours: HashMap<[u8; 8], GroupId> = HashMap::new();
-        for g in &self.groups {
+        for g in self
+            .groups
+            .iter()
+            .filter(|g| !all_merge && !merge_set.contains(&g.id))
+        {
             for e in &g.entries {
                 where_ours.insert(e.id.0, g.id);
             }
         }
         let mut where_theirs: HashMap<[u8; 8], GroupId> = HashMap::new();
-        for f in &found {
+        for f in found
+            .iter()
+            .filter(|f| !all_merge && !merge_set.contains(&f.id))
+        {
             if let Some(p) = &f.theirs_open {
                 for e in &p.entries {
                     where_theirs.insert(e.id.0, f.id);
                 }
             }
         }
-        loop {
+        while !all_merge {
             let mut more = Vec::new();
             for f in found.iter().filter(|f| merge_set.contains(&f.id)) {
                 let ids = self
@@ -426,8 +452,8 @@ impl Vault {
                 continue;
             }
             let chosen = match f.newer {
-                Newer::Theirs => f.theirs.as_ref().or(f.ours.as_ref()),
-                _ => f.ours.as_ref().or(f.theirs.as_ref()),
+                Newer::Theirs => f.theirs.or(f.ours),
+                _ => f.ours.or(f.theirs),
             };
             let target = keys
                 .manifest
@@ -435,7 +461,7 @@ impl Vault {
                 .iter()
                 .find(|g| g.id == f.id)
                 .map(|g| g.epoch);
-            if chosen.map(|b| b.epoch) != target && !readable(f) {
+            if chosen != target && !readable(f) {
                 return Err(VaultError::AccessDenied(format!(
                     "group #{} must be encrypted again under its merged key, and you cannot read it: an owner must merge these copies",
                     f.id
@@ -605,6 +631,7 @@ impl Vault {
 
         // Phase 2: build the merged vault; nothing below fails.
         let mut report = MergeReport::plain(Relation::Merged);
+        report.their_head = their_log_head;
         report.records_theirs = new_records.len();
         report.records_ours = records_ours;
         report.manifest = keys.side;
@@ -623,58 +650,152 @@ impl Vault {
             .map(|g| (g.id, g))
             .collect();
         let mut theirs_open: HashMap<GroupId, GroupPayload> = HashMap::new();
+        // Each side's group data, moved (not copied) into the result.
+        let mut our_blobs: HashMap<GroupId, GroupBlob> = HashMap::new();
+        for o in ours_open.values_mut() {
+            let b = std::mem::take(&mut o.stored.blob.ciphertext);
+            our_blobs.insert(
+                o.id,
+                GroupBlob {
+                    ciphertext: b,
+                    ..o.stored.blob
+                },
+            );
+        }
+        for st in std::mem::take(&mut self.sealed) {
+            our_blobs.insert(st.blob.group, st.blob);
+        }
+        let mut their_blobs: HashMap<GroupId, GroupBlob> =
+            std::mem::take(&mut their_snapshot.groups)
+                .into_iter()
+                .map(|b| (b.group, b))
+                .collect();
         let mut blobs: HashMap<GroupId, (Option<GroupBlob>, Option<GroupBlob>, Newer)> =
             HashMap::new();
         for f in found {
             if let Some(p) = f.theirs_open {
                 theirs_open.insert(f.id, p);
             }
-            blobs.insert(f.id, (f.ours, f.theirs, f.newer));
+            blobs.insert(
+                f.id,
+                (
+                    f.ours.and(our_blobs.remove(&f.id)),
+                    f.theirs.and(their_blobs.remove(&f.id)),
+                    f.newer,
+                ),
+            );
         }
         // The entries of the merged groups, by id, from both sides.
-        type Versions = (Option<(GroupId, Entry)>, Option<(GroupId, Entry)>);
-        let mut by_id: HashMap<[u8; 8], Versions> = HashMap::new();
-        let mut order: Vec<[u8; 8]> = Vec::new();
+        // Both sides' entries of the merged groups, in two arrays, and an
+        // index from entry id to their places (the entries themselves are
+        // large: they move once, into the result).
+        // Sized once: an entry is large, and a vector that grows copies
+        // (and, with the wiping allocator, wipes) every one it held.
+        let n_ours: usize = ours_open
+            .iter()
+            .filter(|(g, _)| merge_set.contains(g))
+            .map(|(_, o)| o.entries.len())
+            .sum();
+        let n_theirs: usize = theirs_open
+            .iter()
+            .filter(|(g, _)| merge_set.contains(g))
+            .map(|(_, p)| p.entries.len())
+            .sum();
+        let mut room: HashMap<GroupId, usize> = HashMap::new();
+        for (g, o) in &ours_open {
+            *room.entry(*g).or_default() += o.entries.len();
+        }
+        for (g, p) in &theirs_open {
+            *room.entry(*g).or_default() += p.entries.len();
+        }
+        let mut ours_v: Vec<Option<(GroupId, Entry)>> = Vec::with_capacity(n_ours);
+        let mut theirs_v: Vec<Option<(GroupId, Entry)>> = Vec::with_capacity(n_theirs);
+        let mut by_id: HashMap<[u8; 8], (Option<usize>, Option<usize>)> =
+            HashMap::with_capacity(n_ours + n_theirs);
+        let mut order: Vec<[u8; 8]> = Vec::with_capacity(n_ours + n_theirs);
         let mut names: HashMap<GroupId, String> = HashMap::new();
         let mut merge_ids: Vec<GroupId> = merge_set.iter().copied().collect();
         merge_ids.sort_unstable();
         for g in &merge_ids {
             if let Some(open) = ours_open.get_mut(g) {
                 names.insert(*g, open.name.clone());
+                by_id.reserve(open.entries.len());
                 for e in std::mem::take(&mut open.entries) {
                     let id = e.id.0;
                     order.push(id);
-                    by_id.entry(id).or_default().0 = Some((*g, e));
+                    by_id.entry(id).or_default().0 = Some(ours_v.len());
+                    ours_v.push(Some((*g, e)));
                 }
             }
             if let Some(p) = theirs_open.get_mut(g) {
                 names.entry(*g).or_insert_with(|| p.name.clone());
                 for e in std::mem::take(&mut p.entries) {
                     let id = e.id.0;
-                    if !by_id.contains_key(&id) {
+                    let slot = by_id.entry(id).or_default();
+                    if slot.0.is_none() && slot.1.is_none() {
                         order.push(id);
                     }
-                    by_id.entry(id).or_default().1 = Some((*g, e));
+                    slot.1 = Some(theirs_v.len());
+                    theirs_v.push(Some((*g, e)));
                 }
             }
         }
         let mut placed: HashMap<GroupId, Vec<Entry>> = HashMap::new();
-        let enc = |e: &Entry| crate::format::codec::encode_secret(e, 0);
+        // Two buffers reused for every comparison (zeroized when dropped):
+        // encoding is deterministic, so equal bytes are equal entries.
+        let (mut bo, mut bt) = (Zeroizing::new(Vec::new()), Zeroizing::new(Vec::new()));
+        let encode_into = |e: &Entry, buf: &mut Zeroizing<Vec<u8>>| {
+            buf.clear();
+            crate::format::codec::encode_into(e, buf);
+        };
+        // Which pairs are equal, found on all cores (each with its own
+        // buffers): most entries of a group both changed are untouched.
+        let pairs: Vec<(usize, usize)> = order
+            .iter()
+            .filter_map(|id| match by_id.get(id) {
+                Some((Some(o), Some(t))) => Some((*o, *t)),
+                _ => None,
+            })
+            .collect();
+        let equal: HashSet<usize> = {
+            use rayon::prelude::*;
+            pairs
+                .par_iter()
+                .map_init(
+                    || (Zeroizing::new(Vec::new()), Zeroizing::new(Vec::new())),
+                    |(bo, bt), (o, t)| {
+                        let (Some((go, eo)), Some((gt, et))) = (&ours_v[*o], &theirs_v[*t]) else {
+                            return None;
+                        };
+                        encode_into(eo, bo);
+                        encode_into(et, bt);
+                        (go == gt && **bo == **bt).then_some(*o)
+                    },
+                )
+                .flatten()
+                .collect()
+        };
         for id in order {
-            let Some((o, t)) = by_id.remove(&id) else {
+            let Some((oi, ti)) = by_id.remove(&id) else {
                 continue;
             };
+            let o = oi.and_then(|i| ours_v[i].take());
+            let t = ti.and_then(|i| theirs_v[i].take());
             let (group, entry, outcome) = match (o, t) {
+                (Some((go, eo)), Some(_)) if oi.is_some_and(|i| equal.contains(&i)) => {
+                    placed
+                        .entry(go)
+                        .or_insert_with(|| Vec::with_capacity(room.get(&go).copied().unwrap_or(0)))
+                        .push(eo);
+                    continue;
+                }
                 (Some((go, eo)), Some((gt, et))) => {
-                    let (bo, bt) = (enc(&eo), enc(&et));
-                    if bo == bt && go == gt {
-                        placed.entry(go).or_default().push(eo);
-                        continue;
-                    }
+                    encode_into(&eo, &mut bo);
+                    encode_into(&et, &mut bt);
                     let m = entry_merge::merge(eo, et);
-                    let bm = enc(&m.entry);
+                    let bm = crate::format::codec::encode_secret(&m.entry, 0);
                     let group = if m.group_from_b { gt } else { go };
-                    let from = match (bm == bo, bm == bt) {
+                    let from = match (*bm == *bo, *bm == *bt) {
                         (true, true) => None,
                         (true, false) => Some(Side::Ours),
                         (false, true) => Some(Side::Theirs),
@@ -697,7 +818,10 @@ impl Vault {
                     conflicts,
                 });
             }
-            placed.entry(group).or_default().push(entry);
+            placed
+                .entry(group)
+                .or_insert_with(|| Vec::with_capacity(room.get(&group).copied().unwrap_or(0)))
+                .push(entry);
         }
 
         let mut groups: Vec<OpenGroup> = Vec::new();
@@ -712,12 +836,11 @@ impl Vault {
                 key: k.key.duplicate(),
             });
             let take_theirs = newer == Newer::Theirs || ours.is_none();
-            let chosen = if take_theirs {
-                theirs.clone()
+            let Some(blob) = (if take_theirs {
+                theirs.or(ours)
             } else {
-                ours.clone()
-            };
-            let Some(blob) = chosen.or(theirs).or(ours) else {
+                ours.or(theirs)
+            }) else {
                 continue;
             };
             let stored = StoredGroup { at, blob };
