@@ -242,12 +242,21 @@ pub fn handovers(log: &[Verified], facts: &Facts<'_>) -> Vec<Handover> {
             continue;
         }
         let mut items = exposure_set(&log[..i], member, facts);
+        // Which later records follow the handover (its descendants); the
+        // others were written on a copy that had not seen it.
+        let mut follows: std::collections::HashSet<[u8; 32]> =
+            std::collections::HashSet::from([v.hash]);
         for (j, later) in log.iter().enumerate().skip(i + 1) {
             let l = &later.record;
             let pos = j as u64;
-            // Stored after the handover, yet the member's own: written on a
-            // copy that had not seen the revocation, and merged since.
-            if l.member == member
+            let after = l.parents.iter().any(|p| follows.contains(p));
+            if after {
+                follows.insert(later.hash);
+            }
+            // The member's own record on a copy that had not seen the
+            // handover, merged since: an exposure it did not count.
+            if !after
+                && l.member == member
                 && let Some(entry) = l.entry
                 && is_exposure(l.action, l.field)
             {
@@ -377,9 +386,10 @@ mod tests {
                 } else {
                     vec![[i as u8; 32]]
                 };
+                // A chain: each record's hash is the next one's parent.
                 Verified {
                     record,
-                    hash: [0; 32],
+                    hash: [i as u8 + 1; 32],
                 }
             })
             .collect()
@@ -483,6 +493,43 @@ mod tests {
         let hs = handovers(&l, &TRUST);
         assert!(hs[0].items.is_empty());
         assert!(hs[0].is_complete());
+    }
+
+    /// Bob revealed a password on a copy of the vault that had not seen
+    /// his handover; merged, his record follows the handover in stored
+    /// order but not in the log's graph: it joins the checklist, and so
+    /// does every entry of a group an owner's merge says he could read.
+    #[test]
+    fn records_from_a_copy_that_had_not_seen_the_handover_join_its_set() {
+        let mut l = log(vec![
+            rec(OWNER, Action::Add, Some(1), None, None),
+            rec(OWNER, Action::Handover, None, None, Some(BOB)),
+            rec(BOB, Action::Reveal, Some(1), Some(Field::Password), None),
+            rec(OWNER, Action::Merge, None, None, None),
+            rec(OWNER, Action::Exposure, None, None, Some(BOB)),
+        ]);
+        // Bob's record follows the add, not the handover; the merge joins.
+        l[2].record.parents = vec![l[0].hash];
+        l[3].record.parents = vec![l[1].hash, l[2].hash];
+        let facts = Facts {
+            is_owner: &|m| m == OWNER,
+            password_changed: &|_, _| None,
+            entries_of: &|g| {
+                if g == 1 {
+                    vec![[1; 8], [9; 8]]
+                } else {
+                    Vec::new()
+                }
+            },
+        };
+        let hs = handovers(&l, &facts);
+        assert_eq!(entries(&hs[0].items), [1, 9]);
+        assert!(
+            hs[0].items[0]
+                .exposures
+                .iter()
+                .any(|e| e.action == Action::Reveal)
+        );
     }
 
     #[test]

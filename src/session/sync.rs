@@ -97,7 +97,7 @@ pub fn merge(ctx: &Context, s: &mut Session, other: Copy, dry_run: bool) -> Resu
 /// What the git merge driver did.
 pub enum Driven {
     /// The result is in OURS.
-    Merged(MergeReport),
+    Merged(Box<MergeReport>),
     /// A passphrase is needed to merge, and none was given.
     NeedsPassphrase,
 }
@@ -131,11 +131,13 @@ pub fn merge_driver(
         _ => return Err(Error::failed("a side of the merge has an empty log")),
     };
     if our_log.iter().any(|v| v.hash == their_head) {
-        return Ok(Driven::Merged(MergeReport::plain(Relation::Held)));
+        return Ok(Driven::Merged(Box::new(MergeReport::plain(Relation::Held))));
     }
     if their_log.iter().any(|v| v.hash == our_head) {
         store::write_over(ours, &their.bytes)?;
-        return Ok(Driven::Merged(MergeReport::plain(Relation::FastForward)));
+        return Ok(Driven::Merged(Box::new(MergeReport::plain(
+            Relation::FastForward,
+        ))));
     }
     let Some(passphrase) = passphrase else {
         return Ok(Driven::NeedsPassphrase);
@@ -164,7 +166,7 @@ pub fn merge_driver(
         })?;
     let bytes = v.seal(os::now(), &mut os::rng())?;
     store::write_over(ours, &bytes)?;
-    Ok(Driven::Merged(report))
+    Ok(Driven::Merged(Box::new(report)))
 }
 
 /// What became of one conflict copy found beside the vault.

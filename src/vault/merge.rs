@@ -415,35 +415,37 @@ impl Vault {
                 }
             }
         }
-        while !all_merge {
-            let mut more = Vec::new();
-            for f in found.iter().filter(|f| merge_set.contains(&f.id)) {
-                let ids = self
-                    .groups
-                    .iter()
-                    .filter(|g| g.id == f.id)
-                    .flat_map(|g| g.entries.iter().map(|e| e.id.0))
-                    .chain(
-                        f.theirs_open
-                            .iter()
-                            .flat_map(|p| p.entries.iter().map(|e| e.id.0)),
-                    );
-                for id in ids {
-                    for h in [where_ours.get(&id), where_theirs.get(&id)]
-                        .into_iter()
-                        .flatten()
-                    {
-                        if !merge_set.contains(h) && !more.contains(h) {
-                            more.push(*h);
+        if !all_merge {
+            loop {
+                let mut more = Vec::new();
+                for f in found.iter().filter(|f| merge_set.contains(&f.id)) {
+                    let ids = self
+                        .groups
+                        .iter()
+                        .filter(|g| g.id == f.id)
+                        .flat_map(|g| g.entries.iter().map(|e| e.id.0))
+                        .chain(
+                            f.theirs_open
+                                .iter()
+                                .flat_map(|p| p.entries.iter().map(|e| e.id.0)),
+                        );
+                    for id in ids {
+                        for h in [where_ours.get(&id), where_theirs.get(&id)]
+                            .into_iter()
+                            .flatten()
+                        {
+                            if !merge_set.contains(h) && !more.contains(h) {
+                                more.push(*h);
+                            }
                         }
                     }
                 }
+                more.retain(|h| found.iter().any(|f| f.id == *h && readable(f)));
+                if more.is_empty() {
+                    break;
+                }
+                merge_set.extend(more);
             }
-            more.retain(|h| found.iter().any(|f| f.id == *h && readable(f)));
-            if more.is_empty() {
-                break;
-            }
-            merge_set.extend(more);
         }
         // A group taken whole from one side under a key the merge
         // replaced is encrypted again: this member must read it.
