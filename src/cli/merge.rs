@@ -251,8 +251,8 @@ fn print_text(v: &ReportView, vault: &Path) {
     }
     if v.conflicts > 0 {
         println!(
-            "{} conflict(s): both copies changed the same field; the later change was kept and the other is in history (`baton history ENTRY`).",
-            v.conflicts
+            "{}: both copies changed the same field; the later change was kept and the other is in the entry's history.",
+            output::count(v.conflicts, "conflict", "conflicts")
         );
     }
 }
@@ -268,10 +268,10 @@ pub fn driver(ctx: &Context, ours: &Path, theirs: &Path) -> Result<()> {
                 Relation::Held => "ours already holds theirs".to_owned(),
                 Relation::FastForward => "theirs holds ours: taken as it is".to_owned(),
                 Relation::Merged => format!(
-                    "merged: {} records from theirs, {} entries changed, {} conflict(s)",
-                    r.records_theirs,
-                    r.entries.len(),
-                    r.conflicts()
+                    "merged: {} from theirs, {} changed, {}",
+                    output::count(r.records_theirs, "access-log record", "access-log records"),
+                    output::count(r.entries.len(), "entry", "entries"),
+                    output::count(r.conflicts(), "conflict", "conflicts")
                 ),
             };
             eprintln!("baton merge-driver: {what}");

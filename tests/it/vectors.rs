@@ -1044,7 +1044,7 @@ fn worked_example() -> Vec<Block> {
         .unwrap();
 
     blocks.push(Block::Prose(format!(
-        "`tests/vectors/ok.baton` ({} bytes), field by field; `…` elides bytes \
+        "`tests/vectors/v1/ok.baton` ({} bytes), field by field; `…` elides bytes \
          shown in full in the file. Offsets are decimal. It is a vault created, given \
          two groups and saved once: its one record, `init`, binds both group blobs, \
          both slots and the manifest (which that first save re-signed at version 2), \
@@ -1176,7 +1176,7 @@ fn worked_example() -> Vec<Block> {
     )
     .expect("the log of appended-record.baton verifies");
     blocks.push(Block::Prose(format!(
-        "`tests/vectors/appended-record.baton` is the same {} bytes followed by \
+        "`tests/vectors/v1/appended-record.baton` is the same {} bytes followed by \
          one frame, a reveal (bytes {} .. {}):",
         ok.len(),
         ok.len(),
