@@ -521,10 +521,13 @@ impl Session {
             Ok(()) => {}
             Err(store::StoreError::MovedOn(_)) => {
                 self.vault.note(retry);
-                return self.save(ctx).map_err(|e| {
-                    Error::failed(format!(
+                return self.save(ctx).map_err(|e| match e.kind() {
+                    // The vault on disk no longer lets this member in (a
+                    // revocation written meanwhile): said as such.
+                    super::ErrorKind::Denied => Error::denied(format!("{e}; nothing was revealed")),
+                    _ => Error::failed(format!(
                         "the access log could not be written ({e}); nothing was revealed"
-                    ))
+                    )),
                 });
             }
             Err(e) => {

@@ -23,6 +23,7 @@ mod entries;
 pub mod entry;
 pub mod entry_merge;
 mod log;
+mod manifest_merge;
 mod members;
 pub mod merge;
 mod seal;

@@ -1206,3 +1206,59 @@ fn a_panic_prints_no_message() {
         .expect("run the release binary");
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 }
+
+/// Kills `baton merge` at every crash point of its save: the vault opens
+/// whole every time, holding either its own entries only (killed before
+/// the rename) or both copies' (after), every record of the commands that
+/// completed before is still in its log, and the other copy is untouched.
+#[test]
+fn a_merge_killed_at_any_moment_leaves_a_whole_vault() {
+    let points = [
+        ("save.checked", After::Old),
+        ("save.backups-shifted", After::Old),
+        ("save.backups-rotated", After::Old),
+        ("save.temp-partial", After::Old),
+        ("save.temp-written", After::Old),
+        ("save.temp-synced", After::Old),
+        ("save.renamed", After::New),
+        ("save.dir-synced", After::New),
+        ("high-water.temp-written", After::New),
+    ];
+    for (point, after) in points {
+        let env = small_vault();
+        // Another machine's copy, changed there.
+        let other = env.dir.path().join("other.baton");
+        let home = env.dir.path().join("other-machine");
+        std::fs::create_dir(&home).expect("home");
+        std::fs::copy(&env.vault, &other).expect("copy");
+        let out = env
+            .cmd(&["add", "From the other machine"])
+            .env("BATON_VAULT", &other)
+            .env("HOME", &home)
+            .output()
+            .expect("run");
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        env.ok(&["add", "From here"]);
+        let theirs = std::fs::read(&other).expect("read");
+        let seen = seen_now(&env);
+        crash(&env, point, &["merge", other.to_str().expect("utf-8")]);
+        let (now, _) = assert_whole(&env, &seen, point);
+        let mut expected = seen.titles.clone();
+        if after == After::New {
+            expected.insert("From the other machine".to_owned());
+        }
+        assert_eq!(now.titles, expected, "{point}: the entries");
+        assert_eq!(
+            std::fs::read(&other).expect("read"),
+            theirs,
+            "{point}: the other copy changed"
+        );
+        // The merge can always be made again, and completes.
+        env.ok(&["merge", other.to_str().expect("utf-8")]);
+        assert!(
+            env.ok(&["list"]).contains("From the other machine"),
+            "{point}"
+        );
+        env.ok(&["log", "verify"]);
+    }
+}

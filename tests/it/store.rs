@@ -297,14 +297,22 @@ struct Waiting {
 
 impl Waiting {
     fn start(env: &Env, entry: &str) -> Waiting {
+        Waiting::start_as(env, entry, None)
+    }
+
+    /// As [`Waiting::start`], unlocking as `member`.
+    fn start_as(env: &Env, entry: &str, member: Option<&str>) -> Waiting {
         let fifo = env.dir.path().join("passphrase.fifo");
         let made = std::process::Command::new("mkfifo")
             .arg(&fifo)
             .status()
             .expect("run mkfifo");
         assert!(made.success(), "mkfifo failed");
-        let child = env
-            .cmd(&["get", entry])
+        let mut cmd = env.cmd(&["get", entry]);
+        if let Some(m) = member {
+            cmd.env("BATON_MEMBER", m);
+        }
+        let child = cmd
             .env_remove("BATON_PASSPHRASE")
             .arg("--passphrase-file")
             .arg(&fifo)
@@ -328,11 +336,16 @@ impl Waiting {
 
     /// Types the passphrase; the command goes on, and its output.
     fn finish(self) -> std::process::Output {
+        self.finish_with(crate::common::PASS)
+    }
+
+    /// Types `passphrase`; the command goes on, and its output.
+    fn finish_with(self, passphrase: &str) -> std::process::Output {
         let mut f = OpenOptions::new()
             .write(true)
             .open(&self.fifo)
             .expect("open the FIFO");
-        f.write_all(format!("{}\n", crate::common::PASS).as_bytes())
+        f.write_all(format!("{passphrase}\n").as_bytes())
             .expect("write the passphrase");
         drop(f);
         self.child.wait_with_output().expect("wait for baton get")
@@ -470,4 +483,38 @@ fn records(env: &Env) -> Vec<[u8; 32]> {
         .iter()
         .map(|v| v.hash)
         .collect()
+}
+
+/// A contractor's reveal waiting at its passphrase while the owner hands
+/// them over: it read the vault before the revocation, but its record goes
+/// into a save merged with the revoked vault, which no longer lets them
+/// in: refused with exit 6, nothing shown, and the handover stands.
+#[test]
+fn a_reveal_waiting_while_its_member_is_handed_over_is_refused() {
+    let env = Env::new();
+    env.init();
+    env.ok(&["add", "Router", "--group", "Network", "--generate"]);
+    let out = env
+        .cmd(&[
+            "member",
+            "add",
+            "bob",
+            "--role",
+            "contractor",
+            "--groups",
+            "Network",
+        ])
+        .env("BATON_NEW_PASSPHRASE", "bob's own passphrase 1")
+        .output()
+        .expect("run");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let waiting = Waiting::start_as(&env, "Router", Some("bob"));
+    env.ok(&["handover", "bob"]);
+    let out = waiting.finish_with("bob's own passphrase 1");
+    assert_eq!(code(&out), 6, "{}", stderr(&out));
+    assert!(out.stdout.is_empty(), "something was shown");
+    assert!(stderr(&out).contains("revoked"), "{}", stderr(&out));
+    env.ok(&["log", "verify"]);
+    let status = env.ok(&["handover", "status"]);
+    assert!(status.contains("bob"), "{status}");
 }

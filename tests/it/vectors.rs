@@ -107,6 +107,60 @@ fn write_vectors() {
     };
     let mut torn = appended.clone();
     torn.extend_from_slice(&format::write::log_frame(&[7u8; 40])[..20]);
+    let unlock = |bytes: &[u8], writer: u32| {
+        let mut v = vault::unlock(
+            read::parse(bytes).expect("parses"),
+            vault::Credential::Passphrase {
+                member: None,
+                passphrase: &Passphrase::from_slice(PASS.as_bytes()),
+            },
+            1_790_000_200,
+            8 << 30,
+            &format::LogHead::EMPTY,
+        )
+        .expect("unlocks");
+        v.set_writer(writer);
+        v
+    };
+    // Two copies of ok.baton changed apart (Bank's password on one,
+    // Mail's username on the other) and merged: a `merge` record joining
+    // two heads, binding the group both changed.
+    let merged = {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+        let mut a = unlock(&ok, 11);
+        let r = a.find("Bank").expect("Bank");
+        a.edit(r, 1_790_000_200, |e| {
+            e.set_password(Concealed::of("vector-secret-2"), 1_790_000_200, 1);
+        })
+        .expect("edit");
+        let a_bytes = a.seal(1_790_000_200, &mut rng).expect("seal");
+        let mut b = unlock(&ok, 22);
+        let r = b.find("Bank").expect("Bank");
+        b.edit(r, 1_790_000_300, |e| e.username = "director".into())
+            .expect("edit");
+        let b_bytes = b.seal(1_790_000_300, &mut rng).expect("seal");
+        let mut m = unlock(&a_bytes, 33);
+        m.merge(
+            read::parse(&b_bytes).expect("parses"),
+            1_790_000_400,
+            &mut rng,
+        )
+        .expect("merges");
+        m.seal(1_790_000_400, &mut rng).expect("seal")
+    };
+    // Two records after the seal that both follow its last record: a log
+    // that forks with no merge record joining it.
+    let forked = {
+        let v = unlock(&ok, 44);
+        let mut rng = rand::rngs::StdRng::seed_from_u64(6);
+        let mut b = ok.clone();
+        for time in [1_790_000_500, 1_790_000_501] {
+            let draft = baton::audit::Draft::new(time, baton::audit::Action::Unlock);
+            let rec = v.prepare_record(draft, &mut rng);
+            b.extend_from_slice(&format::write::log_frame(&rec));
+        }
+        b
+    };
     let files: Vec<(&str, Vec<u8>)> = vec![
         ("ok.baton", ok.clone()),
         ("tampered-manifest.baton", flip(&ok, manifest_at)),
@@ -128,6 +182,8 @@ fn write_vectors() {
             ),
         ),
         ("newer-version.baton", newer),
+        ("merged.baton", merged),
+        ("forked.baton", forked),
     ];
     let dir = vectors_dir(format::FORMAT_VERSION);
     std::fs::create_dir_all(&dir).expect("the vectors' folder");
@@ -1253,4 +1309,37 @@ fn worked_example_is_current() {
             ),
         }
     }
+}
+
+/// `v2/merged.baton` holds both copies' changes, joined by a `merge`
+/// record with two parents, and its log verifies.
+#[test]
+fn the_merged_vector_holds_both_changes() {
+    let bytes = std::fs::read(vectors_dir(2).join("merged.baton")).expect("merged vector");
+    let v = vault::unlock(
+        read::parse(&bytes).expect("parses"),
+        vault::Credential::Passphrase {
+            member: None,
+            passphrase: &Passphrase::from_slice(PASS.as_bytes()),
+        },
+        1_790_000_500,
+        8 << 30,
+        &format::LogHead::EMPTY,
+    )
+    .expect("unlocks");
+    v.verify_log_fully().expect("the log verifies");
+    let bank = v.entry(v.find("Bank").expect("Bank"));
+    assert_eq!(bank.password.expose(), "vector-secret-2");
+    assert_eq!(bank.username, "director");
+    let merges: Vec<_> = v
+        .log()
+        .iter()
+        .filter(|r| r.record.action == baton::audit::Action::Merge)
+        .collect();
+    assert_eq!(merges.len(), 1);
+    assert_eq!(merges[0].record.parents.len(), 2);
+    assert!(
+        !merges[0].record.bindings.is_empty(),
+        "it binds what both changed"
+    );
 }
