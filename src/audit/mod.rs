@@ -398,6 +398,54 @@ pub fn make(
     log_public: &[u8; 32],
     rng: &mut impl rand::CryptoRng,
 ) -> Vec<u8> {
+    make_as(
+        Encoding::V2,
+        vault_id,
+        place,
+        member,
+        draft,
+        signer,
+        log_public,
+        rng,
+    )
+}
+
+/// [`make`] for a version-1 vault that is not upgraded yet (a member who
+/// is not an owner opened it): the record in version 1's encoding, which
+/// every record of a version-1 file must have. `place` has at most one
+/// parent there.
+pub fn make_v1(
+    vault_id: &VaultId,
+    place: Place,
+    member: MemberId,
+    draft: Draft,
+    signer: &MemberSecrets,
+    log_public: &[u8; 32],
+    rng: &mut impl rand::CryptoRng,
+) -> Vec<u8> {
+    make_as(
+        Encoding::V1,
+        vault_id,
+        place,
+        member,
+        draft,
+        signer,
+        log_public,
+        rng,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn make_as(
+    encoding: Encoding,
+    vault_id: &VaultId,
+    place: Place,
+    member: MemberId,
+    draft: Draft,
+    signer: &MemberSecrets,
+    log_public: &[u8; 32],
+    rng: &mut impl rand::CryptoRng,
+) -> Vec<u8> {
     let height = place.height;
     let details = draft.details.map(bounded).and_then(|d| {
         let plain = zeroize::Zeroizing::new(codec::encode(&d));
@@ -418,46 +466,23 @@ pub fn make(
         target: draft.target,
         bindings: draft.bindings,
     };
-    let body = codec::encode(&record);
-    let sig = Sig(signer.sign(RECORD_LABEL, &signed_body(vault_id, &body)));
-    codec::encode(&SignedRecord { body, sig })
-}
-
-/// [`make`] for a version-1 vault that is not upgraded yet (a member who
-/// is not an owner opened it): the record in version 1's encoding, which
-/// every record of a version-1 file must have. `place` has at most one
-/// parent there.
-pub fn make_v1(
-    vault_id: &VaultId,
-    place: Place,
-    member: MemberId,
-    draft: Draft,
-    signer: &MemberSecrets,
-    log_public: &[u8; 32],
-    rng: &mut impl rand::CryptoRng,
-) -> Vec<u8> {
-    let seq = place.height;
-    let details = draft.details.map(bounded).and_then(|d| {
-        let plain = zeroize::Zeroizing::new(codec::encode(&d));
-        let info = details_info(vault_id, seq);
-        keys::seal_bytes(log_public, &info, &plain, rng)
-            .map(|(enc, ciphertext)| SealedDetails { enc, ciphertext })
-    });
-    let record = RecordV1 {
-        seq,
-        prev: place.parents.first().copied().unwrap_or([0; 32]),
-        time: draft.time,
-        member,
-        action: draft.action,
-        entry: draft.entry,
-        group: draft.group,
-        field: draft.field,
-        details,
-        target: draft.target,
-        bindings: draft.bindings,
+    let body = match encoding {
+        Encoding::V2 => codec::encode(&record),
+        Encoding::V1 => codec::encode(&RecordV1 {
+            seq: record.height,
+            prev: record.parents.first().copied().unwrap_or([0; 32]),
+            time: record.time,
+            member: record.member,
+            action: record.action,
+            entry: record.entry,
+            group: record.group,
+            field: record.field,
+            details: record.details,
+            target: record.target,
+            bindings: record.bindings,
+        }),
     };
-    let body = codec::encode(&record);
-    let sig = Sig(signer.sign(V1_RECORD_LABEL, &signed_body(vault_id, &body)));
+    let sig = Sig(signer.sign(encoding.labels().0, &signed_body(vault_id, &body)));
     codec::encode(&SignedRecord { body, sig })
 }
 

@@ -341,3 +341,16 @@ pub fn vectors_dir(version: u16) -> PathBuf {
 pub fn state_dir(env: &Env) -> PathBuf {
     env.dir.path().join(".local").join("state").join("baton")
 }
+
+/// The hashes of every record of the vault at `path`, its whole log
+/// verified: for telling that no record was lost.
+pub fn record_hashes(path: &Path) -> Vec<[u8; 32]> {
+    let bytes = std::fs::read(path).expect("read the vault");
+    let file = baton::format::read::parse(&bytes).expect("parses");
+    baton::vault::check_log(&file, &baton::audit::HighWater::EMPTY, true)
+        .expect("the log verifies")
+        .verified
+        .iter()
+        .map(|v| v.hash)
+        .collect()
+}

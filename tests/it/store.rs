@@ -475,14 +475,7 @@ fn a_backup_put_back_is_refused_with_the_way_out_and_accepted_on_record() {
 
 /// The hashes of every record of the vault's log, verified.
 fn records(env: &Env) -> Vec<[u8; 32]> {
-    let bytes = env.bytes();
-    let file = baton::format::read::parse(&bytes).expect("parses");
-    baton::vault::check_log(&file, &baton::audit::HighWater::EMPTY, true)
-        .expect("the log verifies")
-        .verified
-        .iter()
-        .map(|v| v.hash)
-        .collect()
+    crate::common::record_hashes(&env.vault)
 }
 
 /// A contractor's reveal waiting at its passphrase while the owner hands

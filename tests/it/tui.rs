@@ -792,12 +792,5 @@ fn a_command_writes_while_the_tui_is_unlocked_in_a_real_terminal() {
 
 /// The hashes of every record of the vault's log, verified.
 fn records(env: &Env) -> Vec<[u8; 32]> {
-    let bytes = env.bytes();
-    let file = baton::format::read::parse(&bytes).expect("parses");
-    baton::vault::check_log(&file, &baton::audit::HighWater::EMPTY, true)
-        .expect("the log verifies")
-        .verified
-        .iter()
-        .map(|v| v.hash)
-        .collect()
+    crate::common::record_hashes(&env.vault)
 }
