@@ -41,6 +41,10 @@ pub struct Session {
     /// cannot be written); kept until taken when no front end listens.
     on_warning: Option<WarningSink>,
     late_warnings: Vec<String>,
+    /// A write merged with (or took in) a file another writer changed:
+    /// the vault in memory was rebuilt, and places in it (an
+    /// [`EntryRef`]) taken before may name other entries now.
+    rebased: bool,
 }
 
 /// A vault file read and checked under its lock, not yet unlocked.
@@ -269,6 +273,7 @@ fn unlock_seeing(
         notices: warnings,
         on_warning: None,
         late_warnings: Vec::new(),
+        rebased: false,
     };
     if upgrade {
         s.save(ctx)?;
@@ -420,7 +425,13 @@ impl Session {
             self.took(&disk, id, sealed_len, valid_len, torn);
         }
         self.vault.saved_revocation();
-        if let Some(n) = note {
+        self.rebased = true;
+        // Said where warnings are shown as they arise (the command line);
+        // a front end that collects them says it its own way (the terminal
+        // UI, which rebuilds its list).
+        if let Some(n) = note
+            && self.on_warning.is_some()
+        {
             self.warn(n);
         }
         Ok(())
@@ -482,6 +493,13 @@ impl Session {
         self.untorn = torn.then(|| store::Fingerprint::of(&bytes[..valid_len]));
         self.valid_len = valid_len as u64;
         self.seen = store::Seen::new(id, bytes, sealed_len, valid_len);
+    }
+
+    /// Whether a write since the last call merged with a file another
+    /// writer changed (see `rebased`); a front end then finds its places
+    /// in the vault again.
+    pub fn take_rebased(&mut self) -> bool {
+        std::mem::take(&mut self.rebased)
     }
 
     /// Whether a save failed and its changes are only in memory.
@@ -617,6 +635,19 @@ pub fn reveal<T, E: From<Error>>(
         details: Some(details),
         ..Draft::new(os::now(), if copy { Action::Copy } else { Action::Reveal })
     };
+    let id = e.id;
     s.record(ctx, draft)?;
+    // The record may have gone into a save merged with another writer's
+    // file, which rebuilt the vault: the entry is found again by its id,
+    // so that what is shown is what the record names.
+    let r = if s.rebased {
+        s.vault
+            .entries()
+            .find(|(_, _, x)| x.id == id)
+            .map(|(r, _, _)| r)
+            .ok_or_else(|| Error::failed("the entry was removed meanwhile; nothing was shown"))?
+    } else {
+        r
+    };
     show(s.vault.entry(r))
 }

@@ -363,11 +363,16 @@ impl Session {
         // Another copy was put in the vault's place: merged with this
         // session, and saved over it.
         let (sealed_len, valid_len, torn) = (file.sealed_len, file.valid_len, file.torn_tail);
-        self.took(&bytes, id, sealed_len, valid_len, torn);
+        // The session stands on that file only once the merge succeeded:
+        // a refused merge leaves it on the file it read, so that nothing
+        // it writes lands on one it never merged.
         let report = self.vault.merge(file, os::now(), &mut os::rng())?;
+        self.took(&bytes, id, sealed_len, valid_len, torn);
         if report.relation != Relation::Held {
             self.save(ctx)?;
         }
+        // The caller finds its places again from the report.
+        self.take_rebased();
         Ok(Some(report))
     }
 

@@ -261,8 +261,28 @@ pub fn dispatch(app: &mut App, env: &mut Env, msg: impl Into<Msg>) {
     while let Some(a) = queue.pop_front() {
         let now = env.now();
         for effect in update::update(app, a, now) {
+            let selected = selected_id(app);
             if let Some(next) = perform(app, env, effect) {
                 queue.push_back(next);
+            }
+            // A write merged with another writer's file rebuilt the vault:
+            // the list is built again, the same entry selected, before
+            // anything is drawn with places taken before.
+            if let Screen::Main(m) = &mut app.screen
+                && m.session.take_rebased()
+            {
+                let entry = selected.and_then(|id| {
+                    m.session
+                        .vault
+                        .entries()
+                        .find(|(_, _, e)| e.id == id)
+                        .map(|(r, _, _)| r)
+                });
+                queue.push_back(Msg::Outcome(Outcome::Saved {
+                    entry,
+                    message: strings::MERGED_ON_WRITE.to_owned(),
+                    error: false,
+                }));
             }
         }
     }
@@ -277,6 +297,14 @@ pub fn dispatch(app: &mut App, env: &mut Env, msg: impl Into<Msg>) {
             error: true,
             until_ms: env.now().ms + LATE_WARNING_MS,
         });
+    }
+}
+
+/// The id of the entry selected in the list, if any.
+fn selected_id(app: &App) -> Option<crate::vault::EntryId> {
+    match &app.screen {
+        Screen::Main(m) => m.selected_entry().map(|r| m.session.vault.entry(r).id),
+        _ => None,
     }
 }
 

@@ -72,6 +72,11 @@ pub fn outside_change(entries: usize, conflicts: usize, merged: bool) -> String 
     format!("{how}: {what}{conflicts}.")
 }
 
+/// The status line after a write of this session merged with what
+/// another writer had written meanwhile (the list is rebuilt; a value
+/// about to be shown is not, and is revealed again on request).
+pub const MERGED_ON_WRITE: &str = "The vault changed outside this window; this session's write was merged with it and the list is up to date. Reveal again to see a value.";
+
 /// The status line when an outside change could not be taken in.
 pub fn outside_change_failed(why: &str) -> String {
     format!("The vault changed outside this window and could not be read again: {why}")

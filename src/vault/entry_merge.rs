@@ -22,6 +22,7 @@
 use zeroize::Zeroizing;
 
 use super::entry::{CustomField, Entry, HistoryItem, Part, Stamp};
+use crate::format::MemberId;
 use crate::secret::Concealed;
 
 /// One part both versions changed, each without seeing the other.
@@ -42,15 +43,28 @@ enum Winner {
 
 /// Decides between two stamps of one part (rule 1, then rule 2).
 /// `conflict` is true when neither version knew the other's change.
-fn decide(a: &Entry, sa: &Stamp, b: &Entry, sb: &Stamp) -> (Winner, bool) {
+fn decide(
+    a: &Entry,
+    sa: &Stamp,
+    b: &Entry,
+    sb: &Stamp,
+    revoked: &dyn Fn(MemberId) -> bool,
+) -> (Winner, bool) {
     if sa == sb {
         return (Winner::A, false);
     }
     match (a.knows(sb), b.knows(sa)) {
         (true, false) => (Winner::A, false),
         (false, true) => (Winner::B, false),
-        _ if later(sa, sb) => (Winner::A, true),
-        _ => (Winner::B, true),
+        // In a conflict, a change by a member the merged vault has
+        // revoked loses, whatever its time says: an old copy of theirs
+        // never overrides a value changed without them.
+        _ => match (revoked(sa.member), revoked(sb.member)) {
+            (true, false) => (Winner::B, true),
+            (false, true) => (Winner::A, true),
+            _ if later(sa, sb) => (Winner::A, true),
+            _ => (Winner::B, true),
+        },
     }
 }
 
@@ -67,14 +81,22 @@ pub struct Merged {
     pub group_from_b: bool,
 }
 
-/// Merges two versions of the same entry (same id).
-pub fn merge(mut a: Entry, mut b: Entry) -> Merged {
+/// Merges two versions of the same entry (same id). `revoked` says which
+/// members the merged vault has revoked.
+pub fn merge(mut a: Entry, mut b: Entry, revoked: &dyn Fn(MemberId) -> bool) -> Merged {
+    // Use marks of both, taken before either list of codes moves.
+    let used: Vec<(Concealed, i64, Option<MemberId>)> = a
+        .backup_codes
+        .iter()
+        .chain(&b.backup_codes)
+        .filter_map(|c| c.used_at.map(|t| (c.code.duplicate(), t, c.used_by)))
+        .collect();
     let mut conflicts = Vec::new();
     let mut lost: Vec<HistoryItem> = Vec::new();
     let mut group_from_b = false;
     for part in Part::ALL {
         let (sa, sb) = (a.stamp(part), b.stamp(part));
-        let (winner, conflict) = decide(&a, &sa, &b, &sb);
+        let (winner, conflict) = decide(&a, &sa, &b, &sb, revoked);
         let (kept, other) = match winner {
             Winner::A => (sa, sb),
             Winner::B => (sb, sa),
@@ -116,8 +138,8 @@ pub fn merge(mut a: Entry, mut b: Entry) -> Merged {
             a.set_stamp(part, sb);
         }
     }
-    merge_fields(&mut a, &mut b, &mut conflicts, &mut lost);
-    merge_codes(&mut a, &b);
+    merge_fields(&mut a, &mut b, &mut conflicts, &mut lost, revoked);
+    merge_codes(&mut a, &used);
     merge_history(&mut a, std::mem::take(&mut b.history), lost);
     for (w, t) in &b.clock {
         match a.clock.iter_mut().find(|(x, _)| x == w) {
@@ -230,6 +252,7 @@ fn merge_fields(
     b: &mut Entry,
     conflicts: &mut Vec<PartConflict>,
     lost: &mut Vec<HistoryItem>,
+    revoked: &dyn Fn(MemberId) -> bool,
 ) {
     let mut names: Vec<String> = Vec::new();
     for n in a
@@ -257,7 +280,7 @@ fn merge_fields(
             (FieldState::Present(_, x) | FieldState::Gone(x), FieldState::Present(_, y))
             | (FieldState::Present(_, x) | FieldState::Gone(x), FieldState::Gone(y)) => (*x, *y),
         };
-        let (winner, conflict) = decide(a, &stamp_a, b, &stamp_b);
+        let (winner, conflict) = decide(a, &stamp_a, b, &stamp_b, revoked);
         let differs = match (&sa, &sb) {
             (FieldState::Present(x, _), FieldState::Present(y, _)) => {
                 field_bytes(x) != field_bytes(y)
@@ -302,21 +325,13 @@ fn merge_fields(
 }
 
 /// A code used on either side stays used (the earlier use is kept).
-fn merge_codes(a: &mut Entry, b: &Entry) {
+fn merge_codes(a: &mut Entry, used: &[(Concealed, i64, Option<MemberId>)]) {
     for code in &mut a.backup_codes {
-        let Some(other) = b
-            .backup_codes
-            .iter()
-            .find(|c| c.code == code.code && c.used_at.is_some())
-        else {
-            continue;
-        };
-        if code
-            .used_at
-            .is_none_or(|t| other.used_at.is_some_and(|o| o < t))
-        {
-            code.used_at = other.used_at;
-            code.used_by = other.used_by;
+        for (_, at, by) in used.iter().filter(|(v, _, _)| *v == code.code) {
+            if code.used_at.is_none_or(|t| *at < t) {
+                code.used_at = Some(*at);
+                code.used_by = *by;
+            }
         }
     }
 }
@@ -346,6 +361,10 @@ mod tests {
 
     const OWNER: u32 = 1;
     const BOB: u32 = 7;
+
+    fn none(_: u32) -> bool {
+        false
+    }
 
     fn base() -> Entry {
         let mut e = Entry::new(EntryId([3; 8]), "Bank".into(), 100, OWNER);
@@ -384,7 +403,7 @@ mod tests {
             e.username = "bob".into()
         });
         for (x, y) in [(copy(&a), copy(&b)), (copy(&b), copy(&a))] {
-            let m = merge(x, y);
+            let m = merge(x, y, &none);
             assert_eq!(m.entry.username, "bob");
             assert!(m.conflicts.is_empty());
             assert!(m.entry.history.is_empty());
@@ -404,7 +423,7 @@ mod tests {
         change(&mut c, 300, OWNER, 4, &[Part::Password], |e| {
             e.password = Concealed::of("owner's")
         });
-        let m = merge(copy(&b), copy(&c));
+        let m = merge(copy(&b), copy(&c), &none);
         assert_eq!(m.entry.password.expose(), "owner's");
         assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
     }
@@ -421,7 +440,7 @@ mod tests {
             e.password = Concealed::of("y")
         });
         for (p, q) in [(copy(&x), copy(&y)), (copy(&y), copy(&x))] {
-            let m = merge(p, q);
+            let m = merge(p, q, &none);
             assert_eq!(m.entry.password.expose(), "y", "the later stamp wins");
             assert_eq!(m.conflicts.len(), 1);
             assert_eq!(m.conflicts[0].part, "password");
@@ -446,7 +465,7 @@ mod tests {
         change(&mut y, 200, BOB, 9, &[Part::Notes], |e| {
             e.notes = Concealed::of("n")
         });
-        let m = merge(x, y);
+        let m = merge(x, y, &none);
         assert_eq!(m.entry.urls, ["https://x"]);
         assert_eq!(m.entry.notes.expose(), "n");
         assert!(m.conflicts.is_empty());
@@ -463,7 +482,7 @@ mod tests {
         change(&mut y, 300, BOB, 2000, &[Part::Notes], |e| {
             e.notes = Concealed::of("desk")
         });
-        let m = merge(x, y);
+        let m = merge(x, y, &none);
         assert_eq!(
             m.entry.username, "laptop",
             "the laptop's change is not lost"
@@ -482,7 +501,7 @@ mod tests {
         change(&mut y, 300, BOB, 9, &[Part::Username], |e| {
             e.username = "new".into()
         });
-        let m = merge(x, y);
+        let m = merge(x, y, &none);
         assert!(m.entry.removed.is_some(), "the removal stands");
         assert_eq!(m.entry.username, "new", "and the edit is kept in the trash");
     }
@@ -509,7 +528,7 @@ mod tests {
             stamp: Some(s),
         });
         for (p, q) in [(copy(&x), copy(&y)), (copy(&y), copy(&x))] {
-            let m = merge(p, q);
+            let m = merge(p, q, &none);
             let names: Vec<&str> = m.entry.fields.iter().map(|f| f.name.as_str()).collect();
             assert_eq!(names, ["Branch"]);
             assert!(m.entry.gone.iter().any(|(n, _)| n == "PIN"));
@@ -531,7 +550,7 @@ mod tests {
         let mut y = copy(&a);
         x.backup_codes[0].used_at = Some(200);
         y.backup_codes[1].used_at = Some(300);
-        let m = merge(x, y);
+        let m = merge(x, y, &none);
         assert!(m.entry.backup_codes.iter().all(|c| c.used_at.is_some()));
     }
 
@@ -548,18 +567,69 @@ mod tests {
             e.password = Concealed::of("y");
             e.tags = vec!["t".into()];
         });
-        let xy = merge(copy(&x), copy(&y)).entry;
-        let yx = merge(copy(&y), copy(&x)).entry;
+        let xy = merge(copy(&x), copy(&y), &none).entry;
+        let yx = merge(copy(&y), copy(&x), &none).entry;
         let enc = |e: &Entry| crate::format::codec::encode_secret(e, 0).to_vec();
         assert_eq!(enc(&xy), enc(&yx), "commutative");
-        let again = merge(copy(&xy), copy(&xy)).entry;
+        let again = merge(copy(&xy), copy(&xy), &none).entry;
         assert_eq!(enc(&again), enc(&xy), "idempotent");
-        let more = merge(copy(&xy), copy(&y));
+        let more = merge(copy(&xy), copy(&y), &none);
         assert_eq!(
             enc(&more.entry),
             enc(&xy),
             "merging a side again changes nothing"
         );
         assert!(more.conflicts.is_empty());
+    }
+
+    #[test]
+    fn a_revoked_members_change_loses_a_conflict_whatever_its_time() {
+        let a = base();
+        let mut x = copy(&a);
+        let mut y = copy(&a);
+        change(&mut x, 200, OWNER, 4, &[Part::Password], |e| {
+            e.password = Concealed::of("rotated")
+        });
+        change(&mut y, 9_999, BOB, 9, &[Part::Password], |e| {
+            e.password = Concealed::of("bob's")
+        });
+        let bob_revoked = |m: u32| m == BOB;
+        for (p, q) in [(copy(&x), copy(&y)), (copy(&y), copy(&x))] {
+            let m = merge(p, q, &bob_revoked);
+            assert_eq!(m.entry.password.expose(), "rotated");
+            assert_eq!(m.conflicts.len(), 1);
+            assert!(m.entry.history.iter().any(|h| h.value.expose() == "bob's"));
+        }
+    }
+
+    #[test]
+    fn use_marks_survive_when_the_other_side_replaced_the_codes() {
+        let mut a = base();
+        for c in ["111", "222"] {
+            a.backup_codes.push(crate::vault::BackupCode {
+                code: Concealed::of(c),
+                used_at: None,
+                used_by: None,
+            });
+        }
+        let mut x = copy(&a);
+        let mut y = copy(&a);
+        x.backup_codes[0].used_at = Some(150);
+        // The other side replaced the list, keeping code 111.
+        change(&mut y, 200, BOB, 9, &[Part::BackupCodes], |e| {
+            e.backup_codes.truncate(1);
+            e.backup_codes.push(crate::vault::BackupCode {
+                code: Concealed::of("333"),
+                used_at: None,
+                used_by: None,
+            });
+        });
+        let m = merge(x, y, &none);
+        assert_eq!(m.entry.backup_codes.len(), 2);
+        assert_eq!(
+            m.entry.backup_codes[0].used_at,
+            Some(150),
+            "the use of 111 was lost"
+        );
     }
 }

@@ -42,7 +42,7 @@ impl Vault {
                         "both copies changed the members or groups, and only an owner can merge that: ask an owner to run the merge".into(),
                     ));
                 }
-                return self.merge_manifests(theirs, now, rng);
+                return self.merge_manifests(theirs, their_signed.signer, now, rng);
             }
         };
         let me = manifest
@@ -108,12 +108,27 @@ impl Vault {
     fn merge_manifests(
         &self,
         theirs: &Manifest,
+        their_signer: MemberId,
         now: i64,
         rng: &mut impl rand::CryptoRng,
     ) -> Result<Keys, VaultError> {
         let ours = &self.manifest;
-        let theirs_first = theirs.version > ours.version;
+        // A copy whose members an owner signed who is revoked on either
+        // copy (an old copy of a departed owner's, say) brings no one, no
+        // role and no grant: only the revocations it holds count.
+        let revoked_anywhere = |id: MemberId| {
+            ours.members
+                .iter()
+                .chain(&theirs.members)
+                .any(|m| m.id == id && m.revoked_at.is_some())
+        };
+        let ours_tainted = revoked_anywhere(self.signed_manifest.signer);
+        let theirs_tainted = revoked_anywhere(their_signer);
+        let theirs_first = theirs.version > ours.version && !theirs_tainted || ours_tainted;
         let mut members: Vec<Member> = ours.members.clone();
+        if ours_tainted && !theirs_tainted {
+            members.retain(|m| theirs.members.iter().any(|t| t.id == m.id));
+        }
         for t in &theirs.members {
             match members.iter_mut().find(|m| m.id == t.id) {
                 Some(m) => {
@@ -132,6 +147,7 @@ impl Vault {
                     }
                     m.revoked_at = revoked;
                 }
+                None if theirs_tainted && !ours_tainted => {}
                 None => {
                     if members.iter().any(|m| m.name == t.name) {
                         return Err(VaultError::Invalid(format!(
@@ -213,7 +229,12 @@ impl Vault {
             };
             let (o, t) = (side(ours), side(theirs));
             let mut holders: Vec<MemberId> = Vec::new();
-            for (_, _, h) in o.iter().chain(t.iter()) {
+            let trusted = |tainted: bool| !tainted || (ours_tainted && theirs_tainted);
+            let counted = o
+                .iter()
+                .filter(|_| trusted(ours_tainted))
+                .chain(t.iter().filter(|_| trusted(theirs_tainted)));
+            for (_, _, h) in counted {
                 for m in h {
                     if !holders.contains(m) {
                         holders.push(*m);

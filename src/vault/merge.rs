@@ -384,67 +384,6 @@ impl Vault {
                 merge_set.insert(f.id);
             }
         }
-        // Where each entry lives on each side, to follow an entry moved on
-        // one side out of a group both changed (not needed when every group
-        // this member can read merges anyway).
-        // Only the groups outside the merge are indexed: an entry of a
-        // merged group found there was moved, and takes that group along.
-        let all_merge = found
-            .iter()
-            .all(|f| merge_set.contains(&f.id) || !readable(f));
-        let mut where_ours: HashMap<[u8; 8], GroupId> = HashMap::new();
-        for g in self
-            .groups
-            .iter()
-            .filter(|g| !all_merge && !merge_set.contains(&g.id))
-        {
-            for e in &g.entries {
-                where_ours.insert(e.id.0, g.id);
-            }
-        }
-        let mut where_theirs: HashMap<[u8; 8], GroupId> = HashMap::new();
-        for f in found
-            .iter()
-            .filter(|f| !all_merge && !merge_set.contains(&f.id))
-        {
-            if let Some(p) = &f.theirs_open {
-                for e in &p.entries {
-                    where_theirs.insert(e.id.0, f.id);
-                }
-            }
-        }
-        if !all_merge {
-            loop {
-                let mut more = Vec::new();
-                for f in found.iter().filter(|f| merge_set.contains(&f.id)) {
-                    let ids = self
-                        .groups
-                        .iter()
-                        .filter(|g| g.id == f.id)
-                        .flat_map(|g| g.entries.iter().map(|e| e.id.0))
-                        .chain(
-                            f.theirs_open
-                                .iter()
-                                .flat_map(|p| p.entries.iter().map(|e| e.id.0)),
-                        );
-                    for id in ids {
-                        for h in [where_ours.get(&id), where_theirs.get(&id)]
-                            .into_iter()
-                            .flatten()
-                        {
-                            if !merge_set.contains(h) && !more.contains(h) {
-                                more.push(*h);
-                            }
-                        }
-                    }
-                }
-                more.retain(|h| found.iter().any(|f| f.id == *h && readable(f)));
-                if more.is_empty() {
-                    break;
-                }
-                merge_set.extend(more);
-            }
-        }
         // A group taken whole from one side under a key the merge
         // replaced is encrypted again: this member must read it.
         for f in &found {
@@ -517,6 +456,14 @@ impl Vault {
             let pick = match newer {
                 Newer::Theirs => theirs.or(ours),
                 Newer::Both => {
+                    // The merge record binds it: only its member or an
+                    // owner may.
+                    if k.0 != self.me && !self.is_owner() {
+                        return Err(VaultError::AccessDenied(format!(
+                            "{} changed their passphrase on both copies: an owner, or {} themselves, must merge these copies",
+                            member.name, member.name
+                        )));
+                    }
                     dirty_slots.push(k);
                     [ours, theirs]
                         .into_iter()
@@ -630,6 +577,16 @@ impl Vault {
         }
 
         // Phase 2: build the merged vault; nothing below fails.
+        // A member the merged vault has revoked loses every conflict: an
+        // old copy of theirs never overrides a value changed without them.
+        let revoked_ids: HashSet<MemberId> = keys
+            .manifest
+            .members
+            .iter()
+            .filter(|m| m.revoked_at.is_some())
+            .map(|m| m.id)
+            .collect();
+        let revoked = |m: MemberId| revoked_ids.contains(&m);
         let mut report = MergeReport::plain(Relation::Merged);
         report.their_head = their_log_head;
         report.records_theirs = new_records.len();
@@ -789,12 +746,50 @@ impl Vault {
                         .push(eo);
                     continue;
                 }
-                (Some((go, eo)), Some((gt, et))) => {
+                // One id in two groups: moved on one copy while the other
+                // changed it, or one copy's entry given another's id. The
+                // versions are not combined — that would carry a value into
+                // a group whose members may not read it — and both are kept:
+                // the id stays with the lower group, and the other version
+                // gets a fresh id below.
+                (Some((go, eo)), Some((gt, et))) if go != gt => {
+                    let (keep_g, keep, other_g, other) = if go < gt {
+                        (go, eo, gt, et)
+                    } else {
+                        (gt, et, go, eo)
+                    };
+                    report.entries.push(EntryOutcome {
+                        id,
+                        title: other.title.clone(),
+                        group: names.get(&other_g).cloned().unwrap_or_default(),
+                        added: true,
+                        from: Side::Both,
+                        conflicts: vec![PartConflict {
+                            part: super::Part::Group.as_str().into(),
+                            kept: keep.stamp(super::Part::Group),
+                            lost: other.stamp(super::Part::Group),
+                        }],
+                    });
+                    placed
+                        .entry(keep_g)
+                        .or_insert_with(|| {
+                            Vec::with_capacity(room.get(&keep_g).copied().unwrap_or(0))
+                        })
+                        .push(keep);
+                    placed
+                        .entry(other_g)
+                        .or_insert_with(|| {
+                            Vec::with_capacity(room.get(&other_g).copied().unwrap_or(0))
+                        })
+                        .push(other);
+                    continue;
+                }
+                (Some((go, eo)), Some((_, et))) => {
                     encode_into(&eo, &mut bo);
                     encode_into(&et, &mut bt);
-                    let m = entry_merge::merge(eo, et);
+                    let m = entry_merge::merge(eo, et, &revoked);
                     let bm = crate::format::codec::encode_secret(&m.entry, 0);
-                    let group = if m.group_from_b { gt } else { go };
+                    let group = go;
                     let from = match (*bm == *bo, *bm == *bt) {
                         (true, true) => None,
                         (true, false) => Some(Side::Ours),
@@ -900,7 +895,9 @@ impl Vault {
                 match target.entries.iter().position(|x| x.id == e.id) {
                     Some(at) => {
                         let kept = target.entries.remove(at);
-                        target.entries.insert(at, entry_merge::merge(kept, e).entry);
+                        target
+                            .entries
+                            .insert(at, entry_merge::merge(kept, e, &revoked).entry);
                     }
                     None => target.entries.push(e),
                 }
@@ -908,10 +905,28 @@ impl Vault {
             target.dirty = true;
         }
         let mut keys = keys;
+        // Only groups whose keys the same members hold fold: a name is
+        // in the group's data, which any holder of its key can write, so
+        // a name alone must never move entries to other readers.
+        let holders = |m: &Manifest, g: GroupId| -> Vec<MemberId> {
+            let epoch = m.groups.iter().find(|x| x.id == g).map(|x| x.epoch);
+            let mut h: Vec<MemberId> = m
+                .grants
+                .iter()
+                .filter(|x| x.group == g && Some(x.epoch) == epoch)
+                .map(|x| x.member)
+                .collect();
+            h.sort_unstable();
+            h
+        };
         while keys.side == Side::Both {
             let dup = (0..groups.len()).find_map(|i| {
                 (0..i)
-                    .find(|j| groups[*j].name == groups[i].name)
+                    .find(|j| {
+                        groups[*j].name == groups[i].name
+                            && holders(&keys.manifest, groups[*j].id)
+                                == holders(&keys.manifest, groups[i].id)
+                    })
                     .map(|j| (j, i))
             });
             let Some((j, i)) = dup else { break };
@@ -927,7 +942,7 @@ impl Vault {
                 if let Some(at) = groups[keep].entries.iter().position(|x| x.id == e.id) {
                     // One entry in both groups: its two versions merge.
                     let kept = groups[keep].entries.remove(at);
-                    let m = entry_merge::merge(kept, e);
+                    let m = entry_merge::merge(kept, e, &revoked);
                     groups[keep].entries.insert(at, m.entry);
                     continue;
                 }
@@ -949,6 +964,26 @@ impl Vault {
             keys.manifest.critical_groups.retain(|g| *g != gone);
             if critical && !keys.manifest.critical_groups.contains(&kept) {
                 keys.manifest.critical_groups.push(kept);
+            }
+        }
+        // One id in two groups of the result (kept apart above): the
+        // version in the lower group keeps it, the other gets a fresh one.
+        let mut by_group: Vec<usize> = (0..groups.len()).collect();
+        by_group.sort_by_key(|i| groups[*i].id);
+        let mut ids: HashSet<[u8; 8]> = HashSet::new();
+        for gi in by_group {
+            let g = &mut groups[gi];
+            for e in &mut g.entries {
+                if ids.insert(e.id.0) {
+                    continue;
+                }
+                let mut fresh = super::EntryId::random(rng);
+                while ids.contains(&fresh.0) {
+                    fresh = super::EntryId::random(rng);
+                }
+                e.id = fresh;
+                ids.insert(fresh.0);
+                g.dirty = true;
             }
         }
         report

@@ -91,6 +91,8 @@ impl Vault {
             .generation
             .checked_add(1)
             .ok_or(VaultError::Limit("the save counter is exhausted"))?;
+        // This vault's head before a merge joins another copy's.
+        let merged_onto = self.join.as_ref().and_then(|p| p.parents.first().copied());
         let mut bindings = Vec::new();
         for g in self.groups.iter_mut().filter(|g| g.dirty) {
             let epoch = g.key.epoch;
@@ -195,6 +197,29 @@ impl Vault {
             b.ciphertext = written.ciphertext;
         }
         self.log = snapshot.log;
+        // A merge writes only a vault that verifies: what the other copy
+        // brought and the merge record are checked as any reader will
+        // check them (this vault's own records were checked before).
+        if let Some(head) = merged_onto {
+            let file = crate::format::read::parse(&bytes).map_err(|e| {
+                VaultError::Damaged(format!(
+                    "the merge would write a vault that does not read ({e}); nothing was written"
+                ))
+            })?;
+            super::check_log(
+                &file,
+                &crate::format::LogHead {
+                    count: 1,
+                    hash: head,
+                },
+                false,
+            )
+            .map_err(|e| {
+                VaultError::Damaged(format!(
+                    "the merge would write a vault that does not verify ({e}); nothing was written"
+                ))
+            })?;
+        }
         Ok(bytes)
     }
 

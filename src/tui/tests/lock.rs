@@ -185,6 +185,12 @@ fn another_command_writes_while_the_tui_is_unlocked_and_nothing_is_lost() {
     let mut env = runtime::Env::new(fx.ctx.clone());
     let theirs = write_meanwhile(&fx);
     runtime::dispatch(&mut app, &mut env, Intent::Reveal);
+    // The reveal's record went into a save merged with the other file,
+    // which rebuilt the vault: the list is built again and nothing from
+    // before the merge is shown; revealing again shows the value.
+    assert_eq!(super::status_of(&app), (strings::MERGED_ON_WRITE, false));
+    assert!(main_of(&app).revealed.is_none());
+    runtime::dispatch(&mut app, &mut env, Intent::Reveal);
     assert!(main_of(&app).revealed.is_some(), "the reveal was refused");
     let now = file_records(&fx);
     assert!(
