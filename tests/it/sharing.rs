@@ -587,3 +587,90 @@ fn three_machines_that_each_created_one_group_converge_whatever_the_order() {
         .collect();
     assert!(notes.iter().all(|n| n == &notes[0]), "{notes:?}");
 }
+
+/// A contractor cannot read a group he was never granted by giving an
+/// entry of his own the id of one in that group, on a copy he leaves to
+/// be merged: the two are never combined, so nothing of the real entry
+/// reaches his group, and both entries survive under distinct ids.
+#[test]
+fn an_entry_given_another_groups_id_never_carries_its_values_across() {
+    use baton::secret::Passphrase;
+    use baton::vault::{self, Credential, Entry, EntryId};
+    let (_dir, a, b) = two_machines();
+    a.ok(&["add", "Contractor notes", "--group", "Field"]);
+    let out = a
+        .cmd(&[
+            "member",
+            "add",
+            "bob",
+            "--role",
+            "contractor",
+            "--groups",
+            "Field",
+        ])
+        .env("BATON_NEW_PASSPHRASE", "bob's own passphrase 1")
+        .output()
+        .expect("run");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let bank = json(&a.ok(&["show", "Bank", "--json"]));
+    let bank_id = EntryId::parse(bank["id"].as_str().expect("id")).expect("hex id");
+    std::fs::copy(&a.vault, &b.vault).expect("bob's copy");
+    // On his copy, bob adds to Field an entry carrying Bank's id.
+    let bytes = std::fs::read(&b.vault).expect("read");
+    let mut v = vault::unlock(
+        baton::format::read::parse(&bytes).expect("parses"),
+        Credential::Passphrase {
+            member: Some("bob"),
+            passphrase: &Passphrase::from_slice(b"bob's own passphrase 1"),
+        },
+        crate::common::now_unix(),
+        8 << 30,
+        &baton::audit::HighWater::EMPTY,
+    )
+    .expect("bob unlocks his copy");
+    v.set_writer(77);
+    let bob_id = v.me().id;
+    let forged = Entry::new(bank_id, "Forged".into(), crate::common::now_unix(), bob_id);
+    v.add("Field", forged, &mut rand::rng())
+        .expect("bob adds to Field");
+    std::fs::write(
+        &b.vault,
+        v.seal(crate::common::now_unix(), &mut rand::rng())
+            .expect("seal"),
+    )
+    .expect("write");
+    // Bob also works in Field on the real vault: both copies changed it.
+    let out = a
+        .cmd(&["add", "Bob's router", "--group", "Field"])
+        .env("BATON_MEMBER", "bob")
+        .env("BATON_PASSPHRASE", "bob's own passphrase 1")
+        .output()
+        .expect("run");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    a.ok(&["merge", b.vault.to_str().expect("utf-8")]);
+    a.ok(&["log", "verify"]);
+    // The owner's Bank is where it was, with its password.
+    assert_eq!(a.ok(&["get", "Bank"]).trim(), "first-password");
+    let bank_after = json(&a.ok(&["show", "Bank", "--json"]));
+    assert_eq!(bank_after["group"], "Finance");
+    // Bob sees Field only: his forged entry, empty, under another id.
+    let out = a
+        .cmd(&["list", "--json"])
+        .env("BATON_MEMBER", "bob")
+        .env("BATON_PASSPHRASE", "bob's own passphrase 1")
+        .output()
+        .expect("run");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let list = json(&stdout(&out));
+    let entries = list["entries"].as_array().expect("entries");
+    assert!(entries.iter().all(|e| e["group"] == "Field"), "{list}");
+    let forged = entries
+        .iter()
+        .find(|e| e["title"] == "Forged")
+        .unwrap_or_else(|| panic!("bob's entry was dropped: {list}"));
+    assert_ne!(forged["id"], bank["id"], "two entries share one id");
+    assert_eq!(
+        forged["has_password"], false,
+        "Bank's password reached Field"
+    );
+}
