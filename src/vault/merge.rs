@@ -606,6 +606,12 @@ impl Vault {
             .into_iter()
             .map(|g| (g.id, g))
             .collect();
+        // Where this vault had each entry: of two versions of one id that
+        // end in two groups, the one there keeps the id.
+        let our_place: HashMap<[u8; 8], GroupId> = ours_open
+            .values()
+            .flat_map(|g| g.entries.iter().map(move |e| (e.id.0, g.id)))
+            .collect();
         let mut theirs_open: HashMap<GroupId, GroupPayload> = HashMap::new();
         // Each side's group data, moved (not copied) into the result.
         let mut our_blobs: HashMap<GroupId, GroupBlob> = HashMap::new();
@@ -967,18 +973,43 @@ impl Vault {
             }
         }
         // One id in two groups of the result (kept apart above): the
-        // version in the lower group keeps it, the other gets a fresh one.
-        let mut by_group: Vec<usize> = (0..groups.len()).collect();
-        by_group.sort_by_key(|i| groups[*i].id);
+        // version where this vault had it keeps it (else the one in the
+        // lower group), and the other gets a fresh one.
+        let mut first: HashMap<[u8; 8], GroupId> = HashMap::new();
+        let mut twice: HashSet<[u8; 8]> = HashSet::new();
+        for g in &groups {
+            for e in &g.entries {
+                if first.insert(e.id.0, g.id).is_some() {
+                    twice.insert(e.id.0);
+                }
+            }
+        }
+        let keeper = |id: &[u8; 8], groups: &[OpenGroup]| -> Option<GroupId> {
+            our_place.get(id).copied().or_else(|| {
+                groups
+                    .iter()
+                    .filter(|g| g.entries.iter().any(|e| e.id.0 == *id))
+                    .map(|g| g.id)
+                    .min()
+            })
+        };
+        let keepers: HashMap<[u8; 8], GroupId> = twice
+            .iter()
+            .filter_map(|id| keeper(id, &groups).map(|g| (*id, g)))
+            .collect();
         let mut ids: HashSet<[u8; 8]> = HashSet::new();
-        for gi in by_group {
-            let g = &mut groups[gi];
+        for g in &mut groups {
+            let gid = g.id;
             for e in &mut g.entries {
-                if ids.insert(e.id.0) {
+                let keeps = match keepers.get(&e.id.0) {
+                    Some(k) => *k == gid && ids.insert(e.id.0),
+                    None => ids.insert(e.id.0),
+                };
+                if keeps {
                     continue;
                 }
                 let mut fresh = super::EntryId::random(rng);
-                while ids.contains(&fresh.0) {
+                while ids.contains(&fresh.0) || first.contains_key(&fresh.0) {
                     fresh = super::EntryId::random(rng);
                 }
                 e.id = fresh;

@@ -91,8 +91,10 @@ impl Vault {
             .generation
             .checked_add(1)
             .ok_or(VaultError::Limit("the save counter is exhausted"))?;
-        // This vault's head before a merge joins another copy's.
-        let merged_onto = self.join.as_ref().and_then(|p| p.parents.first().copied());
+        // The other copy's head, when this save joins it: the merge
+        // verified its records (and this vault's own were verified at
+        // unlock), so the read-back check below trusts what it follows.
+        let merged_onto = self.join.as_ref().and_then(|p| p.parents.get(1).copied());
         let mut bindings = Vec::new();
         for g in self.groups.iter_mut().filter(|g| g.dirty) {
             let epoch = g.key.epoch;
@@ -197,9 +199,10 @@ impl Vault {
             b.ciphertext = written.ciphertext;
         }
         self.log = snapshot.log;
-        // A merge writes only a vault that verifies: what the other copy
-        // brought and the merge record are checked as any reader will
-        // check them (this vault's own records were checked before).
+        // A merge writes only a vault that verifies: the merged file is
+        // checked as any reader will check it — its structure, every
+        // merge rule and binding, and the signatures of the records the
+        // other copy's head does not account for.
         if let Some(head) = merged_onto {
             let file = crate::format::read::parse(&bytes).map_err(|e| {
                 VaultError::Damaged(format!(

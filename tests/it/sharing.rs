@@ -674,3 +674,66 @@ fn an_entry_given_another_groups_id_never_carries_its_values_across() {
         "Bank's password reached Field"
     );
 }
+
+/// An owner revoked on one copy, who went on working on another copy of
+/// theirs, brings no one into the vault through a merge: their copy's new
+/// members and grants are ignored, and the revocation stands.
+#[test]
+fn a_revoked_owners_copy_brings_no_one_into_the_vault() {
+    let (_dir, a, b) = two_machines();
+    let out = a
+        .cmd(&["member", "add", "carol", "--role", "owner"])
+        .env("BATON_NEW_PASSPHRASE", "carol's passphrase 123")
+        .output()
+        .expect("run");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    std::fs::copy(&a.vault, &b.vault).expect("carol's copy");
+    // On her copy, carol adds an accomplice with Finance.
+    let out = b
+        .cmd(&[
+            "member",
+            "add",
+            "mallory",
+            "--role",
+            "contractor",
+            "--groups",
+            "Finance",
+        ])
+        .env("BATON_MEMBER", "carol")
+        .env("BATON_PASSPHRASE", "carol's passphrase 123")
+        .env("BATON_NEW_PASSPHRASE", "mallory's passphrase 1")
+        .output()
+        .expect("run");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // Meanwhile alice revokes carol, and changes the members herself.
+    a.ok(&["member", "revoke", "carol"]);
+    let out = a
+        .cmd(&["member", "add", "dave", "--role", "auditor"])
+        .env("BATON_NEW_PASSPHRASE", "dave's passphrase 1234")
+        .output()
+        .expect("run");
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    a.ok(&["merge", b.vault.to_str().expect("utf-8")]);
+    a.ok(&["log", "verify"]);
+    let members = json(&a.ok(&["member", "list", "--json"]));
+    let names: Vec<&str> = members["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .map(|m| m["name"].as_str().expect("name"))
+        .collect();
+    assert!(!names.contains(&"mallory"), "{members}");
+    assert!(names.contains(&"dave"), "{members}");
+    let out = a
+        .cmd(&["list"])
+        .env("BATON_MEMBER", "mallory")
+        .env("BATON_PASSPHRASE", "mallory's passphrase 1")
+        .output()
+        .expect("run");
+    assert_eq!(
+        code(&out),
+        3,
+        "mallory must not be a member: {}",
+        stderr(&out)
+    );
+}
