@@ -410,33 +410,11 @@ pub fn make(
     )
 }
 
-/// [`make`] for a version-1 vault that is not upgraded yet (a member who
-/// is not an owner opened it): the record in version 1's encoding, which
-/// every record of a version-1 file must have. `place` has at most one
-/// parent there.
-pub fn make_v1(
-    vault_id: &VaultId,
-    place: Place,
-    member: MemberId,
-    draft: Draft,
-    signer: &MemberSecrets,
-    log_public: &[u8; 32],
-    rng: &mut impl rand::CryptoRng,
-) -> Vec<u8> {
-    make_as(
-        Encoding::V1,
-        vault_id,
-        place,
-        member,
-        draft,
-        signer,
-        log_public,
-        rng,
-    )
-}
-
+/// [`make`] in either encoding: version 1's for a version-1 vault that is
+/// not upgraded yet (a member who is not an owner opened it), whose every
+/// record must have it; `place` has at most one parent there.
 #[allow(clippy::too_many_arguments)]
-fn make_as(
+pub fn make_as(
     encoding: Encoding,
     vault_id: &VaultId,
     place: Place,

@@ -358,6 +358,15 @@ impl Session {
         Ok(())
     }
 
+    /// The vault's lock, taken for the instant of one write; `None` when
+    /// the lock file could not be opened when the vault was read (a
+    /// read-only directory), so that nothing can be written.
+    fn lock_to_write(&self) -> Option<std::result::Result<store::VaultLock, store::StoreError>> {
+        self.relock
+            .as_ref()
+            .map(|(holder, wait)| store::lock(&self.path, holder, *wait))
+    }
+
     fn backups(&self) -> store::Backups {
         if self.vault.revocation_unsaved() {
             store::Backups::Drop
@@ -371,12 +380,9 @@ impl Session {
     /// this session sealed, and writes the result. Nothing either wrote is
     /// lost; the member is told what was merged.
     fn rebase(&mut self) -> Result<()> {
-        let Some((holder, wait)) = &self.relock else {
-            return Err(Error::failed(
-                "the vault's lock could not be taken, so nothing can be saved",
-            ));
-        };
-        let taken = store::lock(&self.path, holder, *wait)?;
+        let taken = self.lock_to_write().ok_or_else(|| {
+            Error::failed("the vault's lock could not be taken, so nothing can be saved")
+        })??;
         let lock = &taken;
         let (disk, id) = store::read_with_id(&self.path)?;
         let file = read::parse(&disk)?;
@@ -446,12 +452,9 @@ impl Session {
         sealed_len: usize,
         backups: store::Backups,
     ) -> Result<()> {
-        let Some((holder, wait)) = &self.relock else {
-            return Err(Error::failed(
-                "the vault's lock could not be taken, so nothing can be saved",
-            ));
-        };
-        let taken = store::lock(&self.path, holder, *wait)?;
+        let taken = self.lock_to_write().ok_or_else(|| {
+            Error::failed("the vault's lock could not be taken, so nothing can be saved")
+        })??;
         let lock = &taken;
         let id = store::save_with(&self.path, bytes, &self.fingerprint.value(), lock, backups)?;
         self.fingerprint = store::Fingerprint::of(bytes);
@@ -525,12 +528,13 @@ impl Session {
         }
         let frame = write::log_frame(&bytes);
         let appended = {
-            let Some((holder, wait)) = &self.relock else {
-                return Err(Error::failed(
-                    "the vault's lock could not be taken, so the access cannot be recorded",
-                ));
-            };
-            let taken = store::lock(&self.path, holder, *wait)
+            let taken = self
+                .lock_to_write()
+                .ok_or_else(|| {
+                    Error::failed(
+                        "the vault's lock could not be taken, so the access cannot be recorded",
+                    )
+                })?
                 .map_err(|e| Error::failed(format!("{e}; nothing was revealed")))?;
             let lock = &taken;
             store::append_frame(&self.path, &frame, self.valid_len, &mut self.seen, lock)

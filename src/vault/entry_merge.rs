@@ -366,6 +366,14 @@ mod tests {
         false
     }
 
+    fn unused_code(code: &str) -> crate::vault::BackupCode {
+        crate::vault::BackupCode {
+            code: Concealed::of(code),
+            used_at: None,
+            used_by: None,
+        }
+    }
+
     fn base() -> Entry {
         let mut e = Entry::new(EntryId([3; 8]), "Bank".into(), 100, OWNER);
         e.username = "boss".into();
@@ -539,13 +547,7 @@ mod tests {
     #[test]
     fn backup_code_use_marks_are_united() {
         let mut a = base();
-        for c in ["111", "222"] {
-            a.backup_codes.push(crate::vault::BackupCode {
-                code: Concealed::of(c),
-                used_at: None,
-                used_by: None,
-            });
-        }
+        a.backup_codes = ["111", "222"].into_iter().map(unused_code).collect();
         let mut x = copy(&a);
         let mut y = copy(&a);
         x.backup_codes[0].used_at = Some(200);
@@ -605,24 +607,14 @@ mod tests {
     #[test]
     fn use_marks_survive_when_the_other_side_replaced_the_codes() {
         let mut a = base();
-        for c in ["111", "222"] {
-            a.backup_codes.push(crate::vault::BackupCode {
-                code: Concealed::of(c),
-                used_at: None,
-                used_by: None,
-            });
-        }
+        a.backup_codes = ["111", "222"].into_iter().map(unused_code).collect();
         let mut x = copy(&a);
         let mut y = copy(&a);
         x.backup_codes[0].used_at = Some(150);
         // The other side replaced the list, keeping code 111.
         change(&mut y, 200, BOB, 9, &[Part::BackupCodes], |e| {
             e.backup_codes.truncate(1);
-            e.backup_codes.push(crate::vault::BackupCode {
-                code: Concealed::of("333"),
-                used_at: None,
-                used_by: None,
-            });
+            e.backup_codes.push(unused_code("333"));
         });
         let m = merge(x, y, &none);
         assert_eq!(m.entry.backup_codes.len(), 2);

@@ -56,16 +56,22 @@ impl Vault {
         self.pending.push(draft);
     }
 
+    /// The encoding of the records this vault's file takes: version 1's
+    /// until a version-1 vault is upgraded.
+    fn record_encoding(&self) -> audit::Encoding {
+        if self.file_version == crate::format::FORMAT_VERSION {
+            audit::Encoding::V2
+        } else {
+            audit::Encoding::V1
+        }
+    }
+
     /// Builds the record that follows the current head, signed by this
     /// member, without adding it: the caller writes it durably first, then
     /// calls [`Vault::accept_record`].
     pub fn prepare_record(&self, draft: audit::Draft, rng: &mut impl rand::CryptoRng) -> Vec<u8> {
-        let make = if self.file_version == crate::format::FORMAT_VERSION {
-            audit::make
-        } else {
-            audit::make_v1
-        };
-        make(
+        audit::make_as(
+            self.record_encoding(),
             &self.vault_id,
             self.next_place(),
             self.me,
@@ -78,12 +84,8 @@ impl Vault {
 
     /// Adds a record made by [`Vault::prepare_record`] once it is on disk.
     pub fn accept_record(&mut self, bytes: Vec<u8>) -> Result<(), VaultError> {
-        let legacy = self.file_version != crate::format::FORMAT_VERSION;
-        let encoding = if legacy {
-            audit::Encoding::V1
-        } else {
-            audit::Encoding::V2
-        };
+        let encoding = self.record_encoding();
+        let legacy = encoding == audit::Encoding::V1;
         let (record, _, hash) = audit::decode_record(&bytes, encoding)
             .map_err(|_| VaultError::damaged("a new access-log record is malformed"))?;
         let place = self.next_place();

@@ -53,6 +53,17 @@ impl Machine {
         stdout(&out)
     }
 
+    /// `baton member add ARGS…` with `passphrase` as the new member's,
+    /// which must succeed.
+    fn add_member(&self, args: &[&str], passphrase: &str) {
+        let out = self
+            .cmd(args)
+            .env("BATON_NEW_PASSPHRASE", passphrase)
+            .output()
+            .expect("run");
+        assert_eq!(code(&out), 0, "baton {args:?}: {}", stderr(&out));
+    }
+
     fn ok_stdin(&self, args: &[&str], input: &str) -> String {
         crate::common::ok_with_input(self.cmd(args), args, Some(input))
     }
@@ -400,19 +411,18 @@ fn a_copy_that_predates_a_revocation_never_brings_the_revoked_keys_back() {
             .output()
             .expect("run")
     };
-    a.cmd(&[
-        "member",
-        "add",
-        "bob",
-        "--role",
-        "contractor",
-        "--groups",
-        "Finance",
-    ])
-    .env("BATON_NEW_PASSPHRASE", "bob's own passphrase 1")
-    .output()
-    .map(|o| assert_eq!(code(&o), 0, "{}", stderr(&o)))
-    .expect("run");
+    a.add_member(
+        &[
+            "member",
+            "add",
+            "bob",
+            "--role",
+            "contractor",
+            "--groups",
+            "Finance",
+        ],
+        "bob's own passphrase 1",
+    );
     std::fs::copy(&a.vault, &b.vault).expect("bob's laptop gets the vault");
     // Offline on his laptop, bob adds an entry to Finance; meanwhile the
     // owner revokes him on the desk.
@@ -440,31 +450,28 @@ fn a_copy_that_predates_a_revocation_never_brings_the_revoked_keys_back() {
 #[test]
 fn a_contractor_cannot_merge_what_only_an_owner_may_and_nothing_changes() {
     let (_dir, a, b) = two_machines();
-    a.cmd(&[
-        "member",
-        "add",
-        "bob",
-        "--role",
-        "contractor",
-        "--groups",
-        "General",
-    ])
-    .env("BATON_NEW_PASSPHRASE", "bob's own passphrase 1")
-    .output()
-    .map(|o| assert_eq!(code(&o), 0, "{}", stderr(&o)))
-    .expect("run");
+    a.add_member(
+        &[
+            "member",
+            "add",
+            "bob",
+            "--role",
+            "contractor",
+            "--groups",
+            "General",
+        ],
+        "bob's own passphrase 1",
+    );
     std::fs::copy(&a.vault, &b.vault).expect("copy");
     // Both copies change the members: only an owner can merge that.
-    a.cmd(&["member", "add", "carol", "--role", "auditor"])
-        .env("BATON_NEW_PASSPHRASE", "carol's passphrase 12")
-        .output()
-        .map(|o| assert_eq!(code(&o), 0, "{}", stderr(&o)))
-        .expect("run");
-    b.cmd(&["member", "add", "dave", "--role", "auditor"])
-        .env("BATON_NEW_PASSPHRASE", "dave's passphrase 123")
-        .output()
-        .map(|o| assert_eq!(code(&o), 0, "{}", stderr(&o)))
-        .expect("run");
+    a.add_member(
+        &["member", "add", "carol", "--role", "auditor"],
+        "carol's passphrase 12",
+    );
+    b.add_member(
+        &["member", "add", "dave", "--role", "auditor"],
+        "dave's passphrase 123",
+    );
     let before = std::fs::read(&a.vault).expect("read");
     let out = a
         .cmd(&["merge", b.vault.to_str().expect("utf-8")])
@@ -490,8 +497,8 @@ fn what_a_revoked_member_could_read_in_an_older_copy_joins_the_checklist() {
     let (_dir, a, b) = two_machines();
     a.ok(&["add", "Payroll", "--group", "Finance", "--generate"]);
     a.ok(&["add", "Wiki", "--group", "General"]);
-    let out = a
-        .cmd(&[
+    a.add_member(
+        &[
             "member",
             "add",
             "bob",
@@ -499,11 +506,9 @@ fn what_a_revoked_member_could_read_in_an_older_copy_joins_the_checklist() {
             "contractor",
             "--groups",
             "Finance",
-        ])
-        .env("BATON_NEW_PASSPHRASE", "bob's own passphrase 1")
-        .output()
-        .expect("run");
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+        ],
+        "bob's own passphrase 1",
+    );
     std::fs::copy(&a.vault, &b.vault).expect("bob's laptop gets the vault");
     let bob = |args: &[&str]| {
         let out = b
@@ -598,8 +603,8 @@ fn an_entry_given_another_groups_id_never_carries_its_values_across() {
     use baton::vault::{self, Credential, Entry, EntryId};
     let (_dir, a, b) = two_machines();
     a.ok(&["add", "Contractor notes", "--group", "Field"]);
-    let out = a
-        .cmd(&[
+    a.add_member(
+        &[
             "member",
             "add",
             "bob",
@@ -607,11 +612,9 @@ fn an_entry_given_another_groups_id_never_carries_its_values_across() {
             "contractor",
             "--groups",
             "Field",
-        ])
-        .env("BATON_NEW_PASSPHRASE", "bob's own passphrase 1")
-        .output()
-        .expect("run");
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+        ],
+        "bob's own passphrase 1",
+    );
     let bank = json(&a.ok(&["show", "Bank", "--json"]));
     let bank_id = EntryId::parse(bank["id"].as_str().expect("id")).expect("hex id");
     std::fs::copy(&a.vault, &b.vault).expect("bob's copy");
@@ -681,12 +684,10 @@ fn an_entry_given_another_groups_id_never_carries_its_values_across() {
 #[test]
 fn a_revoked_owners_copy_brings_no_one_into_the_vault() {
     let (_dir, a, b) = two_machines();
-    let out = a
-        .cmd(&["member", "add", "carol", "--role", "owner"])
-        .env("BATON_NEW_PASSPHRASE", "carol's passphrase 123")
-        .output()
-        .expect("run");
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    a.add_member(
+        &["member", "add", "carol", "--role", "owner"],
+        "carol's passphrase 123",
+    );
     std::fs::copy(&a.vault, &b.vault).expect("carol's copy");
     // On her copy, carol adds an accomplice with Finance.
     let out = b
@@ -707,12 +708,10 @@ fn a_revoked_owners_copy_brings_no_one_into_the_vault() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     // Meanwhile alice revokes carol, and changes the members herself.
     a.ok(&["member", "revoke", "carol"]);
-    let out = a
-        .cmd(&["member", "add", "dave", "--role", "auditor"])
-        .env("BATON_NEW_PASSPHRASE", "dave's passphrase 1234")
-        .output()
-        .expect("run");
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    a.add_member(
+        &["member", "add", "dave", "--role", "auditor"],
+        "dave's passphrase 1234",
+    );
     a.ok(&["merge", b.vault.to_str().expect("utf-8")]);
     a.ok(&["log", "verify"]);
     let members = json(&a.ok(&["member", "list", "--json"]));
