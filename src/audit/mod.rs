@@ -303,6 +303,11 @@ pub fn record_hash(record_bytes: &[u8]) -> [u8; 32] {
     hash::digest(HASH_LABEL, &[record_bytes])
 }
 
+/// [`record_hash`] for a record of either encoding.
+pub fn record_hash_as(record_bytes: &[u8], encoding: Encoding) -> [u8; 32] {
+    hash::digest(encoding.labels().1, &[record_bytes])
+}
+
 /// The version of a record's encoding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Encoding {
@@ -493,7 +498,7 @@ pub fn open_details(
 }
 
 mod verify;
-pub use verify::{LogError, Verified, verify};
+pub use verify::{LogError, Trust, Verified, verify, verify_trusting};
 
 /// Checks that the snapshot's group data and key slots are exactly what
 /// the log last bound them to, each binding made by a member entitled to

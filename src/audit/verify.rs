@@ -57,6 +57,31 @@ pub fn verify(
     legacy: usize,
     trusted: Option<&[u8; 32]>,
 ) -> Result<Vec<Verified>, LogError> {
+    verify_trusting(vault_id, manifest, records, legacy, Trust::Head(trusted))
+}
+
+/// Which records a verification may take as verified already: their
+/// signatures, and the bindings of the `merge` records among them, are
+/// not checked again. Everything else — the structure, the order, the
+/// heights, who was revoked where — is checked for every record.
+#[derive(Clone, Copy)]
+pub enum Trust<'a> {
+    /// A head this machine verified, and the records it follows.
+    Head(Option<&'a [u8; 32]>),
+    /// Records verified in another log (another copy of the vault, being
+    /// merged with this one). A record's hash covers its parents' hashes,
+    /// so one held there comes with its whole ancestry.
+    Held(&'a std::collections::HashSet<[u8; 32]>),
+}
+
+/// [`verify`], trusting what `trust` names.
+pub fn verify_trusting(
+    vault_id: &VaultId,
+    manifest: &Manifest,
+    records: &[Vec<u8>],
+    legacy: usize,
+    trust: Trust<'_>,
+) -> Result<Vec<Verified>, LogError> {
     use rayon::prelude::*;
     let member_index: HashMap<MemberId, usize> = manifest
         .members
@@ -117,10 +142,13 @@ pub fn verify(
     if structural.is_none() {
         structural = walk.one_head(out.len()).err();
     }
-    let known = trusted
-        .and_then(|h| walk.index.get(h))
-        .filter(|at| **at < walk.parents.len())
-        .map_or_else(Vec::new, |at| walk.ancestry(*at));
+    let known = match trust {
+        Trust::Head(trusted) => trusted
+            .and_then(|h| walk.index.get(h))
+            .filter(|at| **at < walk.parents.len())
+            .map_or_else(Vec::new, |at| walk.ancestry(*at)),
+        Trust::Held(held) => out.iter().map(|v| held.contains(&v.hash)).collect(),
+    };
     let is_known = |i: usize| known.get(i) == Some(&true);
     if structural.is_none() {
         for &m in walk.merges.iter().filter(|m| !is_known(**m)) {

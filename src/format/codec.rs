@@ -61,6 +61,85 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, CodecError> {
     Ok(value)
 }
 
+/// Serializes `head` followed by the sequence `items` — the encoding of
+/// a struct whose last field is a `Vec<T>`, byte for byte — as
+/// [`encode_secret`] does (one buffer of the exact size plus `spare`
+/// bytes), with the items sized and written on all cores: an item's
+/// encoding does not depend on its neighbours, so each core writes its
+/// share of the list into its own part of the buffer.
+pub fn encode_secret_with_seq<H: Serialize + ?Sized, T: Serialize + Sync>(
+    head: &H,
+    items: &[T],
+    spare: usize,
+) -> Zeroizing<Vec<u8>> {
+    use rayon::prelude::*;
+    let head_bytes = Zeroizing::new(encode(head));
+    let len_bytes = encode(&items.len());
+    let chunk = (items.len() / (rayon::current_num_threads() * 8)).max(256);
+    let sizes: Vec<usize> = items
+        .par_chunks(chunk)
+        .map(|c| {
+            c.iter()
+                .map(|i| {
+                    postcard::experimental::serialized_size(i)
+                        .expect("sizing cannot fail for Baton's types")
+                })
+                .sum()
+        })
+        .collect();
+    let start = head_bytes.len() + len_bytes.len();
+    let total = start + sizes.iter().sum::<usize>();
+    let mut buf = Zeroizing::new(vec![0u8; total]);
+    buf.reserve_exact(spare);
+    buf[..head_bytes.len()].copy_from_slice(&head_bytes);
+    buf[head_bytes.len()..start].copy_from_slice(&len_bytes);
+    let mut parts: Vec<&mut [u8]> = Vec::with_capacity(sizes.len());
+    let mut rest = &mut buf[start..];
+    for n in &sizes {
+        let (part, more) = rest.split_at_mut(*n);
+        parts.push(part);
+        rest = more;
+    }
+    items.par_chunks(chunk).zip(parts).for_each(|(c, part)| {
+        let mut at = 0;
+        for i in c {
+            at += postcard::to_slice(i, &mut part[at..])
+                .expect("the part was sized by serialized_size")
+                .len();
+        }
+        debug_assert_eq!(at, part.len());
+    });
+    buf
+}
+
+/// Decodes a `H` followed by a sequence of `T` — the shape of a struct
+/// whose last field is a `Vec<T>` — exactly as [`decode`] would, but with
+/// the sequence's room allocated once: serde's own `Vec` grows from a
+/// cautious guess, and every growth copies the items already decoded
+/// (and, under Baton's wiping allocator, wipes the old block). The room is
+/// the encoded length, held to what the bytes left could hold at
+/// `min_item` bytes an item, so a crafted length allocates nothing more.
+pub fn decode_with_seq<H: DeserializeOwned, T: DeserializeOwned>(
+    bytes: &[u8],
+    min_item: usize,
+) -> Result<(H, Vec<T>), CodecError> {
+    let (head, rest): (H, _) =
+        postcard::take_from_bytes(bytes).map_err(|_| CodecError::Malformed)?;
+    let (len, mut rest): (usize, _) =
+        postcard::take_from_bytes(rest).map_err(|_| CodecError::Malformed)?;
+    let room = len.min(rest.len() / min_item.max(1));
+    let mut items = Vec::with_capacity(room);
+    for _ in 0..len {
+        let (item, more) = postcard::take_from_bytes(rest).map_err(|_| CodecError::Malformed)?;
+        items.push(item);
+        rest = more;
+    }
+    if !rest.is_empty() {
+        return Err(CodecError::TrailingBytes);
+    }
+    Ok((head, items))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,6 +156,50 @@ mod tests {
         );
         assert_eq!(
             decode::<(u32, String)>(&bytes[..bytes.len() - 1]),
+            Err(CodecError::Malformed)
+        );
+    }
+
+    #[test]
+    fn a_sequence_decodes_as_its_struct_does() {
+        #[derive(serde::Serialize, serde::Deserialize, PartialEq, Debug)]
+        struct Shape {
+            name: String,
+            items: Vec<(u32, String)>,
+        }
+        let v = Shape {
+            name: "g".into(),
+            items: (0..300).map(|i| (i, format!("item {i}"))).collect(),
+        };
+        let bytes = encode(&v);
+        let (name, items): (String, Vec<(u32, String)>) =
+            decode_with_seq(&bytes, 2).expect("decodes");
+        // Written in parallel parts, the same bytes, with the room asked.
+        let parallel = encode_secret_with_seq(&v.name, &v.items, 16);
+        assert_eq!(*parallel, bytes);
+        assert!(parallel.capacity() >= bytes.len() + 16);
+        assert_eq!(
+            *encode_secret_with_seq(&v.name, &v.items[..0], 0),
+            encode(&Shape {
+                name: "g".into(),
+                items: Vec::new()
+            })
+        );
+        assert_eq!(Shape { name, items }, v);
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(
+            decode_with_seq::<String, (u32, String)>(&longer, 2),
+            Err(CodecError::TrailingBytes)
+        );
+        for cut in 0..bytes.len() {
+            assert!(decode_with_seq::<String, (u32, String)>(&bytes[..cut], 2).is_err());
+        }
+        // A length far beyond what the bytes hold allocates nothing for it.
+        let mut huge = encode(&"g");
+        huge.extend(encode(&(u32::MAX as usize)));
+        assert_eq!(
+            decode_with_seq::<String, (u32, String)>(&huge, 2),
             Err(CodecError::Malformed)
         );
     }

@@ -187,6 +187,11 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The fewest bytes an entry's encoding takes (its 8-byte id and one
+    /// byte at least for each other field): a bound on how many entries a
+    /// group's bytes can hold, used to size the list once when decoding.
+    pub const MIN_ENCODED: usize = 24;
+
     pub fn new(id: EntryId, title: String, now: i64, by: MemberId) -> Self {
         Entry {
             id,
@@ -349,6 +354,12 @@ pub fn strength(password: &Concealed, context: &[&str]) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_smallest_entry_encodes_to_at_least_min_encoded_bytes() {
+        let e = Entry::new(EntryId([0; 8]), String::new(), 0, 0);
+        assert!(crate::format::codec::encode(&e).len() >= Entry::MIN_ENCODED);
+    }
 
     #[test]
     fn password_change_keeps_history() {

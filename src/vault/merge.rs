@@ -24,7 +24,7 @@ use zeroize::Zeroizing;
 
 use super::entry_merge::{self, PartConflict};
 use super::seal::open_group;
-use super::unlock::{check_log, grant_info};
+use super::unlock::grant_info;
 use super::{Entry, GroupKey, GroupPayload, OpenGroup, StoredGroup, Vault, VaultError};
 use crate::audit::{self, Subject};
 use crate::format::read::VerifiedFile;
@@ -227,7 +227,14 @@ impl Vault {
                 "the other file is not a copy of this vault (it has another vault id)",
             ));
         }
-        let theirs_log = check_log(&other, &audit::HighWater::EMPTY, true)?;
+        // This vault's records were verified at unlock: of the other
+        // copy's, only those this vault does not hold are checked again.
+        let ours_has: HashSet<[u8; 32]> = self.verified.iter().map(|v| v.hash).collect();
+        let theirs_log = super::check_log_trusting(
+            &other,
+            &audit::HighWater::EMPTY,
+            audit::Trust::Held(&ours_has),
+        )?;
         let our_head = self
             .verified
             .last()
@@ -236,7 +243,6 @@ impl Vault {
             .verified
             .last()
             .ok_or_else(|| VaultError::damaged("the other copy's log is empty"))?;
-        let ours_has: HashSet<[u8; 32]> = self.verified.iter().map(|v| v.hash).collect();
         let their_log_head = audit::head_of(&theirs_log.verified);
         if ours_has.contains(&their_head.hash) {
             let mut r = MergeReport::plain(Relation::Held);
@@ -648,183 +654,184 @@ impl Vault {
                 ),
             );
         }
-        // The entries of the merged groups, by id, from both sides.
-        // Both sides' entries of the merged groups, in two arrays, and an
-        // index from entry id to their places (the entries themselves are
-        // large: they move once, into the result).
-        // Sized once: an entry is large, and a vector that grows copies
-        // (and, with the wiping allocator, wipes) every one it held.
-        let n_ours: usize = ours_open
-            .iter()
-            .filter(|(g, _)| merge_set.contains(g))
-            .map(|(_, o)| o.entries.len())
-            .sum();
-        let n_theirs: usize = theirs_open
-            .iter()
-            .filter(|(g, _)| merge_set.contains(g))
-            .map(|(_, p)| p.entries.len())
-            .sum();
-        let mut room: HashMap<GroupId, usize> = HashMap::new();
-        for (g, o) in &ours_open {
-            *room.entry(*g).or_default() += o.entries.len();
-        }
-        for (g, p) in &theirs_open {
-            *room.entry(*g).or_default() += p.entries.len();
-        }
-        let mut ours_v: Vec<Option<(GroupId, Entry)>> = Vec::with_capacity(n_ours);
-        let mut theirs_v: Vec<Option<(GroupId, Entry)>> = Vec::with_capacity(n_theirs);
-        let mut by_id: HashMap<[u8; 8], (Option<usize>, Option<usize>)> =
-            HashMap::with_capacity(n_ours + n_theirs);
-        let mut order: Vec<[u8; 8]> = Vec::with_capacity(n_ours + n_theirs);
-        let mut names: HashMap<GroupId, String> = HashMap::new();
+        // The merged groups: this vault's entries stay where they are, in
+        // their order; the other copy's are merged into them, or follow
+        // them. Entries are large, and with the wiping allocator every copy
+        // of a list is also a wipe: each moves at most once.
         let mut merge_ids: Vec<GroupId> = merge_set.iter().copied().collect();
         merge_ids.sort_unstable();
+        let mut names: HashMap<GroupId, String> = HashMap::new();
+        let mut placed: HashMap<GroupId, Vec<Entry>> = HashMap::new();
+        let n_ours: usize = merge_ids
+            .iter()
+            .filter_map(|g| ours_open.get(g))
+            .map(|o| o.entries.len())
+            .sum();
+        // This vault's entries of the merged groups, by id.
+        let mut our_pos: HashMap<[u8; 8], (GroupId, usize)> = HashMap::with_capacity(n_ours);
         for g in &merge_ids {
-            if let Some(open) = ours_open.get_mut(g) {
-                names.insert(*g, open.name.clone());
-                by_id.reserve(open.entries.len());
-                for e in std::mem::take(&mut open.entries) {
-                    let id = e.id.0;
-                    order.push(id);
-                    by_id.entry(id).or_default().0 = Some(ours_v.len());
-                    ours_v.push(Some((*g, e)));
+            let entries = match ours_open.get_mut(g) {
+                Some(open) => {
+                    names.insert(*g, open.name.clone());
+                    std::mem::take(&mut open.entries)
                 }
+                None => Vec::new(),
+            };
+            for (i, e) in entries.iter().enumerate() {
+                our_pos.entry(e.id.0).or_insert((*g, i));
             }
+            placed.insert(*g, entries);
+        }
+        let mut theirs_of: Vec<(GroupId, Vec<Entry>)> = Vec::with_capacity(merge_ids.len());
+        for g in &merge_ids {
             if let Some(p) = theirs_open.get_mut(g) {
                 names.entry(*g).or_insert_with(|| p.name.clone());
-                for e in std::mem::take(&mut p.entries) {
-                    let id = e.id.0;
-                    let slot = by_id.entry(id).or_default();
-                    if slot.0.is_none() && slot.1.is_none() {
-                        order.push(id);
-                    }
-                    slot.1 = Some(theirs_v.len());
-                    theirs_v.push(Some((*g, e)));
-                }
+                theirs_of.push((*g, std::mem::take(&mut p.entries)));
             }
         }
-        let mut placed: HashMap<GroupId, Vec<Entry>> = HashMap::new();
-        // Two buffers reused for every comparison (zeroized when dropped):
-        // encoding is deterministic, so equal bytes are equal entries.
-        let (mut bo, mut bt) = (Zeroizing::new(Vec::new()), Zeroizing::new(Vec::new()));
+        // Room for what the other copy adds, made once.
+        for (g, entries) in &theirs_of {
+            let added = entries
+                .iter()
+                .filter(|e| !our_pos.contains_key(&e.id.0))
+                .count();
+            if let Some(list) = placed.get_mut(g) {
+                list.reserve(added);
+            }
+        }
+        // Which of the other copy's entries equal this vault's, found on
+        // all cores (each with its own buffers): most entries of a group
+        // both changed are untouched. Encoding is deterministic, so equal
+        // bytes are equal entries.
         let encode_into = |e: &Entry, buf: &mut Zeroizing<Vec<u8>>| {
             buf.clear();
             crate::format::codec::encode_into(e, buf);
         };
-        // Which pairs are equal, found on all cores (each with its own
-        // buffers): most entries of a group both changed are untouched.
-        let pairs: Vec<(usize, usize)> = order
-            .iter()
-            .filter_map(|id| match by_id.get(id) {
-                Some((Some(o), Some(t))) => Some((*o, *t)),
-                _ => None,
-            })
-            .collect();
-        let equal: HashSet<usize> = {
+        let equal: Vec<Vec<bool>> = {
             use rayon::prelude::*;
-            pairs
-                .par_iter()
-                .map_init(
-                    || (Zeroizing::new(Vec::new()), Zeroizing::new(Vec::new())),
-                    |(bo, bt), (o, t)| {
-                        let (Some((go, eo)), Some((gt, et))) = (&ours_v[*o], &theirs_v[*t]) else {
-                            return None;
-                        };
-                        encode_into(eo, bo);
-                        encode_into(et, bt);
-                        (go == gt && **bo == **bt).then_some(*o)
-                    },
-                )
-                .flatten()
+            theirs_of
+                .iter()
+                .map(|(g, entries)| {
+                    entries
+                        .par_iter()
+                        .map_init(
+                            || (Zeroizing::new(Vec::new()), Zeroizing::new(Vec::new())),
+                            |(bo, bt), et| match our_pos.get(&et.id.0) {
+                                Some((go, i)) if go == g => {
+                                    let Some(eo) = placed.get(go).and_then(|l| l.get(*i)) else {
+                                        return false;
+                                    };
+                                    encode_into(eo, bo);
+                                    encode_into(et, bt);
+                                    **bo == **bt
+                                }
+                                _ => false,
+                            },
+                        )
+                        .collect()
+                })
                 .collect()
         };
-        for id in order {
-            let Some((oi, ti)) = by_id.remove(&id) else {
+        let (mut bo, mut bt) = (Zeroizing::new(Vec::new()), Zeroizing::new(Vec::new()));
+        let mut paired: HashSet<[u8; 8]> = HashSet::new();
+        for ((g, entries), equal) in theirs_of.into_iter().zip(equal) {
+            for (et, same) in entries.into_iter().zip(equal) {
+                let id = et.id.0;
+                match our_pos.get(&id).copied() {
+                    Some((go, _)) if same => {
+                        paired.insert(id);
+                        debug_assert_eq!(go, g);
+                    }
+                    // Changed on one side or both: the versions merge.
+                    Some((go, i)) if go == g => {
+                        paired.insert(id);
+                        let Some(slot) = placed.get_mut(&go).and_then(|l| l.get_mut(i)) else {
+                            continue;
+                        };
+                        let eo = std::mem::replace(
+                            slot,
+                            Entry::new(super::EntryId(id), String::new(), 0, 0),
+                        );
+                        encode_into(&eo, &mut bo);
+                        encode_into(&et, &mut bt);
+                        let m = entry_merge::merge(eo, et, &revoked);
+                        let bm = crate::format::codec::encode_secret(&m.entry, 0);
+                        let from = match (*bm == *bo, *bm == *bt) {
+                            (true, true) => None,
+                            (true, false) => Some(Side::Ours),
+                            (false, true) => Some(Side::Theirs),
+                            (false, false) => Some(Side::Both),
+                        };
+                        if let Some(from) = from {
+                            report.entries.push(EntryOutcome {
+                                id,
+                                title: m.entry.title.clone(),
+                                group: names.get(&go).cloned().unwrap_or_default(),
+                                added: false,
+                                from,
+                                conflicts: m.conflicts,
+                            });
+                        }
+                        *slot = m.entry;
+                    }
+                    // One id in two groups: moved on one copy while the
+                    // other changed it, or one copy's entry given another's
+                    // id. The versions are not combined — that would carry
+                    // a value into a group whose members may not read it —
+                    // and both are kept, each in its group: of the two, the
+                    // one in the lower group is reported as kept, and the
+                    // other gets a fresh id below.
+                    Some((go, i)) => {
+                        paired.insert(id);
+                        let Some(eo) = placed.get(&go).and_then(|l| l.get(i)) else {
+                            continue;
+                        };
+                        let (keep, other, other_g) =
+                            if go < g { (eo, &et, g) } else { (&et, eo, go) };
+                        report.entries.push(EntryOutcome {
+                            id,
+                            title: other.title.clone(),
+                            group: names.get(&other_g).cloned().unwrap_or_default(),
+                            added: true,
+                            from: Side::Both,
+                            conflicts: vec![PartConflict {
+                                part: super::Part::Group.as_str().into(),
+                                kept: keep.stamp(super::Part::Group),
+                                lost: other.stamp(super::Part::Group),
+                            }],
+                        });
+                        placed.entry(g).or_default().push(et);
+                    }
+                    None => {
+                        report.entries.push(EntryOutcome {
+                            id,
+                            title: et.title.clone(),
+                            group: names.get(&g).cloned().unwrap_or_default(),
+                            added: true,
+                            from: Side::Theirs,
+                            conflicts: Vec::new(),
+                        });
+                        placed.entry(g).or_default().push(et);
+                    }
+                }
+            }
+        }
+        // What only this vault holds of the merged groups.
+        for (id, (g, i)) in &our_pos {
+            if paired.contains(id) {
                 continue;
-            };
-            let o = oi.and_then(|i| ours_v[i].take());
-            let t = ti.and_then(|i| theirs_v[i].take());
-            let (group, entry, outcome) = match (o, t) {
-                (Some((go, eo)), Some(_)) if oi.is_some_and(|i| equal.contains(&i)) => {
-                    placed
-                        .entry(go)
-                        .or_insert_with(|| Vec::with_capacity(room.get(&go).copied().unwrap_or(0)))
-                        .push(eo);
-                    continue;
-                }
-                // One id in two groups: moved on one copy while the other
-                // changed it, or one copy's entry given another's id. The
-                // versions are not combined — that would carry a value into
-                // a group whose members may not read it — and both are kept:
-                // the id stays with the lower group, and the other version
-                // gets a fresh id below.
-                (Some((go, eo)), Some((gt, et))) if go != gt => {
-                    let (keep_g, keep, other_g, other) = if go < gt {
-                        (go, eo, gt, et)
-                    } else {
-                        (gt, et, go, eo)
-                    };
-                    report.entries.push(EntryOutcome {
-                        id,
-                        title: other.title.clone(),
-                        group: names.get(&other_g).cloned().unwrap_or_default(),
-                        added: true,
-                        from: Side::Both,
-                        conflicts: vec![PartConflict {
-                            part: super::Part::Group.as_str().into(),
-                            kept: keep.stamp(super::Part::Group),
-                            lost: other.stamp(super::Part::Group),
-                        }],
-                    });
-                    placed
-                        .entry(keep_g)
-                        .or_insert_with(|| {
-                            Vec::with_capacity(room.get(&keep_g).copied().unwrap_or(0))
-                        })
-                        .push(keep);
-                    placed
-                        .entry(other_g)
-                        .or_insert_with(|| {
-                            Vec::with_capacity(room.get(&other_g).copied().unwrap_or(0))
-                        })
-                        .push(other);
-                    continue;
-                }
-                (Some((go, eo)), Some((_, et))) => {
-                    encode_into(&eo, &mut bo);
-                    encode_into(&et, &mut bt);
-                    let m = entry_merge::merge(eo, et, &revoked);
-                    let bm = crate::format::codec::encode_secret(&m.entry, 0);
-                    let group = go;
-                    let from = match (*bm == *bo, *bm == *bt) {
-                        (true, true) => None,
-                        (true, false) => Some(Side::Ours),
-                        (false, true) => Some(Side::Theirs),
-                        (false, false) => Some(Side::Both),
-                    };
-                    let outcome = from.map(|from| (false, from, m.conflicts));
-                    (group, m.entry, outcome)
-                }
-                (Some((g, e)), None) => (g, e, Some((true, Side::Ours, Vec::new()))),
-                (None, Some((g, e))) => (g, e, Some((true, Side::Theirs, Vec::new()))),
-                (None, None) => continue,
-            };
-            if let Some((added, from, conflicts)) = outcome {
+            }
+            if let Some(e) = placed.get(g).and_then(|l| l.get(*i)) {
                 report.entries.push(EntryOutcome {
-                    id,
-                    title: entry.title.clone(),
-                    group: names.get(&group).cloned().unwrap_or_default(),
-                    added,
-                    from,
-                    conflicts,
+                    id: *id,
+                    title: e.title.clone(),
+                    group: names.get(g).cloned().unwrap_or_default(),
+                    added: true,
+                    from: Side::Ours,
+                    conflicts: Vec::new(),
                 });
             }
-            placed
-                .entry(group)
-                .or_insert_with(|| Vec::with_capacity(room.get(&group).copied().unwrap_or(0)))
-                .push(entry);
         }
-
         let mut groups: Vec<OpenGroup> = Vec::new();
         let mut sealed: Vec<StoredGroup> = Vec::new();
         for (at, info) in keys.manifest.groups.iter().enumerate() {

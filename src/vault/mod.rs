@@ -47,7 +47,7 @@ use crate::secret::{Key32, Passphrase};
 pub use entries::{normalize_group, validate_title};
 pub use entry::{BackupCode, CustomField, Entry, EntryId, HistoryItem, Part, Removal, Stamp};
 pub use members::validate_member_name;
-pub use unlock::{check_log, create, unlock};
+pub use unlock::{check_log, check_log_trusting, create, unlock};
 
 /// The plaintext of a group blob.
 #[derive(Serialize, Deserialize)]

@@ -63,7 +63,8 @@ pub(super) fn open_group(
             entries: v1.entries.into_iter().map(Entry::from).collect(),
         });
     }
-    codec::decode(&buf).map_err(malformed)
+    let (name, entries) = codec::decode_with_seq(&buf, Entry::MIN_ENCODED).map_err(malformed)?;
+    Ok(GroupPayload { name, entries })
 }
 
 impl Vault {
@@ -98,13 +99,8 @@ impl Vault {
         let mut bindings = Vec::new();
         for g in self.groups.iter_mut().filter(|g| g.dirty) {
             let epoch = g.key.epoch;
-            let payload = GroupPayload {
-                name: std::mem::take(&mut g.name),
-                entries: std::mem::take(&mut g.entries),
-            };
-            let mut buf = codec::encode_secret(&payload, aead::TAG_LEN);
-            g.name = payload.name;
-            g.entries = payload.entries;
+            // A `GroupPayload`'s encoding, written on all cores.
+            let mut buf = codec::encode_secret_with_seq(&g.name, &g.entries, aead::TAG_LEN);
             let mut nonce = [0u8; aead::NONCE_LEN];
             rng.fill_bytes(&mut nonce);
             aead::seal_in_place(

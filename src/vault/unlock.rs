@@ -227,23 +227,27 @@ pub fn check_log(
     seen: &audit::HighWater,
     full: bool,
 ) -> Result<CheckedLog, VaultError> {
+    // The remembered head and the records it follows were verified on
+    // this machine before; the hashes that link them prove they are
+    // unchanged. `full` checks all.
+    let trusted = (!full && seen.count > 0).then_some(&seen.hash);
+    check_log_trusting(file, seen, audit::Trust::Head(trusted))
+}
+
+/// [`check_log`], taking the records `trust` names as verified.
+pub fn check_log_trusting(
+    file: &VerifiedFile,
+    seen: &audit::HighWater,
+    trust: audit::Trust<'_>,
+) -> Result<CheckedLog, VaultError> {
     let snapshot = &file.snapshot;
     let mut records = Vec::with_capacity(snapshot.log.len() + file.tail.len());
     records.extend(snapshot.log.iter().cloned());
     records.extend(file.tail.iter().cloned());
     let legacy = file.legacy_records();
-    // The remembered head and the records it follows were verified on
-    // this machine before; the hashes that link them prove they are
-    // unchanged. `full` checks all.
-    let trusted = (!full && seen.count > 0).then_some(&seen.hash);
-    let verified = audit::verify(
-        &snapshot.vault_id,
-        &file.manifest,
-        &records,
-        legacy,
-        trusted,
-    )
-    .map_err(|e| VaultError::Damaged(e.to_string()))?;
+    let verified =
+        audit::verify_trusting(&snapshot.vault_id, &file.manifest, &records, legacy, trust)
+            .map_err(|e| VaultError::Damaged(e.to_string()))?;
     audit::check_high_water(seen, &verified).map_err(VaultError::RolledBack)?;
     let folded = audit::head_of(&verified[..snapshot.log.len()]);
     if folded != snapshot.log_head {
