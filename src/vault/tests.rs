@@ -130,6 +130,36 @@ fn a_vault_round_trips() {
 }
 
 #[test]
+fn a_sealed_group_is_the_plain_encoding_of_its_payload() {
+    // Sealing encodes a group's entries on all cores and opening decodes
+    // them into a list sized once: both must be postcard's encoding of
+    // `GroupPayload`, byte for byte (FORMAT.md).
+    let mut rng = StdRng::seed_from_u64(3);
+    let mut v = new_vault(&mut rng);
+    for i in 0..700 {
+        let mut e = Entry::new(
+            EntryId([i as u8, (i >> 8) as u8, 9, 9, 9, 9, 9, 9]),
+            format!("entry {i}"),
+            NOW,
+            FOUNDING_OWNER,
+        );
+        e.username = format!("user{i}");
+        e.password = crate::secret::Concealed::new(format!("pw-{i}"));
+        v.add("Finance", e, &mut rng).expect("adds");
+    }
+    let bytes = v.seal(NOW, &mut rng).expect("seal");
+    let w = open(&bytes, None, "pw").expect("opens");
+    let g = &w.groups[0];
+    let parallel = crate::format::codec::encode_secret_with_seq(&g.name, &g.entries, 0);
+    let (name, entries): (String, Vec<Entry>) =
+        crate::format::codec::decode(&parallel).expect("plain decoding reads it");
+    assert_eq!(name, g.name);
+    assert_eq!(entries.len(), 701);
+    let plain = crate::format::codec::encode(&GroupPayload { name, entries });
+    assert_eq!(*parallel, plain);
+}
+
+#[test]
 fn composed_and_decomposed_passphrases_are_one() {
     let mut rng = StdRng::seed_from_u64(2);
     let opts = CreateOptions {
