@@ -574,3 +574,43 @@ fn an_export_imported_into_a_new_vault_keeps_every_entry_and_field() {
     let refused = env.run(&["export", "--format", "json", "--out", &vault]);
     assert_eq!(code(&refused), 2, "{}", stderr(&refused));
 }
+
+/// Regression test (security review, finding 6): the import's Argon2id
+/// UUID was mistyped, so an Argon2id file asking for 1 TiB skipped the
+/// cost ceiling and aborted with "memory allocation failed". The file is
+/// one KeePassXC wrote, with its memory parameter set to 1 TiB.
+#[test]
+fn an_argon2id_kdbx_asking_for_a_terabyte_is_refused_not_a_crash() {
+    let env = Env::new();
+    env.init();
+    let before = env.bytes();
+    let mut kdbx = std::fs::read(fixture("Argon2id.kdbx")).expect("fixture");
+    // The variant dictionary's item "M": key length 1, "M", value length 8.
+    let item = [1, 0, 0, 0, b'M', 8, 0, 0, 0];
+    let at = kdbx
+        .windows(item.len())
+        .position(|w| w == item)
+        .expect("the Argon2 memory parameter")
+        + item.len();
+    assert_eq!(kdbx[at..at + 8], 8192u64.to_le_bytes(), "8 KiB as written");
+    kdbx[at..at + 8].copy_from_slice(&(1u64 << 40).to_le_bytes());
+    let file = env.dir.path().join("terabyte.kdbx");
+    std::fs::write(&file, &kdbx).expect("write");
+    let out = import_kdbx_at(&env, &file, "a", &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{:?}: {}",
+        out.status,
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("1048576 MiB of Argon2 memory"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(env.bytes(), before, "a refused import changes nothing");
+    // The file as KeePassXC wrote it imports.
+    let out = import_kdbx(&env, "Argon2id.kdbx", "a", &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}
