@@ -585,7 +585,7 @@ fn nested_kdbx(levels: usize) -> Vec<u8> {
     use keepass::db::{Entry, Group, Value};
     use keepass::{Database, DatabaseKey};
     std::thread::Builder::new()
-        .stack_size(1 << 30)
+        .stack_size(256 << 20)
         .spawn(move || {
             let mut entry = Entry::new();
             for (k, v) in [("Title", "deep"), ("Password", "deep-password")] {
