@@ -149,9 +149,10 @@ pub fn import_into(
 
 /// Writes every entry the owner can read, in plaintext, to `out`, a new
 /// file of mode 0600 ([`store::create_output`]: never an existing file,
-/// never through a link, never the vault's files). Fail-closed: every exported entry is recorded (one save,
-/// durable) before a byte of plaintext is written. Owners only. Returns
-/// how many entries were written.
+/// never through a link, never the vault's files). Fail-closed: every
+/// exported entry is recorded (one save, durable) before a byte of
+/// plaintext is written. Owners only. Returns how many entries were
+/// written.
 pub fn export_to(
     ctx: &Context,
     s: &mut Session,
