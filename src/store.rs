@@ -1,7 +1,8 @@
 //! Where vaults live and how their bytes reach the disk: path resolution,
 //! permissions (file 0600, new directories 0700), the lock file held across
-//! every read-modify-write, atomic and durable saves, and encrypted backup
-//! generations.
+//! every read-modify-write, atomic and durable saves, encrypted backup
+//! generations, and the files a command writes where the user names
+//! ([`create_output`]: an export, a report).
 //!
 //! Save protocol: under the lock, check the file still holds what we loaded
 //! (no lost update), keep the current file as backup 1 (a hard link, so the
@@ -51,6 +52,10 @@ pub enum StoreError {
         "the vault at {0} changed since it was opened (another process or a sync tool wrote it); nothing was written to it — run the command again"
     )]
     MovedOn(PathBuf),
+    /// An output file (`--out`, `--report`) that Baton will not write;
+    /// nothing was written.
+    #[error("refusing to write {path}: {why}")]
+    OutputRefused { path: PathBuf, why: String },
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -852,6 +857,121 @@ pub fn append_frame(
     crash::at("append.synced");
     seen.appended(valid_len, frame);
     Ok(())
+}
+
+/// What a file written where the user names (an export, a report) must
+/// never land on: the vault and its companion files beside it — its
+/// backups, lock and temporary files, and any other name that begins
+/// with the vault's file name — and the directories of this machine's
+/// high-water marks (`state_dir` and its `seen/`).
+#[derive(Clone, Copy, Debug)]
+pub struct Protected<'a> {
+    pub vault: &'a Path,
+    pub state_dir: Option<&'a Path>,
+}
+
+/// Refuses an output path before anything else happens, for the same
+/// reasons [`create_output`] will, so that a command that first changes
+/// the vault (a handover revokes, an export records) stops while nothing
+/// has changed. [`create_output`] decides again when it creates the file.
+pub fn check_output(path: &Path, protected: Protected<'_>) -> Result<(), StoreError> {
+    let (dir, name) = output_dir(path, protected)?;
+    match rustix::fs::statat(&dir, name, rustix::fs::AtFlags::SYMLINK_NOFOLLOW) {
+        Ok(st) => Err(exists(path, st.st_mode)),
+        Err(rustix::io::Errno::NOENT) => Ok(()),
+        Err(e) => Err(io(format!("cannot look at {}", path.display()))(e.into())),
+    }
+}
+
+/// Creates the output file at `path`, mode 0600, for writing: always a
+/// new file (`O_CREAT | O_EXCL`), never through a symbolic link
+/// (`O_NOFOLLOW`; `O_EXCL` already refuses a link at `path`, dangling or
+/// not), never one of `protected`'s files. An existing file is refused,
+/// never replaced: the user removes it or names another.
+///
+/// The directory is opened once and both the check and the creation are
+/// made in it (`openat`), so the directory checked is the directory
+/// written to, whatever its path's links.
+pub fn create_output(path: &Path, protected: Protected<'_>) -> Result<File, StoreError> {
+    use rustix::fs::{Mode, OFlags};
+    let (dir, name) = output_dir(path, protected)?;
+    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    let fd = match rustix::fs::openat(&dir, name, flags, Mode::RUSR | Mode::WUSR) {
+        Ok(fd) => fd,
+        Err(rustix::io::Errno::EXIST | rustix::io::Errno::LOOP) => {
+            let mode = rustix::fs::statat(&dir, name, rustix::fs::AtFlags::SYMLINK_NOFOLLOW)
+                .map_or(0, |st| st.st_mode);
+            return Err(exists(path, mode));
+        }
+        Err(e) => return Err(io(format!("cannot create {}", path.display()))(e.into())),
+    };
+    // Exactly 0600, whatever the umask.
+    rustix::fs::fchmod(&fd, Mode::RUSR | Mode::WUSR)
+        .map_err(|e| io(format!("cannot set the mode of {}", path.display()))(e.into()))?;
+    Ok(File::from(fd))
+}
+
+/// Opens the directory `path` names a file in, and refuses the name when
+/// it is one of `protected`'s files there.
+fn output_dir<'p>(
+    path: &'p Path,
+    protected: Protected<'_>,
+) -> Result<(std::os::fd::OwnedFd, &'p std::ffi::OsStr), StoreError> {
+    use rustix::fs::{Mode, OFlags};
+    let refuse = |why: &str| StoreError::OutputRefused {
+        path: path.to_path_buf(),
+        why: why.to_owned(),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| refuse("that names no file; give a file name"))?;
+    let dir_path = parent_dir(path);
+    let dir = rustix::fs::open(
+        &dir_path,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )
+    .map_err(|e| io(format!("cannot open the directory {}", dir_path.display()))(e.into()))?;
+    let st = rustix::fs::fstat(&dir).map_err(|e| io("cannot look at the directory")(e.into()))?;
+    let is_dir = |p: &Path| {
+        rustix::fs::stat(p).is_ok_and(|d| d.st_dev == st.st_dev && d.st_ino == st.st_ino)
+    };
+    let vault_name = protected.vault.file_name().map(|n| n.as_encoded_bytes());
+    if let Some(v) = vault_name
+        && name.as_encoded_bytes().starts_with(v)
+        && is_dir(&parent_dir(protected.vault))
+    {
+        return Err(refuse(
+            "that is the vault or one of its companion files (backups, lock, temporary \
+             files); choose another name",
+        ));
+    }
+    if let Some(state) = protected.state_dir
+        && (is_dir(state) || is_dir(&state.join("seen")))
+    {
+        return Err(refuse(
+            "that is where Baton keeps what this machine has seen of each vault's access \
+             log; choose another place",
+        ));
+    }
+    Ok((dir, name))
+}
+
+/// The refusal of an output path that exists, by what is there.
+fn exists(path: &Path, mode: u32) -> StoreError {
+    use rustix::fs::FileType;
+    let why = match FileType::from_raw_mode(mode) {
+        FileType::Symlink => {
+            "it is a symbolic link, and Baton never writes through one; remove it or choose \
+             another name"
+        }
+        FileType::Directory => "it is a directory; name a new file",
+        _ => "it already exists, and Baton never replaces a file; remove it or choose another name",
+    };
+    StoreError::OutputRefused {
+        path: path.to_path_buf(),
+        why: why.to_owned(),
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Helpers shared by the fuzz targets in `fuzz_targets/`: fixed inputs
 //! (clock, passphrase, seeded RNG), a reading of a KeePass header's key
-//! derivation cost as the `keepass` crate will run it, and panic handling
+//! derivation cost as the `keepass` crate will run it, a KDBX 4 writer
+//! that wraps any bytes as a file's decrypted XML, and panic handling
 //! for the one parser that catches panics itself. docs/FUZZING.md says
 //! what each target calls and why.
 
@@ -98,7 +99,7 @@ const KDF_ARGON2D: [u8; 16] = [
     0xef, 0x63, 0x6d, 0xdf, 0x8c, 0x29, 0x44, 0x4b, 0x91, 0xf7, 0xa9, 0xa4, 0x03, 0xe3, 0x0a, 0x0c,
 ];
 const KDF_ARGON2ID: [u8; 16] = [
-    0x9e, 0x29, 0x8b, 0x19, 0x56, 0xdb, 0x4d, 0x77, 0xb2, 0x3d, 0xfc, 0x3e, 0xc6, 0xf0, 0xa1, 0xe6,
+    0x9e, 0x29, 0x8b, 0x19, 0x56, 0xdb, 0x47, 0x73, 0xb2, 0x3d, 0xfc, 0x3e, 0xc6, 0xf0, 0xa1, 0xe6,
 ];
 
 fn le(b: &[u8], n: usize) -> Option<u64> {
@@ -227,4 +228,96 @@ fn variant_dictionary(b: &[u8]) -> Option<Vec<(&[u8], &[u8])>> {
         items.push((key, value));
     }
     Some(items)
+}
+
+/// The passphrase of the files [`kdbx4_around`] writes.
+pub const KDBX_PASSPHRASE: &str = "a";
+
+/// A KDBX 4 file, opened by [`KDBX_PASSPHRASE`], whose decrypted XML is
+/// `xml`, byte for byte: the outer header (ChaCha20, no compression,
+/// AES-KDF with 0 rounds, so deriving the key is two SHA-256s), its
+/// SHA-256 and HMAC-SHA-256, then one HMAC block of the ChaCha20-encrypted
+/// inner header (plain inner stream: protected values are their own
+/// base64) and `xml`, and the final empty block — as KeePass specifies
+/// KDBX 4 and as the `keepass` crate reads it. The fuzzer's mutations
+/// then reach the XML reader and what follows it, instead of stopping at
+/// the block HMAC.
+pub fn kdbx4_around(xml: &[u8]) -> Vec<u8> {
+    use chacha20::cipher::{KeyIvInit, StreamCipher};
+    use hmac::{Hmac, Mac};
+    use sha2::{Digest, Sha256, Sha512};
+
+    const CHACHA20: [u8; 16] = [
+        0xd6, 0x03, 0x8a, 0x2b, 0x8b, 0x6f, 0x4c, 0xb5, 0xa5, 0x24, 0x33, 0x9a, 0x31, 0xdb, 0xb5,
+        0x9a,
+    ];
+    let field = |out: &mut Vec<u8>, kind: u8, value: &[u8]| {
+        out.push(kind);
+        out.extend_from_slice(&(value.len() as u32).to_le_bytes());
+        out.extend_from_slice(value);
+    };
+    let master_seed = [0x11u8; 32];
+    let iv = [0x22u8; 12];
+    let kdf_seed = [0x33u8; 32];
+
+    // The KDF parameters: a variant dictionary, version 1.0.
+    let mut kdf = vec![0x00, 0x01];
+    for (kind, key, value) in [
+        (0x42u8, &b"$UUID"[..], &KDF_AES_KDBX4[..]),
+        (0x05, b"R", &0u64.to_le_bytes()[..]),
+        (0x42, b"S", &kdf_seed[..]),
+    ] {
+        kdf.push(kind);
+        kdf.extend_from_slice(&(key.len() as u32).to_le_bytes());
+        kdf.extend_from_slice(key);
+        kdf.extend_from_slice(&(value.len() as u32).to_le_bytes());
+        kdf.extend_from_slice(value);
+    }
+    kdf.push(0);
+
+    let mut header = vec![0x03, 0xd9, 0xa2, 0x9a, 0x67, 0xfb, 0x4b, 0xb5, 0, 0, 4, 0];
+    field(&mut header, 2, &CHACHA20);
+    field(&mut header, 3, &0u32.to_le_bytes());
+    field(&mut header, 4, &master_seed);
+    field(&mut header, 7, &iv);
+    field(&mut header, 11, &kdf);
+    field(&mut header, 0, b"\r\n\r\n");
+
+    // Key: SHA-256 of the password's SHA-256 (the composite key), AES-KDF
+    // with no rounds (SHA-256 of its two halves, that is of itself).
+    let composite = Sha256::digest(Sha256::digest(KDBX_PASSPHRASE.as_bytes()));
+    let transformed = Sha256::digest(composite);
+    let master_key = Sha256::digest([&master_seed[..], &transformed[..]].concat());
+    let hmac_key = Sha512::digest([&master_seed[..], &transformed[..], &[1u8][..]].concat());
+    let block_key = |index: u64| Sha512::digest([&index.to_le_bytes()[..], &hmac_key[..]].concat());
+    let hmac = |key: &[u8], parts: &[&[u8]]| {
+        let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+        for p in parts {
+            mac.update(p);
+        }
+        mac.finalize().into_bytes()
+    };
+
+    let mut out = header.clone();
+    out.extend_from_slice(&Sha256::digest(&header));
+    out.extend_from_slice(&hmac(&block_key(u64::MAX), &[&header]));
+
+    // Inner header: random stream 0 (plain) and its (unused) key, then the XML.
+    let mut payload = Vec::with_capacity(xml.len() + 64);
+    field(&mut payload, 1, &0u32.to_le_bytes());
+    field(&mut payload, 2, &[0x44; 32]);
+    field(&mut payload, 0, &[]);
+    payload.extend_from_slice(xml);
+    chacha20::ChaCha20::new(&master_key, &iv.into()).apply_keystream(&mut payload);
+
+    for (index, block) in [(0u64, &payload[..]), (1, &[][..])] {
+        let size = (block.len() as u32).to_le_bytes();
+        out.extend_from_slice(&hmac(
+            &block_key(index),
+            &[&index.to_le_bytes(), &size, block],
+        ));
+        out.extend_from_slice(&size);
+        out.extend_from_slice(block);
+    }
+    out
 }

@@ -21,7 +21,7 @@ use super::unlock::{Result, open};
 use super::{CliError, Exit};
 use crate::session::handover::{Confirmed, HandoverView, ItemView, Started, begin, confirm, views};
 use crate::session::{Context, Session};
-use crate::{dates, os};
+use crate::{dates, os, store};
 
 pub(super) fn run(ctx: &Context, a: HandoverArgs) -> Result<()> {
     match a.action {
@@ -70,7 +70,7 @@ fn start(ctx: &Context, name: &str, report: Option<&Path>) -> Result<()> {
     }
     let view = started.view();
     print_checklist(view);
-    write_report(report, view)
+    write_report(ctx, report, view)
 }
 
 fn status(ctx: &Context, name: Option<&str>, json: bool, report: Option<&Path>) -> Result<()> {
@@ -106,7 +106,7 @@ fn status(ctx: &Context, name: Option<&str>, json: bool, report: Option<&Path>) 
         }
     }
     if let Some(h) = picked.first() {
-        write_report(report, h)?;
+        write_report(ctx, report, h)?;
     }
     Ok(())
 }
@@ -295,47 +295,20 @@ pub fn report_markdown(h: &HandoverView, written: i64) -> String {
     o
 }
 
-/// Refuses a report path that would overwrite the vault, its lock, a
-/// backup or another vault file — checked before anything changes.
+/// Refuses a report path before anything changes: an existing file or
+/// link, the vault or one of its companion files, this machine's
+/// high-water marks ([`store::check_output`]).
 fn check_report_path(ctx: &Context, path: Option<&Path>) -> Result<()> {
-    let Some(path) = path else { return Ok(()) };
-    let refuse = |why: &str| {
-        Err(CliError::usage(format!(
-            "--report {}: {why}; choose another file",
-            path.display()
-        )))
-    };
-    if path.is_dir() {
-        return refuse("that is a directory");
+    match path {
+        Some(path) => Ok(store::check_output(path, ctx.protected())?),
+        None => Ok(()),
     }
-    let canonical = |p: &Path| {
-        let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
-        let dir = dir.map_or_else(|| Path::new(".").canonicalize(), Path::canonicalize);
-        dir.ok().zip(p.file_name().map(|n| n.to_os_string()))
-    };
-    if let (Some((rdir, rname)), Some((vdir, vname))) = (canonical(path), canonical(&ctx.vault))
-        && rdir == vdir
-        && rname
-            .as_encoded_bytes()
-            .starts_with(vname.as_encoded_bytes())
-    {
-        return refuse("that is the vault or one of its companion files");
-    }
-    let mut head = [0u8; 8];
-    if let Ok(mut f) = std::fs::File::open(path)
-        && std::io::Read::read_exact(&mut f, &mut head).is_ok()
-        && head == crate::format::MAGIC
-    {
-        return refuse("that file is a Baton vault");
-    }
-    Ok(())
 }
 
-fn write_report(path: Option<&Path>, h: &HandoverView) -> Result<()> {
+fn write_report(ctx: &Context, path: Option<&Path>, h: &HandoverView) -> Result<()> {
     let Some(path) = path else { return Ok(()) };
     let text = report_markdown(h, os::now());
-    let mut f = os::create_private(path)
-        .map_err(|e| CliError::other(format!("cannot write {}: {e}", path.display())))?;
+    let mut f = store::create_output(path, ctx.protected())?;
     f.write_all(text.as_bytes())
         .and_then(|()| f.sync_all())
         .map_err(|e| CliError::other(format!("cannot write {}: {e}", path.display())))?;

@@ -258,21 +258,6 @@ impl TtyInput {
     }
 }
 
-/// Creates or truncates `path` with mode 0600 (a file Baton writes for
-/// the owner alone: a report, an export). An existing file keeps its mode,
-/// so it is set again.
-pub fn create_private(path: &std::path::Path) -> std::io::Result<File> {
-    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    let f = OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    Ok(f)
-}
-
 /// The OS random source (getrandom(2)).
 pub fn rng() -> impl rand::CryptoRng {
     rand::rand_core::UnwrapErr(rand::rngs::SysRng)

@@ -158,6 +158,15 @@ impl Context {
         })
     }
 
+    /// The files an export or a report must never be written onto: the
+    /// vault's, and this machine's high-water marks.
+    pub fn protected(&self) -> store::Protected<'_> {
+        store::Protected {
+            vault: &self.vault,
+            state_dir: self.state_dir.as_deref(),
+        }
+    }
+
     /// The passphrase that needs no terminal: `--passphrase-file`, else
     /// `BATON_PASSPHRASE`; `None` when the member must be asked.
     pub fn unattended_passphrase(&self) -> Result<Option<Passphrase>> {

@@ -136,6 +136,7 @@ impl Error {
             },
             Error::Format(_) => ErrorKind::Integrity,
             Error::Store(StoreError::Locked { .. }) => ErrorKind::Locked,
+            Error::Store(StoreError::OutputRefused { .. }) => ErrorKind::Invalid,
             Error::Store(_) => ErrorKind::Other,
             Error::Import(ImportError::WrongPassphrase) => ErrorKind::Unlock,
             Error::Import(ImportError::Usage(_)) => ErrorKind::Invalid,

@@ -15,9 +15,9 @@ use sha2::{Digest, Sha256};
 use super::{Context, Error, Result, Session};
 use crate::audit::{Action, Details, Draft, Field};
 use crate::import::{Imported, Skipped};
-use crate::os;
 use crate::secret::Passphrase;
 use crate::vault::{Entry, EntryId, Vault};
+use crate::{os, store};
 
 /// The formats `import` reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -147,10 +147,12 @@ pub fn import_into(
     Ok(report)
 }
 
-/// Writes every entry the owner can read, in plaintext, to `out` (mode
-/// 0600). Fail-closed: every exported entry is recorded (one save,
-/// durable) before a byte of plaintext is written. Owners only. Returns
-/// how many entries were written.
+/// Writes every entry the owner can read, in plaintext, to `out`, a new
+/// file of mode 0600 ([`store::create_output`]: never an existing file,
+/// never through a link, never the vault's files). Fail-closed: every
+/// exported entry is recorded (one save, durable) before a byte of
+/// plaintext is written. Owners only. Returns how many entries were
+/// written.
 pub fn export_to(
     ctx: &Context,
     s: &mut Session,
@@ -167,8 +169,7 @@ pub fn export_to(
         ExportFormat::Json => crate::export::to_json(&s.vault),
         ExportFormat::Csv => crate::export::to_csv(&s.vault),
     };
-    let mut f = os::create_private(out)
-        .map_err(|e| Error::failed(format!("cannot write {}: {e}", out.display())))?;
+    let mut f = store::create_output(out, ctx.protected())?;
     f.write_all(text.as_bytes())
         .and_then(|()| f.sync_all())
         .map_err(|e| Error::failed(format!("cannot write {}: {e}", out.display())))?;
@@ -291,34 +292,11 @@ pub fn apply(
     Ok(report)
 }
 
-/// Refuses an export path that would overwrite the vault or its files.
+/// Refuses an export path before anything happens: an existing file or
+/// link, the vault or one of its companion files, this machine's
+/// high-water marks ([`store::check_output`]).
 pub fn check_out_path(ctx: &Context, out: &Path) -> Result<()> {
-    let same_dir = |a: &Path, b: &Path| {
-        let dir = |p: &Path| {
-            p.parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .map_or_else(|| Path::new(".").canonicalize(), Path::canonicalize)
-                .ok()
-        };
-        dir(a).is_some() && dir(a) == dir(b)
-    };
-    let vault_name = ctx.vault.file_name().map(|n| n.as_encoded_bytes().to_vec());
-    if let (Some(name), Some(v)) = (out.file_name(), vault_name)
-        && same_dir(out, &ctx.vault)
-        && name.as_encoded_bytes().starts_with(&v)
-    {
-        return Err(Error::invalid(format!(
-            "--out {}: that is the vault or one of its companion files",
-            out.display()
-        )));
-    }
-    if out.is_dir() {
-        return Err(Error::invalid(format!(
-            "--out {}: a directory",
-            out.display()
-        )));
-    }
-    Ok(())
+    Ok(store::check_output(out, ctx.protected())?)
 }
 
 /// Records the export of every entry the member can read (one save,

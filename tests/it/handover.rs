@@ -894,7 +894,7 @@ fn a_report_never_overwrites_the_vault() {
             ],
         ),
         2,
-        "is a Baton vault",
+        "already exists",
     );
     assert_eq!(std::fs::read(&copy).expect("read"), before);
     let fine = v.dir().join("bob.md");

@@ -21,6 +21,7 @@ mod health;
 mod log;
 mod memory;
 mod migrate;
+mod outputs;
 mod props;
 mod sharing;
 mod store;

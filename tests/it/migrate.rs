@@ -574,3 +574,118 @@ fn an_export_imported_into_a_new_vault_keeps_every_entry_and_field() {
     let refused = env.run(&["export", "--format", "json", "--out", &vault]);
     assert_eq!(code(&refused), 2, "{}", stderr(&refused));
 }
+
+/// A genuine KDBX 4 file, passphrase "a", written by the `keepass` crate
+/// (AES-256, gzip, ChaCha20 inner stream, AES-KDF at 10 rounds): `levels`
+/// groups nested one in the other below the root group, and an entry
+/// "deep" in the deepest. Written on a thread with a large stack, since
+/// the crate's writer recurses once per group.
+fn nested_kdbx(levels: usize) -> Vec<u8> {
+    use keepass::config::{DatabaseConfig, KdfConfig};
+    use keepass::db::{Entry, Group, Value};
+    use keepass::{Database, DatabaseKey};
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || {
+            let mut entry = Entry::new();
+            for (k, v) in [("Title", "deep"), ("Password", "deep-password")] {
+                entry
+                    .fields
+                    .insert(k.to_owned(), Value::Unprotected(v.to_owned()));
+            }
+            let mut g = Group::new("g");
+            g.entries.push(entry);
+            for _ in 1..levels {
+                let mut parent = Group::new("g");
+                parent.groups.push(g);
+                g = parent;
+            }
+            let mut db = Database::new(DatabaseConfig::default());
+            db.config.kdf_config = KdfConfig::Aes { rounds: 10 };
+            db.root = Group::new("Root");
+            db.root.groups.push(g);
+            let mut buf = Vec::new();
+            db.save(&mut buf, DatabaseKey::new().with_password("a"))
+                .expect("save the KDBX");
+            buf
+        })
+        .expect("spawn the writer")
+        .join()
+        .expect("the writer finishes")
+}
+
+/// Regression test (security review, finding 6): 5,000 nested groups
+/// overflowed the stack in the `keepass` crate's recursive XML parser
+/// (SIGABRT, exit 134). Now a clear refusal, exit 1, nothing changed; 64
+/// levels, the limit, still import.
+#[test]
+fn a_kdbx_with_5000_nested_groups_is_refused_not_a_crash() {
+    let env = Env::new();
+    env.init();
+    let before = env.bytes();
+    let deep = env.dir.path().join("deep.kdbx");
+    std::fs::write(&deep, nested_kdbx(5_000)).expect("write");
+    let out = import_kdbx_at(&env, &deep, "a", &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{:?}: {}",
+        out.status,
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("its groups are nested more than 64 levels deep"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(env.bytes(), before, "a refused import changes nothing");
+
+    let limit = env.dir.path().join("limit.kdbx");
+    std::fs::write(&limit, nested_kdbx(64)).expect("write");
+    let out = import_kdbx_at(&env, &limit, "a", &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let path = vec!["g"; 64].join("/");
+    let shown = json(&env.ok(&["show", "deep", "--json"]));
+    assert_eq!(shown["group"], path.as_str(), "{shown}");
+    assert_eq!(get(&env, "deep"), "deep-password");
+}
+
+/// Regression test (security review, finding 6): the import's Argon2id
+/// UUID was mistyped, so an Argon2id file asking for 1 TiB skipped the
+/// cost ceiling and aborted with "memory allocation failed". The file is
+/// one KeePassXC wrote, with its memory parameter set to 1 TiB.
+#[test]
+fn an_argon2id_kdbx_asking_for_a_terabyte_is_refused_not_a_crash() {
+    let env = Env::new();
+    env.init();
+    let before = env.bytes();
+    let mut kdbx = std::fs::read(fixture("Argon2id.kdbx")).expect("fixture");
+    // The variant dictionary's item "M": key length 1, "M", value length 8.
+    let item = [1, 0, 0, 0, b'M', 8, 0, 0, 0];
+    let at = kdbx
+        .windows(item.len())
+        .position(|w| w == item)
+        .expect("the Argon2 memory parameter")
+        + item.len();
+    assert_eq!(kdbx[at..at + 8], 8192u64.to_le_bytes(), "8 KiB as written");
+    kdbx[at..at + 8].copy_from_slice(&(1u64 << 40).to_le_bytes());
+    let file = env.dir.path().join("terabyte.kdbx");
+    std::fs::write(&file, &kdbx).expect("write");
+    let out = import_kdbx_at(&env, &file, "a", &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{:?}: {}",
+        out.status,
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("1048576 MiB of Argon2 memory"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(env.bytes(), before, "a refused import changes nothing");
+    // The file as KeePassXC wrote it imports.
+    let out = import_kdbx(&env, "Argon2id.kdbx", "a", &[]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+}

@@ -4,31 +4,24 @@
 
 use std::collections::HashMap;
 
-use keepass::{Database, DatabaseKey};
+use keepass::Database;
 
 /// Which entries have attachments, and their names. The `keepass` crate
 /// does not keep an entry's attachment references, so when the file holds
-/// any attachment its decrypted XML is read again for the names (the
-/// content is never looked at).
+/// any attachment its decrypted XML (`xml`, which a KeePass 1 file does
+/// not have) is scanned for the names (the content is never looked at).
 pub(super) fn attachment_names(
     db: &Database,
-    bytes: &[u8],
-    passphrase: &str,
+    xml: Option<&[u8]>,
     warnings: &mut Vec<String>,
 ) -> HashMap<[u8; 16], Vec<String>> {
     let count = db.header_attachments.len() + db.meta.binaries.binaries.len();
     if count == 0 {
         return HashMap::new();
     }
-    let xml = std::panic::catch_unwind(|| {
-        Database::get_xml(
-            &mut &bytes[..],
-            DatabaseKey::new().with_password(passphrase),
-        )
-    });
     match xml {
-        Ok(Ok(xml)) => scan_attachments(&String::from_utf8_lossy(&xml)),
-        _ => {
+        Some(xml) => scan_attachments(&String::from_utf8_lossy(xml)),
+        None => {
             warnings.push(format!(
                 "the file holds {count} attachment(s); none were imported"
             ));

@@ -139,8 +139,10 @@ const KDF_AES_KDBX4: [u8; 16] = [
 const KDF_ARGON2D: [u8; 16] = [
     0xef, 0x63, 0x6d, 0xdf, 0x8c, 0x29, 0x44, 0x4b, 0x91, 0xf7, 0xa9, 0xa4, 0x03, 0xe3, 0x0a, 0x0c,
 ];
+/// 9e298b19-56db-4773-b23d-fc3ec6f0a1e6, as in the KDBX 4 specification,
+/// KeePassXC (`KeePass2::KDF_ARGON2ID`) and the crate.
 const KDF_ARGON2ID: [u8; 16] = [
-    0x9e, 0x29, 0x8b, 0x19, 0x56, 0xdb, 0x4d, 0x77, 0xb2, 0x3d, 0xfc, 0x3e, 0xc6, 0xf0, 0xa1, 0xe6,
+    0x9e, 0x29, 0x8b, 0x19, 0x56, 0xdb, 0x47, 0x73, 0xb2, 0x3d, 0xfc, 0x3e, 0xc6, 0xf0, 0xa1, 0xe6,
 ];
 
 /// The most AES-KDF rounds an imported file may ask for: about half a
@@ -380,6 +382,45 @@ mod tests {
             )
             .is_ok()
         );
+    }
+
+    /// Regression test (security review, finding 6): the Argon2id UUID
+    /// was mistyped (`…-4d77-…`), so an Argon2id file's cost went
+    /// unchecked and 1 TiB of memory was asked of the allocator. The UUID
+    /// here is the KDBX 4 specification's, as text, and the file is one
+    /// KeePassXC wrote; neither comes from the constant under test.
+    #[test]
+    fn an_argon2id_file_asking_for_a_terabyte_is_refused_before_deriving() {
+        const SPEC_ARGON2ID: &str = "9e298b19-56db-4773-b23d-fc3ec6f0a1e6";
+        let spec = data_encoding::HEXLOWER
+            .decode(SPEC_ARGON2ID.replace('-', "").as_bytes())
+            .expect("hex");
+        let file = bytes("Argon2id.kdbx");
+        let header = framing(&file).expect("framing");
+        assert_eq!(kdf_value(&header, "$UUID"), Some(&spec[..]), "Argon2id");
+        // Its own 8 KiB is within the ceiling and opens.
+        assert!(check_kdf_cost(&header, RAM).is_ok());
+        assert!(parse(&file, "a", RAM, NOW, &mut StdRng::seed_from_u64(1)).is_ok());
+
+        let b = patched(
+            "Argon2id.kdbx",
+            |h| kdf_value(h, "M"),
+            &(1u64 << 40).to_le_bytes(),
+        );
+        // The guard alone: without it the crate would try to allocate.
+        match check_kdf_cost(&framing(&b).expect("framing"), RAM) {
+            Err(ImportError::Malformed(m)) => {
+                assert!(m.contains("1048576 MiB of Argon2 memory"), "{m}")
+            }
+            other => panic!("not refused for its cost: {other:?}"),
+        }
+        let b = patched(
+            "Argon2id.kdbx",
+            |h| kdf_value(h, "I"),
+            &u64::MAX.to_le_bytes(),
+        );
+        let m = refused_for_cost(&b, "a", RAM);
+        assert!(m.contains("Argon2 passes"), "{m}");
     }
 
     #[test]

@@ -26,22 +26,26 @@
 //!
 //! The work is split by concern: `guard` checks the unencrypted header
 //! (framing, and the key derivation's cost) before the crate reads it,
-//! `walk` maps the group tree onto entries, `otp` maps the TOTP
+//! `nesting` bounds how deeply the decrypted file nests before the crate
+//! parses it, `walk` maps the group tree onto entries, `otp` maps the TOTP
 //! attributes, and `attachments` finds the names of attachments, which are
 //! not imported.
 
 mod attachments;
 mod guard;
+mod nesting;
 mod otp;
 mod walk;
 
 use keepass::error::{DatabaseIntegrityError, DatabaseKeyError, DatabaseOpenError};
 use keepass::{Database, DatabaseKey};
+use zeroize::Zeroizing;
 
 use super::{ImportError, Imported};
 use attachments::attachment_names;
 pub use guard::{CEILING_AES_ROUNDS, CEILING_ARGON2_LANES, CEILING_ARGON2_WORK};
 use guard::{check_kdf_cost, framing};
+pub use nesting::{MAX_GROUP_DEPTH, MAX_XML_DEPTH};
 use walk::Walk;
 
 /// The title given to an entry that has none.
@@ -51,8 +55,11 @@ pub const UNTITLED: &str = "(untitled)";
 ///
 /// `ram_bytes` is the machine's physical memory: the file's key
 /// derivation is refused, before it starts, when it asks for more than
-/// [`check_kdf_cost`] allows. `now` stands in for times the file does not
-/// give; `rng` makes the new entries' ids.
+/// [`check_kdf_cost`] allows. A file whose groups nest more than
+/// [`MAX_GROUP_DEPTH`] levels below the root, or whose XML nests more than
+/// [`MAX_XML_DEPTH`] elements, is refused before anything recurses over
+/// it. `now` stands in for times the file does not give; `rng` makes the
+/// new entries' ids.
 pub fn parse(
     bytes: &[u8],
     passphrase: &str,
@@ -60,10 +67,10 @@ pub fn parse(
     now: i64,
     rng: &mut impl rand::CryptoRng,
 ) -> Result<Imported, ImportError> {
-    let db = open(bytes, passphrase, ram_bytes)?;
+    let (db, xml) = open(bytes, passphrase, ram_bytes)?;
 
     let mut out = Imported::default();
-    let attachments = attachment_names(&db, bytes, passphrase, &mut out.warnings);
+    let attachments = attachment_names(&db, xml.as_deref().map(Vec::as_slice), &mut out.warnings);
     let bin = db
         .meta
         .recyclebin_uuid
@@ -83,24 +90,57 @@ pub fn parse(
     Ok(out.scored())
 }
 
-/// Opens the database, turning the crate's errors into Baton's.
+/// Opens the database, turning the crate's errors into Baton's; with it,
+/// for KDBX 3.1 and 4, the decrypted XML (for the attachments' names).
 ///
 /// The file's framing is checked first ([`framing`]): the crate indexes
 /// its input without bounds checks in places (a KDBX 3.1 header cut short
 /// panics inside it), and a file cut short must not cost a key derivation
 /// or read as a wrong passphrase. Then the key derivation's cost is
 /// checked against a ceiling ([`check_kdf_cost`]), since the crate runs
-/// whatever the header asks. A panic the checks did not foresee is still
-/// caught and reported as a damaged file rather than taking Baton down.
-fn open(bytes: &[u8], passphrase: &str, ram_bytes: u64) -> Result<Database, ImportError> {
+/// whatever the header asks.
+///
+/// The crate's XML parser recurses once per nested group, so a KDBX
+/// file's XML is decrypted first and its nesting bounded
+/// ([`nesting::check_xml`]) before the crate parses it. The crate offers
+/// no way to parse XML it has already decrypted, so this derives the
+/// file's key twice. A KeePass 1 tree, built without recursion, is
+/// measured afterwards ([`nesting::check_tree`]).
+///
+/// A panic the checks did not foresee is caught and reported as a
+/// damaged file rather than taking Baton down.
+fn open(bytes: &[u8], passphrase: &str, ram_bytes: u64) -> Result<Opened, ImportError> {
     let header = framing(bytes)?;
     check_kdf_cost(&header, ram_bytes)?;
     let version = header.version;
-    let result = std::panic::catch_unwind(|| {
-        Database::parse(bytes, DatabaseKey::new().with_password(passphrase))
-    });
-    match result {
-        Ok(Ok(db)) => Ok(db),
+    let key = || DatabaseKey::new().with_password(passphrase);
+    let xml = if matches!(version, 3 | 4) {
+        let xml = Zeroizing::new(catching(version, || {
+            Database::get_xml(&mut &bytes[..], key())
+        })?);
+        nesting::check_xml(&xml)?;
+        Some(xml)
+    } else {
+        None
+    };
+    let mut db = catching(version, || Database::parse(bytes, key()))?;
+    if let Err(e) = nesting::check_tree(&db.root) {
+        nesting::dismantle(std::mem::take(&mut db.root));
+        return Err(e);
+    }
+    Ok((db, xml))
+}
+
+/// An opened database, and its decrypted XML when it has one.
+type Opened = (Database, Option<Zeroizing<Vec<u8>>>);
+
+/// Runs one of the crate's readers, its errors and panics made Baton's.
+fn catching<T>(
+    version: u16,
+    read: impl FnOnce() -> Result<T, DatabaseOpenError> + std::panic::UnwindSafe,
+) -> Result<T, ImportError> {
+    match std::panic::catch_unwind(read) {
+        Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(open_error(e, version)),
         Err(_) => Err(malformed("its contents could not be parsed")),
     }
