@@ -911,3 +911,117 @@ fn a_report_never_overwrites_the_vault() {
             .contains("# Handover report: bob")
     );
 }
+
+/// The titles of a checklist's items, with what each says the member did.
+fn titles_and_how(h: &Value) -> BTreeMap<String, Vec<String>> {
+    items(h)
+        .iter()
+        .map(|i| {
+            let how = i["how"]
+                .as_array()
+                .expect("how")
+                .iter()
+                .map(|x| x.as_str().expect("text").to_owned())
+                .collect();
+            (i["title"].as_str().expect("title").to_owned(), how)
+        })
+        .collect()
+}
+
+/// The security review's finding 4 (THREAT_MODEL §6.4): `health` told bob
+/// that Core switch has the same password as Firewall; he revealed
+/// Firewall, so he knows Core switch's password as well — and Bank's, in
+/// a group he never held. Every entry holding the password he revealed
+/// joins his checklist, saying why; one with another password does not.
+#[test]
+fn entries_sharing_a_revealed_password_join_the_checklist() {
+    const SHARED: &str = "shared-NET-pw-Qz81";
+    let v = Vault::new();
+    v.add(As::Owner, "Firewall", "Net", SHARED, &[]);
+    let switch = v.add(As::Owner, "Core switch", "Net", SHARED, &[]);
+    v.add(As::Owner, "Bank", "Finance", SHARED, &[]);
+    v.add(As::Owner, "Relay", "Net", "relay-other-pw-Lm22", &[]);
+    ok(
+        &v.add_member("bob", BOB_PASS, &["--groups", "Net"]),
+        "member add bob",
+    );
+    let bob = As::Member("bob", BOB_PASS);
+    let health = stdout(&v.run(bob, &["health"]));
+    assert!(
+        health.contains("same password as Firewall"),
+        "bob is told of the reuse: {health}"
+    );
+    assert!(!health.contains("Bank"), "{health}");
+    ok(&v.run(bob, &["get", "Firewall"]), "get Firewall as bob");
+
+    v.owner(&["handover", "bob"]);
+    let status = v.status();
+    let h = handover_of(&status, "bob");
+    let got = titles_and_how(h);
+    let want: BTreeMap<String, Vec<String>> = [
+        ("Firewall", "revealed the password"),
+        (
+            "Core switch",
+            "same password as Firewall, which bob revealed",
+        ),
+        ("Bank", "same password as Firewall, which bob revealed"),
+    ]
+    .into_iter()
+    .map(|(t, how)| (t.to_owned(), vec![how.to_owned()]))
+    .collect();
+    assert_eq!(got, want, "{h:#}");
+    assert_eq!(h["left"], 3);
+    for i in items(h) {
+        assert_eq!(i["state"], "pending", "{i:#}");
+        assert_eq!(i["mfa"], serde_json::json!([]), "{i:#}");
+    }
+    // The text checklist says it too.
+    let text = v.owner(&["handover", "status", "bob"]);
+    assert!(
+        text.contains("same password as Firewall, which bob revealed"),
+        "{text}"
+    );
+
+    // Rotating Core switch turns its item rotated, as for any other.
+    v.owner(&["edit", "Core switch", "--generate"]);
+    let status = v.status();
+    let h = handover_of(&status, "bob");
+    let item = items(h)
+        .iter()
+        .find(|i| i["entry_id"] == switch.as_str())
+        .expect("Core switch listed");
+    assert_eq!(item["state"], "rotated", "{item:#}");
+    ok(&v.run(As::Owner, &["log", "verify"]), "log verify");
+}
+
+/// A password bob revealed stays known to him after the entry he read it
+/// from is rotated: an entry still holding it joins his checklist, though
+/// the entry he revealed does not. One rotated before he saw it does not.
+#[test]
+fn a_password_bob_revealed_counts_after_its_own_entry_is_rotated() {
+    const SHARED: &str = "shared-before-rotation-Wx40";
+    let v = Vault::new();
+    v.add(As::Owner, "Firewall", "Net", SHARED, &[]);
+    v.add(As::Owner, "Core switch", "Net", SHARED, &[]);
+    v.add(As::Owner, "Old router", "Net", SHARED, &[]);
+    ok(
+        &v.add_member("bob", BOB_PASS, &["--groups", "Net"]),
+        "member add bob",
+    );
+    // Rotated before bob saw anything: not his to know.
+    v.owner(&["edit", "Old router", "--generate"]);
+    let bob = As::Member("bob", BOB_PASS);
+    ok(&v.run(bob, &["get", "Firewall"]), "get Firewall as bob");
+    v.owner(&["edit", "Firewall", "--generate"]);
+
+    v.owner(&["handover", "bob"]);
+    let status = v.status();
+    let got = titles_and_how(handover_of(&status, "bob"));
+    let want: BTreeMap<String, Vec<String>> = [(
+        "Core switch".to_owned(),
+        vec!["same password as Firewall, which bob revealed".to_owned()],
+    )]
+    .into_iter()
+    .collect();
+    assert_eq!(got, want);
+}
