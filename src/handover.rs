@@ -7,7 +7,7 @@
 //! - an exposure is a record by the member that revealed, copied or
 //!   exported a concealed value of an entry (password, TOTP code or seed,
 //!   backup codes, notes, a concealed field), marked a backup code used,
-//!   or created or edited the entry;
+//!   created or edited the entry, or imported a row equal to it;
 //! - a rotation is an `edit` record with field `password` by anyone else;
 //!   it clears the entry's earlier exposures;
 //! - a password the member knew (revealed, copied or exported it, created
@@ -117,6 +117,7 @@ impl Exposure {
             (Action::Edit, "the password") => "changed the password".into(),
             (Action::Edit, _) => "edited the entry".into(),
             (Action::CodeUsed, _) => "used a backup code".into(),
+            (Action::Import, _) => "imported a row equal to it".into(),
             (Action::Copy, w) if !w.is_empty() => format!("copied {w}"),
             (Action::Export, _) => "exported the entry".into(),
             (Action::Exposure, _) => {
@@ -198,7 +199,9 @@ fn is_exposure(action: Action, field: Option<Field>) -> bool {
         Action::Reveal | Action::Copy | Action::Export => {
             !matches!(field, Some(Field::Username | Field::Url))
         }
-        Action::Add | Action::Edit | Action::CodeUsed => true,
+        // An import naming the entry: a row of the member's file equal to
+        // it, which told them its password.
+        Action::Add | Action::Edit | Action::CodeUsed | Action::Import => true,
         _ => false,
     }
 }
@@ -391,7 +394,7 @@ fn knows_password(action: Action, field: Option<Field>) -> bool {
         Action::Reveal | Action::Copy | Action::Export => {
             matches!(field, Some(Field::Password | Field::All))
         }
-        Action::Add | Action::Exposure => true,
+        Action::Add | Action::Import | Action::Exposure => true,
         Action::Edit => field == Some(Field::Password),
         _ => false,
     }
@@ -937,5 +940,19 @@ mod tests {
         );
         assert_eq!(items[2].exposures[0].via, Some([1; 8]));
         assert_eq!(items[2].exposures[0].verb(), "changed");
+    }
+
+    /// The security review's finding 5: a member's import naming an
+    /// entry (a row of their file equal to it) told them its password.
+    #[test]
+    fn an_import_naming_an_entry_exposes_it_and_one_naming_none_does_not() {
+        let l = log(vec![
+            rec(BOB, Action::Import, None, None, None),
+            rec(BOB, Action::Import, Some(4), None, None),
+        ]);
+        let set = exposure_set(&l, BOB, &TRUST);
+        assert_eq!(entries(&set), [4]);
+        assert_eq!(set[0].exposures[0].describe(), "imported a row equal to it");
+        assert!(!set[0].touches_mfa());
     }
 }

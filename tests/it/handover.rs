@@ -1025,3 +1025,90 @@ fn a_password_bob_revealed_counts_after_its_own_entry_is_rotated() {
     .collect();
     assert_eq!(got, want);
 }
+
+/// The security review's finding 5, for a contractor: a row of his import
+/// equal to an entry he can read confirms its password without a reveal.
+/// The row is recorded against that entry, which joins his checklist like
+/// an entry his import added; an entry his file did not touch does not.
+#[test]
+fn a_contractors_import_is_recorded_entry_by_entry_and_joins_his_checklist() {
+    const GUESS: &str = "fw-guess-pw-Tr55";
+    let v = Vault::new();
+    let firewall = v.add(
+        As::Owner,
+        "Firewall",
+        "Net",
+        GUESS,
+        &["--username", "admin"],
+    );
+    v.add(As::Owner, "Core switch", "Net", "switch-pw-Zy71", &[]);
+    ok(
+        &v.add_member("bob", BOB_PASS, &["--groups", "Net"]),
+        "member add bob",
+    );
+    let bob = As::Member("bob", BOB_PASS);
+    let csv = v.dir().join("probe.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "title,username,password,group\nFirewall,admin,{GUESS},Net\nPrinter,lp,printer-pw-Kd02,Net\n"
+        ),
+    )
+    .expect("write the CSV");
+    let out = v.run(
+        bob,
+        &[
+            "import",
+            csv.to_str().expect("path"),
+            "--from",
+            "csv",
+            "--json",
+        ],
+    );
+    let report = json(&ok(&out, "import as bob"));
+    assert_eq!(
+        (report["added"].clone(), report["already_present"].clone()),
+        (1.into(), 1.into())
+    );
+
+    let log = v.log();
+    let by_bob = |action: &str| -> Vec<Value> {
+        log.iter()
+            .filter(|r| r["member"] == "bob" && r["action"] == action)
+            .cloned()
+            .collect()
+    };
+    let imports = by_bob("import");
+    assert_eq!(
+        imports.len(),
+        2,
+        "the import and the row it matched: {imports:#?}"
+    );
+    assert!(imports.iter().any(|r| {
+        r["entry_id"].is_null()
+            && r["note"]
+                .as_str()
+                .is_some_and(|n| n.contains("2 rows read: 1 added, 1 already in the vault"))
+    }));
+    assert!(
+        imports
+            .iter()
+            .any(|r| r["entry_id"] == firewall.as_str() && r["title"] == "Firewall"),
+        "{imports:#?}"
+    );
+    let adds = by_bob("add");
+    assert_eq!(adds.len(), 1, "{adds:#?}");
+    assert_eq!(adds[0]["title"], "Printer");
+
+    v.owner(&["handover", "bob"]);
+    let status = v.status();
+    let got = titles_and_how(handover_of(&status, "bob"));
+    let want: BTreeMap<String, Vec<String>> = [
+        ("Firewall", "imported a row equal to it"),
+        ("Printer", "created the entry"),
+    ]
+    .into_iter()
+    .map(|(t, how)| (t.to_owned(), vec![how.to_owned()]))
+    .collect();
+    assert_eq!(got, want);
+}
