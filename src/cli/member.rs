@@ -111,6 +111,8 @@ fn add(
     if expires_at.is_some_and(|t| t <= os::now()) {
         return Err(CliError::usage("--expires: that date has passed"));
     }
+    // A name is checked before anything is asked (exit 2).
+    crate::vault::validate_member_name(name).map_err(|e| CliError::usage(e.to_string()))?;
     if role == Role::Contractor && groups.is_empty() {
         return Err(CliError::usage(
             "a contractor needs --groups: the groups they may read and change",

@@ -278,7 +278,16 @@ fn add(ctx: &Context, a: AddArgs) -> Result<()> {
     let mut edit = edit_of(&a.fields)?;
     let mut s = open(ctx, true, "add")?;
     edit.password = new_password(&a.fields)?;
-    let r = entry_edit::add_entry(&mut s, &a.title, edit, os::now(), &mut os::rng())?;
+    let r =
+        entry_edit::add_entry(&mut s, &a.title, edit, os::now(), &mut os::rng()).map_err(|e| {
+            match e {
+                // The title is `add`'s argument, not a flag.
+                crate::session::Error::Edit(ed) if ed.field == entry_edit::EditField::Title => {
+                    CliError::usage(format!("title: {}", ed.why))
+                }
+                e => e.into(),
+            }
+        })?;
     let (id, title, group) = {
         let e = s.vault.entry(r);
         (

@@ -315,6 +315,10 @@ pub fn apply(
         ..Report::default()
     };
     let (mut added, mut matched) = (Vec::new(), Vec::new());
+    // Entries whose names or labels hold a direction control or an
+    // invisible character: kept as the file has them (they are shown
+    // escaped), and counted in a warning.
+    let mut hidden = 0;
     let mut groups: HashSet<String> = HashSet::new();
     for item in imported.items {
         let group = crate::vault::normalize_group(&target_group(prefix, &item.group))?;
@@ -337,6 +341,15 @@ pub fn apply(
             continue;
         }
         seen.insert(key, None);
+        if [group.as_str(), &entry.title, &entry.username]
+            .into_iter()
+            .chain(entry.urls.iter().map(String::as_str))
+            .chain(entry.tags.iter().map(String::as_str))
+            .chain(entry.fields.iter().map(|f| f.name.as_str()))
+            .any(|t| crate::text::hidden_char(t).is_some())
+        {
+            hidden += 1;
+        }
         entry.id = EntryId::random(rng);
         // The file's authors are not members here: the importing member
         // answers for the entries.
@@ -350,6 +363,12 @@ pub fn apply(
         groups.insert(group.clone());
         added.push(v.add(&group, entry, rng)?);
         report.added += 1;
+    }
+    if hidden > 0 {
+        report.warnings.push(format!(
+            "{hidden} {} a title, username, URL, tag, group or field name holding characters that reorder or hide text (such as U+202E or U+200B): kept as in the file, shown escaped (\\u{{202e}}); edit them to remove those",
+            if hidden == 1 { "entry has" } else { "entries have" }
+        ));
     }
     report.groups = groups.len();
     Ok(Applied {
