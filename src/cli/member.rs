@@ -196,6 +196,7 @@ fn views(v: &Vault) -> Vec<MemberView> {
 fn list(ctx: &Context, json: bool) -> Result<()> {
     let mut s = open(ctx, false, "member list")?;
     s.record_unlock(ctx);
+    members::may_list_members(&s.vault)?;
     let rows = views(&s.vault);
     if json {
         println!("{}", output::json(&serde_json::json!({ "members": rows })));

@@ -1112,3 +1112,33 @@ fn a_contractors_import_is_recorded_entry_by_entry_and_joins_his_checklist() {
     .collect();
     assert_eq!(got, want);
 }
+
+/// The security review's finding 10c (THREAT_MODEL §6.10): `member list`
+/// names every member, their groups and how much each revealed — for
+/// owners and auditors. A contractor is refused (exit 6).
+#[test]
+fn member_list_is_for_owners_and_auditors_only() {
+    let v = Vault::new();
+    v.add(As::Owner, "Webmail", "Email", "mail-SECRET-3", &[]);
+    ok(
+        &v.add_member("bob", BOB_PASS, &["--groups", "Email"]),
+        "member add bob",
+    );
+    ok(
+        &v.add_member("audrey", CAROL_PASS, &["--role", "auditor"]),
+        "member add audrey",
+    );
+    let bob = As::Member("bob", BOB_PASS);
+    for args in [&["member", "list"][..], &["member", "list", "--json"]] {
+        let out = v.run(bob, args);
+        fails(&out, 6, "member list is for owners and auditors");
+        assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    }
+    let audrey = As::Member("audrey", CAROL_PASS);
+    let listed = ok(&v.run(audrey, &["member", "list"]), "member list as audrey");
+    assert!(
+        listed.contains("bob") && listed.contains("alice"),
+        "{listed}"
+    );
+    assert!(v.owner(&["member", "list"]).contains("audrey"));
+}

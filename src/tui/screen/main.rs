@@ -3,7 +3,6 @@
 //! backup codes and the delete confirmation. State, update, view and keys;
 //! the other views open over it (form, generator, members, health, log,
 //! help).
-use crate::format::Role;
 use crate::search::Index;
 use crate::session::Session;
 use crate::text::clean;
@@ -244,7 +243,7 @@ pub(crate) fn main_update(app: &mut App, action: Msg, now: Now) -> Vec<Effect> {
         Msg::Intent(Intent::Submit) => return vec![Effect::Change(Change::Retry)],
         Msg::Intent(Intent::AccessLog) => m.overlay = Some(Overlay::Log { top: 0 }),
         Msg::Intent(Intent::Members) => {
-            if m.session.vault.me().role == Role::Contractor {
+            if crate::session::members::may_list_members(&m.session.vault).is_err() {
                 status(app, strings::MEMBERS_OWNERS_ONLY, false, now);
             } else {
                 m.overlay = Some(Overlay::Members(Box::default()));
