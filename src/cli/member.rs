@@ -73,6 +73,12 @@ pub(super) fn print_revocation(o: &RevokeOutcome) {
 
 fn sweep(ctx: &Context) -> Result<()> {
     let mut s = open(ctx, true, "member sweep")?;
+    if !s.vault.is_owner() {
+        return Err(CliError::new(
+            Exit::Denied,
+            "only an owner can revoke members",
+        ));
+    }
     let names: Vec<String> = s
         .vault
         .expired_members(os::now())

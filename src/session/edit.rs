@@ -378,10 +378,7 @@ pub fn entry_draft(
 }
 
 fn refuse_auditor(s: &Session) -> Result<()> {
-    if s.vault.me().role == crate::format::Role::Auditor {
-        return Err(Error::denied("auditors cannot change entries"));
-    }
-    Ok(())
+    super::refuse_auditor(&s.vault)
 }
 
 /// Adds an entry titled `title` (to `edit.group`, else [`DEFAULT_GROUP`])

@@ -131,9 +131,7 @@ pub fn import_into(
     format: ImportFormat,
     file: &Path,
 ) -> Result<Report> {
-    if s.vault.me().role == crate::format::Role::Auditor {
-        return Err(Error::denied("auditors cannot add entries"));
-    }
+    super::refuse_auditor(&s.vault)?;
     let name = format.name();
     let now = os::now();
     let per_entry = !s.vault.is_owner();

@@ -1142,3 +1142,68 @@ fn member_list_is_for_owners_and_auditors_only() {
     );
     assert!(v.owner(&["member", "list"]).contains("audrey"));
 }
+
+/// The security review's finding 10d: an auditor reads and verifies the
+/// access log and nothing else. Every command that would change the
+/// vault or show a secret is refused with exit 6 and says why, before
+/// any entry is looked up; `list` says what an auditor does instead of
+/// offering to add an entry.
+#[test]
+fn an_auditor_is_refused_every_write_and_reveal_with_exit_6() {
+    let v = Vault::new();
+    v.add(As::Owner, "Webmail", "Email", "mail-SECRET-4", &[]);
+    ok(
+        &v.add_member("bob", BOB_PASS, &["--groups", "Email"]),
+        "member add bob",
+    );
+    ok(
+        &v.add_member("audrey", CAROL_PASS, &["--role", "auditor"]),
+        "member add audrey",
+    );
+    let audrey = As::Member("audrey", CAROL_PASS);
+    let csv = v.dir().join("rows.csv");
+    std::fs::write(&csv, "title,password\nNew,pw-new-1\n").expect("write the CSV");
+    let csv = csv.to_str().expect("path").to_owned();
+    let out_file = v.dir().join("out.json");
+    let out_file = out_file.to_str().expect("path").to_owned();
+    let read_only = "auditors are read-only";
+    for (args, says) in [
+        (vec!["add", "X"], read_only),
+        (vec!["edit", "Webmail", "--title", "Y"], read_only),
+        (vec!["rm", "Webmail"], read_only),
+        (vec!["codes", "Webmail", "--use", "1"], read_only),
+        (vec!["import", &csv, "--from", "csv"], read_only),
+        (vec!["get", "Webmail"], read_only),
+        (vec!["totp", "Webmail"], read_only),
+        (vec!["codes", "Webmail"], read_only),
+        (vec!["show", "Webmail"], read_only),
+        (vec!["member", "sweep"], "only an owner"),
+        (vec!["member", "revoke", "bob"], "only an owner"),
+        (
+            vec!["member", "grant", "bob", "--groups", "Email"],
+            "only an owner",
+        ),
+        (
+            vec!["settings", "--firm-domain", "acme.example"],
+            "only an owner",
+        ),
+        (
+            vec!["export", "--format", "json", "--out", &out_file],
+            "only an owner",
+        ),
+        (vec!["handover", "bob"], "only an owner"),
+    ] {
+        let out = v.run(audrey, &args);
+        fails(&out, 6, says);
+    }
+    let listed = ok(&v.run(audrey, &["list"]), "list as audrey");
+    assert!(!listed.contains("baton add"), "{listed}");
+    assert!(listed.contains("baton log"), "{listed}");
+    ok(&v.run(audrey, &["log", "verify"]), "log verify as audrey");
+    let log = v.log();
+    assert_eq!(
+        count(&log, |r| r["member"] == "audrey" && r["action"] != "unlock"),
+        0,
+        "audrey wrote nothing but unlocks: {log:#?}"
+    );
+}
