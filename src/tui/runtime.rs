@@ -761,10 +761,8 @@ fn reveal(env: &mut Env, m: &mut MainScreen, rv: Reveal, clipboard_ms: u64) -> R
             if totp {
                 session::reveal(s, ctx, r, Revealed::TotpCode, false, |_| Ok::<_, Error>(()))?;
             }
-            if names.is_empty() && !totp && s.vault.me().role == crate::format::Role::Auditor {
-                return Err(Error::denied(
-                    "auditors read the access log but see no secret",
-                ));
+            if names.is_empty() && !totp {
+                session::refuse_auditor(&s.vault)?;
             }
             Ok(())
         }
