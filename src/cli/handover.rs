@@ -165,7 +165,7 @@ fn print_checklist(h: &HandoverView) {
             &i.entry_id[..8],
             output::clean(&i.title),
             output::clean(&i.group),
-            i.how.join(", "),
+            output::clean(&i.how.join(", ")),
             i.exposed
         );
         if !i.mfa.is_empty() {

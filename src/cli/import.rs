@@ -42,6 +42,11 @@ pub(super) fn import(
     json: bool,
 ) -> Result<()> {
     let format = import_format(format);
+    // The groups the import creates under `--group`: a name a member
+    // types, refused like `add --group`'s.
+    if let Some(why) = group.and_then(crate::text::refuse_hidden) {
+        return Err(CliError::usage(format!("--group: {why}")));
+    }
     // The file first: a missing one is said before anything is asked.
     let bytes = transfer::read_import(file)?;
     let pairs: Vec<(String, String)> = map

@@ -73,6 +73,12 @@ pub(super) fn print_revocation(o: &RevokeOutcome) {
 
 fn sweep(ctx: &Context) -> Result<()> {
     let mut s = open(ctx, true, "member sweep")?;
+    if !s.vault.is_owner() {
+        return Err(CliError::new(
+            Exit::Denied,
+            "only an owner can revoke members",
+        ));
+    }
     let names: Vec<String> = s
         .vault
         .expired_members(os::now())
@@ -111,6 +117,8 @@ fn add(
     if expires_at.is_some_and(|t| t <= os::now()) {
         return Err(CliError::usage("--expires: that date has passed"));
     }
+    // A name is checked before anything is asked (exit 2).
+    crate::vault::validate_member_name(name).map_err(|e| CliError::usage(e.to_string()))?;
     if role == Role::Contractor && groups.is_empty() {
         return Err(CliError::usage(
             "a contractor needs --groups: the groups they may read and change",
@@ -194,6 +202,7 @@ fn views(v: &Vault) -> Vec<MemberView> {
 fn list(ctx: &Context, json: bool) -> Result<()> {
     let mut s = open(ctx, false, "member list")?;
     s.record_unlock(ctx);
+    members::may_list_members(&s.vault)?;
     let rows = views(&s.vault);
     if json {
         println!("{}", output::json(&serde_json::json!({ "members": rows })));

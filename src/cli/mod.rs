@@ -87,6 +87,7 @@ impl From<session::Error> for CliError {
 fn flag(f: EditField) -> &'static str {
     match f {
         EditField::Title => "--title",
+        EditField::Group => "--group",
         EditField::Username => "--username",
         EditField::Url => "--url",
         EditField::Tag => "--tag",

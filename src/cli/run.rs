@@ -25,7 +25,7 @@ use crate::generate::{self, CharsetOptions};
 use crate::secret::Concealed;
 use crate::session::create::{check_domain, create_vault};
 use crate::session::edit::{self as entry_edit, EntryEdit};
-use crate::session::{Context, Revealed, reveal};
+use crate::session::{Context, Revealed, refuse_auditor, reveal};
 use crate::vault::{self, BackupCode};
 use crate::{os, search, store};
 
@@ -277,8 +277,18 @@ fn read_password_stdin() -> Result<Concealed> {
 fn add(ctx: &Context, a: AddArgs) -> Result<()> {
     let mut edit = edit_of(&a.fields)?;
     let mut s = open(ctx, true, "add")?;
+    refuse_auditor(&s.vault)?;
     edit.password = new_password(&a.fields)?;
-    let r = entry_edit::add_entry(&mut s, &a.title, edit, os::now(), &mut os::rng())?;
+    let r =
+        entry_edit::add_entry(&mut s, &a.title, edit, os::now(), &mut os::rng()).map_err(|e| {
+            match e {
+                // The title is `add`'s argument, not a flag.
+                crate::session::Error::Edit(ed) if ed.field == entry_edit::EditField::Title => {
+                    CliError::usage(format!("title: {}", ed.why))
+                }
+                e => e.into(),
+            }
+        })?;
     let (id, title, group) = {
         let e = s.vault.entry(r);
         (
@@ -302,6 +312,9 @@ fn add(ctx: &Context, a: AddArgs) -> Result<()> {
     }
     Ok(())
 }
+
+/// What `list` and `search` tell an auditor, who holds no group's key.
+const AUDITOR_LIST: &str = "An auditor sees no entries. `baton log` reads the access log, `baton log verify` checks it, and `baton member list` shows the members.";
 
 fn list(ctx: &Context, group: Option<&str>, json: bool) -> Result<()> {
     let mut s = open(ctx, false, "list")?;
@@ -336,6 +349,8 @@ fn list(ctx: &Context, group: Option<&str>, json: bool) -> Result<()> {
     });
     if json {
         println!("{}", output::json(&serde_json::json!({ "entries": rows })));
+    } else if s.vault.me().role == crate::format::Role::Auditor {
+        println!("{AUDITOR_LIST}");
     } else if rows.is_empty() {
         println!("No entries yet. Add one with `baton add TITLE`.");
     } else {
@@ -354,6 +369,8 @@ fn search_cmd(ctx: &Context, query: &str, json: bool) -> Result<()> {
         .collect();
     if json {
         println!("{}", output::json(&serde_json::json!({ "entries": rows })));
+    } else if s.vault.me().role == crate::format::Role::Auditor {
+        println!("{AUDITOR_LIST}");
     } else if rows.is_empty() {
         println!("Nothing matches {query:?}.");
     } else {
@@ -365,6 +382,7 @@ fn search_cmd(ctx: &Context, query: &str, json: bool) -> Result<()> {
 fn show(ctx: &Context, entry: &str, json: bool) -> Result<()> {
     let mut s = open(ctx, false, "show")?;
     s.record_unlock(ctx);
+    refuse_auditor(&s.vault)?;
     let r = s.vault.find(entry)?;
     let d = EntryDetail::new(&s.vault, s.vault.group_name(r), s.vault.entry(r));
     if json {
@@ -377,6 +395,7 @@ fn show(ctx: &Context, entry: &str, json: bool) -> Result<()> {
 
 fn get(ctx: &Context, entry: &str, field: &str, copy: bool) -> Result<()> {
     let mut s = open(ctx, true, "get")?;
+    refuse_auditor(&s.vault)?;
     let r = s.vault.find(entry)?;
     let f = field.trim();
     reveal(&mut s, ctx, r, Revealed::Field(f), copy, |e| {
@@ -432,6 +451,7 @@ fn get(ctx: &Context, entry: &str, field: &str, copy: bool) -> Result<()> {
 
 fn totp_cmd(ctx: &Context, entry: &str, json: bool) -> Result<()> {
     let mut s = open(ctx, true, "totp")?;
+    refuse_auditor(&s.vault)?;
     let r = s.vault.find(entry)?;
     reveal(&mut s, ctx, r, Revealed::TotpCode, false, |e| {
         let t = e
@@ -455,6 +475,7 @@ fn totp_cmd(ctx: &Context, entry: &str, json: bool) -> Result<()> {
 /// The TOTP seed as a QR code, for moving it to the firm's authenticator.
 fn totp_qr(ctx: &Context, entry: &str) -> Result<()> {
     let mut s = open(ctx, true, "totp --qr")?;
+    refuse_auditor(&s.vault)?;
     let r = s.vault.find(entry)?;
     if s.vault.entry(r).totp.is_none() {
         return Err(CliError::other(format!(
@@ -480,6 +501,7 @@ fn codes(ctx: &Context, entry: &str, use_code: Option<usize>, json: bool) -> Res
             return Err(CliError::usage("backup codes are numbered from 1"));
         }
         let mut s = open(ctx, true, "codes --use")?;
+        refuse_auditor(&s.vault)?;
         let r = s.vault.find(entry)?;
         let left = entry_edit::mark_code_used(&mut s, r, n - 1, os::now())?;
         let title = s.vault.entry(r).title.clone();
@@ -496,6 +518,7 @@ fn codes(ctx: &Context, entry: &str, use_code: Option<usize>, json: bool) -> Res
         return Ok(());
     }
     let mut s = open(ctx, true, "codes")?;
+    refuse_auditor(&s.vault)?;
     let r = s.vault.find(entry)?;
     reveal(&mut s, ctx, r, Revealed::BackupCodes, false, |e| {
         if e.backup_codes.is_empty() {
@@ -532,6 +555,7 @@ fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
     edit.clear_totp = a.clear_totp;
     edit.remove_fields = a.remove_fields.clone();
     let mut s = open(ctx, true, "edit")?;
+    refuse_auditor(&s.vault)?;
     let r = s.vault.find(&a.entry)?;
     edit.password = new_password(&a.fields)?;
     let r = entry_edit::edit_entry(&mut s, r, edit, os::now(), &mut os::rng())?;
@@ -543,6 +567,7 @@ fn edit(ctx: &Context, a: EditArgs) -> Result<()> {
 
 fn rm(ctx: &Context, entry: &str) -> Result<()> {
     let mut s = open(ctx, true, "rm")?;
+    refuse_auditor(&s.vault)?;
     let r = s.vault.find(entry)?;
     let (title, id) = (s.vault.entry(r).title.clone(), s.vault.entry(r).id.hex());
     entry_edit::remove_entry(&mut s, r, os::now())?;

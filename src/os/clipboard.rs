@@ -9,7 +9,11 @@
 //!
 //! The value crosses to the child through a pipe on its standard input,
 //! never through its arguments or environment: its length in decimal and a
-//! newline, then the value. The pipe stays open: the byte `C` asks the
+//! newline, then the value. The child outlives the command that copied, by
+//! up to an hour, and its environment is readable meanwhile in
+//! `/proc/PID/environ`: it starts with an empty one, given back only the
+//! variables that reach the display ([`HOLDER_ENV`]) — never
+//! `BATON_PASSPHRASE` or anything else of the caller's. The pipe stays open: the byte `C` asks the
 //! holder to clear now (the TUI does so on lock and on quit); the pipe
 //! closing asks for nothing (a command that copies exits at once).
 
@@ -23,6 +27,17 @@ use zeroize::Zeroizing;
 
 /// The hidden first argument that makes `baton` act as the clipboard holder.
 pub const HOLDER_ARG: &str = "__clipboard-holder";
+
+/// The only variables the holder keeps of its parent's environment: how
+/// to reach the X server (or XWayland) and authenticate to it
+/// (`XAUTHORITY`, else `$HOME/.Xauthority`).
+pub const HOLDER_ENV: [&str; 5] = [
+    "DISPLAY",
+    "XAUTHORITY",
+    "HOME",
+    "WAYLAND_DISPLAY",
+    "XDG_RUNTIME_DIR",
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClipboardError {
@@ -72,7 +87,14 @@ pub fn copy(value: &str, clear_after: Duration, display: bool) -> Result<Holder,
         "osc52"
     };
     let exe = std::env::current_exe().map_err(ClipboardError::Spawn)?;
-    let mut child = Command::new(exe)
+    let mut command = Command::new(exe);
+    command.env_clear();
+    for name in HOLDER_ENV {
+        if let Some(value) = std::env::var_os(name) {
+            command.env(name, value);
+        }
+    }
+    let mut child = command
         .arg(HOLDER_ARG)
         .arg(mode)
         .arg(clear_after.as_secs().to_string())

@@ -432,6 +432,7 @@ mod demo_tests {
                 is_owner: &|m| m == crate::format::FOUNDING_OWNER,
                 password_changed: &|_, _| None,
                 entries_of: &|_| Vec::new(),
+                passwords: &Vec::new,
             },
         )
         .iter()

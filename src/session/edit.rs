@@ -51,6 +51,7 @@ pub struct EntryEdit {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EditField {
     Title,
+    Group,
     Username,
     Url,
     Tag,
@@ -70,6 +71,7 @@ impl EditField {
     pub fn label(self) -> &'static str {
         match self {
             EditField::Title => "title",
+            EditField::Group => "group",
             EditField::Username => "username",
             EditField::Url => "URL",
             EditField::Tag => "tag",
@@ -99,15 +101,31 @@ fn refuse(field: EditField, why: impl Into<String>) -> EditError {
     }
 }
 
+/// A name or label: no direction control or invisible character (which
+/// would make it read as another name, or two names that look alike
+/// differ; `text::hidden_char`).
+fn no_hidden(field: EditField, value: &str) -> std::result::Result<(), EditError> {
+    match crate::text::refuse_hidden(value) {
+        Some(why) => Err(refuse(field, why)),
+        None => Ok(()),
+    }
+}
+
 /// A value shown on screen: no control characters (which could drive a
-/// terminal when the value is listed), and not overlong.
+/// terminal when the value is listed), no direction control or invisible
+/// character unless the entry holds the value already (`kept`: an
+/// imported one, which is shown escaped), and not overlong.
 fn plain_text(
     field: EditField,
     value: &str,
     max_chars: usize,
+    kept: bool,
 ) -> std::result::Result<(), EditError> {
     if value.chars().any(char::is_control) {
         return Err(refuse(field, "must not contain control characters"));
+    }
+    if !kept {
+        no_hidden(field, value)?;
     }
     if value.chars().count() > max_chars {
         return Err(refuse(
@@ -124,9 +142,10 @@ fn is_builtin_field(name: &str) -> bool {
         .any(|b| b.eq_ignore_ascii_case(name))
 }
 
-/// An e-mail address: `local@domain.tld`, no spaces or control characters.
+/// An e-mail address: `local@domain.tld`, no spaces, control, direction
+/// control or invisible characters.
 pub fn valid_email(s: &str) -> bool {
-    if s.chars().any(char::is_control) || s.len() > 320 {
+    if s.chars().any(char::is_control) || crate::text::hidden_char(s).is_some() || s.len() > 320 {
         return false;
     }
     match s.split_once('@') {
@@ -154,29 +173,53 @@ struct Checked {
 
 impl EntryEdit {
     /// Checks every value; `Err` names the first refused one. Nothing is
-    /// changed by a check.
-    fn check(&self) -> std::result::Result<Checked, EditError> {
+    /// changed by a check. `current` is the entry edited and its group's
+    /// name: a value it holds already is not refused for a direction
+    /// control or an invisible character (an imported entry stays
+    /// editable; such values are shown escaped).
+    fn check(&self, current: Option<(&Entry, &str)>) -> std::result::Result<Checked, EditError> {
+        let e = current.map(|(e, _)| e);
         let title = match &self.title {
             Some(t) => {
                 let t = t.trim();
                 if t.is_empty() {
                     return Err(refuse(EditField::Title, "cannot be empty"));
                 }
+                if e.is_none_or(|e| e.title != t) {
+                    no_hidden(EditField::Title, t)?;
+                }
                 Some(t.to_owned())
             }
             None => None,
         };
+        if let Some(g) = &self.group
+            && current.is_none_or(|(_, group)| group != g.trim())
+        {
+            // An empty or malformed path is the vault's to refuse.
+            no_hidden(EditField::Group, g)?;
+        }
         if let Some(u) = &self.username {
-            plain_text(EditField::Username, u, 500)?;
+            plain_text(
+                EditField::Username,
+                u,
+                500,
+                e.is_some_and(|e| &e.username == u),
+            )?;
         }
         for u in self.urls.iter().flatten() {
-            plain_text(EditField::Url, u, 2000)?;
+            plain_text(
+                EditField::Url,
+                u,
+                2000,
+                e.is_some_and(|e| e.urls.contains(u)),
+            )?;
         }
         let tags = match &self.tags {
             Some(list) => {
                 let mut tags: Vec<String> = Vec::new();
                 for t in list {
-                    plain_text(EditField::Tag, t, 100)?;
+                    let kept = e.is_some_and(|e| e.tags.iter().any(|x| x == t.trim()));
+                    plain_text(EditField::Tag, t, 100, kept)?;
                     let t = t.trim();
                     if !t.is_empty() && !tags.iter().any(|x| x == t) {
                         tags.push(t.to_owned());
@@ -224,7 +267,8 @@ impl EntryEdit {
                 EditField::CustomField
             };
             let name = name.trim();
-            plain_text(field, name, 100)?;
+            let kept = e.is_some_and(|e| e.fields.iter().any(|f| f.name == name));
+            plain_text(field, name, 100, kept)?;
             if name.is_empty() || is_builtin_field(name) {
                 return Err(refuse(
                     field,
@@ -334,10 +378,7 @@ pub fn entry_draft(
 }
 
 fn refuse_auditor(s: &Session) -> Result<()> {
-    if s.vault.me().role == crate::format::Role::Auditor {
-        return Err(Error::denied("auditors cannot change entries"));
-    }
-    Ok(())
+    super::refuse_auditor(&s.vault)
 }
 
 /// Adds an entry titled `title` (to `edit.group`, else [`DEFAULT_GROUP`])
@@ -352,9 +393,10 @@ pub fn add_entry(
 ) -> Result<EntryRef> {
     refuse_auditor(s)?;
     let title = title.trim();
+    no_hidden(EditField::Title, title).map_err(Error::Edit)?;
     vault::validate_title(title)?;
     edit.title = None;
-    let checked = edit.check().map_err(Error::Edit)?;
+    let checked = edit.check(None).map_err(Error::Edit)?;
     // The vault checks the group's name (an empty one is refused).
     let group = edit
         .group
@@ -381,7 +423,9 @@ pub fn edit_entry(
     rng: &mut impl rand::CryptoRng,
 ) -> Result<EntryRef> {
     refuse_auditor(s)?;
-    let checked = edit.check().map_err(Error::Edit)?;
+    let checked = edit
+        .check(Some((s.vault.entry(r), s.vault.group_name(r))))
+        .map_err(Error::Edit)?;
     if let Some(t) = &checked.title {
         vault::validate_title(t)?;
     }
@@ -452,7 +496,7 @@ mod tests {
             identity: Some("nope".into()),
             ..EntryEdit::default()
         };
-        let err = edit.check().err().expect("refused");
+        let err = edit.check(None).err().expect("refused");
         assert_eq!(err.field, EditField::Identity);
         assert_eq!(
             err.to_string(),
@@ -466,14 +510,14 @@ mod tests {
             urls: Some(vec!["https://a\u{1b}[2J".into()]),
             ..EntryEdit::default()
         };
-        assert_eq!(url.check().err().map(|e| e.field), Some(EditField::Url));
+        assert_eq!(url.check(None).err().map(|e| e.field), Some(EditField::Url));
         // A concealed field is named as one (the command line: --secret-field).
         let field = EntryEdit {
             fields: vec![("Password".into(), Concealed::of("x"), true)],
             ..EntryEdit::default()
         };
         assert_eq!(
-            field.check().err().map(|e| e.field),
+            field.check(None).err().map(|e| e.field),
             Some(EditField::SecretField)
         );
         let field = EntryEdit {
@@ -481,14 +525,70 @@ mod tests {
             ..EntryEdit::default()
         };
         assert_eq!(
-            field.check().err().map(|e| e.field),
+            field.check(None).err().map(|e| e.field),
             Some(EditField::CustomField)
         );
         let title = EntryEdit {
             title: Some("  ".into()),
             ..EntryEdit::default()
         };
-        assert_eq!(title.check().err().map(|e| e.field), Some(EditField::Title));
+        assert_eq!(
+            title.check(None).err().map(|e| e.field),
+            Some(EditField::Title)
+        );
+    }
+
+    /// The security review's finding 10b: a direction control or an
+    /// invisible character is refused in every name or label typed, but a
+    /// value the entry already holds (an imported one) is not, so that a
+    /// form sending every field back still saves.
+    #[test]
+    fn direction_controls_are_refused_unless_the_entry_holds_the_value() {
+        let refused = |edit: EntryEdit| edit.check(None).err().map(|e| (e.field, e.why));
+        let why = "must not contain U+202E, a direction control, which reorders the text around it";
+        for (edit, field) in [
+            (
+                EntryEdit {
+                    title: Some("Pay\u{202e}roll".into()),
+                    ..EntryEdit::default()
+                },
+                EditField::Title,
+            ),
+            (
+                EntryEdit {
+                    group: Some("Cli\u{202e}ents".into()),
+                    ..EntryEdit::default()
+                },
+                EditField::Group,
+            ),
+            (
+                EntryEdit {
+                    tags: Some(vec!["a\u{202e}".into()]),
+                    ..EntryEdit::default()
+                },
+                EditField::Tag,
+            ),
+        ] {
+            assert_eq!(refused(edit), Some((field, why.to_owned())));
+        }
+        let mut e = Entry::new(EntryId([2; 8]), "Pay\u{202e}roll".into(), 10, 1);
+        e.username = "ad\u{200b}min".into();
+        let same = EntryEdit {
+            title: Some("Pay\u{202e}roll".into()),
+            group: Some("Gen\u{2067}eral".into()),
+            username: Some("ad\u{200b}min".into()),
+            ..EntryEdit::default()
+        };
+        assert!(same.check(Some((&e, "Gen\u{2067}eral"))).is_ok());
+        let changed = EntryEdit {
+            username: Some("ad\u{200c}min".into()),
+            ..EntryEdit::default()
+        };
+        assert_eq!(
+            changed.check(Some((&e, "General"))).err().map(|e| e.field),
+            Some(EditField::Username)
+        );
+        assert!(!valid_email("it@acme\u{180e}.example"));
     }
 
     #[test]
@@ -503,7 +603,7 @@ mod tests {
             password: Some(Concealed::of("new-password")),
             ..EntryEdit::default()
         };
-        let c = edit.check().expect("valid");
+        let c = edit.check(None).expect("valid");
         edit.apply(c, &mut e, 20, 1, false);
         assert_eq!(e.username, "keep");
         assert_eq!(e.tags, vec!["a".to_owned(), "b".to_owned()]);

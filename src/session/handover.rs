@@ -5,6 +5,8 @@
 //! computed from signed records by [`crate::handover`]; nothing here
 //! reveals a secret.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::members::{RevokeOutcome, revoke_members};
@@ -12,6 +14,7 @@ use super::{Context, Error, Result, Session};
 use crate::audit::{Action, Details, Draft};
 use crate::format::Role;
 use crate::handover::{self, Handover, Item, State};
+use crate::secret::Concealed;
 use crate::vault::{EntryId, Vault, VaultError};
 use crate::{dates, os};
 
@@ -207,14 +210,57 @@ pub fn checklists(v: &Vault) -> Vec<Handover> {
             .map(|e| e.id.0)
             .collect()
     };
+    let passwords = || password_classes(v);
     handover::handovers(
         v.log(),
         &handover::Facts {
             is_owner: &is_owner,
             password_changed: &password_changed,
             entries_of: &entries_of,
+            passwords: &passwords,
         },
     )
+}
+
+/// Every entry this member can read, removed ones too, with its passwords
+/// over time (its password history, then the current one) as classes of
+/// equal values: what the checklist needs to tell which entries shared a
+/// password the leaving member knew, without the passwords leaving here.
+fn password_classes(v: &Vault) -> Vec<handover::Passwords> {
+    fn class_of<'v>(classes: &mut HashMap<&'v str, u32>, p: &'v Concealed) -> Option<u32> {
+        let p = p.expose();
+        if p.is_empty() {
+            return None;
+        }
+        let next = u32::try_from(classes.len()).unwrap_or(u32::MAX);
+        Some(*classes.entry(p).or_insert(next))
+    }
+    let mut classes: HashMap<&str, u32> = HashMap::new();
+    let mut out = Vec::new();
+    for g in v.groups() {
+        for e in &g.entries {
+            let mut history: Vec<&crate::vault::HistoryItem> =
+                e.history.iter().filter(|h| h.field.is_none()).collect();
+            history.sort_by_key(|h| h.replaced_at);
+            let mut spans: Vec<handover::PasswordSpan> = history
+                .iter()
+                .map(|h| handover::PasswordSpan {
+                    class: class_of(&mut classes, &h.value),
+                    until: Some(h.replaced_at),
+                })
+                .collect();
+            spans.push(handover::PasswordSpan {
+                class: class_of(&mut classes, &e.password),
+                until: None,
+            });
+            out.push(handover::Passwords {
+                entry: e.id.0,
+                group: g.id,
+                spans,
+            });
+        }
+    }
+    out
 }
 
 /// ENTRY as an id, an id prefix of 4+ hex digits, or a title (any case).
@@ -280,7 +326,8 @@ pub fn views(v: &Vault) -> Vec<HandoverView> {
 
 fn view(v: &Vault, h: &Handover) -> HandoverView {
     let member = v.manifest().members.iter().find(|m| m.id == h.member);
-    let mut items: Vec<ItemView> = h.items.iter().map(|i| item_view(v, i)).collect();
+    let name = v.member_name(h.member);
+    let mut items: Vec<ItemView> = h.items.iter().map(|i| item_view(v, i, name)).collect();
     items.sort_by(|a, b| {
         (a.state != State::Pending, &a.group, &a.title).cmp(&(
             b.state != State::Pending,
@@ -315,7 +362,22 @@ fn view(v: &Vault, h: &Handover) -> HandoverView {
     }
 }
 
-fn item_view(v: &Vault, i: &Item) -> ItemView {
+/// The title of entry `id`, or of the entry record `seq` names when it
+/// cannot be read here.
+fn title_of(v: &Vault, id: [u8; 8], seq: u64) -> String {
+    v.any_entry(id)
+        .map(|(e, _)| e.title.clone())
+        .or_else(|| {
+            v.log()
+                .get(seq as usize)
+                .filter(|r| r.record.entry == Some(id))
+                .and_then(|r| v.record_details(&r.record))
+                .and_then(|d| d.title)
+        })
+        .unwrap_or_else(|| "another entry".into())
+}
+
+fn item_view(v: &Vault, i: &Item, member: &str) -> ItemView {
     let found = v.any_entry(i.entry);
     let (title, group) = match found {
         Some((e, g)) => (e.title.clone(), g.to_owned()),
@@ -345,7 +407,14 @@ fn item_view(v: &Vault, i: &Item) -> ItemView {
     }
     let mut how: Vec<String> = Vec::new();
     for x in &i.exposures {
-        let d = x.describe();
+        let d = match x.via {
+            Some(other) => format!(
+                "same password as {}, which {member} {}",
+                title_of(v, other, x.seq),
+                x.verb()
+            ),
+            None => x.describe(),
+        };
         if !how.contains(&d) {
             how.push(d);
         }

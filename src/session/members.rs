@@ -145,6 +145,18 @@ impl MemberRow {
     }
 }
 
+/// Who may list the members, their groups and how much each revealed
+/// (`baton member list`, the terminal UI's `M`): owners, and auditors,
+/// who read it to audit. A contractor is refused.
+pub fn may_list_members(v: &Vault) -> Result<()> {
+    if v.me().role == Role::Contractor {
+        return Err(Error::denied(
+            "member list is for owners and auditors; ask an owner",
+        ));
+    }
+    Ok(())
+}
+
 pub fn member_rows(v: &Vault) -> Vec<MemberRow> {
     use crate::audit::Action as LogAction;
     let manifest = v.manifest();

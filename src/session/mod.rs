@@ -149,3 +149,17 @@ impl Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// Why an auditor is refused a change or a secret: the role reads and
+/// verifies the access log and holds no group's key.
+pub const AUDITOR_READ_ONLY: &str = "auditors are read-only: they read and verify the access log (baton log, baton log verify) and see no entry";
+
+/// Refuses an auditor ([`AUDITOR_READ_ONLY`], exit 6) before an entry is
+/// looked up, changed or revealed: every entry command but `list` and
+/// `search`, which say what an auditor does instead.
+pub fn refuse_auditor(v: &crate::vault::Vault) -> Result<()> {
+    if v.me().role == crate::format::Role::Auditor {
+        return Err(Error::denied(AUDITOR_READ_ONLY));
+    }
+    Ok(())
+}

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use super::context::normalize_recovery;
 use super::{Context, Error, Result};
 use crate::audit::{Action, Draft, Field};
-use crate::format::{Role, read, write};
+use crate::format::{read, write};
 use crate::secret::Passphrase;
 use crate::vault::{self, Credential, Entry, EntryRef, Vault};
 use crate::{os, store};
@@ -613,9 +613,7 @@ pub fn reveal<T, E: From<Error>>(
     copy: bool,
     show: impl FnOnce(&Entry) -> std::result::Result<T, E>,
 ) -> std::result::Result<T, E> {
-    if s.vault.me().role == Role::Auditor {
-        return Err(Error::denied("auditors read the access log but see no secret").into());
-    }
+    super::refuse_auditor(&s.vault)?;
     let e = s.vault.entry(r);
     let (field, note) = match what {
         Revealed::Field(f) => match f.to_ascii_lowercase().as_str() {

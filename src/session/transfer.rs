@@ -5,7 +5,7 @@
 //! is recorded — every entry, durably — before a byte of plaintext is
 //! written.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::Path;
 
@@ -16,7 +16,7 @@ use super::{Context, Error, Result, Session};
 use crate::audit::{Action, Details, Draft, Field};
 use crate::import::{Imported, Skipped};
 use crate::secret::Passphrase;
-use crate::vault::{Entry, EntryId, Vault};
+use crate::vault::{Entry, EntryId, EntryRef, Vault};
 use crate::{os, store};
 
 /// The formats `import` reads.
@@ -114,6 +114,15 @@ pub fn parse_import(
 /// Adds `imported` (read from `file` as `format`) to the session's vault
 /// under `prefix`, records the import and saves; entries already there
 /// are not added again. Auditors add nothing.
+///
+/// Every import is recorded, even one that adds nothing: a file whose
+/// rows all equal entries already in the vault tells its importer that
+/// those passwords are right, so it is not done silently. One `import`
+/// record says how many rows were read, added and already present. A
+/// member who is not an owner also writes an `add` record for each entry
+/// the import added and an `import` record naming each entry a row
+/// matched: both put the entry on that member's handover checklist, as
+/// `baton add` and a reveal would.
 pub fn import_into(
     ctx: &Context,
     s: &mut Session,
@@ -122,28 +131,60 @@ pub fn import_into(
     format: ImportFormat,
     file: &Path,
 ) -> Result<Report> {
-    if s.vault.me().role == crate::format::Role::Auditor {
-        return Err(Error::denied("auditors cannot add entries"));
-    }
+    super::refuse_auditor(&s.vault)?;
     let name = format.name();
-    let report = apply(&mut s.vault, imported, prefix, name, &mut os::rng())?;
-    if report.added > 0 {
-        let note = format!(
-            "{name}: {} entries from {}",
-            report.added,
-            file.file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-        );
-        s.vault.note(Draft {
-            details: Some(Details {
-                title: None,
-                group: None,
-                note: Some(note.chars().take(200).collect()),
-            }),
-            ..Draft::new(os::now(), Action::Import)
-        });
-        s.save(ctx)?;
+    let now = os::now();
+    let per_entry = !s.vault.is_owner();
+    let file_name = file
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let applied = apply(&mut s.vault, imported, prefix, name, &mut os::rng())?;
+    let report = applied.report;
+    if per_entry {
+        for (r, action) in applied
+            .added
+            .iter()
+            .map(|r| (*r, Action::Add))
+            .chain(applied.matched.iter().map(|r| (*r, Action::Import)))
+        {
+            let mut draft = super::edit::entry_draft(&s.vault, r, action, None, now);
+            if let Some(d) = draft.details.as_mut() {
+                d.note = Some(
+                    match action {
+                        Action::Add => format!("added by an import of {file_name}"),
+                        _ => format!("a row of {file_name} equals this entry; not added again"),
+                    }
+                    .chars()
+                    .take(200)
+                    .collect(),
+                );
+            }
+            s.vault.note(draft);
+        }
     }
+    let rows = |n: usize| {
+        if n == 1 {
+            "1 row".to_owned()
+        } else {
+            format!("{n} rows")
+        }
+    };
+    let note = format!(
+        "{name} file {file_name}: {} read: {} added, {} already in the vault, {} skipped",
+        rows(report.read),
+        report.added,
+        report.already_present,
+        report.skipped.len()
+    );
+    s.vault.note(Draft {
+        details: Some(Details {
+            title: None,
+            group: None,
+            note: Some(note.chars().take(200).collect()),
+        }),
+        ..Draft::new(now, Action::Import)
+    });
+    s.save(ctx)?;
     Ok(report)
 }
 
@@ -180,6 +221,8 @@ pub fn export_to(
 #[derive(Serialize, Default)]
 pub struct Report {
     pub format: &'static str,
+    /// Rows (entries, items) the file held, skipped ones included.
+    pub read: usize,
     /// Entries added.
     pub added: usize,
     /// Entries already in the vault (same group, title, username,
@@ -239,25 +282,42 @@ fn target_group(prefix: Option<&str>, group: &str) -> String {
     }
 }
 
+/// What [`apply`] did: the report, and which entries it added and which
+/// existing entries a row of the file matched.
+pub struct Applied {
+    pub report: Report,
+    pub added: Vec<EntryRef>,
+    pub matched: Vec<EntryRef>,
+}
+
 /// Adds `imported` to the vault (not saved): each entry with a fresh id,
-/// unless the same entry is already in its group. Returns the report.
+/// unless the same entry is already in its group. Returns the report and
+/// the entries added and matched.
 pub fn apply(
     v: &mut Vault,
     imported: Imported,
     prefix: Option<&str>,
     format: &'static str,
     rng: &mut impl rand::CryptoRng,
-) -> Result<Report> {
-    let mut seen: HashSet<[u8; 32]> = v
+) -> Result<Applied> {
+    // Each entry already here by its identity; `None` for one this import
+    // added, whose record says so already.
+    let mut seen: HashMap<[u8; 32], Option<EntryRef>> = v
         .entries()
-        .map(|(r, _, e)| identity_of(v.group_name(r), e))
+        .map(|(r, _, e)| (identity_of(v.group_name(r), e), Some(r)))
         .collect();
     let mut report = Report {
         format,
+        read: imported.items.len() + imported.skipped.len(),
         skipped: imported.skipped.into_iter().map(Into::into).collect(),
         warnings: imported.warnings,
         ..Report::default()
     };
+    let (mut added, mut matched) = (Vec::new(), Vec::new());
+    // Entries whose names or labels hold a direction control or an
+    // invisible character: kept as the file has them (they are shown
+    // escaped), and counted in a warning.
+    let mut hidden = 0;
     let mut groups: HashSet<String> = HashSet::new();
     for item in imported.items {
         let group = crate::vault::normalize_group(&target_group(prefix, &item.group))?;
@@ -270,9 +330,24 @@ pub fn apply(
             continue;
         }
         let key = identity_of(&group, &entry);
-        if !seen.insert(key) {
+        if let Some(existing) = seen.get(&key) {
             report.already_present += 1;
+            if let Some(r) = existing
+                && !matched.contains(r)
+            {
+                matched.push(*r);
+            }
             continue;
+        }
+        seen.insert(key, None);
+        if [group.as_str(), &entry.title, &entry.username]
+            .into_iter()
+            .chain(entry.urls.iter().map(String::as_str))
+            .chain(entry.tags.iter().map(String::as_str))
+            .chain(entry.fields.iter().map(|f| f.name.as_str()))
+            .any(|t| crate::text::hidden_char(t).is_some())
+        {
+            hidden += 1;
         }
         entry.id = EntryId::random(rng);
         // The file's authors are not members here: the importing member
@@ -285,11 +360,21 @@ pub fn apply(
         }
         report.fields += entry.fields.len();
         groups.insert(group.clone());
-        v.add(&group, entry, rng)?;
+        added.push(v.add(&group, entry, rng)?);
         report.added += 1;
     }
+    if hidden > 0 {
+        report.warnings.push(format!(
+            "{hidden} {} a title, username, URL, tag, group or field name holding characters that reorder or hide text (such as U+202E or U+200B): kept as in the file, shown escaped (\\u{{202e}}); edit them to remove those",
+            if hidden == 1 { "entry has" } else { "entries have" }
+        ));
+    }
     report.groups = groups.len();
-    Ok(report)
+    Ok(Applied {
+        report,
+        added,
+        matched,
+    })
 }
 
 /// Refuses an export path before anything happens: an existing file or

@@ -62,6 +62,9 @@ pub enum Intent {
     /// `v` in a handover checklist: the selected item's new credentials
     /// work and the old ones do not.
     VerifyItem,
+    /// `v` in the access log view, and on an auditor's main screen: check
+    /// every record's signature and place in the log.
+    VerifyLog,
     /// `y` / `n` in a confirmation.
     Confirm(bool),
     /// In the generator: words instead of characters, or back.
@@ -100,6 +103,9 @@ pub enum Outcome {
     /// possibly with a save error kept in memory), or refused with
     /// nothing changed (`Err`, why).
     MemberDone(Result<MemberReport, String>),
+    /// The access log was verified (`Ok`, what was checked) or not
+    /// (`Err`, why).
+    LogVerified(Result<String, String>),
 }
 
 /// What [`super::update::update`] is given: an intent, an outcome, or
@@ -255,6 +261,9 @@ pub enum Effect {
     Member(MemberOp),
     /// Copy a generated value (not from the vault: nothing to log).
     CopyGenerated(Zeroizing<String>),
+    /// Verify every record of the session's access log; report
+    /// [`Outcome::LogVerified`].
+    VerifyLog,
     /// Record the end of the session and drop it: its keys, its decrypted
     /// entries and the vault's lock go with it.
     EndSession(Box<Session>),

@@ -417,6 +417,23 @@ fn perform(app: &mut App, env: &mut Env, effect: Effect) -> Option<Msg> {
                 Err(e) => Some(Msg::Outcome(Outcome::SaveFailed(e.to_string()))),
             }
         }
+        Effect::VerifyLog => {
+            let Screen::Main(m) = &app.screen else {
+                return None;
+            };
+            let v = &m.session.vault;
+            let result = match v.verify_log_fully() {
+                Ok(()) => {
+                    let head = data_encoding::HEXLOWER.encode(&v.log_head().hash);
+                    Ok(strings::log_verified(
+                        v.log().len(),
+                        head.get(..16).unwrap_or(&head),
+                    ))
+                }
+                Err(e) => Err(strings::log_not_verified(&e.to_string())),
+            };
+            Some(Msg::Outcome(Outcome::LogVerified(result)))
+        }
         Effect::Quit => None,
     }
 }
@@ -744,10 +761,8 @@ fn reveal(env: &mut Env, m: &mut MainScreen, rv: Reveal, clipboard_ms: u64) -> R
             if totp {
                 session::reveal(s, ctx, r, Revealed::TotpCode, false, |_| Ok::<_, Error>(()))?;
             }
-            if names.is_empty() && !totp && s.vault.me().role == crate::format::Role::Auditor {
-                return Err(Error::denied(
-                    "auditors read the access log but see no secret",
-                ));
+            if names.is_empty() && !totp {
+                session::refuse_auditor(&s.vault)?;
             }
             Ok(())
         }

@@ -37,6 +37,40 @@ pub const ALL: &str = "All";
 pub const ENTRIES: &str = "Entries";
 pub const SEARCH_PROMPT: &str = "/ search";
 pub const NO_ENTRIES: &str = "Nothing yet: n adds one.";
+/// The entry list of an auditor, who holds no group's key.
+pub const AUDITOR_NO_ENTRIES: &str =
+    "Auditors see no entries: A reads the access log, v verifies it, M lists the members.";
+/// An entry command asked of an auditor.
+pub const AUDITOR_READ_ONLY: &str =
+    "Auditors are read-only: A reads the access log, v verifies it.";
+
+/// An auditor's right pane.
+pub const AUDIT_TITLE: &str = "Access log";
+pub const AUDIT_HOW: &str = "A reads every member's records; v checks every signature and that no record is out of its place; M lists the members and recorded handovers. Auditors see no entry and change nothing.";
+/// The search bar's place on an auditor's screen.
+pub const AUDIT_VIEW: &str = "audit view";
+
+/// How many records the access log holds, and the last one.
+pub fn audit_records(records: usize, last: Option<(String, String)>) -> String {
+    match last {
+        Some((time, member)) => {
+            format!("The access log holds {records} records; the last, at {time}, by {member}.")
+        }
+        None => "The access log holds no record.".to_owned(),
+    }
+}
+
+/// The access log verified: how many records, and its head.
+pub fn log_verified(records: usize, head: &str) -> String {
+    format!(
+        "The access log is intact: {records} records, each signed by its member and in its place; head {head}."
+    )
+}
+
+/// The access log did not verify.
+pub fn log_not_verified(why: &str) -> String {
+    format!("The access log does not verify: {why}")
+}
 pub const NO_MATCH: &str = "Nothing matches.";
 pub const NOTHING_SELECTED: &str = "Select an entry to see it here.";
 pub const DETAILS: &str = "Details";

@@ -14,6 +14,14 @@ use crate::format::{
 use crate::secret::{Key32, Passphrase};
 
 pub fn validate_member_name(name: &str) -> Result<(), VaultError> {
+    // Some invisible characters are letters (U+3164 HANGUL FILLER): a name
+    // holding one would look like another member's.
+    if let Some(why) = crate::text::refuse_hidden(name) {
+        return Err(VaultError::Invalid(format!(
+            "member name {:?} {why}",
+            crate::text::clean(name)
+        )));
+    }
     let ok = !name.is_empty()
         && name.chars().count() <= 64
         && name

@@ -290,3 +290,159 @@ fn a_missing_import_file_is_said_before_its_passphrase_is_asked() {
     assert!(stderr(&out).contains("cannot read"), "{}", stderr(&out));
     assert!(!stderr(&out).contains("passphrase"), "{}", stderr(&out));
 }
+
+/// The security review's finding 10b (THREAT_MODEL §6.10): a right-to-left
+/// override makes "Payroll\u{202e}gpj.exe" read as another name, and a
+/// zero-width space makes two names that look alike differ. Such
+/// characters are refused wherever a name or label is typed (exit 2,
+/// naming the flag and the character), and nothing changes.
+#[test]
+fn direction_controls_and_invisible_characters_are_refused_at_input() {
+    let env = Env::new();
+    env.init();
+    env.ok(&["add", "Router"]);
+    let before = env.bytes();
+    for (args, says) in [
+        (
+            &["add", "Pay\u{202e}lortnoc"][..],
+            "title: must not contain U+202E",
+        ),
+        (
+            &["edit", "Router", "--title", "Rou\u{200b}ter"],
+            "--title: must not contain U+200B",
+        ),
+        (
+            &["add", "X", "--username", "ad\u{2066}min"],
+            "--username: must not contain U+2066",
+        ),
+        (
+            &["add", "X", "--url", "https://bank\u{200d}.example"],
+            "--url: must not contain U+200D",
+        ),
+        (
+            &["add", "X", "--tag", "ops\u{feff}"],
+            "--tag: must not contain U+FEFF",
+        ),
+        (
+            &["add", "X", "--group", "Cli\u{200f}ents"],
+            "--group: must not contain U+200F",
+        ),
+        (
+            &["edit", "Router", "--group", "Net\u{61c}"],
+            "--group: must not contain U+061C",
+        ),
+        (
+            &["add", "X", "--field", "P\u{ad}IN=1"],
+            "--field: must not contain U+00AD",
+        ),
+        (
+            &["add", "X", "--secret-field", "K\u{2060}ey=v"],
+            "--secret-field: must not contain U+2060",
+        ),
+        (
+            &["add", "X", "--identity", "it@acme\u{180e}.example"],
+            "--identity",
+        ),
+        (
+            &["member", "add", "bo\u{3164}b", "--groups", "General"],
+            "must not contain U+3164",
+        ),
+    ] {
+        let out = env
+            .cmd(args)
+            .env("BATON_NEW_PASSPHRASE", "a new member's passphrase 12")
+            .output()
+            .expect("run baton");
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    }
+    assert_eq!(env.bytes(), before, "nothing changed");
+}
+
+/// Finding 10b at output: a vault written by another client, or an
+/// imported file, may hold those characters already. `list`, `show`,
+/// `search` and `log` print them escaped, never raw.
+#[test]
+fn direction_controls_and_invisible_characters_are_shown_escaped() {
+    use baton::secret::Passphrase;
+    use baton::vault::{self, Entry, EntryId};
+    use rand::SeedableRng;
+    let env = Env::new();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(4);
+    let mut v = vault::create(
+        crate::common::weak_options(1_790_000_000),
+        &Passphrase::from_slice(crate::common::PASS.as_bytes()),
+        &Passphrase::from_slice(b"RC"),
+        &mut rng,
+    )
+    .unwrap();
+    let id = EntryId::random(&mut rng);
+    let mut e = Entry::new(id, "Pay\u{202e}lortnoc".into(), 1_790_000_000, 1);
+    e.username = "ad\u{200b}min".into();
+    e.password = baton::secret::Concealed::of("bidi-pw-71");
+    v.add("Gen\u{2067}eral", e, &mut rng).unwrap();
+    std::fs::write(&env.vault, v.seal(1_790_000_000, &mut rng).unwrap()).unwrap();
+    env.ok(&["get", &id.hex()]);
+    for args in [
+        &["list"][..],
+        &["show", &id.hex()],
+        &["search", "pay"],
+        &["log"],
+    ] {
+        let out = env.run(args);
+        assert_eq!(code(&out), 0, "{args:?}: {}", stderr(&out));
+        let text = String::from_utf8_lossy(&out.stdout);
+        for c in ['\u{202e}', '\u{200b}', '\u{2067}'] {
+            assert!(!text.contains(c), "{args:?} printed {c:?} raw: {text}");
+        }
+        assert!(text.contains("Pay\\u{202e}lortnoc"), "{args:?}: {text}");
+    }
+}
+
+/// Finding 10b at import: a file from another tool may hold such
+/// characters; they are kept as the file has them (refusing the row would
+/// lose the entry), the report warns, and they are shown escaped.
+#[test]
+fn an_imported_direction_control_is_kept_warned_about_and_shown_escaped() {
+    let env = Env::new();
+    env.init();
+    let csv = env.dir.path().join("rtl.csv");
+    std::fs::write(
+        &csv,
+        "title,username,password\nPay\u{202e}lortnoc,admin,imp-pw-8\nPlain,u,imp-pw-9\n",
+    )
+    .expect("write the CSV");
+    let out = env.ok(&[
+        "import",
+        csv.to_str().expect("utf-8 path"),
+        "--from",
+        "csv",
+        "--json",
+    ]);
+    let report = crate::common::json(&out);
+    assert_eq!(report["added"], 2, "{report:#}");
+    assert!(
+        report["warnings"]
+            .to_string()
+            .contains("1 entry has a title, username, URL, tag, group or field name holding characters that reorder or hide text"),
+        "{report:#}"
+    );
+    let list = env.ok(&["list"]);
+    assert!(!list.contains('\u{202e}'), "{list}");
+    assert!(list.contains("Pay\\u{202e}lortnoc"), "{list}");
+    // The import's own group prefix is typed: refused.
+    let out = env.run(&[
+        "import",
+        csv.to_str().expect("utf-8 path"),
+        "--from",
+        "csv",
+        "--group",
+        "Im\u{200b}ported",
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--group: must not contain U+200B"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use baton::os::clipboard::HOLDER_ARG;
 
-use crate::common::{Env, TMUX, XCLIP, XVFB, bin, code, require_tools, stderr, tui_bin};
+use crate::common::{Env, TMUX, XCLIP, XVFB, bin, code, contains, require_tools, stderr, tui_bin};
 use crate::tui::{self, EXITED, SECRET, Tmux};
 
 /// How long to wait for the clipboard or its holder to act.
@@ -296,4 +296,60 @@ fn tui_lock_and_quit_leave_what_the_user_copied_since() {
         "more of the user's text",
         "quitting left the user's copy alone"
     );
+}
+
+/// The security review's finding 10a (THREAT_MODEL §6.10): the holder
+/// outlives the command that copied, by up to an hour. It must not carry
+/// that command's environment — `BATON_PASSPHRASE` above all — for anyone
+/// who can read `/proc/PID/environ` meanwhile: it keeps only what it needs
+/// to reach the display.
+#[test]
+fn the_clipboard_holder_does_not_inherit_the_passphrase() {
+    if !require_tools(&[XVFB, XCLIP]) {
+        return;
+    }
+    let _one = X_TESTS.lock().unwrap_or_else(|e| e.into_inner());
+    let x = start_xvfb();
+    let env = Env::new();
+    env.init();
+    env.ok_stdin(&["add", "Bank", "--password-stdin"], "clip-Secret-99\n");
+    let exe = Path::new(bin()).canonicalize().expect("the binary's path");
+    // A holder of an earlier run may still wait for its deadline.
+    let earlier = x11_holders(&exe);
+    let out = env
+        .cmd(&["get", "Bank", "--copy"])
+        .env("DISPLAY", &x.display)
+        .env("BATON_CLIPBOARD_SECONDS", "5")
+        .env("BATON_MEMBER", "alice")
+        .env("SOME_TOKEN", "not-for-the-holder")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let holders: Vec<u32> = x11_holders(&exe)
+        .into_iter()
+        .filter(|p| !earlier.contains(p))
+        .collect();
+    assert_eq!(holders.len(), 1, "one new holder runs: {holders:?}");
+    let environ = std::fs::read(format!("/proc/{}/environ", holders[0]))
+        .expect("the holder's environment (the same user)");
+    let vars: Vec<String> = environ
+        .split(|&b| b == 0)
+        .filter(|v| !v.is_empty())
+        .map(|v| String::from_utf8_lossy(v).into_owned())
+        .collect();
+    assert!(
+        !contains(&environ, crate::common::PASS.as_bytes()),
+        "the passphrase is in the holder's environment: {vars:?}"
+    );
+    assert!(
+        vars.iter()
+            .all(|v| !v.starts_with("BATON_") && !v.starts_with("SOME_TOKEN=")),
+        "{vars:?}"
+    );
+    assert!(
+        vars.contains(&format!("DISPLAY={}", x.display)),
+        "it keeps the display: {vars:?}"
+    );
+    assert_eq!(clipboard(&x.display), "clip-Secret-99");
+    wait_for_holders_to_exit(Path::new(bin()), "the holder's deadline");
 }

@@ -911,3 +911,299 @@ fn a_report_never_overwrites_the_vault() {
             .contains("# Handover report: bob")
     );
 }
+
+/// The titles of a checklist's items, with what each says the member did.
+fn titles_and_how(h: &Value) -> BTreeMap<String, Vec<String>> {
+    items(h)
+        .iter()
+        .map(|i| {
+            let how = i["how"]
+                .as_array()
+                .expect("how")
+                .iter()
+                .map(|x| x.as_str().expect("text").to_owned())
+                .collect();
+            (i["title"].as_str().expect("title").to_owned(), how)
+        })
+        .collect()
+}
+
+/// The security review's finding 4 (THREAT_MODEL §6.4): `health` told bob
+/// that Core switch has the same password as Firewall; he revealed
+/// Firewall, so he knows Core switch's password as well — and Bank's, in
+/// a group he never held. Every entry holding the password he revealed
+/// joins his checklist, saying why; one with another password does not.
+#[test]
+fn entries_sharing_a_revealed_password_join_the_checklist() {
+    const SHARED: &str = "shared-NET-pw-Qz81";
+    let v = Vault::new();
+    v.add(As::Owner, "Firewall", "Net", SHARED, &[]);
+    let switch = v.add(As::Owner, "Core switch", "Net", SHARED, &[]);
+    v.add(As::Owner, "Bank", "Finance", SHARED, &[]);
+    v.add(As::Owner, "Relay", "Net", "relay-other-pw-Lm22", &[]);
+    ok(
+        &v.add_member("bob", BOB_PASS, &["--groups", "Net"]),
+        "member add bob",
+    );
+    let bob = As::Member("bob", BOB_PASS);
+    let health = stdout(&v.run(bob, &["health"]));
+    assert!(
+        health.contains("same password as Firewall"),
+        "bob is told of the reuse: {health}"
+    );
+    assert!(!health.contains("Bank"), "{health}");
+    ok(&v.run(bob, &["get", "Firewall"]), "get Firewall as bob");
+
+    v.owner(&["handover", "bob"]);
+    let status = v.status();
+    let h = handover_of(&status, "bob");
+    let got = titles_and_how(h);
+    let want: BTreeMap<String, Vec<String>> = [
+        ("Firewall", "revealed the password"),
+        (
+            "Core switch",
+            "same password as Firewall, which bob revealed",
+        ),
+        ("Bank", "same password as Firewall, which bob revealed"),
+    ]
+    .into_iter()
+    .map(|(t, how)| (t.to_owned(), vec![how.to_owned()]))
+    .collect();
+    assert_eq!(got, want, "{h:#}");
+    assert_eq!(h["left"], 3);
+    for i in items(h) {
+        assert_eq!(i["state"], "pending", "{i:#}");
+        assert_eq!(i["mfa"], serde_json::json!([]), "{i:#}");
+    }
+    // The text checklist says it too.
+    let text = v.owner(&["handover", "status", "bob"]);
+    assert!(
+        text.contains("same password as Firewall, which bob revealed"),
+        "{text}"
+    );
+
+    // Rotating Core switch turns its item rotated, as for any other.
+    v.owner(&["edit", "Core switch", "--generate"]);
+    let status = v.status();
+    let h = handover_of(&status, "bob");
+    let item = items(h)
+        .iter()
+        .find(|i| i["entry_id"] == switch.as_str())
+        .expect("Core switch listed");
+    assert_eq!(item["state"], "rotated", "{item:#}");
+    ok(&v.run(As::Owner, &["log", "verify"]), "log verify");
+}
+
+/// A password bob revealed stays known to him after the entry he read it
+/// from is rotated: an entry still holding it joins his checklist, though
+/// the entry he revealed does not. One rotated before he saw it does not.
+#[test]
+fn a_password_bob_revealed_counts_after_its_own_entry_is_rotated() {
+    const SHARED: &str = "shared-before-rotation-Wx40";
+    let v = Vault::new();
+    v.add(As::Owner, "Firewall", "Net", SHARED, &[]);
+    v.add(As::Owner, "Core switch", "Net", SHARED, &[]);
+    v.add(As::Owner, "Old router", "Net", SHARED, &[]);
+    ok(
+        &v.add_member("bob", BOB_PASS, &["--groups", "Net"]),
+        "member add bob",
+    );
+    // Rotated before bob saw anything: not his to know.
+    v.owner(&["edit", "Old router", "--generate"]);
+    let bob = As::Member("bob", BOB_PASS);
+    ok(&v.run(bob, &["get", "Firewall"]), "get Firewall as bob");
+    v.owner(&["edit", "Firewall", "--generate"]);
+
+    v.owner(&["handover", "bob"]);
+    let status = v.status();
+    let got = titles_and_how(handover_of(&status, "bob"));
+    let want: BTreeMap<String, Vec<String>> = [(
+        "Core switch".to_owned(),
+        vec!["same password as Firewall, which bob revealed".to_owned()],
+    )]
+    .into_iter()
+    .collect();
+    assert_eq!(got, want);
+}
+
+/// The security review's finding 5, for a contractor: a row of his import
+/// equal to an entry he can read confirms its password without a reveal.
+/// The row is recorded against that entry, which joins his checklist like
+/// an entry his import added; an entry his file did not touch does not.
+#[test]
+fn a_contractors_import_is_recorded_entry_by_entry_and_joins_his_checklist() {
+    const GUESS: &str = "fw-guess-pw-Tr55";
+    let v = Vault::new();
+    let firewall = v.add(
+        As::Owner,
+        "Firewall",
+        "Net",
+        GUESS,
+        &["--username", "admin"],
+    );
+    v.add(As::Owner, "Core switch", "Net", "switch-pw-Zy71", &[]);
+    ok(
+        &v.add_member("bob", BOB_PASS, &["--groups", "Net"]),
+        "member add bob",
+    );
+    let bob = As::Member("bob", BOB_PASS);
+    let csv = v.dir().join("probe.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "title,username,password,group\nFirewall,admin,{GUESS},Net\nPrinter,lp,printer-pw-Kd02,Net\n"
+        ),
+    )
+    .expect("write the CSV");
+    let out = v.run(
+        bob,
+        &[
+            "import",
+            csv.to_str().expect("path"),
+            "--from",
+            "csv",
+            "--json",
+        ],
+    );
+    let report = json(&ok(&out, "import as bob"));
+    assert_eq!(
+        (report["added"].clone(), report["already_present"].clone()),
+        (1.into(), 1.into())
+    );
+
+    let log = v.log();
+    let by_bob = |action: &str| -> Vec<Value> {
+        log.iter()
+            .filter(|r| r["member"] == "bob" && r["action"] == action)
+            .cloned()
+            .collect()
+    };
+    let imports = by_bob("import");
+    assert_eq!(
+        imports.len(),
+        2,
+        "the import and the row it matched: {imports:#?}"
+    );
+    assert!(imports.iter().any(|r| {
+        r["entry_id"].is_null()
+            && r["note"]
+                .as_str()
+                .is_some_and(|n| n.contains("2 rows read: 1 added, 1 already in the vault"))
+    }));
+    assert!(
+        imports
+            .iter()
+            .any(|r| r["entry_id"] == firewall.as_str() && r["title"] == "Firewall"),
+        "{imports:#?}"
+    );
+    let adds = by_bob("add");
+    assert_eq!(adds.len(), 1, "{adds:#?}");
+    assert_eq!(adds[0]["title"], "Printer");
+
+    v.owner(&["handover", "bob"]);
+    let status = v.status();
+    let got = titles_and_how(handover_of(&status, "bob"));
+    let want: BTreeMap<String, Vec<String>> = [
+        ("Firewall", "imported a row equal to it"),
+        ("Printer", "created the entry"),
+    ]
+    .into_iter()
+    .map(|(t, how)| (t.to_owned(), vec![how.to_owned()]))
+    .collect();
+    assert_eq!(got, want);
+}
+
+/// The security review's finding 10c (THREAT_MODEL §6.10): `member list`
+/// names every member, their groups and how much each revealed — for
+/// owners and auditors. A contractor is refused (exit 6).
+#[test]
+fn member_list_is_for_owners_and_auditors_only() {
+    let v = Vault::new();
+    v.add(As::Owner, "Webmail", "Email", "mail-SECRET-3", &[]);
+    ok(
+        &v.add_member("bob", BOB_PASS, &["--groups", "Email"]),
+        "member add bob",
+    );
+    ok(
+        &v.add_member("audrey", CAROL_PASS, &["--role", "auditor"]),
+        "member add audrey",
+    );
+    let bob = As::Member("bob", BOB_PASS);
+    for args in [&["member", "list"][..], &["member", "list", "--json"]] {
+        let out = v.run(bob, args);
+        fails(&out, 6, "member list is for owners and auditors");
+        assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    }
+    let audrey = As::Member("audrey", CAROL_PASS);
+    let listed = ok(&v.run(audrey, &["member", "list"]), "member list as audrey");
+    assert!(
+        listed.contains("bob") && listed.contains("alice"),
+        "{listed}"
+    );
+    assert!(v.owner(&["member", "list"]).contains("audrey"));
+}
+
+/// The security review's finding 10d: an auditor reads and verifies the
+/// access log and nothing else. Every command that would change the
+/// vault or show a secret is refused with exit 6 and says why, before
+/// any entry is looked up; `list` says what an auditor does instead of
+/// offering to add an entry.
+#[test]
+fn an_auditor_is_refused_every_write_and_reveal_with_exit_6() {
+    let v = Vault::new();
+    v.add(As::Owner, "Webmail", "Email", "mail-SECRET-4", &[]);
+    ok(
+        &v.add_member("bob", BOB_PASS, &["--groups", "Email"]),
+        "member add bob",
+    );
+    ok(
+        &v.add_member("audrey", CAROL_PASS, &["--role", "auditor"]),
+        "member add audrey",
+    );
+    let audrey = As::Member("audrey", CAROL_PASS);
+    let csv = v.dir().join("rows.csv");
+    std::fs::write(&csv, "title,password\nNew,pw-new-1\n").expect("write the CSV");
+    let csv = csv.to_str().expect("path").to_owned();
+    let out_file = v.dir().join("out.json");
+    let out_file = out_file.to_str().expect("path").to_owned();
+    let read_only = "auditors are read-only";
+    for (args, says) in [
+        (vec!["add", "X"], read_only),
+        (vec!["edit", "Webmail", "--title", "Y"], read_only),
+        (vec!["rm", "Webmail"], read_only),
+        (vec!["codes", "Webmail", "--use", "1"], read_only),
+        (vec!["import", &csv, "--from", "csv"], read_only),
+        (vec!["get", "Webmail"], read_only),
+        (vec!["totp", "Webmail"], read_only),
+        (vec!["codes", "Webmail"], read_only),
+        (vec!["show", "Webmail"], read_only),
+        (vec!["member", "sweep"], "only an owner"),
+        (vec!["member", "revoke", "bob"], "only an owner"),
+        (
+            vec!["member", "grant", "bob", "--groups", "Email"],
+            "only an owner",
+        ),
+        (
+            vec!["settings", "--firm-domain", "acme.example"],
+            "only an owner",
+        ),
+        (
+            vec!["export", "--format", "json", "--out", &out_file],
+            "only an owner",
+        ),
+        (vec!["handover", "bob"], "only an owner"),
+    ] {
+        let out = v.run(audrey, &args);
+        fails(&out, 6, says);
+    }
+    let listed = ok(&v.run(audrey, &["list"]), "list as audrey");
+    assert!(!listed.contains("baton add"), "{listed}");
+    assert!(listed.contains("baton log"), "{listed}");
+    ok(&v.run(audrey, &["log", "verify"]), "log verify as audrey");
+    let log = v.log();
+    assert_eq!(
+        count(&log, |r| r["member"] == "audrey" && r["action"] != "unlock"),
+        0,
+        "audrey wrote nothing but unlocks: {log:#?}"
+    );
+}

@@ -321,3 +321,86 @@ fn settings_are_for_owners_signed_and_logged() {
     assert_eq!(changes, 3);
     env.ok(&["log", "verify"]);
 }
+
+/// The security review's finding 4 (THREAT_MODEL §6.4): a reuse finding
+/// tells its reader that two entries share a password, so it names only
+/// entries the reader can read. Bob holds Net: his findings name Firewall
+/// and Core switch, never Bank in Finance, which shares the password too;
+/// the owner's name all three.
+#[test]
+fn reuse_findings_name_only_entries_the_reader_can_read() {
+    const SHARED: &str = "shared-reuse-pw-Hq62";
+    let env = Env::new();
+    env.init();
+    for (title, group) in [
+        ("Firewall", "Net"),
+        ("Core switch", "Net"),
+        ("Bank", "Finance"),
+    ] {
+        env.ok_stdin(
+            &["add", title, "--group", group, "--password-stdin"],
+            &format!("{SHARED}\n"),
+        );
+    }
+    let added = env
+        .cmd(&["member", "add", "bob", "--groups", "Net"])
+        .env("BATON_NEW_PASSPHRASE", "bob's own passphrase 77")
+        .output()
+        .expect("run baton");
+    assert_eq!(code(&added), 0, "{}", stderr(&added));
+    let as_bob = |args: &[&str]| {
+        env.cmd(args)
+            .env("BATON_MEMBER", "bob")
+            .env("BATON_PASSPHRASE", "bob's own passphrase 77")
+            .output()
+            .expect("run baton")
+    };
+    let reused = |report: &serde_json::Value| -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["kind"] == "reused")
+            .map(|f| {
+                (
+                    f["title"].as_str().expect("title").to_owned(),
+                    f["reason"].as_str().expect("reason").to_owned(),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let bob = as_bob(&["health", "--json"]);
+    let text = String::from_utf8_lossy(&bob.stdout).into_owned();
+    assert_eq!(
+        reused(&json(&text)),
+        [
+            (
+                "Core switch".to_owned(),
+                "same password as Firewall".to_owned()
+            ),
+            (
+                "Firewall".to_owned(),
+                "same password as Core switch".to_owned()
+            ),
+        ]
+    );
+    assert!(
+        !text.contains("Bank") && !text.contains("Finance"),
+        "{text}"
+    );
+    let plain = as_bob(&["health"]);
+    let plain = String::from_utf8_lossy(&plain.stdout).into_owned();
+    assert!(plain.contains("same password as Firewall"), "{plain}");
+    assert!(!plain.contains("Bank"), "{plain}");
+
+    let (_, owner, _) = findings(&env);
+    let owner = reused(&owner);
+    assert_eq!(owner.len(), 3, "{owner:?}");
+    assert!(
+        owner
+            .iter()
+            .any(|(t, r)| t == "Bank" && r.contains("Firewall"))
+    );
+}

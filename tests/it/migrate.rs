@@ -689,3 +689,60 @@ fn an_argon2id_kdbx_asking_for_a_terabyte_is_refused_not_a_crash() {
     let out = import_kdbx(&env, "Argon2id.kdbx", "a", &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
 }
+
+/// The security review's finding 5 (THREAT_MODEL §6.5): a file whose
+/// only row equals an entry already in the vault adds nothing, and once
+/// left no trace — a silent way to confirm a guessed password. Every
+/// import is now recorded, by the member who ran it, saying what it read.
+#[test]
+fn an_import_that_adds_nothing_is_still_recorded() {
+    const GUESS: &str = "guess-pw-Tr55";
+    let env = Env::new();
+    env.init();
+    env.ok_stdin(
+        &[
+            "add",
+            "Firewall",
+            "--group",
+            "Net",
+            "--username",
+            "admin",
+            "--password-stdin",
+        ],
+        &format!("{GUESS}\n"),
+    );
+    let csv = env.dir.path().join("probe.csv");
+    std::fs::write(
+        &csv,
+        format!("title,username,password,group\nFirewall,admin,{GUESS},Net\n"),
+    )
+    .expect("write the CSV");
+    let out = env.ok(&[
+        "import",
+        csv.to_str().expect("utf-8 path"),
+        "--from",
+        "csv",
+        "--json",
+    ]);
+    let report = json(&out);
+    assert_eq!(report["added"], 0, "{report:#}");
+    assert_eq!(report["already_present"], 1, "{report:#}");
+
+    let log = json(&env.ok(&["log", "--json"]));
+    let imports: Vec<&serde_json::Value> = log["records"]
+        .as_array()
+        .expect("records")
+        .iter()
+        .filter(|r| r["action"] == "import")
+        .collect();
+    assert_eq!(imports.len(), 1, "one import record: {log:#}");
+    assert_eq!(imports[0]["member"], "alice");
+    let note = imports[0]["note"].as_str().expect("a sealed note");
+    assert!(note.contains("probe.csv"), "{note}");
+    assert!(
+        note.contains("1 row read: 0 added, 1 already in the vault"),
+        "{note}"
+    );
+    assert!(!log.to_string().contains(GUESS), "no password in the log");
+    env.ok(&["log", "verify"]);
+}

@@ -13,7 +13,34 @@ use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Paragraph, Wrap};
 
+/// An auditor's right pane: what the access log holds and what to do
+/// with it. No entry: an auditor holds no group's key.
+fn audit_summary(m: &MainScreen, f: &mut Frame, area: Rect) {
+    let block = pane(strings::AUDIT_TITLE, false);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let v = &m.session.vault;
+    let last = v.log().last().map(|r| {
+        // As the access log view writes times.
+        let t = dates::format_rfc3339(r.record.time).replace('T', " ");
+        (
+            format!("{} UTC", t.get(..16).unwrap_or(&t)),
+            clean(v.member_name(r.record.member)).into_owned(),
+        )
+    });
+    let lines = vec![
+        Line::from(strings::audit_records(v.log().len(), last)),
+        Line::from(""),
+        Line::from(strings::AUDIT_HOW.dark_gray()),
+    ];
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
 pub(crate) fn detail(app: &App, m: &MainScreen, f: &mut Frame, area: Rect) {
+    if m.auditor() {
+        audit_summary(m, f, area);
+        return;
+    }
     let Some(r) = m.selected_entry() else {
         let block = pane(strings::DETAILS, m.focus == Focus::Detail);
         let inner = block.inner(area);

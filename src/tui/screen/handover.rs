@@ -127,7 +127,7 @@ pub(crate) fn checklist(m: &MainScreen, member: &str, cursor: usize, f: &mut Fra
                             " {:<title_w$} {:<16}  {}",
                             fit(&entry, title_w),
                             short_rfc3339(&it.exposed),
-                            fit(&it.how.join(", "), rest)
+                            fit(&clean(&it.how.join(", ")), rest)
                         ),
                         base,
                     ),

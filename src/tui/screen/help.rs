@@ -13,8 +13,8 @@ use ratatui::style::{Style, Stylize};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-pub(crate) fn help(f: &mut Frame, area: Rect) {
-    let rows: Vec<&Binding> = rows().collect();
+pub(crate) fn help(table: &'static Keys, f: &mut Frame, area: Rect) {
+    let rows: Vec<&Binding> = rows_of(table).collect();
     let height = rows.len() as u16 + 4;
     let inner = card(f, area, strings::HELP_TITLE, 78, height);
     let mut lines: Vec<Line> = rows
@@ -37,7 +37,13 @@ pub(crate) fn help(f: &mut Frame, area: Rect) {
 /// The help's rows: the main screen's bindings that have a help line, in
 /// the order of its key table.
 pub fn rows() -> impl Iterator<Item = &'static Binding> {
-    KEYS_LIST
+    rows_of(&KEYS_LIST)
+}
+
+/// The bindings of `table` that have a help line, in its order (an
+/// auditor's help lists [`super::main::KEYS_AUDIT`]).
+pub fn rows_of(table: &'static Keys) -> impl Iterator<Item = &'static Binding> {
+    table
         .bindings
         .iter()
         .copied()

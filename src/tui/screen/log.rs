@@ -1,5 +1,5 @@
 //! The access log (`A`): this member's records, or everyone's for owners
-//! and auditors, newest last. View and keys.
+//! and auditors, newest last; `v` verifies it. View and keys.
 
 use crate::dates;
 use crate::text::clean;
@@ -55,6 +55,8 @@ pub(crate) fn log_view(m: &MainScreen, top: usize, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(lines), inner);
 }
 
+const VERIFY: Binding = Binding::new("v", "verify", &[(ch('v'), Intent::VerifyLog)]);
+
 const CLOSE_LOG: Binding = Binding::new(
     "Esc",
     "close",
@@ -63,12 +65,12 @@ const CLOSE_LOG: Binding = Binding::new(
 
 /// The access log's keys.
 pub const KEYS: Keys = Keys {
-    bindings: &[&keys::SCROLL_PAGES, &CLOSE_LOG, &keys::QUIT_HIDDEN],
+    bindings: &[&keys::SCROLL_PAGES, &VERIFY, &CLOSE_LOG, &keys::QUIT_HIDDEN],
     typing: false,
     then: None,
 };
 
-/// Scrolling the access log, and closing it.
+/// Scrolling the access log, verifying it, and closing it.
 pub(crate) fn update(app: &mut App, action: Msg) -> Vec<Effect> {
     let rows = list_rows(app.size);
     let Screen::Main(m) = &mut app.screen else {
@@ -81,6 +83,7 @@ pub(crate) fn update(app: &mut App, action: Msg) -> Vec<Effect> {
     match action {
         a if is_move(&a) => *top = step(*top, len, &a, rows),
         Msg::Intent(Intent::Back) => m.overlay = None,
+        Msg::Intent(Intent::VerifyLog) => return vec![Effect::VerifyLog],
         _ => {}
     }
     Vec::new()

@@ -3,7 +3,6 @@
 //! backup codes and the delete confirmation. State, update, view and keys;
 //! the other views open over it (form, generator, members, health, log,
 //! help).
-use crate::format::Role;
 use crate::search::Index;
 use crate::session::Session;
 use crate::text::clean;
@@ -89,6 +88,12 @@ pub struct MainScreen {
 }
 
 impl MainScreen {
+    /// This session is an auditor's: no entry, no change; the access log,
+    /// its verification and the members.
+    pub fn auditor(&self) -> bool {
+        self.session.vault.me().role == crate::format::Role::Auditor
+    }
+
     /// Rebuilds the index after a change and selects `entry` if it is
     /// still listed.
     pub fn reindex(&mut self, entry: Option<EntryRef>) {
@@ -221,6 +226,14 @@ pub(crate) fn main_update(app: &mut App, action: Msg, now: Now) -> Vec<Effect> {
             }
             return Vec::new();
         }
+        Msg::Outcome(Outcome::LogVerified(result)) => {
+            let (text, error) = match result {
+                Ok(text) => (text, false),
+                Err(text) => (text, true),
+            };
+            status(app, text, error, now);
+            return Vec::new();
+        }
         Msg::Outcome(Outcome::SaveFailed(msg)) => {
             if let Some(Overlay::Form(f)) = &mut m.overlay {
                 f.saving = false;
@@ -237,14 +250,36 @@ pub(crate) fn main_update(app: &mut App, action: Msg, now: Now) -> Vec<Effect> {
     if m.overlay.is_some() {
         return overlay_update(app, action, now);
     }
+    // An auditor's keys ask for none of these; whatever asks, they change
+    // nothing and show no entry.
+    if m.auditor()
+        && matches!(
+            action,
+            Msg::Intent(
+                Intent::New
+                    | Intent::Edit
+                    | Intent::Delete
+                    | Intent::Reveal
+                    | Intent::Copy(_)
+                    | Intent::BackupCodes
+                    | Intent::Generator
+                    | Intent::Health
+                    | Intent::Search
+            )
+        )
+    {
+        status(app, strings::AUDITOR_READ_ONLY, false, now);
+        return Vec::new();
+    }
     match action {
         Msg::Intent(Intent::Quit) => return quit(app),
         Msg::Intent(Intent::Lock) => return lock(app, LockReason::Asked),
         Msg::Intent(Intent::Help) => m.overlay = Some(Overlay::Help),
         Msg::Intent(Intent::Submit) => return vec![Effect::Change(Change::Retry)],
         Msg::Intent(Intent::AccessLog) => m.overlay = Some(Overlay::Log { top: 0 }),
+        Msg::Intent(Intent::VerifyLog) => return vec![Effect::VerifyLog],
         Msg::Intent(Intent::Members) => {
-            if m.session.vault.me().role == Role::Contractor {
+            if crate::session::members::may_list_members(&m.session.vault).is_err() {
                 status(app, strings::MEMBERS_OWNERS_ONLY, false, now);
             } else {
                 m.overlay = Some(Overlay::Members(Box::default()));
@@ -641,7 +676,28 @@ pub(crate) fn main(app: &App, m: &MainScreen, f: &mut Frame, area: Rect) {
     }
     header(app, right, f, a.header);
 
-    // Search bar.
+    search_bar(m, f, a.search);
+    if let Some(g) = a.groups {
+        groups(m, f, g);
+    }
+    list(m, f, a.list);
+    detail(app, m, f, a.detail);
+    status_line(app, f, a.status);
+    footer(&keys::footer(footer_for(m, area.width)), f, a.footer);
+    main_overlay(app, m, f, area);
+}
+
+/// The search bar, with how many entries match; on an auditor's screen,
+/// which has no entry to search, what the screen is.
+fn search_bar(m: &MainScreen, f: &mut Frame, area: Rect) {
+    if m.auditor() {
+        let line = Line::from(Span::styled(
+            format!(" {} ", strings::AUDIT_VIEW),
+            Style::default().fg(Color::Black).bg(ACCENT),
+        ));
+        f.render_widget(Paragraph::new(line), area);
+        return;
+    }
     let searching = m.focus == Focus::Search;
     let mut spans = vec![Span::styled(
         format!(" {} ", strings::SEARCH_PROMPT),
@@ -658,24 +714,16 @@ pub(crate) fn main(app: &App, m: &MainScreen, f: &mut Frame, area: Rect) {
     }
     let count = strings::entry_count(m.hits.len(), m.index.len());
     let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-    let pad = usize::from(a.search.width).saturating_sub(used + count.chars().count() + 1);
+    let pad = usize::from(area.width).saturating_sub(used + count.chars().count() + 1);
     spans.push(Span::raw(" ".repeat(pad)));
     spans.push(Span::styled(count, Style::default().fg(Color::DarkGray)));
-    f.render_widget(Paragraph::new(Line::from(spans)), a.search);
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
 
-    if let Some(g) = a.groups {
-        groups(m, f, g);
-    }
-    list(m, f, a.list);
-    detail(app, m, f, a.detail);
-    status_line(app, f, a.status);
-    footer(
-        &keys::footer(footer_of(m.focus, m.overlay.is_some(), area.width)),
-        f,
-        a.footer,
-    );
+/// The view open over the main screen, if any.
+fn main_overlay(app: &App, m: &MainScreen, f: &mut Frame, area: Rect) {
     match &m.overlay {
-        Some(Overlay::Help) => help(f, area),
+        Some(Overlay::Help) => help(main_table(m), f, area),
         Some(Overlay::ConfirmDelete(r)) => confirm_delete(m, *r, f, area),
         Some(Overlay::Codes {
             entry,
@@ -731,12 +779,17 @@ pub(crate) fn list(m: &MainScreen, f: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     f.render_widget(block, area);
     if m.hits.is_empty() {
-        let text = if m.query.is_empty() {
+        let text = if m.auditor() {
+            strings::AUDITOR_NO_ENTRIES
+        } else if m.query.is_empty() {
             strings::NO_ENTRIES
         } else {
             strings::NO_MATCH
         };
-        f.render_widget(Paragraph::new(text.dark_gray()), inner);
+        f.render_widget(
+            Paragraph::new(text.dark_gray()).wrap(Wrap { trim: true }),
+            inner,
+        );
         return;
     }
     let v = &m.session.vault;
@@ -897,6 +950,48 @@ pub const KEYS_LIST: Keys = Keys {
     then: None,
 };
 
+const AUDIT_LOG: Binding = Binding::new("A", "log", &[(ch('A'), Intent::AccessLog)])
+    .with_help("A", "the access log: every member's records");
+const VERIFY_LOG: Binding = Binding::new("v", "verify log", &[(ch('v'), Intent::VerifyLog)])
+    .with_help(
+        "v",
+        "verify the access log: every record's signature and place",
+    );
+const AUDIT_MEMBERS: Binding = Binding::new("M", "members", &[(ch('M'), Intent::Members)])
+    .with_help("M", "members and recorded handovers (read-only)");
+
+/// The main screen's keys for an auditor, who holds no group's key and
+/// changes nothing: the access log and its verification, the members,
+/// lock, help and quit — no entry command.
+pub const KEYS_AUDIT: Keys = Keys {
+    bindings: &[
+        &AUDIT_LOG,
+        &VERIFY_LOG,
+        &AUDIT_MEMBERS,
+        &keys::LOCK,
+        &HELP,
+        &keys::QUIT,
+    ],
+    typing: false,
+    then: None,
+};
+
+/// The main screen's key table, as `?` help lists it: an auditor's, or
+/// the entry list's.
+pub fn main_table(m: &MainScreen) -> &'static Keys {
+    if m.auditor() { &KEYS_AUDIT } else { &KEYS_LIST }
+}
+
+/// The main footer for this screen: an auditor's keys when no view is
+/// open, else [`footer_of`].
+pub fn footer_for(m: &MainScreen, width: u16) -> &'static [&'static Binding] {
+    if m.auditor() && m.overlay.is_none() {
+        KEYS_AUDIT.bindings
+    } else {
+        footer_of(m.focus, m.overlay.is_some(), width)
+    }
+}
+
 const CHOOSE_GROUP: Binding = Binding::new(
     "↑↓",
     "choose group",
@@ -1016,6 +1111,7 @@ pub fn keys(m: &MainScreen) -> &'static Keys {
         Some(Overlay::Members(mv)) => super::members::keys(&mv.mode),
         Some(Overlay::Health(_)) => &super::health::KEYS,
         Some(Overlay::Form(_)) => &super::form::KEYS,
+        None if m.auditor() => &KEYS_AUDIT,
         None => match m.focus {
             Focus::Search => &KEYS_SEARCH,
             Focus::Groups => &KEYS_GROUPS,

@@ -590,3 +590,38 @@ fn reveal_of_an_entry_with_nothing_concealed_asks_for_no_record() {
         "nothing to list as revealed"
     );
 }
+
+/// The security review's finding 10b: a title holding a direction
+/// control, or a username an invisible character — from an import or
+/// another client, since the forms refuse them — is drawn escaped in the
+/// list and the details, never raw.
+#[test]
+fn direction_controls_and_invisible_characters_are_drawn_escaped() {
+    use rand::SeedableRng;
+    let fx = Fixture::new();
+    let mut v = fx.disk_vault();
+    let mut rng = rand::rngs::StdRng::seed_from_u64(17);
+    let mut e = crate::vault::Entry::new(
+        crate::vault::EntryId::random(&mut rng),
+        "Pay\u{202e}lortnoc".into(),
+        T0,
+        1,
+    );
+    e.username = "ad\u{200b}min".into();
+    v.add("IT/Network", e, &mut rng).expect("add");
+    let bytes = v.seal(T0, &mut rng).expect("seal");
+    drop(v);
+    std::fs::write(&fx.ctx.vault, bytes).expect("write the vault");
+    let mut app = fx.main_app((100, 30));
+    let i = super::hit_titles(&app)
+        .iter()
+        .position(|t| t.contains("lortnoc"))
+        .expect("listed");
+    main_mut(&mut app).selected = i;
+    let text = draw(&app, 100, 30);
+    for c in ['\u{202e}', '\u{200b}'] {
+        assert!(!text.contains(c), "{c:?} drawn raw:\n{text}");
+    }
+    assert!(text.contains("Pay\\u{202e}lortnoc"), "{text}");
+    assert!(text.contains("ad\\u{200b}min"), "{text}");
+}

@@ -58,7 +58,7 @@ pub(super) const SUMMARY_HINT: &str = "Enter unlock again · q quit";
 
 pub(super) const DELETE_KEYS: &str = "y delete · n or Esc keep it";
 
-pub(super) const LOG_KEYS: &str = "↑↓ PgUp/PgDn scroll · Esc close";
+pub(super) const LOG_KEYS: &str = "↑↓ PgUp/PgDn scroll · v verify · Esc close";
 
 pub(super) const FORM_KEYS: &str = "Tab/↑↓ fields · ^G generate password · Enter save · Esc cancel";
 

@@ -538,6 +538,19 @@ fn dispatched_refused_forms_stay_open_and_change_nothing_on_disk() {
         (false, "Rotate days", "soon", "rotate days"),
         (true, "Identity", "nobody", "e-mail"),
         (true, "TOTP", "otpauth://nonsense", "totp"),
+        // The security review's finding 10b: what reorders or hides text.
+        (
+            false,
+            "Username",
+            "ad\u{200b}min",
+            "username: must not contain u+200b",
+        ),
+        (
+            true,
+            "Group",
+            "IT\u{202e}",
+            "group: must not contain u+202e",
+        ),
     ];
     for (edit, label, text, why) in cases {
         let case = format!(

@@ -652,6 +652,7 @@ fn describe_effects(effects: &[Effect]) -> Vec<String> {
             Effect::CopyGenerated(_) => "CopyGenerated".into(),
             Effect::Create { owner, .. } => format!("Create({owner})"),
             Effect::Member(op) => format!("Member({op:?})"),
+            Effect::VerifyLog => "VerifyLog".into(),
         })
         .collect()
 }
